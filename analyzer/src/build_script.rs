@@ -1,0 +1,1 @@
+//! Classifying a build script into kinds.

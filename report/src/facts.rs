@@ -1,0 +1,408 @@
+//! What the analyzer found in one crate: plain, serializable data.
+//!
+//! The analyzer fills these types; the report, the cache and the `show` command read them.
+//! Every collection is a sorted `Vec` or a `BTreeMap`/`BTreeSet`, so serializing a value twice
+//! gives the same bytes whatever order the work was done in.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::{Deserialize, Serialize};
+
+/// One kind of finding. The kebab-case name (see [`Kind::code`]) is the stable code used in
+/// reports, diffs and policies: never rename one, only add.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum Kind {
+    // unsafe code and low-level linkage
+    UnsafeBlock,
+    UnsafeFn,
+    UnsafeImpl,
+    UnsafeTrait,
+    ExternBlock,
+    StaticMut,
+    NoMangle,
+    ExportName,
+    LinkAttr,
+    LinkSection,
+    InlineAsm,
+    Transmute,
+    // embedded content
+    IncludeBytes,
+    IncludeStr,
+    Include,
+    // API use, by capability
+    Fs,
+    Net,
+    Process,
+    EnvRead,
+    EnvWrite,
+    Ffi,
+}
+
+/// The families kinds are grouped in, in reports and docs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Family {
+    Unsafe,
+    Embed,
+    Api,
+}
+
+impl Kind {
+    /// Every kind, in code order.
+    pub const ALL: &'static [Kind] = &[
+        Kind::UnsafeBlock,
+        Kind::UnsafeFn,
+        Kind::UnsafeImpl,
+        Kind::UnsafeTrait,
+        Kind::ExternBlock,
+        Kind::StaticMut,
+        Kind::NoMangle,
+        Kind::ExportName,
+        Kind::LinkAttr,
+        Kind::LinkSection,
+        Kind::InlineAsm,
+        Kind::Transmute,
+        Kind::IncludeBytes,
+        Kind::IncludeStr,
+        Kind::Include,
+        Kind::Fs,
+        Kind::Net,
+        Kind::Process,
+        Kind::EnvRead,
+        Kind::EnvWrite,
+        Kind::Ffi,
+    ];
+
+    /// The stable kebab-case code.
+    pub fn code(self) -> &'static str {
+        match self {
+            Kind::UnsafeBlock => "unsafe-block",
+            Kind::UnsafeFn => "unsafe-fn",
+            Kind::UnsafeImpl => "unsafe-impl",
+            Kind::UnsafeTrait => "unsafe-trait",
+            Kind::ExternBlock => "extern-block",
+            Kind::StaticMut => "static-mut",
+            Kind::NoMangle => "no-mangle",
+            Kind::ExportName => "export-name",
+            Kind::LinkAttr => "link-attr",
+            Kind::LinkSection => "link-section",
+            Kind::InlineAsm => "inline-asm",
+            Kind::Transmute => "transmute",
+            Kind::IncludeBytes => "include-bytes",
+            Kind::IncludeStr => "include-str",
+            Kind::Include => "include",
+            Kind::Fs => "fs",
+            Kind::Net => "net",
+            Kind::Process => "process",
+            Kind::EnvRead => "env-read",
+            Kind::EnvWrite => "env-write",
+            Kind::Ffi => "ffi",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Kind> {
+        Kind::ALL.iter().copied().find(|k| k.code() == code)
+    }
+
+    pub fn family(self) -> Family {
+        match self {
+            Kind::IncludeBytes | Kind::IncludeStr | Kind::Include => Family::Embed,
+            Kind::Fs | Kind::Net | Kind::Process | Kind::EnvRead | Kind::EnvWrite | Kind::Ffi => {
+                Family::Api
+            }
+            _ => Family::Unsafe,
+        }
+    }
+
+    /// One line for docs and `show`.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Kind::UnsafeBlock => "`unsafe { .. }` block",
+            Kind::UnsafeFn => "`unsafe fn` (free function, method or trait method)",
+            Kind::UnsafeImpl => "`unsafe impl`",
+            Kind::UnsafeTrait => "`unsafe trait`",
+            Kind::ExternBlock => "`extern \"ABI\" { .. }` block declaring foreign items",
+            Kind::StaticMut => "`static mut` item",
+            Kind::NoMangle => "`#[no_mangle]` / `#[unsafe(no_mangle)]` attribute",
+            Kind::ExportName => "`#[export_name]` attribute",
+            Kind::LinkAttr => "`#[link(..)]` attribute (links a native library)",
+            Kind::LinkSection => "`#[link_section]` attribute",
+            Kind::InlineAsm => "`asm!` / `global_asm!` / `naked_asm!` inline assembly",
+            Kind::Transmute => "`transmute` / `transmute_copy` call",
+            Kind::IncludeBytes => "`include_bytes!`: a file embedded as bytes",
+            Kind::IncludeStr => "`include_str!`: a file embedded as a string",
+            Kind::Include => "`include!`: a file spliced in as Rust code",
+            Kind::Fs => "file system API",
+            Kind::Net => "network API",
+            Kind::Process => "process spawning API",
+            Kind::EnvRead => "environment variable read",
+            Kind::EnvWrite => "environment write (set_var, remove_var, set_current_dir)",
+            Kind::Ffi => "call into C bindings (libc, windows-sys, winapi, nix) or dynamic loading",
+        }
+    }
+}
+
+/// How a finding was seen.
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum Origin {
+    /// In the syntax tree syn built.
+    #[default]
+    Syntax,
+    /// In the tokens of a macro invocation or `macro_rules!` body that syn leaves opaque.
+    MacroTokens,
+    /// In a token-level scan of a file syn could not parse: approximate.
+    Fallback,
+}
+
+/// One finding at one place in one file.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct Finding {
+    /// 1-based line.
+    pub line: u32,
+    /// 1-based column, in characters.
+    pub col: u32,
+    pub kind: Kind,
+    /// The resolved API path (`std::fs::read`), the included file, or the attribute text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub origin: Origin,
+    /// Inside `#[cfg(test)]` code or a `#[test]` function of a file that is otherwise shipped.
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub test: bool,
+}
+
+fn is_default<T: Default + PartialEq>(v: &T) -> bool {
+    *v == T::default()
+}
+
+/// What happened when a file was parsed.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "status", rename_all = "kebab-case")]
+pub enum Parse {
+    /// syn parsed the whole file; findings are exact.
+    #[default]
+    Parsed,
+    /// syn failed; findings come from a token-level scan and are approximate.
+    Fallback {
+        /// `line:col: message` of syn's error.
+        error: String,
+        /// Which lexer produced the tokens: `proc-macro2` or `plain`.
+        lexer: String,
+    },
+    /// The file was not analyzed at all (not UTF-8, over a cap, a panic, ...).
+    NotAnalyzed { reason: String },
+}
+
+/// Where a file sits in the crate, which decides whether its findings ship.
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum Role {
+    /// Library, binary or module code that ends up in what users of the crate run.
+    #[default]
+    Shipped,
+    /// The build script or one of its modules.
+    Build,
+    /// Tests, benches, examples and modules only declared under `#[cfg(test)]`.
+    Test,
+}
+
+/// The scan of one `.rs` file.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileFacts {
+    /// Path inside the crate, `/`-separated, without the `name-version/` root.
+    pub path: String,
+    pub role: Role,
+    pub bytes: u64,
+    pub lines: u32,
+    pub parse: Parse,
+    /// Sorted by (line, col, kind, detail).
+    pub findings: Vec<Finding>,
+    /// Out-of-line modules this file declares under `#[cfg(test)]` (`#[cfg(test)] mod tests;`),
+    /// as the module names; the crate pass turns the files they name into test files.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub test_mods: Vec<String>,
+}
+
+/// A target from the manifest (or found by cargo's auto-discovery rules).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Target {
+    /// `lib`, `proc-macro`, `bin`, `example`, `test`, `bench`, `build-script`.
+    pub kind: String,
+    pub name: String,
+    pub path: String,
+}
+
+/// What the crate's own `Cargo.toml` says.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ManifestFacts {
+    pub edition: Option<String>,
+    pub links: Option<String>,
+    pub proc_macro: bool,
+    /// The build script's path, when there is one (explicit `build = "..."` or `build.rs`).
+    pub build: Option<String>,
+    pub targets: Vec<Target>,
+    pub build_dependencies: BTreeSet<String>,
+    /// Set when the manifest is missing or malformed; the rest then holds cargo's defaults.
+    pub error: Option<String>,
+}
+
+/// The kinds a build script can be; a script can be several at once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum BuildKind {
+    /// Detects the compiler version, target or features (autocfg, rustc_version,
+    /// version_check, or only `cargo:rustc-cfg` output).
+    Probe,
+    /// Writes generated files into `OUT_DIR`.
+    Codegen,
+    /// Compiles native code (cc, cmake, bindgen, pkg-config, vcpkg, ...).
+    Native,
+    /// Links a native library (`cargo:rustc-link-lib` / `rustc-link-search`).
+    Link,
+    /// Uses the network.
+    Network,
+    /// Spawns processes.
+    Process,
+    /// A build script none of the rules above describe.
+    Other,
+}
+
+impl BuildKind {
+    pub fn code(self) -> &'static str {
+        match self {
+            BuildKind::Probe => "probe",
+            BuildKind::Codegen => "codegen",
+            BuildKind::Native => "native",
+            BuildKind::Link => "link",
+            BuildKind::Network => "network",
+            BuildKind::Process => "process",
+            BuildKind::Other => "other",
+        }
+    }
+}
+
+/// The build script, classified.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BuildScript {
+    /// Path inside the crate; `None` when the crate has no build script.
+    pub path: Option<String>,
+    /// Empty when there is no build script.
+    pub kinds: BTreeSet<BuildKind>,
+    /// Why each kind was given: `native: build-dependency cc`, `network: build.rs:12 reqwest::get`.
+    pub evidence: Vec<String>,
+}
+
+/// A binary file shipped in the tarball.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct BinaryFile {
+    pub path: String,
+    /// `elf`, `pe`, `mach-o`, `ar-archive`, `wasm`, or `by-extension`.
+    pub format: String,
+    pub bytes: u64,
+}
+
+/// A tarball entry that was not read, and why.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct SkippedEntry {
+    /// The entry's name, escaped so that it is printable.
+    pub path: String,
+    pub reason: String,
+}
+
+/// `.cargo_vcs_info.json`, written by `cargo package`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VcsInfo {
+    /// False when the tarball has no `.cargo_vcs_info.json` (published with `--allow-dirty`
+    /// outside git, or by another tool).
+    pub present: bool,
+    pub commit: Option<String>,
+    pub dirty: bool,
+    pub path_in_vcs: Option<String>,
+}
+
+/// Everything found in one crate.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CrateFacts {
+    pub name: String,
+    pub version: String,
+    pub manifest: ManifestFacts,
+    pub build_script: BuildScript,
+    /// Sorted by path.
+    pub files: Vec<FileFacts>,
+    /// Sorted by path.
+    pub binaries: Vec<BinaryFile>,
+    /// Sorted by path, then reason.
+    pub skipped: Vec<SkippedEntry>,
+    pub vcs: VcsInfo,
+    /// Set when the crate as a whole could not be read (corrupt gzip, ...).
+    pub not_analyzed: Option<String>,
+}
+
+/// Counts of each kind, split by whether the code ships.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Counts {
+    /// Library and binary code (build scripts excluded).
+    pub shipped: BTreeMap<Kind, u64>,
+    /// The build script and its modules.
+    pub build: BTreeMap<Kind, u64>,
+    /// Tests, benches, examples and `#[cfg(test)]` code.
+    pub test: BTreeMap<Kind, u64>,
+    /// Findings that came from macro tokens (already included above).
+    pub macro_tokens: BTreeMap<Kind, u64>,
+    /// Findings from a fallback token scan (already included above): approximate.
+    pub approximate: BTreeMap<Kind, u64>,
+}
+
+impl CrateFacts {
+    /// Per-kind counts over all analyzed files.
+    pub fn counts(&self) -> Counts {
+        let mut c = Counts::default();
+        for file in &self.files {
+            for f in &file.findings {
+                let bucket = match (file.role, f.test) {
+                    (Role::Test, _) | (_, true) => &mut c.test,
+                    (Role::Build, false) => &mut c.build,
+                    (Role::Shipped, false) => &mut c.shipped,
+                };
+                *bucket.entry(f.kind).or_default() += 1;
+                match f.origin {
+                    Origin::Syntax => {}
+                    Origin::MacroTokens => *c.macro_tokens.entry(f.kind).or_default() += 1,
+                    Origin::Fallback => *c.approximate.entry(f.kind).or_default() += 1,
+                }
+            }
+        }
+        c
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_unique_kebab_case_and_round_trip() {
+        let mut seen = BTreeSet::new();
+        for &k in Kind::ALL {
+            let code = k.code();
+            assert!(seen.insert(code), "duplicate code {code}");
+            assert!(
+                code.chars().all(|c| c.is_ascii_lowercase() || c == '-'),
+                "{code} is not kebab-case"
+            );
+            assert_eq!(Kind::from_code(code), Some(k));
+            // serde agrees with code()
+            let json = serde_json::to_string(&k).expect("serialize kind");
+            assert_eq!(json, format!("\"{code}\""));
+        }
+    }
+}

@@ -1,0 +1,5 @@
+//! The risk report: the data model the analyzer fills, the canonical report file, the diff
+//! and the renderers. Parses no Rust and depends on no analyzer.
+
+pub mod facts;
+pub mod facts_text;
