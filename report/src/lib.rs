@@ -3,3 +3,4 @@
 
 pub mod facts;
 pub mod facts_text;
+pub mod model;
