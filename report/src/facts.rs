@@ -10,9 +10,7 @@ use serde::{Deserialize, Serialize};
 
 /// One kind of finding. The kebab-case name (see [`Kind::code`]) is the stable code used in
 /// reports, diffs and policies: never rename one, only add.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Kind {
     // unsafe code and low-level linkage
@@ -213,6 +211,8 @@ pub enum Role {
     Build,
     /// Tests, benches, examples and modules only declared under `#[cfg(test)]`.
     Test,
+    /// In the tarball but part of no target cargo builds (a `build.rs` with `build = false`).
+    Unused,
 }
 
 /// The scan of one `.rs` file.
@@ -356,6 +356,8 @@ pub struct Counts {
     pub build: BTreeMap<Kind, u64>,
     /// Tests, benches, examples and `#[cfg(test)]` code.
     pub test: BTreeMap<Kind, u64>,
+    /// Files no target builds.
+    pub unused: BTreeMap<Kind, u64>,
     /// Findings that came from macro tokens (already included above).
     pub macro_tokens: BTreeMap<Kind, u64>,
     /// Findings from a fallback token scan (already included above): approximate.
@@ -369,6 +371,7 @@ impl CrateFacts {
         for file in &self.files {
             for f in &file.findings {
                 let bucket = match (file.role, f.test) {
+                    (Role::Unused, _) => &mut c.unused,
                     (Role::Test, _) | (_, true) => &mut c.test,
                     (Role::Build, false) => &mut c.build,
                     (Role::Shipped, false) => &mut c.shipped,
