@@ -1,6 +1,9 @@
 //! The risk report: the data model the analyzer fills, the canonical report file, the diff
 //! and the renderers. Parses no Rust and depends on no analyzer.
 
+pub mod diff;
 pub mod facts;
 pub mod facts_text;
 pub mod model;
+pub mod render;
+pub mod sanitize;

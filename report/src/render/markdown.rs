@@ -1,0 +1,175 @@
+//! The delta as a GitHub pull-request comment: the headline, a summary table, then one folded
+//! `<details>` section per package. Every crate-derived string is escaped; the comment is cut,
+//! with a note, before GitHub's size limit.
+
+use std::collections::BTreeMap;
+use std::io::{self, Write};
+
+use crate::diff::{Change, PackageDelta, ReportDiff, Severity};
+use crate::render::{build_kinds_summary, counter_summary};
+use crate::sanitize::{code_fence, markdown as md};
+
+/// GitHub refuses comments over 65,536 characters; stop well before, leaving room for the note.
+pub const DEFAULT_LIMIT: usize = 60_000;
+
+/// Extra per-package material, keyed by [`PackageDelta::label`]: the source-level delta.
+pub type SourceDiffs = BTreeMap<String, String>;
+
+/// A marker the PR workflow looks for to update its one comment instead of adding another.
+pub const COMMENT_MARKER: &str = "<!-- cargo-risk-report -->";
+
+pub fn render(
+    diff: &ReportDiff,
+    sources: &SourceDiffs,
+    limit: usize,
+    out: &mut impl Write,
+) -> io::Result<()> {
+    let text = render_string(diff, sources, limit);
+    out.write_all(text.as_bytes())
+}
+
+fn render_string(diff: &ReportDiff, sources: &SourceDiffs, limit: usize) -> String {
+    let mut head = format!("{COMMENT_MARKER}\n### {}\n", md(&diff.headline()));
+    if diff.is_empty() {
+        return head;
+    }
+    let risky: Vec<&PackageDelta> = diff
+        .packages
+        .iter()
+        .filter(|d| d.severity > Severity::None)
+        .collect();
+    let quiet = diff.packages.len() - risky.len();
+
+    head.push_str("\n| crate | change | new | unsafe | build script |\n|---|---|---|---|---|\n");
+    // The table gets at most half the budget; the folded details share the rest.
+    let mut rows_cut = 0;
+    for d in &risky {
+        let row = table_row(d);
+        if head.len() + row.len() > limit / 2 {
+            rows_cut += 1;
+        } else {
+            head.push_str(&row);
+        }
+    }
+    if rows_cut > 0 {
+        head.push_str(&format!(
+            "\n_{rows_cut} more row(s) left out of this table._\n"
+        ));
+    }
+    if quiet > 0 {
+        head.push_str(&format!(
+            "\n{quiet} more package change(s) with no risk change (version bumps, removals).\n"
+        ));
+    }
+
+    let mut body = String::new();
+    let mut cut = 0;
+    for d in &diff.packages {
+        let section = details(d, sources.get(&d.label()).map(String::as_str));
+        if head.len() + body.len() + section.len() + 200 > limit {
+            cut += 1;
+            continue;
+        }
+        body.push_str(&section);
+    }
+    let mut text = head;
+    text.push('\n');
+    text.push_str(&body);
+    if cut > 0 {
+        text.push_str(&format!(
+            "\n_Cut to fit a comment: {cut} package section(s) left out. Run `cargo risk-report diff` locally for all of it._\n"
+        ));
+    }
+    text
+}
+
+fn table_row(d: &PackageDelta) -> String {
+    let change = match &d.change {
+        Change::Added { .. } => "added".to_string(),
+        Change::Removed { .. } => "removed".to_string(),
+        Change::Updated { .. } => "updated".to_string(),
+        Change::Changed { .. } => "**changed in place**".to_string(),
+    };
+    let new: Vec<&str> = d.gained.iter().map(String::as_str).collect();
+    let unsafe_delta: i64 = d
+        .counters
+        .iter()
+        .filter(|c| c.part != "test" && c.kind.family() == crate::facts::Family::Unsafe)
+        .map(|c| c.delta())
+        .sum();
+    let unsafe_cell = if unsafe_delta == 0 {
+        "-".to_string()
+    } else {
+        format!("{unsafe_delta:+}")
+    };
+    format!(
+        "| {} | {change} | {} | {unsafe_cell} | {} |\n",
+        md(&d.label()),
+        if new.is_empty() {
+            "-".to_string()
+        } else {
+            md(&new.join(", "))
+        },
+        build_kinds_summary(d).map_or("-".to_string(), |s| md(&s)),
+    )
+}
+
+fn details(d: &PackageDelta, source_diff: Option<&str>) -> String {
+    let mut s = format!(
+        "<details><summary>{}: {}</summary>\n\n",
+        md(&d.label()),
+        md(d.headlines.first().map(String::as_str).unwrap_or(""))
+    );
+    for h in &d.headlines {
+        s.push_str(&format!("- {}\n", md(h)));
+    }
+    let counters = counter_summary(d);
+    if !counters.is_empty() {
+        s.push_str(&format!("- counters: {}\n", md(&counters)));
+    }
+    for e in &d.embedded_added {
+        s.push_str(&format!("- embeds {}\n", md(e)));
+    }
+    for b in &d.binaries_added {
+        s.push_str(&format!(
+            "- ships binary {} ({}, {} bytes)\n",
+            md(&b.path),
+            md(&b.format),
+            b.bytes
+        ));
+    }
+    if let Some(link) = source_link(d) {
+        s.push_str(&format!("- {link}\n"));
+    }
+    if let Some(code) = source_diff {
+        let fence = code_fence(code);
+        s.push_str(&format!("\n{fence}diff\n{code}\n{fence}\n"));
+    }
+    s.push_str("\n</details>\n\n");
+    s
+}
+
+/// A link to a source diff of the two versions (diff.rs) or to the new version's sources.
+/// Names on crates.io are `[A-Za-z0-9_-]`; anything else gets no link rather than an escaped
+/// one.
+fn source_link(d: &PackageDelta) -> Option<String> {
+    let plain = |s: &str| {
+        !s.is_empty()
+            && s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '+'))
+    };
+    if !plain(&d.name) {
+        return None;
+    }
+    match &d.change {
+        Change::Updated { from, to } if plain(from) && plain(to) => Some(format!(
+            "[source diff {from} -> {to}](https://diff.rs/{}/{from}/{to})",
+            d.name
+        )),
+        Change::Added { version } if plain(version) => Some(format!(
+            "[browse source](https://docs.rs/crate/{}/{version}/source/)",
+            d.name
+        )),
+        _ => None,
+    }
+}

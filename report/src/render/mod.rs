@@ -1,0 +1,36 @@
+//! Renderers of a [`crate::diff::ReportDiff`]: terminal text, GitHub markdown, JSON. They only
+//! read the diff; every crate-derived string goes through [`crate::sanitize`].
+
+pub mod json;
+pub mod markdown;
+pub mod text;
+
+use crate::diff::{CounterDelta, PackageDelta};
+
+/// `+3 unsafe-block, -1 fs` over shipped and build code, for one-line summaries.
+pub(crate) fn counter_summary(d: &PackageDelta) -> String {
+    let parts: Vec<String> = d
+        .counters
+        .iter()
+        .filter(|c| c.part != "test")
+        .map(|c| format!("{:+} {}{}", c.delta(), c.kind.code(), part_suffix(c)))
+        .collect();
+    parts.join(", ")
+}
+
+fn part_suffix(c: &CounterDelta) -> &'static str {
+    if c.part == "build" { " (build.rs)" } else { "" }
+}
+
+/// `probe -> native` for a build-script kind change.
+pub(crate) fn build_kinds_summary(d: &PackageDelta) -> Option<String> {
+    let (a, b) = d.build_kinds.as_ref()?;
+    let show = |s: &std::collections::BTreeSet<crate::facts::BuildKind>| {
+        if s.is_empty() {
+            "none".to_string()
+        } else {
+            s.iter().map(|k| k.code()).collect::<Vec<_>>().join("+")
+        }
+    };
+    Some(format!("{} -> {}", show(a), show(b)))
+}

@@ -1,0 +1,260 @@
+//! The delta: one scenario rendered by every renderer (named snapshots), severity ordering,
+//! the empty delta, and escaping of hostile crate strings.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use risk_report::diff::{Severity, diff};
+use risk_report::facts::{
+    BinaryFile, BuildKind, BuildScript, CrateFacts, FileFacts, Finding, Kind, ManifestFacts, Role,
+};
+use risk_report::model::{DepKind, PackageInput, Report, Source};
+use risk_report::render;
+
+/// A package with `findings` in shipped code (`(kind, count)`), an optional build script and
+/// binaries.
+fn pkg(
+    name: &str,
+    version: &str,
+    findings: &[(Kind, u32)],
+    build: Option<&[BuildKind]>,
+    binaries: &[&str],
+) -> PackageInput {
+    let mut list = Vec::new();
+    for (kind, n) in findings {
+        for i in 0..*n {
+            list.push(Finding {
+                line: i + 1,
+                col: 1,
+                kind: *kind,
+                detail: match kind {
+                    Kind::IncludeBytes => Some("data/blob.bin".into()),
+                    _ => None,
+                },
+                origin: Default::default(),
+                test: false,
+            });
+        }
+    }
+    list.sort();
+    let facts = CrateFacts {
+        name: name.into(),
+        version: version.into(),
+        manifest: ManifestFacts {
+            build: build.map(|_| "build.rs".to_string()),
+            ..ManifestFacts::default()
+        },
+        build_script: BuildScript {
+            path: build.map(|_| "build.rs".to_string()),
+            kinds: build.unwrap_or(&[]).iter().copied().collect(),
+            evidence: Vec::new(),
+        },
+        files: vec![FileFacts {
+            path: "src/lib.rs".into(),
+            role: Role::Shipped,
+            lines: 10,
+            findings: list,
+            ..FileFacts::default()
+        }],
+        binaries: binaries
+            .iter()
+            .map(|p| BinaryFile {
+                path: (*p).into(),
+                format: "elf".into(),
+                bytes: 4096,
+            })
+            .collect(),
+        ..CrateFacts::default()
+    };
+    PackageInput {
+        name: name.into(),
+        version: version.into(),
+        source: Source::CratesIo,
+        checksum: Some(format!("{:0>64}", version.replace('.', ""))),
+        checksum_verified: true,
+        dep_kinds: BTreeSet::from([DepKind::Normal]),
+        workspace_member: false,
+        facts,
+    }
+}
+
+fn scenario() -> (Report, Report) {
+    let old = Report::build(vec![
+        pkg(
+            "foo-sys",
+            "0.3.2",
+            &[(Kind::UnsafeBlock, 2)],
+            Some(&[BuildKind::Probe]),
+            &[],
+        ),
+        pkg("serde", "1.0.200", &[], None, &[]),
+        pkg("leftpad", "0.1.0", &[], None, &[]),
+        pkg("tempfile", "3.1.0", &[(Kind::Fs, 3)], None, &[]),
+    ]);
+    let new = Report::build(vec![
+        pkg(
+            "foo-sys",
+            "0.4.0",
+            &[(Kind::UnsafeBlock, 5), (Kind::Ffi, 2)],
+            Some(&[BuildKind::Probe, BuildKind::Native]),
+            &[],
+        ),
+        pkg("serde", "1.0.201", &[], None, &[]),
+        pkg(
+            "socket2",
+            "0.6.1",
+            &[(Kind::Net, 4), (Kind::UnsafeBlock, 120)],
+            None,
+            &[],
+        ),
+        pkg(
+            "blobby",
+            "1.0.0",
+            &[(Kind::IncludeBytes, 1)],
+            None,
+            &["bin/helper"],
+        ),
+        pkg("tempfile", "3.1.0", &[(Kind::Fs, 3)], None, &[]),
+    ]);
+    (old, new)
+}
+
+fn text(d: &risk_report::diff::ReportDiff) -> String {
+    let mut out = Vec::new();
+    render::text::render(d, false, &mut out).unwrap();
+    String::from_utf8(out).unwrap()
+}
+
+fn markdown(d: &risk_report::diff::ReportDiff) -> String {
+    let mut out = Vec::new();
+    render::markdown::render(
+        d,
+        &BTreeMap::new(),
+        render::markdown::DEFAULT_LIMIT,
+        &mut out,
+    )
+    .unwrap();
+    String::from_utf8(out).unwrap()
+}
+
+#[test]
+fn renderers_agree_on_one_scenario() {
+    let (old, new) = scenario();
+    let d = diff(&old, &new);
+    insta::assert_snapshot!("scenario_text", text(&d));
+    insta::assert_snapshot!("scenario_markdown", markdown(&d));
+    let mut json = Vec::new();
+    render::json::render(&d, &mut json).unwrap();
+    insta::assert_snapshot!("scenario_json", String::from_utf8(json).unwrap());
+}
+
+#[test]
+fn severity_orders_the_delta_and_gates_ci() {
+    let (old, new) = scenario();
+    let d = diff(&old, &new);
+    assert_eq!((d.added, d.removed, d.updated), (2, 1, 2));
+    let severities: Vec<Severity> = d.packages.iter().map(|p| p.severity).collect();
+    let mut sorted = severities.clone();
+    sorted.sort_by(|a, b| b.cmp(a));
+    assert_eq!(severities, sorted);
+    assert!(d.adds_risk());
+    let foo = d.packages.iter().find(|p| p.name == "foo-sys").unwrap();
+    assert!(foo.gained.contains("ffi"));
+    assert!(
+        foo.headlines
+            .iter()
+            .any(|h| h == "build script now compiles native code")
+    );
+    let serde = d.packages.iter().find(|p| p.name == "serde").unwrap();
+    assert_eq!(serde.severity, Severity::None);
+    // tempfile did not change at all: it is not in the delta.
+    assert!(d.packages.iter().all(|p| p.name != "tempfile"));
+}
+
+#[test]
+fn an_empty_delta_says_so_in_one_line() {
+    let (old, _) = scenario();
+    let d = diff(&old, &old);
+    assert!(d.is_empty() && !d.adds_risk());
+    assert_eq!(text(&d), "Dependency risk: no change.\n");
+    assert_eq!(markdown(&d).lines().count(), 2);
+}
+
+#[test]
+fn same_version_with_new_checksum_is_critical() {
+    let old = Report::build(vec![pkg("serde", "1.0.0", &[], None, &[])]);
+    let mut tampered = pkg("serde", "1.0.0", &[], None, &[]);
+    tampered.checksum = Some("f".repeat(64));
+    let new = Report::build(vec![tampered]);
+    let d = diff(&old, &new);
+    assert_eq!(d.packages[0].severity, Severity::Critical);
+    assert!(d.adds_risk());
+}
+
+#[test]
+fn a_bump_with_less_risk_does_not_gate() {
+    let old = Report::build(vec![pkg(
+        "a",
+        "1.0.0",
+        &[(Kind::UnsafeBlock, 3)],
+        None,
+        &[],
+    )]);
+    let new = Report::build(vec![pkg(
+        "a",
+        "1.0.1",
+        &[(Kind::UnsafeBlock, 1)],
+        None,
+        &[],
+    )]);
+    let d = diff(&old, &new);
+    assert_eq!(d.updated, 1);
+    assert!(!d.adds_risk());
+}
+
+#[test]
+fn hostile_strings_cannot_inject_markup_or_escapes() {
+    let evil = "x<img src=x onerror=alert(1)>@team[a](b)|\u{1b}[31m";
+    let old = Report::build(vec![]);
+    let mut p = pkg(
+        evil,
+        "1.0.0",
+        &[(Kind::IncludeBytes, 1)],
+        None,
+        &["<script>.so"],
+    );
+    p.facts.files[0].findings[0].detail = Some("</details><script>alert(1)</script>".into());
+    let new = Report::build(vec![p]);
+    let d = diff(&old, &new);
+    let md = markdown(&d);
+    for bad in [
+        "<img",
+        "<script",
+        "@team",
+        "[a](b)",
+        "\u{1b}",
+        "</details><",
+    ] {
+        assert!(!md.contains(bad), "{bad:?} reached the markdown:\n{md}");
+    }
+    let t = text(&d);
+    assert!(
+        !t.contains('\u{1b}'),
+        "an escape sequence reached the terminal: {t:?}"
+    );
+}
+
+#[test]
+fn markdown_is_cut_before_the_limit_with_a_note() {
+    let old = Report::build(vec![]);
+    let many: Vec<PackageInput> = (0..400)
+        .map(|i| pkg(&format!("crate{i}"), "1.0.0", &[(Kind::Net, 1)], None, &[]))
+        .collect();
+    let d = diff(&old, &Report::build(many));
+    let mut out = Vec::new();
+    render::markdown::render(&d, &BTreeMap::new(), 20_000, &mut out).unwrap();
+    let md = String::from_utf8(out).unwrap();
+    assert!(md.len() <= 20_000 + 400, "{} bytes", md.len());
+    assert!(md.contains("left out"));
+}
