@@ -10,12 +10,13 @@
 
 use std::cell::Cell;
 use std::collections::BTreeMap;
-use std::fs;
 use std::io::{self, Read};
-use std::path::Path;
 
 use flate2::read::GzDecoder;
 use risk_report::facts::SkippedEntry;
+
+mod dir;
+pub use dir::read_crate_dir;
 
 /// Caps that bound the memory one crate can take.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -157,41 +158,15 @@ pub fn read_crate_tarball(
     };
     let mut archive = tar::Archive::new(guard);
     let mut state = State::new(expected_root.map(str::to_owned), *limits);
-    // The first error that stopped reading, with the number of entries read before it.
-    let mut stopped: Option<io::Error> = None;
-    match archive.entries() {
-        Ok(entries) => {
-            for item in entries {
-                let entry = match item {
-                    Ok(entry) => entry,
-                    Err(e) => {
-                        stopped = Some(e);
-                        break;
-                    }
-                };
-                if state.entries >= limits.max_entries {
-                    state.skip(
-                        reasons::ARCHIVE.into(),
-                        reasons::over_entry_count(limits.max_entries),
-                    );
-                    break;
-                }
-                state.entries += 1;
-                if let Err(e) = state.take_entry(entry) {
-                    stopped = Some(e);
-                    break;
-                }
-            }
+    let stopped = match state.read_entries(&mut archive) {
+        Ok(true) => {
+            // The gzip CRC is only checked at the end of the stream, which tar stops short of.
+            io::copy(&mut archive.into_inner(), &mut io::sink()).err()
         }
-        Err(e) => stopped = Some(e),
-    }
-    if stopped.is_none() {
-        // The gzip CRC is only checked at the end of the stream, which tar stops short of.
-        let mut rest = archive.into_inner();
-        if let Err(e) = io::copy(&mut rest, &mut io::sink()) {
-            stopped = Some(e);
-        }
-    }
+        // Stopped at the entry count cap: the rest is deliberately not inflated.
+        Ok(false) => None,
+        Err(e) => Some(e),
+    };
     if let Some(e) = stopped {
         if cap_hit.get() {
             let reason = reasons::stream_cap(state.entries, stream_cap(limits));
@@ -260,6 +235,22 @@ impl State {
             total: 0,
             entries: 0,
         }
+    }
+
+    /// Reads entries until the end (`Ok(true)`), the entry count cap (`Ok(false)`), or a read
+    /// error of the stream.
+    fn read_entries<R: Read>(&mut self, archive: &mut tar::Archive<R>) -> io::Result<bool> {
+        for entry in archive.entries()? {
+            let entry = entry?;
+            if self.entries >= self.limits.max_entries {
+                let reason = reasons::over_entry_count(self.limits.max_entries);
+                self.skip(reasons::ARCHIVE.into(), reason);
+                return Ok(false);
+            }
+            self.entries += 1;
+            self.take_entry(entry)?;
+        }
+        Ok(true)
     }
 
     fn skip(&mut self, path: String, reason: String) {
@@ -434,135 +425,6 @@ pub fn escape_name(raw: &[u8]) -> String {
         }
     }
     out
-}
-
-/// Reads a crate's source directory (git and path dependencies, vendored sources), without
-/// following symlinks and skipping `target/` and VCS folders.
-pub fn read_crate_dir(dir: &Path, limits: &Limits) -> Result<Unpacked, ArchiveError> {
-    let io_err = |source| ArchiveError::Io {
-        path: dir.display().to_string(),
-        source,
-    };
-    let top = sorted_children(dir).map_err(io_err)?;
-    let root = match dir.file_name() {
-        Some(name) => name.to_string_lossy().into_owned(),
-        None => dir
-            .canonicalize()
-            .ok()
-            .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
-            .unwrap_or_default(),
-    };
-    let mut walk = DirWalk {
-        state: State::new(Some(root.clone()), *limits),
-        stopped: false,
-    };
-    walk.visit(top, &root, "");
-    Ok(walk.state.finish(reasons::DIRECTORY))
-}
-
-/// Folders that are never part of a package: build output at the root, VCS metadata anywhere.
-const VCS_DIRS: &[&str] = &[".git", ".hg", ".svn"];
-
-struct DirWalk {
-    state: State,
-    stopped: bool,
-}
-
-impl DirWalk {
-    /// Visits `children` of the folder `rel` (empty at the crate root), depth first in name
-    /// order so the result does not depend on the file system's listing order.
-    fn visit(
-        &mut self,
-        children: Vec<(std::ffi::OsString, std::path::PathBuf)>,
-        root: &str,
-        rel: &str,
-    ) {
-        for (name, path) in children {
-            if self.stopped {
-                return;
-            }
-            if self.state.entries >= self.state.limits.max_entries {
-                let reason = reasons::over_entry_count(self.state.limits.max_entries);
-                self.state.skip(reasons::DIRECTORY.into(), reason);
-                self.stopped = true;
-                return;
-            }
-            self.state.entries += 1;
-            let Some(name) = name.to_str() else {
-                let mut raw = format!("{root}/{rel}").into_bytes();
-                raw.extend_from_slice(name.as_encoded_bytes());
-                self.state.skip(escape_name(&raw), reasons::NOT_UTF8.into());
-                continue;
-            };
-            let child_rel = format!("{rel}{name}");
-            let shown = escape_name(format!("{root}/{child_rel}").as_bytes());
-            let meta = match fs::symlink_metadata(&path) {
-                Ok(meta) => meta,
-                Err(e) => {
-                    self.state.skip(shown, reasons::unreadable(&e));
-                    continue;
-                }
-            };
-            let ft = meta.file_type();
-            if ft.is_symlink() {
-                self.state.skip(shown, reasons::SYMLINK.into());
-            } else if ft.is_dir() {
-                if VCS_DIRS.contains(&name) || (rel.is_empty() && name == "target") {
-                    continue;
-                }
-                match sorted_children(&path) {
-                    Ok(children) => self.visit(children, root, &format!("{child_rel}/")),
-                    Err(e) => self.state.skip(shown, reasons::unreadable(&e)),
-                }
-            } else if ft.is_file() {
-                self.read_file(&path, child_rel, shown, meta.len());
-            } else {
-                self.state.skip(shown, reasons::DEVICE.into());
-            }
-        }
-    }
-
-    fn read_file(&mut self, path: &Path, rel: String, shown: String, size: u64) {
-        let limits = self.state.limits;
-        if size > limits.max_entry_bytes {
-            self.state
-                .skip(shown, reasons::over_entry_cap(size, limits.max_entry_bytes));
-            return;
-        }
-        if size > limits.max_total_bytes.saturating_sub(self.state.total) {
-            self.state
-                .skip(shown, reasons::over_total_cap(size, limits.max_total_bytes));
-            return;
-        }
-        let mut data = Vec::new();
-        // The file may have grown since `symlink_metadata`, so the caps are checked again.
-        let read = fs::File::open(path).and_then(|f| {
-            f.take(limits.max_entry_bytes.saturating_add(1))
-                .read_to_end(&mut data)
-        });
-        let n = match read {
-            Ok(n) => n as u64,
-            Err(e) => return self.state.skip(shown, reasons::unreadable(&e)),
-        };
-        if n > limits.max_entry_bytes {
-            self.state
-                .skip(shown, reasons::over_entry_cap(n, limits.max_entry_bytes));
-        } else if n > limits.max_total_bytes.saturating_sub(self.state.total) {
-            self.state
-                .skip(shown, reasons::over_total_cap(n, limits.max_total_bytes));
-        } else {
-            self.state.total += n;
-            self.state.files.insert(rel, data);
-        }
-    }
-}
-
-fn sorted_children(dir: &Path) -> io::Result<Vec<(std::ffi::OsString, std::path::PathBuf)>> {
-    let mut children = fs::read_dir(dir)?
-        .map(|e| e.map(|e| (e.file_name(), e.path())))
-        .collect::<io::Result<Vec<_>>>()?;
-    children.sort();
-    Ok(children)
 }
 
 #[cfg(test)]

@@ -347,6 +347,31 @@ fn entry_count_cap_stops_reading() {
 }
 
 #[test]
+fn nothing_past_the_entry_count_cap_is_inflated() {
+    // Were the rest drained, the 1 MiB of zeros would trip the stream cap (2 * 100 + 2 * 2048).
+    let limits = Limits {
+        max_entry_bytes: 100,
+        max_total_bytes: 100,
+        max_entries: 2,
+    };
+    let gz = Tarball::new()
+        .file("demo-1.0.0/a", b"a")
+        .file("demo-1.0.0/b", b"b")
+        .file("demo-1.0.0/c", b"c")
+        .file("demo-1.0.0/zeros.bin", &vec![0; 1 << 20])
+        .gz();
+    let u = read_crate_tarball(&gz, Some(ROOT), &limits).unwrap();
+    assert_eq!(names(&u), ["a", "b"]);
+    assert_eq!(
+        u.skipped,
+        [skip(
+            "<archive>",
+            "entry count cap reached: only the first 2 entries were read"
+        )]
+    );
+}
+
+#[test]
 fn a_decompression_bomb_stops_at_the_stream_cap() {
     // Stream cap here: 2 * 100 + 2 * 2048 = 4296 inflated bytes.
     let limits = Limits {
@@ -527,107 +552,4 @@ fn an_archive_without_files_says_so() {
     let u = read(&gz);
     assert!(u.files.is_empty());
     assert_eq!(u.skipped, [skip("<archive>", reasons::NO_FILES)]);
-}
-
-/// A scratch folder removed on drop; the analyzer has no tempfile dependency.
-struct Scratch(std::path::PathBuf);
-
-impl Scratch {
-    fn new(name: &str) -> Scratch {
-        let dir = std::env::temp_dir()
-            .join(format!("risk-analyzer-{}-{name}", std::process::id()))
-            .join("mycrate");
-        let _ = fs::remove_dir_all(&dir);
-        fs::create_dir_all(&dir).unwrap();
-        Scratch(dir)
-    }
-
-    fn write(&self, rel: &str, data: &[u8]) {
-        let path = self.0.join(rel);
-        fs::create_dir_all(path.parent().unwrap()).unwrap();
-        fs::write(path, data).unwrap();
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        if let Some(parent) = self.0.parent() {
-            let _ = fs::remove_dir_all(parent);
-        }
-    }
-}
-
-#[test]
-fn crate_dir_is_walked_in_order_skipping_build_output_and_vcs() {
-    let s = Scratch::new("walk");
-    s.write("Cargo.toml", b"[package]");
-    s.write("src/lib.rs", b"lib");
-    s.write("src/bin/tool.rs", b"bin");
-    s.write("target/debug/out.rs", b"built");
-    s.write("src/target/kept.rs", b"kept");
-    s.write(".git/config", b"vcs");
-    s.write("src/.hg/x", b"vcs");
-    s.write("big.bin", &[0; 20]);
-    #[cfg(unix)]
-    std::os::unix::fs::symlink("/etc/passwd", s.0.join("src/link.rs")).unwrap();
-    let limits = Limits {
-        max_entry_bytes: 16,
-        ..Limits::default()
-    };
-    let u = read_crate_dir(&s.0, &limits).unwrap();
-    assert_eq!(u.root, "mycrate");
-    assert_eq!(
-        names(&u),
-        [
-            "Cargo.toml",
-            "src/bin/tool.rs",
-            "src/lib.rs",
-            "src/target/kept.rs"
-        ]
-    );
-    let mut expected = vec![skip(
-        "mycrate/big.bin",
-        "over entry size cap (20 bytes > 16)",
-    )];
-    #[cfg(unix)]
-    expected.push(skip("mycrate/src/link.rs", reasons::SYMLINK));
-    assert_eq!(u.skipped, expected);
-}
-
-#[test]
-fn crate_dir_caps_total_and_entry_count() {
-    let s = Scratch::new("caps");
-    for name in ["a", "b", "c", "d"] {
-        s.write(name, &[0; 10]);
-    }
-    let total = Limits {
-        max_total_bytes: 25,
-        ..Limits::default()
-    };
-    let u = read_crate_dir(&s.0, &total).unwrap();
-    assert_eq!(names(&u), ["a", "b"]);
-    assert_eq!(u.skipped.len(), 2);
-    let count = Limits {
-        max_entries: 3,
-        ..Limits::default()
-    };
-    let u = read_crate_dir(&s.0, &count).unwrap();
-    assert_eq!(names(&u), ["a", "b", "c"]);
-    assert_eq!(
-        u.skipped,
-        [skip(
-            "<directory>",
-            "entry count cap reached: only the first 3 entries were read"
-        )]
-    );
-}
-
-#[test]
-fn missing_crate_dir_is_an_io_error() {
-    let err = read_crate_dir(
-        Path::new("/nonexistent/risk-analyzer/x"),
-        &Limits::default(),
-    )
-    .unwrap_err();
-    assert!(matches!(err, ArchiveError::Io { .. }), "{err}");
 }
