@@ -3,11 +3,20 @@
 //! Only regular files under the single `name-version/` root are kept. Everything else (path
 //! traversal, absolute paths, links, devices, a second root, entries over a cap) is skipped and
 //! recorded; no entry is ever written to disk.
+//!
+//! The tarball is treated as hostile: names are checked as bytes before anything else, sizes
+//! are checked before any data is read, and every read is bounded, so neither a lying header
+//! nor a decompression bomb can make one crate take more memory than [`Limits`] allow.
 
+use std::cell::Cell;
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::io::{self, Read};
 
+use flate2::read::GzDecoder;
 use risk_report::facts::SkippedEntry;
+
+mod dir;
+pub use dir::read_crate_dir;
 
 /// Caps that bound the memory one crate can take.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,7 +46,9 @@ pub struct Unpacked {
     pub root: String,
     /// Path relative to the root (`/`-separated, e.g. `src/lib.rs`) to contents.
     pub files: BTreeMap<String, Vec<u8>>,
-    /// Entries not read, and why.
+    /// Entries not read, and why, sorted by path then reason. Paths are the entry's full name
+    /// (`root/rel/path`, escaped); whole-archive problems use the path [`reasons::ARCHIVE`] or
+    /// [`reasons::DIRECTORY`].
     pub skipped: Vec<SkippedEntry>,
 }
 
@@ -54,6 +65,83 @@ pub enum ArchiveError {
     },
 }
 
+/// The reasons recorded in [`SkippedEntry::reason`]. They end up in the user-facing report
+/// and in diffs between reports, so the wording is part of the format: change it only on
+/// purpose.
+pub mod reasons {
+    /// Path used for a record about the tarball as a whole rather than one entry.
+    pub const ARCHIVE: &str = "<archive>";
+    /// Path used for a record about a source directory as a whole.
+    pub const DIRECTORY: &str = "<directory>";
+
+    pub const SYMLINK: &str = "symbolic link (links are never followed)";
+    pub const HARD_LINK: &str = "hard link (links are never followed)";
+    pub const DEVICE: &str = "device or fifo (not a regular file)";
+    pub const PARENT_DIR: &str = "path contains `..`";
+    pub const ABSOLUTE: &str = "absolute path";
+    pub const WINDOWS_PREFIX: &str = "path starts with a Windows drive or prefix";
+    /// Windows reads `\` as a separator, so the same name could land elsewhere there.
+    pub const BACKSLASH: &str = "path contains a backslash";
+    pub const NOT_UTF8: &str = "name is not valid UTF-8";
+    pub const DUPLICATE: &str = "duplicate path; a later entry with the same path is scanned";
+    /// The later entry with the same name replaces this one when cargo unpacks the tarball,
+    /// but that later entry was itself skipped, so neither is scanned.
+    pub const DUPLICATE_OF_SKIPPED: &str =
+        "duplicate path; replaced by a later entry with the same path, which was skipped";
+    pub const NO_FILES: &str = "no regular files under the crate root";
+
+    pub fn unsupported_type(type_byte: u8) -> String {
+        format!(
+            "unsupported entry type {} (not a regular file)",
+            super::escape_name(&[type_byte])
+        )
+    }
+
+    pub fn outside_root(root: &str) -> String {
+        format!(
+            "outside the crate root folder `{}`",
+            super::escape_name(root.as_bytes())
+        )
+    }
+
+    pub fn over_entry_cap(size: u64, cap: u64) -> String {
+        format!("over entry size cap ({size} bytes > {cap})")
+    }
+
+    pub fn over_total_cap(size: u64, cap: u64) -> String {
+        format!("over total size cap ({size} more bytes would pass {cap} inflated in this crate)")
+    }
+
+    pub fn over_entry_count(cap: u64) -> String {
+        format!("entry count cap reached: only the first {cap} entries were read")
+    }
+
+    pub fn corrupt_after(entries: u64, msg: &str) -> String {
+        format!("archive truncated or corrupt after {entries} entries: {msg}")
+    }
+
+    pub fn stream_cap(entries: u64, cap: u64) -> String {
+        format!(
+            "inflated stream cap reached after {entries} entries: the archive inflates to \
+             more than {cap} bytes, the rest was not read"
+        )
+    }
+
+    pub fn unreadable(err: &std::io::Error) -> String {
+        format!("cannot read: {err}")
+    }
+}
+
+/// Skipping an entry still inflates it, so the gzip stream as a whole gets twice the content
+/// budget plus room for headers and padding before reading stops. This bounds the CPU a bomb
+/// built from skipped entries can take; the content budget alone bounds memory.
+fn stream_cap(limits: &Limits) -> u64 {
+    limits
+        .max_total_bytes
+        .saturating_mul(2)
+        .saturating_add(limits.max_entries.saturating_mul(2048))
+}
+
 /// Reads a `.crate` tarball. `expected_root` is `name-version` when known; when `None`, the
 /// root of the first entry is taken and any other root is skipped.
 pub fn read_crate_tarball(
@@ -61,13 +149,283 @@ pub fn read_crate_tarball(
     expected_root: Option<&str>,
     limits: &Limits,
 ) -> Result<Unpacked, ArchiveError> {
-    let _ = (gz, expected_root, limits);
-    Err(ArchiveError::Corrupt("not implemented yet".into()))
+    let cap_hit = Cell::new(false);
+    let guard = StreamGuard {
+        inner: GzDecoder::new(gz),
+        read: 0,
+        cap: stream_cap(limits),
+        hit: &cap_hit,
+    };
+    let mut archive = tar::Archive::new(guard);
+    let mut state = State::new(expected_root.map(str::to_owned), *limits);
+    let stopped = match state.read_entries(&mut archive) {
+        Ok(true) => {
+            // The gzip CRC is only checked at the end of the stream, which tar stops short of.
+            io::copy(&mut archive.into_inner(), &mut io::sink()).err()
+        }
+        // Stopped at the entry count cap: the rest is deliberately not inflated.
+        Ok(false) => None,
+        Err(e) => Some(e),
+    };
+    if let Some(e) = stopped {
+        if cap_hit.get() {
+            let reason = reasons::stream_cap(state.entries, stream_cap(limits));
+            state.skip(reasons::ARCHIVE.into(), reason);
+        } else if state.files.is_empty() {
+            return Err(ArchiveError::Corrupt(e.to_string()));
+        } else {
+            let reason = reasons::corrupt_after(state.entries, &e.to_string());
+            state.skip(reasons::ARCHIVE.into(), reason);
+        }
+    }
+    Ok(state.finish(reasons::ARCHIVE))
 }
 
-/// Reads a crate's source directory (git and path dependencies, vendored sources), without
-/// following symlinks and skipping `target/` and VCS folders.
-pub fn read_crate_dir(dir: &Path, limits: &Limits) -> Result<Unpacked, ArchiveError> {
-    let _ = (dir, limits);
-    Err(ArchiveError::Corrupt("not implemented yet".into()))
+/// Counts inflated bytes and fails the read once the cap is passed.
+struct StreamGuard<'c, R> {
+    inner: R,
+    read: u64,
+    cap: u64,
+    hit: &'c Cell<bool>,
 }
+
+impl<R: Read> Read for StreamGuard<'_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if buf.is_empty() {
+            return Ok(0);
+        }
+        if self.read >= self.cap {
+            // A stream that ends exactly at the cap is fine; only more data is an overrun.
+            let mut probe = [0u8; 1];
+            if self.inner.read(&mut probe)? == 0 {
+                return Ok(0);
+            }
+            self.hit.set(true);
+            return Err(io::Error::other("inflated stream cap reached"));
+        }
+        let room = usize::try_from(self.cap - self.read).unwrap_or(usize::MAX);
+        let len = buf.len().min(room);
+        let n = self.inner.read(&mut buf[..len])?;
+        self.read += n as u64;
+        Ok(n)
+    }
+}
+
+/// What has been read so far from one tarball.
+struct State {
+    root: Option<String>,
+    limits: Limits,
+    files: BTreeMap<String, Vec<u8>>,
+    /// The escaped full name each kept file came from, for the duplicate record.
+    names: BTreeMap<String, String>,
+    skipped: Vec<SkippedEntry>,
+    /// Content bytes read into memory, including files later replaced by a duplicate.
+    total: u64,
+    entries: u64,
+}
+
+impl State {
+    fn new(root: Option<String>, limits: Limits) -> State {
+        State {
+            root,
+            limits,
+            files: BTreeMap::new(),
+            names: BTreeMap::new(),
+            skipped: Vec::new(),
+            total: 0,
+            entries: 0,
+        }
+    }
+
+    /// Reads entries until the end (`Ok(true)`), the entry count cap (`Ok(false)`), or a read
+    /// error of the stream.
+    fn read_entries<R: Read>(&mut self, archive: &mut tar::Archive<R>) -> io::Result<bool> {
+        for entry in archive.entries()? {
+            let entry = entry?;
+            if self.entries >= self.limits.max_entries {
+                let reason = reasons::over_entry_count(self.limits.max_entries);
+                self.skip(reasons::ARCHIVE.into(), reason);
+                return Ok(false);
+            }
+            self.entries += 1;
+            self.take_entry(entry)?;
+        }
+        Ok(true)
+    }
+
+    fn skip(&mut self, path: String, reason: String) {
+        self.skipped.push(SkippedEntry { path, reason });
+    }
+
+    /// The entry named `rel` was not kept; an earlier file with that name would be replaced
+    /// by it on disk, so the earlier one is not what cargo builds either.
+    fn drop_replaced(&mut self, rel: &str) {
+        if self.files.remove(rel).is_some()
+            && let Some(name) = self.names.remove(rel)
+        {
+            self.skip(name, reasons::DUPLICATE_OF_SKIPPED.into());
+        }
+    }
+
+    /// Looks at one entry. An `Err` is a read error of the stream itself: reading stops.
+    fn take_entry<R: Read>(&mut self, mut entry: tar::Entry<'_, R>) -> io::Result<()> {
+        let raw = entry.path_bytes().into_owned();
+        let shown = escape_name(&raw);
+        let etype = entry.header().entry_type();
+        if etype.is_pax_global_extensions() {
+            // Archive-wide metadata (`git archive` writes the commit there), not a file.
+            return Ok(());
+        }
+        let parts = match check_path(&raw) {
+            Ok(parts) => parts,
+            Err(reason) => {
+                self.skip(shown, reason.into());
+                return Ok(());
+            }
+        };
+        let Some((top, rest)) = parts.split_first() else {
+            // `./` and the like: nothing to keep, nothing hostile.
+            if !etype.is_dir() {
+                self.skip(
+                    shown,
+                    reasons::outside_root(self.root.as_deref().unwrap_or("")),
+                );
+            }
+            return Ok(());
+        };
+        let root = self.root.get_or_insert_with(|| (*top).to_owned()).clone();
+        if *top != root || rest.is_empty() {
+            if !etype.is_dir() {
+                self.skip(shown, reasons::outside_root(&root));
+            }
+            return Ok(());
+        }
+        if etype.is_dir() {
+            return Ok(());
+        }
+        let rel = rest.join("/");
+        if let Some(reason) = type_reason(etype) {
+            self.skip(shown, reason);
+            self.drop_replaced(&rel);
+            return Ok(());
+        }
+        let size = entry.size();
+        if size > self.limits.max_entry_bytes {
+            self.skip(
+                shown,
+                reasons::over_entry_cap(size, self.limits.max_entry_bytes),
+            );
+            self.drop_replaced(&rel);
+            return Ok(());
+        }
+        if size > self.limits.max_total_bytes.saturating_sub(self.total) {
+            self.skip(
+                shown,
+                reasons::over_total_cap(size, self.limits.max_total_bytes),
+            );
+            self.drop_replaced(&rel);
+            return Ok(());
+        }
+        // Never trust the header for the allocation: start small, and stop one byte past the cap.
+        let mut data = Vec::with_capacity(usize::try_from(size.min(64 * 1024)).unwrap_or(0));
+        (&mut entry)
+            .take(self.limits.max_entry_bytes.saturating_add(1))
+            .read_to_end(&mut data)?;
+        if data.len() as u64 != size {
+            return Err(io::Error::new(
+                io::ErrorKind::UnexpectedEof,
+                format!("entry {shown} is shorter than its header says"),
+            ));
+        }
+        self.total += size;
+        if self.files.insert(rel.clone(), data).is_some()
+            && let Some(earlier) = self.names.remove(&rel)
+        {
+            self.skip(earlier, reasons::DUPLICATE.into());
+        }
+        self.names.insert(rel, shown);
+        Ok(())
+    }
+
+    /// `whole` labels records about the input as a whole: [`reasons::ARCHIVE`] or
+    /// [`reasons::DIRECTORY`].
+    fn finish(mut self, whole: &str) -> Unpacked {
+        if self.files.is_empty() {
+            // Unknown is not zero: say why a crate shows no code at all.
+            self.skip(whole.into(), reasons::NO_FILES.into());
+        }
+        self.skipped.sort();
+        Unpacked {
+            root: self.root.unwrap_or_default(),
+            files: self.files,
+            skipped: self.skipped,
+        }
+    }
+}
+
+/// `None` for the types read as files: regular, contiguous (a regular file on every system
+/// tar runs on) and GNU sparse (the tar crate fills the holes, bounded by the same caps).
+fn type_reason(etype: tar::EntryType) -> Option<String> {
+    if etype.is_file() || etype.is_contiguous() || etype.is_gnu_sparse() {
+        None
+    } else if etype.is_symlink() {
+        Some(reasons::SYMLINK.into())
+    } else if etype.is_hard_link() {
+        Some(reasons::HARD_LINK.into())
+    } else if etype.is_character_special() || etype.is_block_special() || etype.is_fifo() {
+        Some(reasons::DEVICE.into())
+    } else {
+        Some(reasons::unsupported_type(etype.as_byte()))
+    }
+}
+
+/// Splits an entry name into its normal components, or says why the name is refused.
+/// Empty and `.` components are dropped so that `a/./b` and `a/b` are the same file, as they
+/// are on disk.
+fn check_path(raw: &[u8]) -> Result<Vec<&str>, &'static str> {
+    let name = std::str::from_utf8(raw).map_err(|_| reasons::NOT_UTF8)?;
+    if name.contains('\\') {
+        return Err(reasons::BACKSLASH);
+    }
+    if name.starts_with('/') {
+        return Err(reasons::ABSOLUTE);
+    }
+    let bytes = name.as_bytes();
+    if bytes.len() >= 2 && bytes[0].is_ascii_alphabetic() && bytes[1] == b':' {
+        return Err(reasons::WINDOWS_PREFIX);
+    }
+    let parts: Vec<&str> = name
+        .split('/')
+        .filter(|p| !p.is_empty() && *p != ".")
+        .collect();
+    if parts.contains(&"..") {
+        return Err(reasons::PARENT_DIR);
+    }
+    Ok(parts)
+}
+
+/// Makes a name from a tarball safe to print anywhere: printable ASCII passes through,
+/// everything else becomes a Rust-style escape (`\n`, `\u{e9}`, `\x80` for bytes that are not
+/// UTF-8), so the result is lossless and cannot carry terminal or markup control.
+pub fn escape_name(raw: &[u8]) -> String {
+    let mut out = String::with_capacity(raw.len());
+    for chunk in raw.utf8_chunks() {
+        for c in chunk.valid().chars() {
+            match c {
+                '\\' => out.push_str("\\\\"),
+                '\n' => out.push_str("\\n"),
+                '\r' => out.push_str("\\r"),
+                '\t' => out.push_str("\\t"),
+                ' '..='~' => out.push(c),
+                _ => out.push_str(&format!("\\u{{{:x}}}", u32::from(c))),
+            }
+        }
+        for b in chunk.invalid() {
+            out.push_str(&format!("\\x{b:02x}"));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests;
