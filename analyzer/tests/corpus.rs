@@ -9,28 +9,12 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod support;
-
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use risk_analyzer::{Limits, scan_crate_tarball};
 use risk_report::facts::{CrateFacts, Parse};
 use risk_report::facts_text;
-
-fn corpus_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../corpus")
-}
-
-fn corpus_cases() -> Vec<PathBuf> {
-    let mut cases: Vec<PathBuf> = std::fs::read_dir(corpus_dir())
-        .expect("corpus/ exists")
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.join("Cargo.toml").is_file())
-        .collect();
-    cases.sort();
-    cases
-}
 
 /// `(line, code)` pairs of the `//~` markers in a source text.
 fn markers(text: &str) -> Vec<(u32, String)> {
@@ -80,7 +64,7 @@ fn check_markers(
 #[test]
 fn corpus_matches_markers_and_expected_facts() {
     let update = std::env::var_os("UPDATE_EXPECT").is_some();
-    let cases = corpus_cases();
+    let cases = testkit::corpus_cases();
     assert!(
         cases.len() >= 10,
         "the corpus has only {} cases",
@@ -88,8 +72,8 @@ fn corpus_matches_markers_and_expected_facts() {
     );
     let mut problems = Vec::new();
     for case in &cases {
-        let files = support::read_tree(case, &["expected.txt"]);
-        let (root, gz) = support::pack_crate(&files);
+        let files = testkit::read_tree(case, &["expected.txt"]);
+        let (root, gz) = testkit::pack_crate(&files);
         let facts = scan_crate_tarball(&gz, Some(&root), &Limits::default());
         assert!(
             facts.not_analyzed.is_none(),
@@ -110,7 +94,7 @@ fn corpus_matches_markers_and_expected_facts() {
             problems.push(format!(
                 "{}: facts differ from expected.txt (UPDATE_EXPECT=1 to rewrite, then review)\n{}",
                 case.display(),
-                support::line_diff(&expected, &rendered)
+                testkit::line_diff(&expected, &rendered)
             ));
         }
     }
@@ -119,9 +103,9 @@ fn corpus_matches_markers_and_expected_facts() {
 
 #[test]
 fn every_rs_file_of_the_corpus_is_parsed_or_deliberately_broken() {
-    for case in corpus_cases() {
-        let files = support::read_tree(&case, &["expected.txt"]);
-        let (root, gz) = support::pack_crate(&files);
+    for case in testkit::corpus_cases() {
+        let files = testkit::read_tree(&case, &["expected.txt"]);
+        let (root, gz) = testkit::pack_crate(&files);
         let facts = scan_crate_tarball(&gz, Some(&root), &Limits::default());
         let broken = case
             .file_name()
@@ -139,10 +123,10 @@ fn every_rs_file_of_the_corpus_is_parsed_or_deliberately_broken() {
 
 #[test]
 fn one_thread_and_many_threads_give_the_same_facts() {
-    let cases = corpus_cases();
+    let cases = testkit::corpus_cases();
     let packed: Vec<(String, Vec<u8>)> = cases
         .iter()
-        .map(|c| support::pack_crate(&support::read_tree(c, &["expected.txt"])))
+        .map(|c| testkit::pack_crate(&testkit::read_tree(c, &["expected.txt"])))
         .collect();
     let scan_all = |threads: usize| {
         let pool = rayon::ThreadPoolBuilder::new()

@@ -3,89 +3,12 @@
 
 #![allow(clippy::unwrap_used)]
 
-use std::io::Write;
-
-use flate2::Compression;
-use flate2::write::GzEncoder;
 use tar::{EntryType, Header};
+use testkit::{Tarball, gzip, noise};
 
 use super::*;
 
 const ROOT: &str = "demo-1.0.0";
-
-/// A tar stream under construction, with raw control over each header.
-struct Tarball {
-    builder: tar::Builder<Vec<u8>>,
-}
-
-impl Tarball {
-    fn new() -> Tarball {
-        Tarball {
-            builder: tar::Builder::new(Vec::new()),
-        }
-    }
-
-    /// Any name bytes, any type: the header is written as-is.
-    fn raw(&mut self, name: &[u8], ty: EntryType, data: &[u8]) -> &mut Self {
-        let mut h = Header::new_gnu();
-        h.as_old_mut().name[..name.len()].copy_from_slice(name);
-        h.set_entry_type(ty);
-        h.set_mode(0o644);
-        h.set_size(data.len() as u64);
-        h.set_cksum();
-        self.builder.append(&h, data).unwrap();
-        self
-    }
-
-    fn file(&mut self, name: &str, data: &[u8]) -> &mut Self {
-        self.raw(name.as_bytes(), EntryType::Regular, data)
-    }
-
-    fn dir(&mut self, name: &str) -> &mut Self {
-        self.raw(name.as_bytes(), EntryType::Directory, b"")
-    }
-
-    fn link(&mut self, name: &str, ty: EntryType, target: &str) -> &mut Self {
-        let mut h = Header::new_gnu();
-        h.as_old_mut().name[..name.len()].copy_from_slice(name.as_bytes());
-        h.set_entry_type(ty);
-        h.set_size(0);
-        h.set_link_name_literal(target).unwrap();
-        h.set_cksum();
-        self.builder.append(&h, &b""[..]).unwrap();
-        self
-    }
-
-    fn tar(&mut self) -> Vec<u8> {
-        self.builder.get_mut().flush().unwrap();
-        let mut b = std::mem::replace(&mut self.builder, tar::Builder::new(Vec::new()));
-        b.finish().unwrap();
-        b.into_inner().unwrap()
-    }
-
-    fn gz(&mut self) -> Vec<u8> {
-        gzip(&self.tar())
-    }
-}
-
-fn gzip(bytes: &[u8]) -> Vec<u8> {
-    let mut enc = GzEncoder::new(Vec::new(), Compression::default());
-    enc.write_all(bytes).unwrap();
-    enc.finish().unwrap()
-}
-
-/// Deterministic bytes that gzip cannot shrink, so byte offsets in the stream are predictable.
-fn noise(len: usize) -> Vec<u8> {
-    let mut x: u32 = 0x9e37_79b9;
-    (0..len)
-        .map(|_| {
-            x ^= x << 13;
-            x ^= x >> 17;
-            x ^= x << 5;
-            (x >> 24) as u8
-        })
-        .collect()
-}
 
 fn read(gz: &[u8]) -> Unpacked {
     read_crate_tarball(gz, Some(ROOT), &Limits::default()).unwrap()
@@ -519,10 +442,7 @@ fn a_huge_lying_size_is_never_allocated() {
 fn long_names_from_gnu_and_pax_headers() {
     let long = format!("demo-1.0.0/{}/lib.rs", "d".repeat(120));
     let mut t = Tarball::new();
-    let mut h = Header::new_gnu();
-    h.set_size(4);
-    h.set_mode(0o644);
-    t.builder.append_data(&mut h, &long, &b"gnu!"[..]).unwrap();
+    t.file(&long, b"gnu!");
     let pax_path = format!("demo-1.0.0/{}/pax.rs", "p".repeat(150));
     let record_len = |body: &str| {
         // The length prefix counts itself, so settle it by iteration.
