@@ -2,7 +2,11 @@
 //! tarballs laid out as `cargo package` does, hostile tarballs with raw headers, and the
 //! corpus folders read from disk. Test-only code: panics on I/O errors are the right failure.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, missing_debug_implementations)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    missing_debug_implementations
+)]
 
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -39,7 +43,11 @@ pub fn read_tree(dir: &Path, exclude: &[&str]) -> BTreeMap<String, Vec<u8>> {
                 stack.push(path);
                 continue;
             }
-            let rel = path.strip_prefix(dir).unwrap().to_string_lossy().replace('\\', "/");
+            let rel = path
+                .strip_prefix(dir)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
             if !exclude.contains(&rel.as_str()) {
                 out.insert(rel, std::fs::read(&path).unwrap());
             }
@@ -50,7 +58,10 @@ pub fn read_tree(dir: &Path, exclude: &[&str]) -> BTreeMap<String, Vec<u8>> {
 
 /// `(name, version)` from a Cargo.toml's `[package]`.
 pub fn name_version(files: &BTreeMap<String, Vec<u8>>) -> (String, String) {
-    let manifest: toml::Table = std::str::from_utf8(&files["Cargo.toml"]).unwrap().parse().unwrap();
+    let manifest: toml::Table = std::str::from_utf8(&files["Cargo.toml"])
+        .unwrap()
+        .parse()
+        .unwrap();
     let package = manifest["package"].as_table().unwrap();
     (
         package["name"].as_str().unwrap().to_string(),
