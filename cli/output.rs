@@ -1,0 +1,241 @@
+//! Writing the report: where it goes, the atomic write, and the closing summary.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use risk_report::model::{DepKind, PackageInput, SCHEMA_VERSION, Source};
+use serde::Serialize;
+
+use crate::config::{Config, Format};
+use crate::error::Error;
+use crate::pipeline::{Scanned, Stats};
+use crate::term::{Paint, sanitize};
+
+/// The report file's default name, written beside the workspace's Cargo.lock.
+pub const DEFAULT_FILE: &str = "risk-report.toml";
+
+/// Where the report ends up.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Written {
+    File(PathBuf),
+    Stdout,
+}
+
+/// Writes `bytes` to `path` through a temp file in the same directory and a rename, so a
+/// reader sees the old report or the new one, never half of one, even if the run is killed.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), Error> {
+    let err = |source| Error::Output {
+        path: path.to_owned(),
+        source,
+    };
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".risk-report-")
+        .suffix(".tmp")
+        .tempfile_in(dir)
+        .map_err(err)?;
+    tmp.write_all(bytes).map_err(err)?;
+    tmp.as_file().sync_all().map_err(err)?;
+    tmp.persist(path).map_err(|e| err(e.error))?;
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
+// TEMPORARY: the report builder (`risk_report::Report::build`, `to_toml_string`, `to_json`)
+// is being written in report/. Until it lands, `render` writes a minimal placeholder with one
+// row per package. Swap the body of `render` for:
+//
+//     let report = risk_report::Report::build(scanned.inputs.clone());
+//     match format {
+//         Format::Toml => report.to_toml_string(),
+//         Format::Json => report.to_json(),
+//     }
+//
+// and delete `Placeholder*` below. Nothing else in the CLI depends on the file's layout.
+// ---------------------------------------------------------------------------------------------
+
+#[derive(Serialize)]
+#[serde(rename_all = "kebab-case")]
+struct Placeholder<'a> {
+    schema_version: u32,
+    package: BTreeMap<String, PlaceholderRow<'a>>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "kebab-case")]
+struct PlaceholderRow<'a> {
+    name: &'a str,
+    version: &'a str,
+    source: &'a Source,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    checksum: Option<&'a str>,
+    checksum_verified: bool,
+    dep_kinds: &'a BTreeSet<DepKind>,
+    workspace_member: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    not_analyzed: Option<&'a str>,
+    files: usize,
+}
+
+/// The report's bytes in the chosen format.
+pub fn render(inputs: &[PackageInput], format: Format) -> Result<String, String> {
+    let mut package = BTreeMap::new();
+    for p in inputs {
+        let mut key = format!("{}@{}", p.name, p.version);
+        // Two packages can share name and version (two registries, a git fork).
+        if inputs
+            .iter()
+            .filter(|q| q.name == p.name && q.version == p.version)
+            .count()
+            > 1
+        {
+            key.push_str(&format!(" {}", source_label(&p.source)));
+        }
+        package.insert(
+            key,
+            PlaceholderRow {
+                name: &p.name,
+                version: &p.version,
+                source: &p.source,
+                checksum: p.checksum.as_deref(),
+                checksum_verified: p.checksum_verified,
+                dep_kinds: &p.dep_kinds,
+                workspace_member: p.workspace_member,
+                not_analyzed: p.facts.not_analyzed.as_deref(),
+                files: p.facts.files.len(),
+            },
+        );
+    }
+    let doc = Placeholder {
+        schema_version: SCHEMA_VERSION,
+        package,
+    };
+    match format {
+        Format::Toml => toml::to_string(&doc).map_err(|e| e.to_string()),
+        Format::Json => serde_json::to_string_pretty(&doc)
+            .map(|mut s| {
+                s.push('\n');
+                s
+            })
+            .map_err(|e| e.to_string()),
+    }
+}
+
+/// Writes the report where the configuration says: TOML to `--output` or beside Cargo.lock;
+/// JSON to stdout unless `--output` is given.
+pub fn write_report(config: &Config, scanned: &Scanned) -> Result<Written, Error> {
+    let text = render(&scanned.inputs, config.format).map_err(|msg| Error::Output {
+        path: config.output.clone().unwrap_or_default(),
+        source: std::io::Error::other(msg),
+    })?;
+    let target = match (&config.output, config.format) {
+        (Some(path), _) => Written::File(path.clone()),
+        (None, Format::Json) => Written::Stdout,
+        (None, Format::Toml) => Written::File(scanned.workspace_root.join(DEFAULT_FILE)),
+    };
+    match &target {
+        Written::File(path) => write_atomically(path, text.as_bytes())?,
+        Written::Stdout => {
+            let mut out = std::io::stdout().lock();
+            out.write_all(text.as_bytes())
+                .and_then(|()| out.flush())
+                .map_err(|source| Error::Output {
+                    path: PathBuf::from("<stdout>"),
+                    source,
+                })?;
+        }
+    }
+    Ok(target)
+}
+
+/// How a source reads in keys and messages.
+pub fn source_label(source: &Source) -> String {
+    match source {
+        Source::CratesIo => "crates.io".to_owned(),
+        Source::Registry(r) | Source::Git(r) => r.clone(),
+        Source::Path(p) => format!("path {p}"),
+    }
+}
+
+/// The few lines printed on stderr after a run.
+pub fn summary(scanned: &Scanned, written: &Written, paint: Paint) -> String {
+    let Stats {
+        packages,
+        verified,
+        unverified,
+        not_analyzed,
+    } = scanned.stats;
+    let mut s = format!(
+        "{} {packages} {} ({verified} from verified tarballs, {unverified} unverified)",
+        paint.green("Scanned"),
+        if packages == 1 { "package" } else { "packages" }
+    );
+    if not_analyzed > 0 {
+        s.push_str(&format!(
+            "; {}",
+            paint.yellow(&format!("{not_analyzed} could not be analyzed"))
+        ));
+    }
+    s.push('\n');
+
+    let mut top: Vec<(u64, &PackageInput)> = scanned
+        .inputs
+        .iter()
+        .map(|p| {
+            let c = p.facts.counts();
+            let n: u64 = c.shipped.values().chain(c.build.values()).sum();
+            (n, p)
+        })
+        .filter(|(n, _)| *n > 0)
+        .collect();
+    top.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.name.cmp(&b.1.name)));
+    if !top.is_empty() {
+        s.push_str("Most findings (shipped and build code):\n");
+        for (n, p) in top.iter().take(5) {
+            s.push_str(&format!(
+                "  {:>6}  {} {}\n",
+                n,
+                sanitize(&p.name),
+                sanitize(&p.version)
+            ));
+        }
+    }
+    match written {
+        Written::File(path) => {
+            s.push_str(&format!("Report written to {}\n", paint.bold(&path.display().to_string())));
+        }
+        Written::Stdout => {}
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn atomic_write_replaces_and_leaves_no_temp_file() -> Result<(), Box<dyn std::error::Error>> {
+        let dir = tempfile::tempdir()?;
+        let path = dir.path().join("r.toml");
+        write_atomically(&path, b"one")?;
+        write_atomically(&path, b"two")?;
+        assert_eq!(std::fs::read(&path)?, b"two");
+        let names: Vec<_> = std::fs::read_dir(dir.path())?
+            .map(|e| e.map(|e| e.file_name()))
+            .collect::<Result<_, _>>()?;
+        assert_eq!(names, vec![std::ffi::OsString::from("r.toml")]);
+        Ok(())
+    }
+
+    #[test]
+    fn unwritable_output_is_an_error_naming_the_path() {
+        let path = Path::new("/nonexistent-dir-for-risk-report/r.toml");
+        let err = write_atomically(path, b"x").err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(err.contains("/nonexistent-dir-for-risk-report/r.toml"), "{err}");
+        assert!(err.contains("--output"), "{err}");
+    }
+}
