@@ -144,7 +144,13 @@ mod tests {
 
     #[test]
     fn show_takes_a_spec_and_global_flags() -> Result<(), clap::Error> {
-        let c = parse_strs(&["cargo-risk-report", "risk-report", "show", "serde@1.0.0", "--offline"])?;
+        let c = parse_strs(&[
+            "cargo-risk-report",
+            "risk-report",
+            "show",
+            "serde@1.0.0",
+            "--offline",
+        ])?;
         assert_eq!(
             c.command,
             Command::Show(PackageSpec {

@@ -65,6 +65,15 @@ fn classify_metadata_error(e: cargo_metadata::Error, config: &Config) -> Error {
                 || stderr.contains("lock file") && stderr.contains("needs to be updated")
             {
                 Error::LockfileNeedsUpdate { stderr }
+            } else if stderr.contains("failed to download")
+                || stderr.contains("but --offline was specified")
+            {
+                // `cargo metadata` downloads every tarball it lacks (it needs the manifests),
+                // so this, not our own search, is where missing tarballs usually show up.
+                Error::CargoDownload {
+                    offline: !config.cargo.network_allowed(),
+                    stderr,
+                }
             } else {
                 Error::Cargo {
                     command: "metadata".to_owned(),

@@ -54,7 +54,10 @@ pub fn local_registries(files: &[PathBuf]) -> Vec<PathBuf> {
         };
         // Cargo resolves config paths against the folder that holds the `.cargo` folder (or,
         // for `$CARGO_HOME/config.toml`, the folder that holds `$CARGO_HOME`).
-        let base = file.parent().and_then(Path::parent).unwrap_or(Path::new("."));
+        let base = file
+            .parent()
+            .and_then(Path::parent)
+            .unwrap_or(Path::new("."));
         for src in raw.source.values() {
             if let Some(p) = &src.local_registry {
                 let root = base.join(p);
@@ -84,7 +87,10 @@ mod tests {
         )?;
         let home = tmp.path().join("home");
         std::fs::create_dir_all(&home)?;
-        std::fs::write(home.join("config.toml"), "[source.other]\nlocal-registry = \"/abs/reg\"\n")?;
+        std::fs::write(
+            home.join("config.toml"),
+            "[source.other]\nlocal-registry = \"/abs/reg\"\n",
+        )?;
         std::fs::write(home.join("config"), "not toml [")?;
 
         let files = config_files(&[&sub], Some(&home));

@@ -46,6 +46,16 @@ pub enum Error {
     )]
     LockfileNeedsUpdate { stderr: String },
 
+    #[error(
+        "{}\n\ncargo said:\n{stderr}",
+        if *offline {
+            "cargo needs .crate files that are not in its cache, and --offline/--frozen forbids downloading them. Run `cargo fetch` with network access (or without --offline), then try again."
+        } else {
+            "cargo could not download some .crate files. Check the network and the registry configuration (source replacement, local registries), then run `cargo fetch`."
+        }
+    )]
+    CargoDownload { offline: bool, stderr: String },
+
     #[error("`cargo {command}` failed:\n{stderr}")]
     Cargo { command: String, stderr: String },
 

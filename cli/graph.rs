@@ -139,7 +139,10 @@ enum Via {
 /// which stays dev (the whole subtree exists only for tests). Dev edges of non-members are not
 /// part of any build of the workspace and are not followed. A package reached several ways
 /// gets every kind.
-pub fn reach_kinds(members: &BTreeSet<usize>, edges: &[Vec<(usize, DepKind)>]) -> Vec<BTreeSet<DepKind>> {
+pub fn reach_kinds(
+    members: &BTreeSet<usize>,
+    edges: &[Vec<(usize, DepKind)>],
+) -> Vec<BTreeSet<DepKind>> {
     let mut kinds = vec![BTreeSet::new(); edges.len()];
     let mut seen = BTreeSet::new();
     let mut stack: Vec<(usize, Via)> = members.iter().map(|&m| (m, Via::Member)).collect();
@@ -257,7 +260,10 @@ mod tests {
             classify_source("registry+https://github.com/rust-lang/crates.io-index"),
             Source::CratesIo
         );
-        assert_eq!(classify_source("sparse+https://index.crates.io/"), Source::CratesIo);
+        assert_eq!(
+            classify_source("sparse+https://index.crates.io/"),
+            Source::CratesIo
+        );
         assert_eq!(
             classify_source("git+https://e.com/r.git?branch=x#abc"),
             Source::Git("git+https://e.com/r.git?branch=x#abc".into())

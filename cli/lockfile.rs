@@ -59,7 +59,8 @@ impl Checksums {
                 continue;
             }
             let mut parts = rest.splitn(3, ' ');
-            let (Some(name), Some(version), Some(source)) = (parts.next(), parts.next(), parts.next())
+            let (Some(name), Some(version), Some(source)) =
+                (parts.next(), parts.next(), parts.next())
             else {
                 continue;
             };
@@ -176,9 +177,15 @@ source = "registry+https://a.example/index"
 checksum = "cc"
 "#;
         let sums = Checksums::parse(text).expect("parses");
-        assert_eq!(sums.get("dup", "1.0.0", "registry+https://b.example/index"), Some("bb"));
+        assert_eq!(
+            sums.get("dup", "1.0.0", "registry+https://b.example/index"),
+            Some("bb")
+        );
         assert_eq!(sums.get("dup", "1.0.0", "sparse+https://c.example/"), None);
-        assert_eq!(sums.get("one", "1.0.0", "sparse+https://a.example/"), Some("cc"));
+        assert_eq!(
+            sums.get("one", "1.0.0", "sparse+https://a.example/"),
+            Some("cc")
+        );
     }
 
     #[test]

@@ -16,7 +16,12 @@ fn main() -> ExitCode {
         Err(e) => {
             // Help and version are not errors; clap knows which is which.
             let _ = e.print();
-            return if e.use_stderr() { Exit::Error } else { Exit::Ok }.into();
+            return if e.use_stderr() {
+                Exit::Error
+            } else {
+                Exit::Ok
+            }
+            .into();
         }
     };
     let paint = Paint {

@@ -206,7 +206,10 @@ pub fn summary(scanned: &Scanned, written: &Written, paint: Paint) -> String {
     }
     match written {
         Written::File(path) => {
-            s.push_str(&format!("Report written to {}\n", paint.bold(&path.display().to_string())));
+            s.push_str(&format!(
+                "Report written to {}\n",
+                paint.bold(&path.display().to_string())
+            ));
         }
         Written::Stdout => {}
     }
@@ -234,8 +237,14 @@ mod tests {
     #[test]
     fn unwritable_output_is_an_error_naming_the_path() {
         let path = Path::new("/nonexistent-dir-for-risk-report/r.toml");
-        let err = write_atomically(path, b"x").err().map(|e| e.to_string()).unwrap_or_default();
-        assert!(err.contains("/nonexistent-dir-for-risk-report/r.toml"), "{err}");
+        let err = write_atomically(path, b"x")
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(
+            err.contains("/nonexistent-dir-for-risk-report/r.toml"),
+            "{err}"
+        );
         assert!(err.contains("--output"), "{err}");
     }
 }

@@ -33,10 +33,8 @@ pub struct Scanned {
     pub verified: bool,
 }
 
-enum Outcome {
-    Done(Scanned),
-    Mismatch(Mismatch),
-}
+/// A scanned package, or the reason it was refused.
+type Outcome = Result<Scanned, Mismatch>;
 
 /// Builds the worker pool: `jobs` threads, or the machine's parallelism.
 pub fn pool(jobs: Option<usize>) -> Result<rayon::ThreadPool, Error> {
@@ -75,8 +73,8 @@ pub fn scan_all(
     let mut mismatches = Vec::new();
     for o in outcomes {
         match o {
-            Outcome::Done(s) => scanned.push(s),
-            Outcome::Mismatch(m) => mismatches.push(m),
+            Ok(s) => scanned.push(s),
+            Err(m) => mismatches.push(m),
         }
     }
     if mismatches.is_empty() {
@@ -95,17 +93,18 @@ fn scan_one(job: &Job, limits: &Limits, refused: &AtomicBool) -> Outcome {
         } => match read_verified(job, candidates, checksum.as_deref()) {
             Ok(Read { bytes, verified }) => {
                 if refused.load(Ordering::Relaxed) {
-                    return Outcome::Done(Scanned {
+                    return Ok(Scanned {
                         facts: CrateFacts::default(),
                         verified,
                     });
                 }
-                let facts = guarded(|| risk_analyzer::scan_crate_tarball(&bytes, Some(&root), limits));
+                let facts =
+                    guarded(|| risk_analyzer::scan_crate_tarball(&bytes, Some(&root), limits));
                 (facts, verified)
             }
             Err(ReadError::Mismatch(m)) => {
                 refused.store(true, Ordering::Relaxed);
-                return Outcome::Mismatch(m);
+                return Err(m);
             }
             Err(ReadError::Io(path, e)) => (
                 not_analyzed(format!("cannot read {}: {e}", file_name(&path))),
@@ -116,7 +115,10 @@ fn scan_one(job: &Job, limits: &Limits, refused: &AtomicBool) -> Outcome {
             if refused.load(Ordering::Relaxed) {
                 (CrateFacts::default(), false)
             } else {
-                (guarded(|| risk_analyzer::scan_crate_dir(dir, limits)), false)
+                (
+                    guarded(|| risk_analyzer::scan_crate_dir(dir, limits)),
+                    false,
+                )
             }
         }
         Input::Missing => (
@@ -133,7 +135,7 @@ fn scan_one(job: &Job, limits: &Limits, refused: &AtomicBool) -> Outcome {
     if facts.version.is_empty() {
         facts.version.clone_from(&job.version);
     }
-    Outcome::Done(Scanned { facts, verified })
+    Ok(Scanned { facts, verified })
 }
 
 /// The bytes of a tarball and whether they were verified.
@@ -151,7 +153,11 @@ pub enum ReadError {
 
 /// Reads the first candidate whose SHA-256 matches `checksum` (any candidate when Cargo.lock
 /// pins none). A mismatch names the first candidate, the one cargo itself would use.
-pub fn read_verified(job: &Job, candidates: &[PathBuf], checksum: Option<&str>) -> Result<Read, ReadError> {
+pub fn read_verified(
+    job: &Job,
+    candidates: &[PathBuf],
+    checksum: Option<&str>,
+) -> Result<Read, ReadError> {
     let mut first_mismatch = None;
     let mut first_io = None;
     for path in candidates {

@@ -34,10 +34,17 @@ pub fn show(config: &Config, spec: &PackageSpec, paint: Paint) -> Result<String,
 }
 
 /// The graph packages `spec` names: one version, or every source of that version.
-fn find<'a>(packages: &'a [GraphPackage], spec: &PackageSpec) -> Result<Vec<&'a GraphPackage>, Error> {
+fn find<'a>(
+    packages: &'a [GraphPackage],
+    spec: &PackageSpec,
+) -> Result<Vec<&'a GraphPackage>, Error> {
     let same_name: Vec<&GraphPackage> = packages.iter().filter(|p| p.name == spec.name).collect();
     let chosen: Vec<&GraphPackage> = match &spec.version {
-        Some(v) => same_name.iter().copied().filter(|p| &p.version == v).collect(),
+        Some(v) => same_name
+            .iter()
+            .copied()
+            .filter(|p| &p.version == v)
+            .collect(),
         None => same_name.clone(),
     };
     if chosen.is_empty() {
@@ -69,7 +76,11 @@ fn find<'a>(packages: &'a [GraphPackage], spec: &PackageSpec) -> Result<Vec<&'a 
     Ok(chosen)
 }
 
-fn read(pkg: &GraphPackage, input: Input, checksum: Option<&str>) -> Result<(Result<Unpacked, String>, bool), Error> {
+fn read(
+    pkg: &GraphPackage,
+    input: Input,
+    checksum: Option<&str>,
+) -> Result<(Result<Unpacked, String>, bool), Error> {
     let limits = Limits::default();
     let root = format!("{}-{}", pkg.name, pkg.version);
     match input {
@@ -103,7 +114,13 @@ fn read(pkg: &GraphPackage, input: Input, checksum: Option<&str>) -> Result<(Res
     }
 }
 
-fn render(out: &mut String, pkg: &GraphPackage, unpacked: &Result<Unpacked, String>, verified: bool, paint: Paint) {
+fn render(
+    out: &mut String,
+    pkg: &GraphPackage,
+    unpacked: &Result<Unpacked, String>,
+    verified: bool,
+    paint: Paint,
+) {
     let provenance = if verified {
         paint.green("sha256 verified")
     } else {
@@ -156,7 +173,12 @@ pub fn render_facts(out: &mut String, facts: &CrateFacts, unpacked: &Unpacked, p
                 );
             }
             Parse::NotAnalyzed { reason } => {
-                let _ = writeln!(out, "{path}: {} {}", paint.red("not analyzed:"), sanitize(reason));
+                let _ = writeln!(
+                    out,
+                    "{path}: {} {}",
+                    paint.red("not analyzed:"),
+                    sanitize(reason)
+                );
             }
         }
         let lines: Vec<&str> = unpacked
@@ -180,7 +202,11 @@ pub fn render_facts(out: &mut String, facts: &CrateFacts, unpacked: &Unpacked, p
             } else {
                 paint.dim(&format!(" [{}]", tags.join(", ")))
             };
-            let detail = f.detail.as_deref().map(|d| format!(" {}", sanitize(d))).unwrap_or_default();
+            let detail = f
+                .detail
+                .as_deref()
+                .map(|d| format!(" {}", sanitize(d)))
+                .unwrap_or_default();
             let _ = writeln!(
                 out,
                 "{path}:{}:{}: {}{detail}{tags}",
@@ -190,15 +216,31 @@ pub fn render_facts(out: &mut String, facts: &CrateFacts, unpacked: &Unpacked, p
             );
             if let Some(text) = (f.line as usize).checked_sub(1).and_then(|i| lines.get(i)) {
                 let text: String = text.trim_end().chars().take(MAX_LINE).collect();
-                let _ = writeln!(out, "{} {}", paint.dim(&format!("{:>6} |", f.line)), sanitize(&text));
+                let _ = writeln!(
+                    out,
+                    "{} {}",
+                    paint.dim(&format!("{:>6} |", f.line)),
+                    sanitize(&text)
+                );
             }
         }
     }
     for b in &facts.binaries {
-        let _ = writeln!(out, "{}: binary file ({}, {} bytes)", sanitize(&b.path), sanitize(&b.format), b.bytes);
+        let _ = writeln!(
+            out,
+            "{}: binary file ({}, {} bytes)",
+            sanitize(&b.path),
+            sanitize(&b.format),
+            b.bytes
+        );
     }
     for s in &facts.skipped {
-        let _ = writeln!(out, "{}: skipped: {}", sanitize(&s.path), sanitize(&s.reason));
+        let _ = writeln!(
+            out,
+            "{}: skipped: {}",
+            sanitize(&s.path),
+            sanitize(&s.reason)
+        );
     }
     let _ = writeln!(out, "  {total} findings in {} files", facts.files.len());
 }
@@ -229,10 +271,24 @@ mod tests {
         let all = vec![p("syn", "1.0.0"), p("syn", "2.0.0"), p("serde", "1.0.0")];
         let spec = PackageSpec::parse;
         assert_eq!(find(&all, &spec("serde")).map(|v| v.len()).ok(), Some(1));
-        assert_eq!(find(&all, &spec("syn@2.0.0")).map(|v| v[0].version.clone()).ok(), Some("2.0.0".into()));
-        let err = find(&all, &spec("syn")).err().map(|e| e.to_string()).unwrap_or_default();
-        assert!(err.contains("1.0.0, 2.0.0") && err.contains("syn@VERSION"), "{err}");
-        let err = find(&all, &spec("ser")).err().map(|e| e.to_string()).unwrap_or_default();
+        assert_eq!(
+            find(&all, &spec("syn@2.0.0"))
+                .map(|v| v[0].version.clone())
+                .ok(),
+            Some("2.0.0".into())
+        );
+        let err = find(&all, &spec("syn"))
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(
+            err.contains("1.0.0, 2.0.0") && err.contains("syn@VERSION"),
+            "{err}"
+        );
+        let err = find(&all, &spec("ser"))
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
         assert!(err.contains("serde@1.0.0"), "{err}");
     }
 }
