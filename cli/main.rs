@@ -54,7 +54,14 @@ fn run(config: &Config) -> anyhow::Result<()> {
 
 fn report(config: &Config) -> anyhow::Result<()> {
     let bar = progress_bar(config);
-    let scanned = pipeline::build_inputs(config, &|n| bar.set_length(n), &|| bar.inc(1))?;
+    let on_total = |n| {
+        bar.set_length(n);
+        // Shown only from here: before, cargo metadata is running and there is no total.
+        if wants_progress(config) {
+            bar.set_draw_target(ProgressDrawTarget::stderr());
+        }
+    };
+    let scanned = pipeline::build_inputs(config, &on_total, &|| bar.inc(1))?;
     bar.finish_and_clear();
     let written = output::write_report(config, &scanned)?;
     if !config.quiet {
@@ -67,11 +74,14 @@ fn report(config: &Config) -> anyhow::Result<()> {
 }
 
 /// A crates-done/total bar on stderr, only for a person watching a terminal.
+fn wants_progress(config: &Config) -> bool {
+    !config.quiet && std::io::stderr().is_terminal()
+}
+
+/// A crates-done/total bar on stderr, only for a person watching a terminal; it starts hidden
+/// and is drawn once the total is known.
 fn progress_bar(config: &Config) -> ProgressBar {
-    if config.quiet || !std::io::stderr().is_terminal() {
-        return ProgressBar::hidden();
-    }
-    let bar = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr());
+    let bar = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::hidden());
     let template = if term::stderr_color(config.color) {
         "{prefix:>10.green.bold} [{bar:30}] {pos}/{len} crates"
     } else {

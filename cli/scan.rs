@@ -90,7 +90,7 @@ fn scan_one(job: &Job, limits: &Limits, refused: &AtomicBool) -> Outcome {
         Input::Tarball {
             candidates,
             checksum,
-        } => match read_verified(job, candidates, checksum.as_deref()) {
+        } => match read_verified(&job.name, &job.version, candidates, checksum.as_deref()) {
             Ok(Read { bytes, verified }) => {
                 if refused.load(Ordering::Relaxed) {
                     return Ok(Scanned {
@@ -154,7 +154,8 @@ pub enum ReadError {
 /// Reads the first candidate whose SHA-256 matches `checksum` (any candidate when Cargo.lock
 /// pins none). A mismatch names the first candidate, the one cargo itself would use.
 pub fn read_verified(
-    job: &Job,
+    name: &str,
+    version: &str,
     candidates: &[PathBuf],
     checksum: Option<&str>,
 ) -> Result<Read, ReadError> {
@@ -182,8 +183,8 @@ pub fn read_verified(
             });
         }
         first_mismatch.get_or_insert(Mismatch {
-            name: job.name.clone(),
-            version: job.version.clone(),
+            name: name.to_owned(),
+            version: version.to_owned(),
             file: path.clone(),
             expected: expected.to_ascii_lowercase(),
             actual,

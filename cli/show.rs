@@ -13,7 +13,7 @@ use crate::graph::GraphPackage;
 use crate::locate::Input;
 use crate::output::source_label;
 use crate::pipeline::{Workspace, cmp_versions};
-use crate::scan::{Job, ReadError, read_verified};
+use crate::scan::{ReadError, read_verified};
 use crate::term::{Paint, sanitize};
 
 /// Longest source line printed, in characters: minified or generated code can have lines of
@@ -27,7 +27,7 @@ pub fn show(config: &Config, spec: &PackageSpec, paint: Paint) -> Result<String,
     let inputs = ws.locate(config, &matches)?;
     let mut out = String::new();
     for (pkg, input) in matches.iter().zip(inputs) {
-        let (unpacked, verified) = read(pkg, input, ws.checksum(pkg))?;
+        let (unpacked, verified) = read(pkg, input)?;
         render(&mut out, pkg, &unpacked, verified, paint);
     }
     Ok(out)
@@ -76,33 +76,25 @@ fn find<'a>(
     Ok(chosen)
 }
 
-fn read(
-    pkg: &GraphPackage,
-    input: Input,
-    checksum: Option<&str>,
-) -> Result<(Result<Unpacked, String>, bool), Error> {
+/// The package's files (or why they could not be read) and whether they were verified.
+type Files = (Result<Unpacked, String>, bool);
+
+fn read(pkg: &GraphPackage, input: Input) -> Result<Files, Error> {
     let limits = Limits::default();
     let root = format!("{}-{}", pkg.name, pkg.version);
     match input {
         Input::Tarball {
             candidates,
-            checksum: pinned,
-        } => {
-            let job = Job {
-                name: pkg.name.clone(),
-                version: pkg.version.clone(),
-                input: Input::Missing,
-            };
-            match read_verified(&job, &candidates, pinned.as_deref().or(checksum)) {
-                Ok(r) => Ok((
-                    risk_analyzer::archive::read_crate_tarball(&r.bytes, Some(&root), &limits)
-                        .map_err(|e| e.to_string()),
-                    r.verified,
-                )),
-                Err(ReadError::Mismatch(m)) => Err(Error::ChecksumMismatch(vec![m])),
-                Err(ReadError::Io(path, source)) => Err(Error::Read { path, source }),
-            }
-        }
+            checksum,
+        } => match read_verified(&pkg.name, &pkg.version, &candidates, checksum.as_deref()) {
+            Ok(r) => Ok((
+                risk_analyzer::archive::read_crate_tarball(&r.bytes, Some(&root), &limits)
+                    .map_err(|e| e.to_string()),
+                r.verified,
+            )),
+            Err(ReadError::Mismatch(m)) => Err(Error::ChecksumMismatch(vec![m])),
+            Err(ReadError::Io(path, source)) => Err(Error::Read { path, source }),
+        },
         Input::Dir(dir) => Ok((
             risk_analyzer::archive::read_crate_dir(&dir, &limits).map_err(|e| e.to_string()),
             false,

@@ -248,6 +248,29 @@ fn index_path(name: &str) -> String {
     }
 }
 
+/// Makes `dir` a git repository with everything in it committed; returns its `file://` URL.
+pub fn git_repo(dir: &Path) -> TestResult<String> {
+    for args in [
+        &["init", "-q"][..],
+        &["add", "-A"],
+        &[
+            "-c",
+            "user.name=t",
+            "-c",
+            "user.email=t@example.com",
+            "commit",
+            "-qm",
+            "fixture",
+        ],
+    ] {
+        let out = Command::new("git").args(args).current_dir(dir).output()?;
+        if !out.status.success() {
+            return Err(format!("git {args:?}: {}", String::from_utf8_lossy(&out.stderr)).into());
+        }
+    }
+    Ok(format!("file://{}", dir.display()))
+}
+
 pub fn write(path: &Path, text: &str) -> TestResult {
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir)?;
