@@ -131,3 +131,52 @@ fn did_you_mean(candidates: &[String]) -> String {
         format!("; packages with a similar name: {}", candidates.join(", "))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_mismatch_names_the_crate_the_file_and_both_digests() {
+        let e = Error::ChecksumMismatch(vec![Mismatch {
+            name: "foo".into(),
+            version: "1.2.3".into(),
+            file: PathBuf::from("/cache/foo-1.2.3.crate"),
+            expected: "aa".repeat(32),
+            actual: "bb".repeat(32),
+        }]);
+        let msg = e.to_string();
+        for part in [
+            "foo 1.2.3",
+            "/cache/foo-1.2.3.crate",
+            &"aa".repeat(32),
+            &"bb".repeat(32),
+        ] {
+            assert!(msg.contains(part), "{part} missing from {msg}");
+        }
+    }
+
+    #[test]
+    fn missing_tarballs_are_listed_with_what_to_run() {
+        let offline = Error::MissingTarballs {
+            crates: vec!["a@1.0.0".into(), "b@2.0.0".into()],
+            offline: true,
+        }
+        .to_string();
+        assert!(offline.contains("a@1.0.0, b@2.0.0"), "{offline}");
+        assert!(offline.contains("Run `cargo fetch`"), "{offline}");
+        let online = Error::MissingTarballs {
+            crates: vec!["a@1.0.0".into()],
+            offline: false,
+        }
+        .to_string();
+        assert!(online.contains("this crate's .crate file is"), "{online}");
+        assert!(online.contains("did not bring them"), "{online}");
+    }
+
+    #[test]
+    fn exit_codes_are_stable() {
+        assert_eq!(Exit::Ok as u8, 0);
+        assert_eq!(Exit::Error as u8, 2);
+    }
+}

@@ -1,6 +1,6 @@
 //! Failed runs: each says what is wrong and what to do, and exits 2.
 
-use crate::support::{TestResult, fresh_dir, manifest, tool, write};
+use crate::support::{TestResult, fresh_dir, manifest, tool, tool_with_env, write};
 
 #[test]
 fn outside_a_cargo_project_says_so() -> TestResult {
@@ -65,5 +65,24 @@ fn bad_arguments_exit_2_and_help_exits_0() -> TestResult {
     assert!(out.stderr.contains("sometimes"), "{}", out.stderr);
     let out = tool(&dir, &dir, &["risk-report", "--help"])?.ok()?;
     assert!(out.stdout.contains("cargo risk-report"), "{}", out.stdout);
+    Ok(())
+}
+
+#[test]
+fn a_missing_cargo_says_how_to_get_one() -> TestResult {
+    let root = fresh_dir("nocargo")?;
+    write(
+        &root.join("Cargo.toml"),
+        &manifest(Some(("x", "0.1.0")), &[], "\n[workspace]\n"),
+    )?;
+    let out = tool_with_env(
+        &root,
+        &root.join("home"),
+        &[],
+        &[("CARGO", "/nonexistent/bin/cargo")],
+    )?
+    .failed()?;
+    assert!(out.stderr.contains("cargo was not found"), "{}", out.stderr);
+    assert!(out.stderr.contains("rustup"), "{}", out.stderr);
     Ok(())
 }

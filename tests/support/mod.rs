@@ -346,8 +346,19 @@ pub fn cargo(dir: &Path, cargo_home: &Path, args: &[&str]) -> TestResult<Out> {
 
 /// Runs the real `cargo-risk-report` binary in `dir`.
 pub fn tool(dir: &Path, cargo_home: &Path, args: &[&str]) -> TestResult<Out> {
+    tool_with_env(dir, cargo_home, args, &[])
+}
+
+/// [`tool`] with extra environment variables.
+pub fn tool_with_env(
+    dir: &Path,
+    cargo_home: &Path,
+    args: &[&str],
+    env: &[(&str, &str)],
+) -> TestResult<Out> {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_cargo-risk-report"));
     cmd.args(args).current_dir(dir);
     hermetic(&mut cmd, cargo_home);
+    cmd.envs(env.iter().copied());
     run(cmd)
 }
