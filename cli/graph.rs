@@ -22,6 +22,8 @@ pub struct GraphPackage {
     pub member: bool,
     /// How it is reached from the members; empty for a member nothing else depends on.
     pub dep_kinds: BTreeSet<DepKind>,
+    /// The same, by the name of the member each path starts from.
+    pub reached_from: BTreeMap<String, BTreeSet<DepKind>>,
 }
 
 /// The packages of one workspace, in `cargo metadata` order.
@@ -71,14 +73,14 @@ impl Graph {
                 }
             }
         }
-        let kinds = reach_kinds(&members, &edges);
+        let reach = reach_by_member(&members, &edges);
 
         let packages = meta
             .packages
             .iter()
-            .zip(kinds)
+            .zip(reach)
             .enumerate()
-            .map(|(i, (p, dep_kinds))| {
+            .map(|(i, (p, by_member))| {
                 let manifest_dir = p
                     .manifest_path
                     .parent()
@@ -95,7 +97,11 @@ impl Graph {
                     source_id: p.source.as_ref().map(|s| s.repr.clone()),
                     manifest_dir,
                     member: members.contains(&i),
-                    dep_kinds,
+                    dep_kinds: by_member.values().flatten().copied().collect(),
+                    reached_from: by_member
+                        .into_iter()
+                        .map(|(m, k)| (meta.packages[m].name.to_string(), k))
+                        .collect(),
                 }
             })
             .collect();
@@ -143,28 +149,42 @@ pub fn reach_kinds(
     members: &BTreeSet<usize>,
     edges: &[Vec<(usize, DepKind)>],
 ) -> Vec<BTreeSet<DepKind>> {
-    let mut kinds = vec![BTreeSet::new(); edges.len()];
-    let mut seen = BTreeSet::new();
-    let mut stack: Vec<(usize, Via)> = members.iter().map(|&m| (m, Via::Member)).collect();
-    while let Some((node, via)) = stack.pop() {
-        if !seen.insert((node, via)) {
-            continue;
-        }
-        if let Via::Kind(k) = via {
-            kinds[node].insert(k);
-        }
-        for &(to, edge) in &edges[node] {
-            let next = match (via, edge) {
-                (Via::Member, e) => e,
-                (Via::Kind(_), DepKind::Dev) => continue,
-                (Via::Kind(DepKind::Dev), _) => DepKind::Dev,
-                (Via::Kind(_), DepKind::Build) => DepKind::Build,
-                (Via::Kind(k), DepKind::Normal) => k,
-            };
-            stack.push((to, Via::Kind(next)));
+    reach_by_member(members, edges)
+        .into_iter()
+        .map(|by| by.into_values().flatten().collect())
+        .collect()
+}
+
+/// [`reach_kinds`], split by the member each path starts from: for each package, member index
+/// to the kinds by which that member reaches it.
+pub fn reach_by_member(
+    members: &BTreeSet<usize>,
+    edges: &[Vec<(usize, DepKind)>],
+) -> Vec<BTreeMap<usize, BTreeSet<DepKind>>> {
+    let mut reach = vec![BTreeMap::<usize, BTreeSet<DepKind>>::new(); edges.len()];
+    for &member in members {
+        let mut seen = BTreeSet::new();
+        let mut stack = vec![(member, Via::Member)];
+        while let Some((node, via)) = stack.pop() {
+            if !seen.insert((node, via)) {
+                continue;
+            }
+            if let Via::Kind(k) = via {
+                reach[node].entry(member).or_default().insert(k);
+            }
+            for &(to, edge) in &edges[node] {
+                let next = match (via, edge) {
+                    (Via::Member, e) => e,
+                    (Via::Kind(_), DepKind::Dev) => continue,
+                    (Via::Kind(DepKind::Dev), _) => DepKind::Dev,
+                    (Via::Kind(_), DepKind::Build) => DepKind::Build,
+                    (Via::Kind(k), DepKind::Normal) => k,
+                };
+                stack.push((to, Via::Kind(next)));
+            }
         }
     }
-    kinds
+    reach
 }
 
 /// `path` relative to `base`, `/`-separated, with `..` where it lies outside; `.` for `base`
@@ -243,6 +263,18 @@ mod tests {
         // 2 is normal through member 1, build through 0 -> 1, dev through 1 -> 3 -> 2.
         assert_eq!(kinds[2], set(&[Normal, Build, Dev]));
         assert_eq!(kinds[3], set(&[Normal, Build, Dev]));
+    }
+
+    #[test]
+    fn reach_is_split_by_the_member_it_starts_from() {
+        // members 0 and 1; 0 -> 2 normal; 1 -> 2 dev; 1 -> 3 build
+        let mut edges = vec![Vec::new(); 4];
+        edges[0] = vec![(2, Normal)];
+        edges[1] = vec![(2, Dev), (3, Build)];
+        let reach = reach_by_member(&[0, 1].into(), &edges);
+        assert_eq!(reach[2], [(0, set(&[Normal])), (1, set(&[Dev]))].into());
+        assert_eq!(reach[3], [(1, set(&[Build]))].into());
+        assert!(reach[0].is_empty());
     }
 
     #[test]

@@ -126,6 +126,7 @@ mod tests {
             manifest_dir: dir.to_owned(),
             member: false,
             dep_kinds: BTreeSet::new(),
+            reached_from: Default::default(),
         }
     }
 

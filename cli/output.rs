@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use crate::config::{Config, Format};
 use crate::error::Error;
-use crate::pipeline::{Scanned, Stats};
+use crate::pipeline::{ReachedFrom, Scanned, Stats};
 use crate::term::{Paint, sanitize};
 
 /// The report file's default name, written beside the workspace's Cargo.lock.
@@ -50,6 +50,8 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), Error> {
 // row per package. Swap the body of `render` for:
 //
 //     let report = risk_report::Report::build(scanned.inputs.clone());
+//     (and `scanned.reached_from`, index-aligned with `inputs`, once the model has a place
+//     for "reached from which member")
 //     match format {
 //         Format::Toml => report.to_toml_string(),
 //         Format::Json => report.to_json(),
@@ -75,6 +77,8 @@ struct PlaceholderRow<'a> {
     checksum: Option<&'a str>,
     checksum_verified: bool,
     dep_kinds: &'a BTreeSet<DepKind>,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    reached_from: &'a ReachedFrom,
     workspace_member: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     not_analyzed: Option<&'a str>,
@@ -82,9 +86,10 @@ struct PlaceholderRow<'a> {
 }
 
 /// The report's bytes in the chosen format.
-pub fn render(inputs: &[PackageInput], format: Format) -> Result<String, String> {
+pub fn render(scanned: &Scanned, format: Format) -> Result<String, String> {
+    let inputs = &scanned.inputs;
     let mut package = BTreeMap::new();
-    for p in inputs {
+    for (p, reached_from) in inputs.iter().zip(&scanned.reached_from) {
         let mut key = format!("{}@{}", p.name, p.version);
         // Two packages can share name and version (two registries, a git fork).
         if inputs
@@ -104,6 +109,7 @@ pub fn render(inputs: &[PackageInput], format: Format) -> Result<String, String>
                 checksum: p.checksum.as_deref(),
                 checksum_verified: p.checksum_verified,
                 dep_kinds: &p.dep_kinds,
+                reached_from,
                 workspace_member: p.workspace_member,
                 not_analyzed: p.facts.not_analyzed.as_deref(),
                 files: p.facts.files.len(),
@@ -128,7 +134,7 @@ pub fn render(inputs: &[PackageInput], format: Format) -> Result<String, String>
 /// Writes the report where the configuration says: TOML to `--output` or beside Cargo.lock;
 /// JSON to stdout unless `--output` is given.
 pub fn write_report(config: &Config, scanned: &Scanned) -> Result<Written, Error> {
-    let text = render(&scanned.inputs, config.format).map_err(|msg| Error::Output {
+    let text = render(scanned, config.format).map_err(|msg| Error::Output {
         path: config.output.clone().unwrap_or_default(),
         source: std::io::Error::other(msg),
     })?;

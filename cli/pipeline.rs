@@ -1,10 +1,11 @@
 //! From the configuration to one `PackageInput` per package: graph, checksums, tarballs,
 //! scan. The report builder takes it from there.
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use risk_analyzer::Limits;
-use risk_report::model::PackageInput;
+use risk_report::model::{DepKind, PackageInput};
 
 use crate::cargo;
 use crate::cargo_config;
@@ -122,8 +123,14 @@ pub struct Stats {
 pub struct Scanned {
     pub workspace_root: PathBuf,
     pub inputs: Vec<PackageInput>,
+    /// For each of `inputs`, at the same index: by member name, the kinds by which that member
+    /// reaches the package. Not in `PackageInput` (yet): see the report model.
+    pub reached_from: Vec<ReachedFrom>,
     pub stats: Stats,
 }
+
+/// Member name to dependency kinds.
+pub type ReachedFrom = BTreeMap<String, BTreeSet<DepKind>>;
 
 /// Graph, tarballs, verification and scan: every package's `PackageInput`. `on_total` is told
 /// how many packages will be scanned, `on_done` is called once per finished package.
@@ -152,7 +159,7 @@ pub fn build_inputs(
         packages: jobs.len(),
         ..Stats::default()
     };
-    let mut inputs: Vec<PackageInput> = packages
+    let mut rows: Vec<(PackageInput, ReachedFrom)> = packages
         .iter()
         .zip(results)
         .map(|(p, s)| {
@@ -164,7 +171,7 @@ pub fn build_inputs(
             } else {
                 stats.unverified += 1;
             }
-            PackageInput {
+            let input = PackageInput {
                 name: p.name.clone(),
                 version: p.version.clone(),
                 source: p.source.clone(),
@@ -173,18 +180,21 @@ pub fn build_inputs(
                 dep_kinds: p.dep_kinds.clone(),
                 workspace_member: p.member,
                 facts: s.facts,
-            }
+            };
+            (input, p.reached_from.clone())
         })
         .collect();
-    inputs.sort_by(|a, b| {
+    rows.sort_by(|(a, _), (b, _)| {
         a.name
             .cmp(&b.name)
             .then_with(|| cmp_versions(&a.version, &b.version))
             .then_with(|| a.source.cmp(&b.source))
     });
+    let (inputs, reached_from) = rows.into_iter().unzip();
     Ok(Scanned {
         workspace_root: ws.graph.workspace_root,
         inputs,
+        reached_from,
         stats,
     })
 }

@@ -255,7 +255,51 @@ mod tests {
             manifest_dir: PathBuf::new(),
             member: false,
             dep_kinds: BTreeSet::new(),
+            reached_from: Default::default(),
         }
+    }
+
+    #[test]
+    fn findings_print_with_location_code_detail_and_sanitized_line() {
+        use risk_report::facts::{FileFacts, Finding, Kind, Origin};
+        let mut unpacked = Unpacked::default();
+        unpacked.files.insert(
+            "src/lib.rs".into(),
+            b"fn a() {}\n    let p = unsafe { *x }; // \x1b[2J\n".to_vec(),
+        );
+        let facts = CrateFacts {
+            files: vec![FileFacts {
+                path: "src/lib.rs".into(),
+                lines: 2,
+                findings: vec![
+                    Finding {
+                        line: 2,
+                        col: 13,
+                        kind: Kind::UnsafeBlock,
+                        detail: None,
+                        origin: Origin::Syntax,
+                        test: false,
+                    },
+                    Finding {
+                        line: 9,
+                        col: 1,
+                        kind: Kind::Fs,
+                        detail: Some("std::fs::read".into()),
+                        origin: Origin::Syntax,
+                        test: true,
+                    },
+                ],
+                ..FileFacts::default()
+            }],
+            ..CrateFacts::default()
+        };
+        let mut out = String::new();
+        render_facts(&mut out, &facts, &unpacked, Paint { enabled: false });
+        assert_eq!(
+            out,
+            "src/lib.rs:2:13: unsafe-block\n     2 |     let p = unsafe { *x }; // \\u{1b}[2J\n\
+             src/lib.rs:9:1: fs std::fs::read [test]\n  2 findings in 1 files\n"
+        );
     }
 
     #[test]

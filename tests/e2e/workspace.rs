@@ -138,6 +138,10 @@ fn report_lists_every_dependency_with_its_source_and_dependency_kinds() -> TestR
     ];
     for (key, want) in expect {
         assert_eq!(kinds(&rows[key]), want, "{key}");
+        // Only `app` has dependencies.
+        let from: Vec<&str> = rows[key].reached_from.keys().map(String::as_str).collect();
+        assert_eq!(from, ["app"], "{key}");
+        assert_eq!(rows[key].reached_from["app"], want, "{key}");
     }
     for (key, row) in &rows {
         if key.starts_with("localdep") {

@@ -15,7 +15,19 @@ pub struct Row {
     pub checksum: Option<String>,
     pub checksum_verified: bool,
     pub dep_kinds: Vec<String>,
+    /// Member name to the kinds by which it reaches the package.
+    pub reached_from: BTreeMap<String, Vec<String>>,
     pub workspace_member: bool,
+}
+
+fn strings(v: &serde_json::Value) -> Vec<String> {
+    v.as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|k| k.as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 /// Rows keyed `name@version`.
@@ -65,6 +77,11 @@ fn rows(doc: &serde_json::Value) -> TestResult<BTreeMap<String, Row>> {
                     .and_then(|v| v.as_bool())
                     .ok_or_else(|| format!("{key}: no checksum-verified"))?,
                 dep_kinds,
+                reached_from: row
+                    .get("reached-from")
+                    .and_then(|r| r.as_object())
+                    .map(|o| o.iter().map(|(m, k)| (m.clone(), strings(k))).collect())
+                    .unwrap_or_default(),
                 workspace_member: row
                     .get("workspace-member")
                     .and_then(|v| v.as_bool())
