@@ -2,7 +2,7 @@
 
 mod args;
 
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use cargo_risk_report::config::{Command, Config};
@@ -44,9 +44,7 @@ fn run(config: &Config) -> anyhow::Result<()> {
                 enabled: term::stdout_color(config.color),
             };
             let text = show::show(config, spec, paint)?;
-            let mut out = std::io::stdout().lock();
-            out.write_all(text.as_bytes())?;
-            out.flush()?;
+            output::write_stdout(&text)?;
             Ok(())
         }
     }

@@ -146,16 +146,22 @@ pub fn write_report(config: &Config, scanned: &Scanned) -> Result<Written, Error
     match &target {
         Written::File(path) => write_atomically(path, text.as_bytes())?,
         Written::Stdout => {
-            let mut out = std::io::stdout().lock();
-            out.write_all(text.as_bytes())
-                .and_then(|()| out.flush())
-                .map_err(|source| Error::Output {
-                    path: PathBuf::from("<stdout>"),
-                    source,
-                })?;
+            write_stdout(&text)?;
         }
     }
     Ok(target)
+}
+
+/// Writes to stdout; a closed pipe (`| head`) ends the output quietly, as for any filter.
+pub fn write_stdout(text: &str) -> Result<(), Error> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => other.map_err(|source| Error::Output {
+            path: PathBuf::from("<stdout>"),
+            source,
+        }),
+    }
 }
 
 /// How a source reads in keys and messages.
