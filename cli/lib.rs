@@ -1,1 +1,27 @@
-//! The `cargo-risk-report` binary's library half: arguments, the cargo graph, tarballs, the cache.
+//! The `cargo-risk-report` binary's library half: everything between a parsed [`Config`] and
+//! the report's bytes. Argument parsing stays in the binary (`args.rs`); nothing here sees
+//! clap.
+//!
+//! The flow, one module per step:
+//! [`cargo`] runs `cargo metadata`, [`graph`] turns it into packages with their sources and
+//! dependency kinds, [`lockfile`] reads the pinned checksums, [`cargo_config`] and [`locate`]
+//! find each package's tarball (or directory), [`scan`] verifies and scans them in parallel,
+//! [`pipeline`] ties these into `PackageInput`s, and [`output`] writes the report atomically.
+//! [`show`] is the audit view of one package.
+
+pub mod cargo;
+pub mod cargo_config;
+pub mod config;
+pub mod error;
+pub mod graph;
+pub mod locate;
+pub mod lockfile;
+pub mod output;
+pub mod pipeline;
+pub mod scan;
+pub mod show;
+pub mod term;
+pub mod verify;
+
+pub use config::Config;
+pub use error::{Error, Exit};

@@ -73,6 +73,8 @@ pub struct PackageInput {
     pub checksum_verified: bool,
     /// Empty only for workspace members reported on request.
     pub dep_kinds: BTreeSet<DepKind>,
+    /// By workspace member name, the kinds by which that member reaches the package.
+    pub reached_from: BTreeMap<String, BTreeSet<DepKind>>,
     pub workspace_member: bool,
     /// The analyzer's result; `not_analyzed` is set when the crate could not be read at all
     /// (for example the tarball was missing with `--offline`).
@@ -127,6 +129,9 @@ pub struct Package {
     pub checksum: Option<String>,
     pub checksum_verified: bool,
     pub dependency_kinds: BTreeSet<DepKind>,
+    /// By workspace member, how that member reaches the package.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub reached_from: BTreeMap<String, BTreeSet<DepKind>>,
     #[serde(default, skip_serializing_if = "is_false")]
     pub workspace_member: bool,
     /// Why the package could not be read at all; its counts are then unknown, not zero.
@@ -313,6 +318,7 @@ impl Package {
             checksum: input.checksum,
             checksum_verified: input.checksum_verified,
             dependency_kinds: input.dep_kinds,
+            reached_from: input.reached_from,
             workspace_member: input.workspace_member,
             not_analyzed: facts.not_analyzed.clone(),
             proc_macro: facts.manifest.proc_macro,

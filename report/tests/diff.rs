@@ -74,6 +74,7 @@ fn pkg(
         checksum: Some(format!("{:0>64}", version.replace('.', ""))),
         checksum_verified: true,
         dep_kinds: BTreeSet::from([DepKind::Normal]),
+        reached_from: BTreeMap::new(),
         workspace_member: false,
         facts,
     }

@@ -118,6 +118,7 @@ fn full_input(name: &str, source: Source) -> PackageInput {
         checksum: Some("ab".repeat(32)),
         checksum_verified: true,
         dep_kinds: BTreeSet::from([DepKind::Normal, DepKind::Build]),
+        reached_from: BTreeMap::from([("app".to_string(), BTreeSet::from([DepKind::Normal]))]),
         workspace_member: true,
         facts,
     }
@@ -131,6 +132,7 @@ fn sample() -> Report {
         checksum: None,
         checksum_verified: false,
         dep_kinds: BTreeSet::from([DepKind::Dev]),
+        reached_from: BTreeMap::new(),
         workspace_member: false,
         facts: CrateFacts {
             not_analyzed: Some("tarball missing".into()),
@@ -177,6 +179,7 @@ fn input_order_does_not_change_the_bytes() {
         checksum: None,
         checksum_verified: false,
         dep_kinds: BTreeSet::from([DepKind::Dev]),
+        reached_from: BTreeMap::new(),
         workspace_member: false,
         facts: CrateFacts {
             not_analyzed: Some("tarball missing".into()),
@@ -231,6 +234,8 @@ fn key_paths(value: &toml::Value, prefix: &str, out: &mut BTreeSet<String>) {
                     "<kind>".to_string()
                 } else if prefix.ends_with("build_script_kinds") {
                     "<build-kind>".to_string()
+                } else if prefix.ends_with("reached_from") {
+                    "<member>".to_string()
                 } else if prefix.ends_with("capabilities") {
                     "<capability>".to_string()
                 } else {

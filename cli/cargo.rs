@@ -1,0 +1,120 @@
+//! Running cargo: `cargo metadata` for the graph and `cargo fetch` for missing tarballs, with
+//! the user's pass-through flags, and cargo's failures turned into actionable errors.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use cargo_metadata::{Metadata, MetadataCommand};
+
+use crate::config::Config;
+use crate::error::Error;
+
+/// The cargo binary: `$CARGO` when cargo runs us as a subcommand, else `cargo` on PATH.
+fn cargo_program() -> PathBuf {
+    std::env::var_os("CARGO")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("cargo"))
+}
+
+/// Runs `cargo metadata` for the whole graph. Every feature is enabled so that the graph holds
+/// every package the lockfile pins, whatever features the members enable by default; every
+/// platform is kept unless `--target` asks for one.
+pub fn metadata(config: &Config) -> Result<Metadata, Error> {
+    if let Some(path) = &config.manifest_path
+        && !path.is_file()
+    {
+        return Err(Error::NotACargoProject {
+            path: path.clone(),
+            manifest_given: true,
+        });
+    }
+    let mut cmd = MetadataCommand::new();
+    cmd.cargo_path(cargo_program());
+    cmd.features(cargo_metadata::CargoOpt::AllFeatures);
+    if let Some(path) = &config.manifest_path {
+        cmd.manifest_path(path);
+    }
+    let mut other = config.cargo.to_args();
+    if let Some(target) = &config.target {
+        other.push("--filter-platform".to_owned());
+        other.push(target.clone());
+    }
+    cmd.other_options(other);
+    cmd.exec().map_err(|e| classify_metadata_error(e, config))
+}
+
+fn classify_metadata_error(e: cargo_metadata::Error, config: &Config) -> Error {
+    match e {
+        cargo_metadata::Error::Io(io) if io.kind() == std::io::ErrorKind::NotFound => {
+            Error::CargoNotFound(io)
+        }
+        cargo_metadata::Error::CargoMetadata { stderr } => {
+            let stderr = stderr.trim().to_owned();
+            if stderr.contains("could not find `Cargo.toml`") {
+                Error::NotACargoProject {
+                    path: config
+                        .manifest_path
+                        .clone()
+                        .or_else(|| std::env::current_dir().ok())
+                        .unwrap_or_default(),
+                    manifest_given: config.manifest_path.is_some(),
+                }
+            } else if stderr.contains("--locked was passed")
+                || stderr.contains("--frozen was passed")
+                || stderr.contains("cannot create the lock file")
+                || stderr.contains("lock file") && stderr.contains("needs to be updated")
+            {
+                Error::LockfileNeedsUpdate { stderr }
+            } else if stderr.contains("failed to download")
+                || stderr.contains("but --offline was specified")
+            {
+                // `cargo metadata` downloads every tarball it lacks (it needs the manifests),
+                // so this, not our own search, is where missing tarballs usually show up.
+                Error::CargoDownload {
+                    offline: !config.cargo.network_allowed(),
+                    stderr,
+                }
+            } else {
+                Error::Cargo {
+                    command: "metadata".to_owned(),
+                    stderr,
+                }
+            }
+        }
+        other => Error::Cargo {
+            command: "metadata".to_owned(),
+            stderr: other.to_string(),
+        },
+    }
+}
+
+/// Runs `cargo fetch` once, to bring tarballs that are not in the cache.
+pub fn fetch(config: &Config, manifest: &Path) -> Result<(), Error> {
+    let mut cmd = Command::new(cargo_program());
+    cmd.arg("fetch").arg("--manifest-path").arg(manifest);
+    cmd.args(config.cargo.to_args());
+    if let Some(target) = &config.target {
+        cmd.arg("--target").arg(target);
+    }
+    if config.quiet {
+        cmd.arg("--quiet");
+    }
+    let out = cmd.output().map_err(|io| {
+        if io.kind() == std::io::ErrorKind::NotFound {
+            Error::CargoNotFound(io)
+        } else {
+            Error::Cargo {
+                command: "fetch".to_owned(),
+                stderr: io.to_string(),
+            }
+        }
+    })?;
+    if out.status.success() {
+        Ok(())
+    } else {
+        Err(Error::Cargo {
+            command: "fetch".to_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).trim().to_owned(),
+        })
+    }
+}

@@ -1,0 +1,182 @@
+//! The errors a run can end with. Each message says what is wrong and what to do about it;
+//! the binary prints it and exits with [`Exit::Error`].
+
+use std::path::PathBuf;
+
+/// The process exit codes. 1 is left free for a future "risk gate failed" outcome, so that
+/// CI can tell "the tool could not run" (2) from "the tool ran and objected".
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exit {
+    Ok = 0,
+    Error = 2,
+}
+
+impl From<Exit> for std::process::ExitCode {
+    fn from(e: Exit) -> Self {
+        std::process::ExitCode::from(e as u8)
+    }
+}
+
+/// A tarball whose SHA-256 is not the one Cargo.lock pins.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mismatch {
+    pub name: String,
+    pub version: String,
+    pub file: PathBuf,
+    pub expected: String,
+    pub actual: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error(
+        "{} is not a Cargo project: no Cargo.toml was found there{}; run this inside a Cargo project or pass --manifest-path path/to/Cargo.toml",
+        path.display(),
+        if *manifest_given { "" } else { " or in any parent directory" }
+    )]
+    NotACargoProject { path: PathBuf, manifest_given: bool },
+
+    #[error(
+        "cargo was not found ({0}); install Rust with rustup, or set $CARGO to the cargo binary"
+    )]
+    CargoNotFound(std::io::Error),
+
+    #[error(
+        "Cargo.lock is missing or out of date and --locked/--frozen forbids changing it; run `cargo generate-lockfile` (or `cargo update`) and commit Cargo.lock, or drop --locked\n\ncargo said:\n{stderr}"
+    )]
+    LockfileNeedsUpdate { stderr: String },
+
+    #[error(
+        "{}\n\ncargo said:\n{stderr}",
+        if *offline {
+            "cargo needs .crate files that are not in its cache, and --offline/--frozen forbids downloading them. Run `cargo fetch` with network access (or without --offline), then try again."
+        } else {
+            "cargo could not download some .crate files. Check the network and the registry configuration (source replacement, local registries), then run `cargo fetch`."
+        }
+    )]
+    CargoDownload { offline: bool, stderr: String },
+
+    #[error("`cargo {command}` failed:\n{stderr}")]
+    Cargo { command: String, stderr: String },
+
+    #[error("cannot read {}: {source}", path.display())]
+    Read {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+
+    #[error("cannot parse {}: {message}", path.display())]
+    Lockfile { path: PathBuf, message: String },
+
+    #[error("{}", mismatch_message(.0))]
+    ChecksumMismatch(Vec<Mismatch>),
+
+    #[error(
+        "{} not in the cargo cache or any local registry: {}.\n{}",
+        if crates.len() == 1 { "this crate's .crate file is" } else { "these crates' .crate files are" },
+        crates.join(", "),
+        if *offline {
+            "Run `cargo fetch` (with network access) and try again, or run without --offline/--frozen so cargo-risk-report can fetch them."
+        } else {
+            "`cargo fetch` did not bring them; check the registry configuration and the network, then run `cargo fetch`."
+        }
+    )]
+    MissingTarballs { crates: Vec<String>, offline: bool },
+
+    #[error("cannot write the report to {}: {source}; check that the directory exists and is writable, or choose another path with --output", path.display())]
+    Output {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+
+    #[error("no package `{spec}` in the dependency graph{}", did_you_mean(.candidates))]
+    PackageNotFound {
+        spec: String,
+        candidates: Vec<String>,
+    },
+
+    #[error("`{name}` is ambiguous: the graph has {}; name one as `{name}@VERSION`", .versions.join(", "))]
+    AmbiguousPackage { name: String, versions: Vec<String> },
+
+    #[error("cannot start the worker threads: {0}")]
+    ThreadPool(String),
+}
+
+fn mismatch_message(all: &[Mismatch]) -> String {
+    let mut s = String::from(
+        "checksum mismatch: refusing to analyze a tarball that is not the one Cargo.lock pins",
+    );
+    for m in all {
+        s.push_str(&format!(
+            "\n  {} {}: {}\n    Cargo.lock: sha256 {}\n    file:       sha256 {}",
+            m.name,
+            m.version,
+            m.file.display(),
+            m.expected,
+            m.actual
+        ));
+    }
+    s.push_str(
+        "\nThe cached file may be corrupt or tampered with: delete it, run `cargo fetch`, and compare again.",
+    );
+    s
+}
+
+fn did_you_mean(candidates: &[String]) -> String {
+    if candidates.is_empty() {
+        String::new()
+    } else {
+        format!("; packages with a similar name: {}", candidates.join(", "))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_mismatch_names_the_crate_the_file_and_both_digests() {
+        let e = Error::ChecksumMismatch(vec![Mismatch {
+            name: "foo".into(),
+            version: "1.2.3".into(),
+            file: PathBuf::from("/cache/foo-1.2.3.crate"),
+            expected: "aa".repeat(32),
+            actual: "bb".repeat(32),
+        }]);
+        let msg = e.to_string();
+        for part in [
+            "foo 1.2.3",
+            "/cache/foo-1.2.3.crate",
+            &"aa".repeat(32),
+            &"bb".repeat(32),
+        ] {
+            assert!(msg.contains(part), "{part} missing from {msg}");
+        }
+    }
+
+    #[test]
+    fn missing_tarballs_are_listed_with_what_to_run() {
+        let offline = Error::MissingTarballs {
+            crates: vec!["a@1.0.0".into(), "b@2.0.0".into()],
+            offline: true,
+        }
+        .to_string();
+        assert!(offline.contains("a@1.0.0, b@2.0.0"), "{offline}");
+        assert!(offline.contains("Run `cargo fetch`"), "{offline}");
+        let online = Error::MissingTarballs {
+            crates: vec!["a@1.0.0".into()],
+            offline: false,
+        }
+        .to_string();
+        assert!(online.contains("this crate's .crate file is"), "{online}");
+        assert!(online.contains("did not bring them"), "{online}");
+    }
+
+    #[test]
+    fn exit_codes_are_stable() {
+        assert_eq!(Exit::Ok as u8, 0);
+        assert_eq!(Exit::Error as u8, 2);
+    }
+}

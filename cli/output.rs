@@ -1,0 +1,188 @@
+//! Writing the report: where it goes, the atomic write, and the closing summary.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use risk_report::model::{PackageInput, Report, Source};
+
+use crate::config::{Config, Format};
+use crate::error::Error;
+use crate::pipeline::{Scanned, Stats};
+use crate::term::{Paint, sanitize};
+
+/// The report file's default name, written beside the workspace's Cargo.lock.
+pub const DEFAULT_FILE: &str = "risk-report.toml";
+
+/// Where the report ends up.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Written {
+    File(PathBuf),
+    Stdout,
+}
+
+/// Writes `bytes` to `path` through a temp file in the same directory and a rename, so a
+/// reader sees the old report or the new one, never half of one, even if the run is killed.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), Error> {
+    let err = |source| Error::Output {
+        path: path.to_owned(),
+        source,
+    };
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".risk-report-")
+        .suffix(".tmp")
+        .tempfile_in(dir)
+        .map_err(err)?;
+    tmp.write_all(bytes).map_err(err)?;
+    tmp.as_file().sync_all().map_err(err)?;
+    tmp.persist(path).map_err(|e| err(e.error))?;
+    Ok(())
+}
+
+/// The report's bytes in the chosen format.
+pub fn render(scanned: &Scanned, format: Format) -> Result<String, String> {
+    let report = Report::build(scanned.inputs.clone());
+    match format {
+        Format::Toml => report.to_toml().map_err(|e| e.to_string()),
+        Format::Json => report
+            .to_json()
+            .map(|mut s| {
+                s.push('\n');
+                s
+            })
+            .map_err(|e| e.to_string()),
+    }
+}
+
+/// Writes the report where the configuration says: TOML to `--output` or beside Cargo.lock;
+/// JSON to stdout unless `--output` is given.
+pub fn write_report(config: &Config, scanned: &Scanned) -> Result<Written, Error> {
+    let text = render(scanned, config.format).map_err(|msg| Error::Output {
+        path: config.output.clone().unwrap_or_default(),
+        source: std::io::Error::other(msg),
+    })?;
+    let target = match (&config.output, config.format) {
+        (Some(path), _) => Written::File(path.clone()),
+        (None, Format::Json) => Written::Stdout,
+        (None, Format::Toml) => Written::File(scanned.workspace_root.join(DEFAULT_FILE)),
+    };
+    match &target {
+        Written::File(path) => write_atomically(path, text.as_bytes())?,
+        Written::Stdout => {
+            write_stdout(&text)?;
+        }
+    }
+    Ok(target)
+}
+
+/// Writes to stdout; a closed pipe (`| head`) ends the output quietly, as for any filter.
+pub fn write_stdout(text: &str) -> Result<(), Error> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => other.map_err(|source| Error::Output {
+            path: PathBuf::from("<stdout>"),
+            source,
+        }),
+    }
+}
+
+/// How a source reads in keys and messages.
+pub fn source_label(source: &Source) -> String {
+    match source {
+        Source::CratesIo => "crates.io".to_owned(),
+        Source::Registry(r) | Source::Git(r) => r.clone(),
+        Source::Path(p) => format!("path {p}"),
+    }
+}
+
+/// The few lines printed on stderr after a run.
+pub fn summary(scanned: &Scanned, written: &Written, paint: Paint) -> String {
+    let Stats {
+        packages,
+        verified,
+        unverified,
+        not_analyzed,
+    } = scanned.stats;
+    let mut s = format!(
+        "{} {packages} {} ({verified} from verified tarballs, {unverified} unverified)",
+        paint.green("Scanned"),
+        if packages == 1 { "package" } else { "packages" }
+    );
+    if not_analyzed > 0 {
+        s.push_str(&format!(
+            "; {}",
+            paint.yellow(&format!("{not_analyzed} could not be analyzed"))
+        ));
+    }
+    s.push('\n');
+
+    let mut top: Vec<(u64, &PackageInput)> = scanned
+        .inputs
+        .iter()
+        .map(|p| {
+            let c = p.facts.counts();
+            let n: u64 = c.shipped.values().chain(c.build.values()).sum();
+            (n, p)
+        })
+        .filter(|(n, _)| *n > 0)
+        .collect();
+    top.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.name.cmp(&b.1.name)));
+    if !top.is_empty() {
+        s.push_str("Most findings (shipped and build code):\n");
+        for (n, p) in top.iter().take(5) {
+            s.push_str(&format!(
+                "  {:>6}  {} {}\n",
+                n,
+                sanitize(&p.name),
+                sanitize(&p.version)
+            ));
+        }
+    }
+    match written {
+        Written::File(path) => {
+            s.push_str(&format!(
+                "Report written to {}\n",
+                paint.bold(&path.display().to_string())
+            ));
+        }
+        Written::Stdout => {}
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn atomic_write_replaces_and_leaves_no_temp_file() -> Result<(), Box<dyn std::error::Error>> {
+        let dir = tempfile::tempdir()?;
+        let path = dir.path().join("r.toml");
+        write_atomically(&path, b"one")?;
+        write_atomically(&path, b"two")?;
+        assert_eq!(std::fs::read(&path)?, b"two");
+        let names: Vec<_> = std::fs::read_dir(dir.path())?
+            .map(|e| e.map(|e| e.file_name()))
+            .collect::<Result<_, _>>()?;
+        assert_eq!(names, vec![std::ffi::OsString::from("r.toml")]);
+        Ok(())
+    }
+
+    #[test]
+    fn unwritable_output_is_an_error_naming_the_path() {
+        let path = Path::new("/nonexistent-dir-for-risk-report/r.toml");
+        let err = write_atomically(path, b"x")
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(
+            err.contains("/nonexistent-dir-for-risk-report/r.toml"),
+            "{err}"
+        );
+        assert!(err.contains("--output"), "{err}");
+    }
+}

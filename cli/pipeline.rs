@@ -1,0 +1,202 @@
+//! From the configuration to one `PackageInput` per package: graph, checksums, tarballs,
+//! scan. The report builder takes it from there.
+
+use std::path::{Path, PathBuf};
+
+use risk_analyzer::Limits;
+use risk_report::model::PackageInput;
+
+use crate::cargo;
+use crate::cargo_config;
+use crate::config::Config;
+use crate::error::Error;
+use crate::graph::{Graph, GraphPackage};
+use crate::locate::{self, Input, Locator};
+use crate::lockfile::Checksums;
+use crate::scan::{self, Job};
+
+/// The graph and what Cargo.lock pins, before anything is read.
+#[derive(Debug, Clone)]
+pub struct Workspace {
+    pub graph: Graph,
+    pub checksums: Checksums,
+    pub lockfile: PathBuf,
+}
+
+impl Workspace {
+    pub fn load(config: &Config) -> Result<Workspace, Error> {
+        let meta = cargo::metadata(config)?;
+        let graph = Graph::from_metadata(&meta);
+        let lockfile = graph.workspace_root.join("Cargo.lock");
+        let checksums = Checksums::read(&lockfile)?;
+        Ok(Workspace {
+            graph,
+            checksums,
+            lockfile,
+        })
+    }
+
+    pub fn root_manifest(&self) -> PathBuf {
+        self.graph.workspace_root.join("Cargo.toml")
+    }
+
+    /// The packages the report covers: everything reached from the members, plus the members
+    /// themselves on request.
+    pub fn selected(&self, include_members: bool) -> Vec<&GraphPackage> {
+        self.graph
+            .packages
+            .iter()
+            .filter(|p| !p.dep_kinds.is_empty() && !p.member || p.member && include_members)
+            .collect()
+    }
+
+    pub fn checksum(&self, p: &GraphPackage) -> Option<&str> {
+        let source = p.source_id.as_deref()?;
+        self.checksums.get(&p.name, &p.version, source)
+    }
+
+    fn locator(&self) -> Locator {
+        let home = locate::cargo_home();
+        let cwd = std::env::current_dir().ok();
+        let mut starts: Vec<&Path> = vec![&self.graph.workspace_root];
+        if let Some(cwd) = &cwd {
+            starts.push(cwd);
+        }
+        let files = cargo_config::config_files(&starts, home.as_deref());
+        Locator::new(home.as_deref(), cargo_config::local_registries(&files))
+    }
+
+    /// Where to read each package from. Missing tarballs are fetched once with `cargo fetch`
+    /// when the network is allowed; still missing, they are an error (the report never
+    /// silently leaves a package out or reads cargo's editable unpacked copy instead).
+    pub fn locate(&self, config: &Config, packages: &[&GraphPackage]) -> Result<Vec<Input>, Error> {
+        let locate_all = |loc: &Locator| -> Vec<Input> {
+            packages
+                .iter()
+                .map(|p| loc.locate(p, self.checksum(p)))
+                .collect()
+        };
+        let mut inputs = locate_all(&self.locator());
+        let missing = |inputs: &[Input]| -> Vec<String> {
+            packages
+                .iter()
+                .zip(inputs)
+                .filter(|(_, i)| **i == Input::Missing)
+                .map(|(p, _)| format!("{}@{}", p.name, p.version))
+                .collect()
+        };
+        if missing(&inputs).is_empty() {
+            return Ok(inputs);
+        }
+        let offline = !config.cargo.network_allowed();
+        if !offline {
+            cargo::fetch(config, &self.root_manifest())?;
+            inputs = locate_all(&self.locator());
+        }
+        let still = missing(&inputs);
+        if still.is_empty() {
+            Ok(inputs)
+        } else {
+            Err(Error::MissingTarballs {
+                crates: still,
+                offline,
+            })
+        }
+    }
+}
+
+/// Counts for the closing summary.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Stats {
+    pub packages: usize,
+    /// Read from a tarball whose SHA-256 matched Cargo.lock.
+    pub verified: usize,
+    /// Read from a directory, or a tarball Cargo.lock pins no checksum for.
+    pub unverified: usize,
+    /// Could not be analyzed at all (overlaps the two above).
+    pub not_analyzed: usize,
+}
+
+/// Everything scanned, sorted by (name, version, source).
+#[derive(Debug, Clone)]
+pub struct Scanned {
+    pub workspace_root: PathBuf,
+    pub inputs: Vec<PackageInput>,
+    pub stats: Stats,
+}
+
+/// Graph, tarballs, verification and scan: every package's `PackageInput`. `on_total` is told
+/// how many packages will be scanned, `on_done` is called once per finished package.
+pub fn build_inputs(
+    config: &Config,
+    on_total: &dyn Fn(u64),
+    on_done: &(dyn Fn() + Sync),
+) -> Result<Scanned, Error> {
+    let ws = Workspace::load(config)?;
+    let packages = ws.selected(config.include_members);
+    let located = ws.locate(config, &packages)?;
+    let jobs: Vec<Job> = packages
+        .iter()
+        .zip(located)
+        .map(|(p, input)| Job {
+            name: p.name.clone(),
+            version: p.version.clone(),
+            input,
+        })
+        .collect();
+    on_total(jobs.len() as u64);
+    let pool = scan::pool(config.jobs)?;
+    let results = scan::scan_all(&pool, &jobs, &Limits::default(), on_done)?;
+
+    let mut stats = Stats {
+        packages: jobs.len(),
+        ..Stats::default()
+    };
+    let mut inputs: Vec<PackageInput> = packages
+        .iter()
+        .zip(results)
+        .map(|(p, s)| {
+            if s.facts.not_analyzed.is_some() {
+                stats.not_analyzed += 1;
+            }
+            if s.verified {
+                stats.verified += 1;
+            } else {
+                stats.unverified += 1;
+            }
+            let input = PackageInput {
+                name: p.name.clone(),
+                version: p.version.clone(),
+                source: p.source.clone(),
+                checksum: ws.checksum(p).map(str::to_owned),
+                checksum_verified: s.verified,
+                dep_kinds: p.dep_kinds.clone(),
+                reached_from: p.reached_from.clone(),
+                workspace_member: p.member,
+                facts: s.facts,
+            };
+            input
+        })
+        .collect();
+    inputs.sort_by(|a, b| {
+        a.name
+            .cmp(&b.name)
+            .then_with(|| cmp_versions(&a.version, &b.version))
+            .then_with(|| a.source.cmp(&b.source))
+    });
+    Ok(Scanned {
+        workspace_root: ws.graph.workspace_root,
+        inputs,
+        stats,
+    })
+}
+
+/// Semver order (`1.9.0` before `1.10.0`), falling back to text for anything unparsable so
+/// the order stays total.
+pub fn cmp_versions(a: &str, b: &str) -> std::cmp::Ordering {
+    use cargo_metadata::semver::Version;
+    match (Version::parse(a), Version::parse(b)) {
+        (Ok(x), Ok(y)) => x.cmp(&y).then_with(|| a.cmp(b)),
+        _ => a.cmp(b),
+    }
+}

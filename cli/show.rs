@@ -1,0 +1,331 @@
+//! `show NAME[@VERSION]`: every finding of one package with its location and source line,
+//! read from the same verified tarball as the report. Locations live here so the committed
+//! report stays quiet to diff.
+
+use std::fmt::Write as _;
+
+use risk_analyzer::{Limits, Unpacked};
+use risk_report::facts::{CrateFacts, Parse, Role};
+
+use crate::config::{Config, PackageSpec};
+use crate::error::Error;
+use crate::graph::GraphPackage;
+use crate::locate::Input;
+use crate::output::source_label;
+use crate::pipeline::{Workspace, cmp_versions};
+use crate::scan::{ReadError, read_verified};
+use crate::term::{Paint, sanitize};
+
+/// Longest source line printed, in characters: minified or generated code can have lines of
+/// megabytes.
+const MAX_LINE: usize = 200;
+
+/// Finds the package, reads and verifies it, scans it and renders every finding.
+pub fn show(config: &Config, spec: &PackageSpec, paint: Paint) -> Result<String, Error> {
+    let ws = Workspace::load(config)?;
+    let matches = find(&ws.graph.packages, spec)?;
+    let inputs = ws.locate(config, &matches)?;
+    let mut out = String::new();
+    for (pkg, input) in matches.iter().zip(inputs) {
+        let (unpacked, verified) = read(pkg, input)?;
+        render(&mut out, pkg, &unpacked, verified, paint);
+    }
+    Ok(out)
+}
+
+/// The graph packages `spec` names: one version, or every source of that version.
+fn find<'a>(
+    packages: &'a [GraphPackage],
+    spec: &PackageSpec,
+) -> Result<Vec<&'a GraphPackage>, Error> {
+    let same_name: Vec<&GraphPackage> = packages.iter().filter(|p| p.name == spec.name).collect();
+    let chosen: Vec<&GraphPackage> = match &spec.version {
+        Some(v) => same_name
+            .iter()
+            .copied()
+            .filter(|p| &p.version == v)
+            .collect(),
+        None => same_name.clone(),
+    };
+    if chosen.is_empty() {
+        let wanted = spec.name.replace('_', "-").to_lowercase();
+        let mut candidates: Vec<String> = packages
+            .iter()
+            .filter(|p| {
+                let n = p.name.replace('_', "-").to_lowercase();
+                n.contains(&wanted) || wanted.contains(&n) && n.len() > 2
+            })
+            .map(|p| format!("{}@{}", p.name, p.version))
+            .collect();
+        candidates.sort();
+        candidates.dedup();
+        return Err(Error::PackageNotFound {
+            spec: spec.to_string(),
+            candidates,
+        });
+    }
+    let mut versions: Vec<&str> = chosen.iter().map(|p| p.version.as_str()).collect();
+    versions.sort_by(|a, b| cmp_versions(a, b));
+    versions.dedup();
+    if versions.len() > 1 {
+        return Err(Error::AmbiguousPackage {
+            name: spec.name.clone(),
+            versions: versions.into_iter().map(str::to_owned).collect(),
+        });
+    }
+    Ok(chosen)
+}
+
+/// The package's files (or why they could not be read) and whether they were verified.
+type Files = (Result<Unpacked, String>, bool);
+
+fn read(pkg: &GraphPackage, input: Input) -> Result<Files, Error> {
+    let limits = Limits::default();
+    let root = format!("{}-{}", pkg.name, pkg.version);
+    match input {
+        Input::Tarball {
+            candidates,
+            checksum,
+        } => match read_verified(&pkg.name, &pkg.version, &candidates, checksum.as_deref()) {
+            Ok(r) => Ok((
+                risk_analyzer::archive::read_crate_tarball(&r.bytes, Some(&root), &limits)
+                    .map_err(|e| e.to_string()),
+                r.verified,
+            )),
+            Err(ReadError::Mismatch(m)) => Err(Error::ChecksumMismatch(vec![m])),
+            Err(ReadError::Io(path, source)) => Err(Error::Read { path, source }),
+        },
+        Input::Dir(dir) => Ok((
+            risk_analyzer::archive::read_crate_dir(&dir, &limits).map_err(|e| e.to_string()),
+            false,
+        )),
+        Input::Missing => Err(Error::MissingTarballs {
+            crates: vec![format!("{}@{}", pkg.name, pkg.version)],
+            offline: true,
+        }),
+    }
+}
+
+fn render(
+    out: &mut String,
+    pkg: &GraphPackage,
+    unpacked: &Result<Unpacked, String>,
+    verified: bool,
+    paint: Paint,
+) {
+    let provenance = if verified {
+        paint.green("sha256 verified")
+    } else {
+        paint.yellow("unverified")
+    };
+    let _ = writeln!(
+        out,
+        "{} {} ({}, {provenance})",
+        paint.bold(&sanitize(&pkg.name)),
+        sanitize(&pkg.version),
+        sanitize(&source_label(&pkg.source)),
+    );
+    let unpacked = match unpacked {
+        Ok(u) => u,
+        Err(e) => {
+            let _ = writeln!(out, "  {}: {}", paint.red("not analyzed"), sanitize(e));
+            return;
+        }
+    };
+    let facts = risk_analyzer::scan_unpacked(unpacked);
+    render_facts(out, &facts, unpacked, paint);
+}
+
+/// The findings, file by file, each with the line it points at.
+pub fn render_facts(out: &mut String, facts: &CrateFacts, unpacked: &Unpacked, paint: Paint) {
+    if let Some(reason) = &facts.not_analyzed {
+        let _ = writeln!(out, "  {}: {}", paint.red("not analyzed"), sanitize(reason));
+    }
+    if !facts.build_script.kinds.is_empty() {
+        let kinds: Vec<&str> = facts.build_script.kinds.iter().map(|k| k.code()).collect();
+        let _ = writeln!(out, "  build script: {}", kinds.join(", "));
+        for e in &facts.build_script.evidence {
+            let _ = writeln!(out, "    {}", sanitize(e));
+        }
+    }
+    if facts.manifest.proc_macro {
+        let _ = writeln!(out, "  proc-macro crate");
+    }
+    let mut total = 0usize;
+    for file in &facts.files {
+        let path = sanitize(&file.path);
+        match &file.parse {
+            Parse::Parsed => {}
+            Parse::Fallback { error, .. } => {
+                let _ = writeln!(
+                    out,
+                    "{path}: {} {}",
+                    paint.yellow("did not parse, findings approximate:"),
+                    sanitize(error)
+                );
+            }
+            Parse::NotAnalyzed { reason } => {
+                let _ = writeln!(
+                    out,
+                    "{path}: {} {}",
+                    paint.red("not analyzed:"),
+                    sanitize(reason)
+                );
+            }
+        }
+        let lines: Vec<&str> = unpacked
+            .files
+            .get(&file.path)
+            .map(|b| std::str::from_utf8(b).unwrap_or_default().lines().collect())
+            .unwrap_or_default();
+        for f in &file.findings {
+            total += 1;
+            let mut tags = Vec::new();
+            match file.role {
+                Role::Shipped => {}
+                Role::Build => tags.push("build"),
+                Role::Test => tags.push("test"),
+                Role::Unused => tags.push("unused"),
+            }
+            if f.test && file.role != Role::Test {
+                tags.push("test");
+            }
+            let tags = if tags.is_empty() {
+                String::new()
+            } else {
+                paint.dim(&format!(" [{}]", tags.join(", ")))
+            };
+            let detail = f
+                .detail
+                .as_deref()
+                .map(|d| format!(" {}", sanitize(d)))
+                .unwrap_or_default();
+            let _ = writeln!(
+                out,
+                "{path}:{}:{}: {}{detail}{tags}",
+                f.line,
+                f.col,
+                paint.bold(f.kind.code())
+            );
+            if let Some(text) = (f.line as usize).checked_sub(1).and_then(|i| lines.get(i)) {
+                let text: String = text.trim_end().chars().take(MAX_LINE).collect();
+                let _ = writeln!(
+                    out,
+                    "{} {}",
+                    paint.dim(&format!("{:>6} |", f.line)),
+                    sanitize(&text)
+                );
+            }
+        }
+    }
+    for b in &facts.binaries {
+        let _ = writeln!(
+            out,
+            "{}: binary file ({}, {} bytes)",
+            sanitize(&b.path),
+            sanitize(&b.format),
+            b.bytes
+        );
+    }
+    for s in &facts.skipped {
+        let _ = writeln!(
+            out,
+            "{}: skipped: {}",
+            sanitize(&s.path),
+            sanitize(&s.reason)
+        );
+    }
+    let _ = writeln!(out, "  {total} findings in {} files", facts.files.len());
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+    use std::path::PathBuf;
+
+    use risk_report::model::Source;
+
+    use super::*;
+
+    fn p(name: &str, version: &str) -> GraphPackage {
+        GraphPackage {
+            name: name.into(),
+            version: version.into(),
+            source: Source::CratesIo,
+            source_id: None,
+            manifest_dir: PathBuf::new(),
+            member: false,
+            dep_kinds: BTreeSet::new(),
+            reached_from: Default::default(),
+        }
+    }
+
+    #[test]
+    fn findings_print_with_location_code_detail_and_sanitized_line() {
+        use risk_report::facts::{FileFacts, Finding, Kind, Origin};
+        let mut unpacked = Unpacked::default();
+        unpacked.files.insert(
+            "src/lib.rs".into(),
+            b"fn a() {}\n    let p = unsafe { *x }; // \x1b[2J\n".to_vec(),
+        );
+        let facts = CrateFacts {
+            files: vec![FileFacts {
+                path: "src/lib.rs".into(),
+                lines: 2,
+                findings: vec![
+                    Finding {
+                        line: 2,
+                        col: 13,
+                        kind: Kind::UnsafeBlock,
+                        detail: None,
+                        origin: Origin::Syntax,
+                        test: false,
+                    },
+                    Finding {
+                        line: 9,
+                        col: 1,
+                        kind: Kind::Fs,
+                        detail: Some("std::fs::read".into()),
+                        origin: Origin::Syntax,
+                        test: true,
+                    },
+                ],
+                ..FileFacts::default()
+            }],
+            ..CrateFacts::default()
+        };
+        let mut out = String::new();
+        render_facts(&mut out, &facts, &unpacked, Paint { enabled: false });
+        assert_eq!(
+            out,
+            "src/lib.rs:2:13: unsafe-block\n     2 |     let p = unsafe { *x }; // \\u{1b}[2J\n\
+             src/lib.rs:9:1: fs std::fs::read [test]\n  2 findings in 1 files\n"
+        );
+    }
+
+    #[test]
+    fn finds_by_name_and_version() {
+        let all = vec![p("syn", "1.0.0"), p("syn", "2.0.0"), p("serde", "1.0.0")];
+        let spec = PackageSpec::parse;
+        assert_eq!(find(&all, &spec("serde")).map(|v| v.len()).ok(), Some(1));
+        assert_eq!(
+            find(&all, &spec("syn@2.0.0"))
+                .map(|v| v[0].version.clone())
+                .ok(),
+            Some("2.0.0".into())
+        );
+        let err = find(&all, &spec("syn"))
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(
+            err.contains("1.0.0, 2.0.0") && err.contains("syn@VERSION"),
+            "{err}"
+        );
+        let err = find(&all, &spec("ser"))
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(err.contains("serde@1.0.0"), "{err}");
+    }
+}
