@@ -3,7 +3,9 @@
 use std::ffi::OsString;
 use std::path::PathBuf;
 
-use cargo_risk_report::config::{CargoFlags, ColorChoice, Command, Config, Format, PackageSpec};
+use cargo_risk_report::config::{
+    CargoFlags, ColorChoice, Command, Config, DiffArgs, DiffFormat, Format, PackageSpec,
+};
 use clap::{Parser, Subcommand, ValueEnum};
 
 /// A deterministic, diffable risk report of every dependency in Cargo.lock, without building
@@ -56,6 +58,37 @@ enum Sub {
         #[arg(value_name = "CRATE[@VERSION]")]
         package: String,
     },
+    /// Compare two reports and print the risk delta. Exit 0, or 1 with --fail-on-increase when
+    /// the delta adds risk; 2 on error.
+    Diff {
+        /// The old report: a file, or git:REV[:PATH] (PATH defaults to risk-report.toml).
+        old: String,
+        /// The new report: a file, or git:REV[:PATH].
+        new: String,
+        /// How to render the delta.
+        #[arg(long, value_enum, default_value_t = DiffFormatArg::Text)]
+        format: DiffFormatArg,
+        /// Exit with status 1 when the delta adds risk (for CI gates).
+        #[arg(long)]
+        fail_on_increase: bool,
+        /// Also show the risky code that changed in each updated package, read from both
+        /// versions' tarballs in the cargo cache.
+        #[arg(long)]
+        source: bool,
+    },
+    /// Report, run `cargo update` with the given arguments, report again, print the delta.
+    Update {
+        /// Arguments for `cargo update` (for example `-p serde` or `--precise 1.0.0`).
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true, value_name = "CARGO_UPDATE_ARGS")]
+        args: Vec<String>,
+    },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum DiffFormatArg {
+    Text,
+    Markdown,
+    Json,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -118,6 +151,24 @@ impl Args {
             command: match self.command {
                 None => Command::Report,
                 Some(Sub::Show { package }) => Command::Show(PackageSpec::parse(&package)),
+                Some(Sub::Diff {
+                    old,
+                    new,
+                    format,
+                    fail_on_increase,
+                    source,
+                }) => Command::Diff(DiffArgs {
+                    old,
+                    new,
+                    format: match format {
+                        DiffFormatArg::Text => DiffFormat::Text,
+                        DiffFormatArg::Markdown => DiffFormat::Markdown,
+                        DiffFormatArg::Json => DiffFormat::Json,
+                    },
+                    fail_on_increase,
+                    source,
+                }),
+                Some(Sub::Update { args }) => Command::Update(args),
             },
         }
     }

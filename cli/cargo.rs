@@ -118,3 +118,28 @@ pub fn fetch(config: &Config, manifest: &Path) -> Result<(), Error> {
         })
     }
 }
+
+/// Runs `cargo update ARGS` on the workspace; returns cargo's own account of what moved.
+pub fn update(config: &Config, manifest: &Path, args: &[String]) -> Result<String, Error> {
+    let mut cmd = Command::new(cargo_program());
+    cmd.arg("update").arg("--manifest-path").arg(manifest);
+    if !config.cargo.network_allowed() {
+        cmd.arg("--offline");
+    }
+    cmd.args(args);
+    let out = cmd.output().map_err(|io| {
+        if io.kind() == std::io::ErrorKind::NotFound {
+            Error::CargoNotFound(io)
+        } else {
+            Error::Update {
+                stderr: io.to_string(),
+            }
+        }
+    })?;
+    let stderr = String::from_utf8_lossy(&out.stderr).trim().to_owned();
+    if out.status.success() {
+        Ok(stderr)
+    } else {
+        Err(Error::Update { stderr })
+    }
+}

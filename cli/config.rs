@@ -81,6 +81,32 @@ pub enum Command {
     Report,
     /// Print every finding of one package with its location and source line.
     Show(PackageSpec),
+    /// Compare two reports.
+    Diff(DiffArgs),
+    /// Report, run `cargo update` with these arguments, report again, print the delta.
+    Update(Vec<String>),
+}
+
+/// `diff OLD NEW`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DiffArgs {
+    /// A report file or `git:REV[:PATH]`.
+    pub old: String,
+    pub new: String,
+    pub format: DiffFormat,
+    /// Exit 1 when the delta adds risk.
+    pub fail_on_increase: bool,
+    /// Show the risky code that changed, from both versions' tarballs.
+    pub source: bool,
+}
+
+/// How a delta is rendered.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum DiffFormat {
+    #[default]
+    Text,
+    Markdown,
+    Json,
 }
 
 /// `name` or `name@version`, as given to `show`.

@@ -3,11 +3,13 @@
 
 use std::path::PathBuf;
 
-/// The process exit codes. 1 is left free for a future "risk gate failed" outcome, so that
-/// CI can tell "the tool could not run" (2) from "the tool ran and objected".
+/// The process exit codes: CI can tell "the tool could not run" (2) from "the tool ran and
+/// objected" (1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Exit {
     Ok = 0,
+    /// The tool ran and the delta adds risk (`diff --fail-on-increase`).
+    RiskAdded = 1,
     Error = 2,
 }
 
@@ -100,6 +102,15 @@ pub enum Error {
     #[error("`{name}` is ambiguous: the graph has {}; name one as `{name}@VERSION`", .versions.join(", "))]
     AmbiguousPackage { name: String, versions: Vec<String> },
 
+    #[error("cannot read the report {what}: {message}")]
+    BadReport { what: String, message: String },
+
+    #[error("cannot read `{spec}` from git: {message}")]
+    Git { spec: String, message: String },
+
+    #[error("`cargo update` failed; Cargo.lock and the report are unchanged:\n{stderr}")]
+    Update { stderr: String },
+
     #[error("cannot start the worker threads: {0}")]
     ThreadPool(String),
 }
@@ -177,6 +188,7 @@ mod tests {
     #[test]
     fn exit_codes_are_stable() {
         assert_eq!(Exit::Ok as u8, 0);
+        assert_eq!(Exit::RiskAdded as u8, 1);
         assert_eq!(Exit::Error as u8, 2);
     }
 }

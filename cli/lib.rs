@@ -12,6 +12,7 @@
 pub mod cargo;
 pub mod cargo_config;
 pub mod config;
+pub mod delta;
 pub mod error;
 pub mod graph;
 pub mod locate;
@@ -20,6 +21,7 @@ pub mod output;
 pub mod pipeline;
 pub mod scan;
 pub mod show;
+pub mod source_delta;
 pub mod term;
 pub mod verify;
 

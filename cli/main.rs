@@ -1,13 +1,17 @@
-//! `cargo-risk-report`: parse the command line, run, print the outcome, exit 0 or 2.
+//! `cargo-risk-report`: parse the command line, run, print the outcome, exit 0, 1 (risk added,
+//! when asked to gate) or 2 (error).
 
 mod args;
 
 use std::io::IsTerminal;
 use std::process::ExitCode;
 
-use cargo_risk_report::config::{Command, Config};
+use cargo_risk_report::config::{Command, Config, DiffFormat, Format};
+use cargo_risk_report::locate::{self, Locator};
 use cargo_risk_report::term::{self, Paint};
-use cargo_risk_report::{Exit, output, pipeline, show};
+use cargo_risk_report::{Exit, cargo, delta, output, pipeline, show, source_delta};
+use risk_report::diff::ReportDiff;
+use risk_report::model::Report;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 fn main() -> ExitCode {
@@ -28,7 +32,7 @@ fn main() -> ExitCode {
         enabled: term::stderr_color(config.color),
     };
     match run(&config) {
-        Ok(()) => Exit::Ok.into(),
+        Ok(exit) => exit.into(),
         Err(e) => {
             eprintln!("{} {e:#}", paint.red("error:"));
             Exit::Error.into()
@@ -36,21 +40,103 @@ fn main() -> ExitCode {
     }
 }
 
-fn run(config: &Config) -> anyhow::Result<()> {
+fn run(config: &Config) -> anyhow::Result<Exit> {
     match &config.command {
-        Command::Report => report(config),
+        Command::Report => {
+            let scanned = scan(config)?;
+            let previous = previous_report(config, &scanned);
+            let written = output::write_report(config, &scanned)?;
+            if let Some(old) = previous {
+                print_delta(config, &old, &Report::build(scanned.inputs.clone()));
+            }
+            summary(config, &scanned, &written);
+            Ok(Exit::Ok)
+        }
         Command::Show(spec) => {
             let paint = Paint {
                 enabled: term::stdout_color(config.color),
             };
             let text = show::show(config, spec, paint)?;
             output::write_stdout(&text)?;
-            Ok(())
+            Ok(Exit::Ok)
+        }
+        Command::Diff(args) => {
+            let locator = Locator::new(locate::cargo_home().as_deref(), Vec::new());
+            let sources = |d: &ReportDiff, old: &Report, new: &Report| {
+                source_delta::source_diffs(d, old, new, &locator)
+            };
+            let (text, outcome) = delta::run(args, term::stdout_color(config.color), &sources)?;
+            output::write_stdout(&text)?;
+            Ok(if args.fail_on_increase && outcome.adds_risk {
+                Exit::RiskAdded
+            } else {
+                Exit::Ok
+            })
+        }
+        Command::Update(cargo_args) => {
+            let before = Report::build(scan(config)?.inputs);
+            let manifest = pipeline::Workspace::load(config)?.root_manifest();
+            let said = cargo::update(config, &manifest, cargo_args)?;
+            if !config.quiet && !said.is_empty() {
+                eprintln!("{}", term::sanitize(&said));
+            }
+            let scanned = scan(config)?;
+            let written = output::write_report(config, &scanned)?;
+            print_delta(config, &before, &Report::build(scanned.inputs.clone()));
+            summary(config, &scanned, &written);
+            Ok(Exit::Ok)
         }
     }
 }
 
-fn report(config: &Config) -> anyhow::Result<()> {
+/// The report this run is about to replace, when there is one to compare with. A report that
+/// cannot be read (another schema version, hand-edited) is noted and otherwise ignored: it is
+/// about to be replaced anyway.
+fn previous_report(config: &Config, scanned: &pipeline::Scanned) -> Option<Report> {
+    if config.format != Format::Toml {
+        return None;
+    }
+    let path = config
+        .output
+        .clone()
+        .unwrap_or_else(|| scanned.workspace_root.join(output::DEFAULT_FILE));
+    if !path.is_file() {
+        return None;
+    }
+    match delta::load(&delta::ReportRef::File(path)) {
+        Ok(r) => Some(r),
+        Err(e) => {
+            if !config.quiet {
+                eprintln!("note: no delta against the previous report: {e}");
+            }
+            None
+        }
+    }
+}
+
+/// The delta against the previous report, on stderr (stdout may carry the report itself).
+fn print_delta(config: &Config, old: &Report, new: &Report) {
+    if config.quiet {
+        return;
+    }
+    let d = risk_report::diff::diff(old, new);
+    let mut out = Vec::new();
+    let color = term::stderr_color(config.color);
+    if delta::render_delta(&d, DiffFormat::Text, color, &Default::default(), &mut out).is_ok() {
+        eprint!("{}", String::from_utf8_lossy(&out));
+    }
+}
+
+fn summary(config: &Config, scanned: &pipeline::Scanned, written: &output::Written) {
+    if !config.quiet {
+        let paint = Paint {
+            enabled: term::stderr_color(config.color),
+        };
+        eprint!("{}", output::summary(scanned, written, paint));
+    }
+}
+
+fn scan(config: &Config) -> anyhow::Result<pipeline::Scanned> {
     let bar = progress_bar(config);
     let on_total = |n| {
         bar.set_length(n);
@@ -61,14 +147,7 @@ fn report(config: &Config) -> anyhow::Result<()> {
     };
     let scanned = pipeline::build_inputs(config, &on_total, &|| bar.inc(1))?;
     bar.finish_and_clear();
-    let written = output::write_report(config, &scanned)?;
-    if !config.quiet {
-        let paint = Paint {
-            enabled: term::stderr_color(config.color),
-        };
-        eprint!("{}", output::summary(&scanned, &written, paint));
-    }
-    Ok(())
+    Ok(scanned)
 }
 
 /// A crates-done/total bar on stderr, only for a person watching a terminal.

@@ -13,6 +13,21 @@ use crate::facts::{BinaryFile, BuildKind, CrateFacts, Family, Kind, Parse, Role,
 /// The report format version; bump on any incompatible change of the file.
 pub const SCHEMA_VERSION: u32 = 1;
 
+/// Why a report file could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum ReadError {
+    #[error("not valid TOML: {0}")]
+    Syntax(String),
+    #[error("not a risk report: it has no `schema_version`")]
+    NotAReport,
+    #[error(
+        "it has schema_version {0}, and this cargo-risk-report reads version {SCHEMA_VERSION}; regenerate it with this version of the tool (`cargo risk-report`)"
+    )]
+    Schema(String),
+    #[error("not a valid version-{SCHEMA_VERSION} report: {0}")]
+    Shape(String),
+}
+
 /// How a package is reached from the workspace members.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -83,7 +98,6 @@ pub struct PackageInput {
 
 /// The whole report file.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct Report {
     pub schema_version: u32,
     pub summary: Summary,
@@ -93,7 +107,6 @@ pub struct Report {
 
 /// Totals over all packages.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct Summary {
     pub packages: u64,
     /// Packages that could not be read at all.
@@ -120,7 +133,6 @@ pub struct Summary {
 
 /// One package's row.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct Package {
     pub name: String,
     pub version: String,
@@ -165,7 +177,6 @@ pub struct Package {
 
 /// The build script of a package.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct BuildScriptRow {
     pub path: String,
     pub kinds: BTreeSet<BuildKind>,
@@ -174,7 +185,6 @@ pub struct BuildScriptRow {
 
 /// How much of the package was analyzed.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct Coverage {
     pub files: u64,
     pub lines: u64,
@@ -194,7 +204,6 @@ pub struct Coverage {
 
 /// Where the package came from.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct Provenance {
     /// `.cargo_vcs_info.json` is in the tarball.
     pub vcs_info: bool,
@@ -238,6 +247,18 @@ impl Report {
             summary,
             packages,
         }
+    }
+
+    /// Reads a report file, checking its `schema_version` first so that a report of another
+    /// version gets a message about versions, not about some field deep inside.
+    pub fn from_toml(text: &str) -> Result<Report, ReadError> {
+        let table: toml::Table = toml::from_str(text).map_err(|e| ReadError::Syntax(e.to_string()))?;
+        match table.get("schema_version") {
+            None => return Err(ReadError::NotAReport),
+            Some(toml::Value::Integer(v)) if *v == i64::from(SCHEMA_VERSION) => {}
+            Some(other) => return Err(ReadError::Schema(other.to_string())),
+        }
+        toml::from_str(text).map_err(|e| ReadError::Shape(e.to_string()))
     }
 
     /// The canonical TOML: same report, same bytes.

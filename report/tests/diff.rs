@@ -123,7 +123,7 @@ fn scenario() -> (Report, Report) {
 
 fn text(d: &risk_report::diff::ReportDiff) -> String {
     let mut out = Vec::new();
-    render::text::render(d, false, &mut out).unwrap();
+    render::text::render(d, false, &BTreeMap::new(), &mut out).unwrap();
     String::from_utf8(out).unwrap()
 }
 

@@ -3,11 +3,18 @@
 use std::io::{self, Write};
 
 use crate::diff::{Change, ReportDiff, Severity};
+use crate::render::markdown::SourceDiffs;
 use crate::render::{build_kinds_summary, counter_summary};
 use crate::sanitize::terminal;
 
-/// Writes the delta; `color` adds ANSI colours for severities.
-pub fn render(diff: &ReportDiff, color: bool, out: &mut impl Write) -> io::Result<()> {
+/// Writes the delta; `color` adds ANSI colours for severities; `sources` holds the
+/// source-level delta of some packages (`diff --source`), printed under them.
+pub fn render(
+    diff: &ReportDiff,
+    color: bool,
+    sources: &SourceDiffs,
+    out: &mut impl Write,
+) -> io::Result<()> {
     writeln!(out, "{}", terminal(&diff.headline()))?;
     for d in &diff.packages {
         let (mark, paint) = match d.severity {
@@ -56,6 +63,11 @@ pub fn render(diff: &ReportDiff, color: bool, out: &mut impl Write) -> io::Resul
         if !d.lost.is_empty() && !matches!(d.change, Change::Removed { .. }) {
             let lost: Vec<&str> = d.lost.iter().map(String::as_str).collect();
             writeln!(out, "     no longer: {}", terminal(&lost.join(", ")))?;
+        }
+        if let Some(code) = sources.get(&d.label()) {
+            for line in code.lines() {
+                writeln!(out, "     | {}", terminal(line))?;
+            }
         }
     }
     Ok(())

@@ -1,0 +1,196 @@
+//! `diff OLD NEW`: reading two reports (files or `git:REV[:PATH]`), comparing them, and
+//! rendering the delta. Also the delta a plain run prints against the report it replaces.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use risk_report::diff::{ReportDiff, diff};
+use risk_report::model::Report;
+use risk_report::render;
+
+use crate::config::{DiffArgs, DiffFormat};
+use crate::error::Error;
+use crate::output::DEFAULT_FILE;
+
+/// Reports over this size are refused before parsing: a real one is a few MB for a thousand
+/// packages.
+const MAX_REPORT_BYTES: u64 = 256 * 1024 * 1024;
+
+/// Where a report comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReportRef {
+    File(PathBuf),
+    /// `git:REV[:PATH]`: the report as committed at REV (PATH defaults to risk-report.toml,
+    /// relative to the current directory).
+    Git { rev: String, path: String },
+}
+
+impl ReportRef {
+    pub fn parse(s: &str) -> ReportRef {
+        match s.strip_prefix("git:") {
+            Some(rest) => {
+                let (rev, path) = match rest.split_once(':') {
+                    Some((rev, path)) => (rev, path),
+                    None => (rest, DEFAULT_FILE),
+                };
+                ReportRef::Git {
+                    rev: rev.to_owned(),
+                    path: path.to_owned(),
+                }
+            }
+            None => ReportRef::File(PathBuf::from(s)),
+        }
+    }
+
+    fn describe(&self) -> String {
+        match self {
+            ReportRef::File(p) => p.display().to_string(),
+            ReportRef::Git { rev, path } => format!("{path} at git revision {rev}"),
+        }
+    }
+}
+
+/// Reads and parses a report.
+pub fn load(r: &ReportRef) -> Result<Report, Error> {
+    let text = match r {
+        ReportRef::File(path) => read_file(path)?,
+        ReportRef::Git { rev, path } => git_show(rev, path)?,
+    };
+    Report::from_toml(&text).map_err(|e| Error::BadReport {
+        what: r.describe(),
+        message: e.to_string(),
+    })
+}
+
+fn read_file(path: &Path) -> Result<String, Error> {
+    let read_err = |source| Error::Read {
+        path: path.to_owned(),
+        source,
+    };
+    let meta = std::fs::metadata(path).map_err(read_err)?;
+    if meta.len() > MAX_REPORT_BYTES {
+        return Err(Error::BadReport {
+            what: path.display().to_string(),
+            message: format!(
+                "it is {} bytes, over the {MAX_REPORT_BYTES}-byte limit for a report",
+                meta.len()
+            ),
+        });
+    }
+    let bytes = std::fs::read(path).map_err(read_err)?;
+    String::from_utf8(bytes).map_err(|e| Error::BadReport {
+        what: path.display().to_string(),
+        message: format!("not UTF-8 (byte {})", e.utf8_error().valid_up_to()),
+    })
+}
+
+/// `git show REV:./PATH`: the `./` makes PATH relative to the current directory, as a user
+/// typing a path expects.
+fn git_show(rev: &str, path: &str) -> Result<String, Error> {
+    let spec = if path.starts_with('/') || path.starts_with("./") {
+        format!("{rev}:{path}")
+    } else {
+        format!("{rev}:./{path}")
+    };
+    let out = Command::new("git")
+        .args(["show", &spec])
+        .output()
+        .map_err(|e| Error::Git {
+            spec: spec.clone(),
+            message: format!("cannot run git: {e}"),
+        })?;
+    if !out.status.success() {
+        return Err(Error::Git {
+            spec,
+            message: String::from_utf8_lossy(&out.stderr).trim().to_owned(),
+        });
+    }
+    if out.stdout.len() as u64 > MAX_REPORT_BYTES {
+        return Err(Error::BadReport {
+            what: spec,
+            message: "over the size limit for a report".to_owned(),
+        });
+    }
+    String::from_utf8(out.stdout).map_err(|_| Error::BadReport {
+        what: spec,
+        message: "not UTF-8".to_owned(),
+    })
+}
+
+/// Renders a delta in the chosen format.
+pub fn render_delta(
+    d: &ReportDiff,
+    format: DiffFormat,
+    color: bool,
+    sources: &render::markdown::SourceDiffs,
+    out: &mut impl Write,
+) -> std::io::Result<()> {
+    match format {
+        DiffFormat::Text => render::text::render(d, color, sources, out),
+        DiffFormat::Markdown => {
+            render::markdown::render(d, sources, render::markdown::DEFAULT_LIMIT, out)
+        }
+        DiffFormat::Json => render::json::render(d, out),
+    }
+}
+
+/// The outcome of `diff`, for the exit code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Outcome {
+    pub adds_risk: bool,
+}
+
+/// `diff OLD NEW`.
+pub fn run(
+    args: &DiffArgs,
+    color: bool,
+    source_diffs: &dyn Fn(&ReportDiff, &Report, &Report) -> render::markdown::SourceDiffs,
+) -> Result<(String, Outcome), Error> {
+    let old = load(&ReportRef::parse(&args.old))?;
+    let new = load(&ReportRef::parse(&args.new))?;
+    let d = diff(&old, &new);
+    let sources = if args.source {
+        source_diffs(&d, &old, &new)
+    } else {
+        Default::default()
+    };
+    let mut out = Vec::new();
+    render_delta(&d, args.format, color, &sources, &mut out).map_err(|source| Error::Output {
+        path: PathBuf::from("<stdout>"),
+        source,
+    })?;
+    Ok((
+        String::from_utf8_lossy(&out).into_owned(),
+        Outcome {
+            adds_risk: d.adds_risk(),
+        },
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn git_refs_default_to_the_report_file() {
+        assert_eq!(
+            ReportRef::parse("git:origin/main"),
+            ReportRef::Git {
+                rev: "origin/main".into(),
+                path: DEFAULT_FILE.into()
+            }
+        );
+        assert_eq!(
+            ReportRef::parse("git:HEAD~2:sub/r.toml"),
+            ReportRef::Git {
+                rev: "HEAD~2".into(),
+                path: "sub/r.toml".into()
+            }
+        );
+        assert_eq!(
+            ReportRef::parse("r.toml"),
+            ReportRef::File(PathBuf::from("r.toml"))
+        );
+    }
+}

@@ -1,0 +1,142 @@
+//! `diff --source`: for each updated package whose two tarballs are in the cargo cache, the
+//! risky code that changed: hunks of the text diff that add a line carrying a new finding, and
+//! the whole build-script diff. Both tarballs are verified against the checksums in the
+//! reports before they are read.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use risk_analyzer::{Limits, Unpacked, archive, scan_unpacked};
+use risk_report::diff::{Change, ReportDiff, Severity};
+use risk_report::facts::{CrateFacts, FileFacts, Role};
+use risk_report::model::{Package, Report};
+use similar::{ChangeTag, TextDiff};
+
+use crate::locate::Locator;
+use crate::scan::read_verified;
+
+/// Most lines of source delta shown per package; the rest is counted, not shown.
+const MAX_LINES: usize = 200;
+
+/// Source deltas keyed by the delta's package label.
+pub fn source_diffs(d: &ReportDiff, old: &Report, new: &Report, locator: &Locator) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    for p in &d.packages {
+        let Change::Updated { from, to } = &p.change else {
+            continue;
+        };
+        if p.severity == Severity::None {
+            continue;
+        }
+        let (Some(a), Some(b)) = (find(old, &p.name, from), find(new, &p.name, to)) else {
+            continue;
+        };
+        let text = match (load(a, locator), load(b, locator)) {
+            (Some(a), Some(b)) => package_delta(&a, &b),
+            _ => "(both tarballs are needed for the source delta; run `cargo fetch` for the old lockfile too)".to_owned(),
+        };
+        if !text.is_empty() {
+            out.insert(p.label(), text);
+        }
+    }
+    out
+}
+
+fn find<'a>(r: &'a Report, name: &str, version: &str) -> Option<&'a Package> {
+    r.packages.values().find(|p| p.name == name && p.version == version)
+}
+
+struct Loaded {
+    unpacked: Unpacked,
+    facts: CrateFacts,
+}
+
+/// Reads a package's tarball from the cache, verified against its recorded checksum.
+fn load(p: &Package, locator: &Locator) -> Option<Loaded> {
+    let candidates = locator.tarballs(&p.name, &p.version);
+    let read = read_verified(&p.name, &p.version, &candidates, p.checksum.as_deref()).ok()?;
+    if !read.verified {
+        return None;
+    }
+    let root = format!("{}-{}", p.name, p.version);
+    let unpacked = archive::read_crate_tarball(&read.bytes, Some(&root), &Limits::default()).ok()?;
+    let facts = scan_unpacked(&unpacked);
+    Some(Loaded { unpacked, facts })
+}
+
+fn text_of<'a>(l: &'a Loaded, path: &str) -> &'a str {
+    l.unpacked
+        .files
+        .get(path)
+        .and_then(|b| std::str::from_utf8(b).ok())
+        .unwrap_or("")
+}
+
+fn package_delta(old: &Loaded, new: &Loaded) -> String {
+    let mut out = String::new();
+    let mut lines = 0usize;
+    let mut hidden = 0usize;
+    let old_files: BTreeMap<&str, &FileFacts> =
+        old.facts.files.iter().map(|f| (f.path.as_str(), f)).collect();
+    for file in &new.facts.files {
+        if file.role == Role::Test || file.findings.is_empty() {
+            continue;
+        }
+        let before = text_of(old, &file.path);
+        let after = text_of(new, &file.path);
+        if before == after {
+            continue;
+        }
+        let is_build = file.role == Role::Build;
+        let risky: Vec<u32> = file.findings.iter().filter(|f| !f.test).map(|f| f.line).collect();
+        let diff = TextDiff::from_lines(before, after);
+        let mut file_text = String::new();
+        for group in diff.grouped_ops(2) {
+            let adds_risk = group.iter().any(|op| {
+                diff.iter_changes(op).any(|c| {
+                    c.tag() == ChangeTag::Insert
+                        && c.new_index().is_some_and(|i| risky.contains(&(i as u32 + 1)))
+                })
+            });
+            if !adds_risk && !is_build {
+                continue;
+            }
+            for op in &group {
+                for c in diff.iter_changes(op) {
+                    let sign = match c.tag() {
+                        ChangeTag::Delete => '-',
+                        ChangeTag::Insert => '+',
+                        ChangeTag::Equal => ' ',
+                    };
+                    let line_no = c.new_index().or(c.old_index()).map_or(0, |i| i + 1);
+                    let _ = write!(file_text, "{sign}{line_no:>5} {}", c.value());
+                    if !c.value().ends_with('\n') {
+                        file_text.push('\n');
+                    }
+                }
+            }
+            file_text.push_str("       ...\n");
+        }
+        if file_text.is_empty() {
+            continue;
+        }
+        let header = if old_files.contains_key(file.path.as_str()) {
+            format!("--- {} (changed)\n", file.path)
+        } else {
+            format!("--- {} (new file)\n", file.path)
+        };
+        for l in header.lines().chain(file_text.lines()) {
+            if lines >= MAX_LINES {
+                hidden += 1;
+                continue;
+            }
+            out.push_str(l);
+            out.push('\n');
+            lines += 1;
+        }
+    }
+    if hidden > 0 {
+        let _ = writeln!(out, "... {hidden} more line(s) not shown");
+    }
+    out
+}
