@@ -29,11 +29,15 @@ use risk_report::facts::{FileFacts, Finding, Kind, Origin, Parse};
 
 use imports::Imports;
 
-/// Deepest bracket / angle nesting handed to syn; deeper files get the token scan. syn needs
-/// roughly 1-3 KiB of stack per level in debug builds: 256 levels fit the 2 MiB default of a
-/// spawned thread with room to spare, and real code stays far below (rustc's own limit on
-/// macro recursion is 128).
+/// Deepest bracket nesting, and deepest angle-bracket nesting within one statement, handed to
+/// syn; deeper files get the token scan. Real code stays far below.
 pub const MAX_NESTING: usize = 256;
+
+/// Stack a thread needs to run [`scan_source`] on any input: syn recurses once per nesting
+/// level with large frames (measured in a debug build: ~16 MiB for 250 nested `Vec<`, the
+/// worst case under [`MAX_NESTING`]; release builds need a fraction of it). Deeper input never
+/// reaches syn, so this bound holds for hostile files too. The driver's workers should use it.
+pub const STACK_BYTES: usize = 32 * 1024 * 1024;
 
 /// Longest run of operators between two separators (`;`, `,`, braces). syn parses such chains
 /// in a loop, but the tree it builds (and drops) is as deep as the chain.
