@@ -421,7 +421,7 @@ mod tests {
         let start = doc.find(BEGIN).expect("begin marker") + BEGIN.len();
         let end = doc.find(END).expect("end marker");
         let table = markdown_table();
-        if &doc[start..end] != table {
+        if doc[start..end] != table {
             if std::env::var_os("UPDATE_DOCS").is_some_and(|v| v == "1") {
                 let updated = format!("{}{}{}", &doc[..start], table, &doc[end..]);
                 std::fs::write(&path, updated).unwrap();

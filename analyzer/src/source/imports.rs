@@ -418,8 +418,7 @@ fn use_tree_tokens<'s>(
     depth: usize,
 ) {
     let base = prefix.len();
-    loop {
-        let Some(t) = toks.get(*j) else { break };
+    while let Some(t) = toks.get(*j) {
         match t.kind {
             TK::Ident => {
                 let word = t.text(src);

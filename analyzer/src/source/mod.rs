@@ -225,11 +225,9 @@ fn nesting_problem(text: &str) -> Option<String> {
                     return Some(format!("nesting deeper than {MAX_NESTING}"));
                 }
             }
-            b'>' => {
-                // `->` and `=>` are arrows, not closing angles
-                if i == 0 || !matches!(b[i - 1], b'-' | b'=') {
-                    angle = angle.saturating_sub(1);
-                }
+            // `->` and `=>` are arrows, not closing angles
+            b'>' if i == 0 || !matches!(b[i - 1], b'-' | b'=') => {
+                angle = angle.saturating_sub(1);
             }
             _ => {}
         }

@@ -152,3 +152,184 @@ fn ten_thousand_deep_nesting_does_not_crash() {
         );
     }
 }
+
+fn fallback_error(facts: &risk_report::facts::FileFacts) -> (String, String) {
+    match &facts.parse {
+        Parse::Fallback { error, lexer } => (error.clone(), lexer.clone()),
+        other => panic!("expected a fallback, got {other:?}"),
+    }
+}
+
+#[test]
+fn syntax_error_goes_through_the_proc_macro2_fallback() {
+    let src = r#"
+use std::fs as f;
+fn broken() { let = 5; }
+fn g() {
+    unsafe { f::read("x") };
+    // unsafe { in a comment }
+    let s = "unsafe { in a string }";
+}
+#[cfg(test)]
+mod tests { fn t() { unsafe {} } }
+#[cfg(test)] mod more;
+"#;
+    let facts = scan(src);
+    let (error, lexer) = fallback_error(&facts);
+    assert_eq!(lexer, "proc-macro2");
+    assert!(error.starts_with("3:"), "{error}");
+    let got: Vec<_> = facts
+        .findings
+        .iter()
+        .map(|f| (f.kind, f.detail.as_deref(), f.origin, f.test, f.line))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            (Kind::UnsafeBlock, None, Origin::Fallback, false, 5),
+            (Kind::Fs, Some("std::fs::read"), Origin::Fallback, false, 5),
+            (Kind::UnsafeBlock, None, Origin::Fallback, true, 10),
+        ]
+    );
+    assert_eq!(facts.test_mods, vec!["more".to_string()]);
+}
+
+#[test]
+fn unlexable_file_goes_through_the_plain_lexer() {
+    // an unbalanced delimiter makes proc-macro2 give up
+    let src = r##"
+use std::env;
+/* nested /* unsafe {} */ still comment */
+fn g() { let r = r#"unsafe { }"#; let c = '{'; let b = b"unsafe {"; let l: &'static str = "";
+    unsafe { env::set_var("A", "1") }
+    extern "C" { fn f(); }
+    static mut X: u8 = 0;
+    #[no_mangle] fn h() {}
+"##;
+    let facts = scan(src);
+    let (_, lexer) = fallback_error(&facts);
+    assert_eq!(lexer, "plain");
+    let got: Vec<_> = facts
+        .findings
+        .iter()
+        .map(|f| (f.kind, f.line, f.col, f.origin))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            (Kind::UnsafeBlock, 5, 5, Origin::Fallback),
+            (Kind::EnvWrite, 5, 14, Origin::Fallback),
+            (Kind::ExternBlock, 6, 5, Origin::Fallback),
+            (Kind::StaticMut, 7, 5, Origin::Fallback),
+            (Kind::NoMangle, 8, 5, Origin::Fallback),
+        ]
+    );
+}
+
+#[test]
+fn edition_2015_bare_trait_objects() {
+    let src = "type F = Fn(u8) + Send;\nfn f() { unsafe {} }\n";
+    let facts = scan(src);
+    // syn 3 rejects trait objects without `dyn`; the token scan still counts the block
+    let (error, lexer) = fallback_error(&facts);
+    assert_eq!(
+        (error.as_str(), lexer.as_str()),
+        ("1:12: expected `;`", "proc-macro2")
+    );
+    assert_eq!(facts.findings.len(), 1);
+    assert_eq!(facts.findings[0].origin, Origin::Fallback);
+    assert_eq!(facts.findings[0].kind, Kind::UnsafeBlock);
+}
+
+#[test]
+fn token_rules_in_fallback_mirror_syntax_rules() {
+    let src = r#"
+use std::{fs, net::TcpStream as T};
+use libc::*;
+mod local { }
+fn f(x: T) -> T {
+    unsafe fn inner() {}
+    let p: unsafe fn() = inner;
+    let s: &'static mut u8 = todo!();
+    T::connect("a");
+    fs::read("x");
+    local::read();
+    x.read();
+    open(p);
+    std::mem::transmute::<u8, i8>(1);
+    include_bytes!("a.bin");
+    core::arch::asm!("nop");
+    unsafe impl Send for X {}
+}
+}
+"#;
+    let facts = scan(src);
+    fallback_error(&facts);
+    let got: Vec<_> = facts
+        .findings
+        .iter()
+        .map(|f| (f.kind, f.detail.as_deref()))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            (Kind::UnsafeFn, None),
+            (Kind::Net, Some("std::net::TcpStream::connect")),
+            (Kind::Fs, Some("std::fs::read")),
+            (Kind::Ffi, Some("libc::open")),
+            (Kind::Transmute, Some("std::mem::transmute")),
+            (Kind::IncludeBytes, Some("a.bin")),
+            (Kind::InlineAsm, Some("core::arch::asm")),
+            (Kind::UnsafeImpl, None),
+        ]
+    );
+}
+
+#[test]
+fn findings_are_sorted_and_deterministic() {
+    let src = r#"
+use std::fs;
+fn a() { unsafe { fs::read(fs::read("x")) }; }
+#[no_mangle] extern "C" fn b() { let _ = (std::env::var("X"), unsafe { 1 }); }
+"#;
+    let first = scan(src);
+    for _ in 0..3 {
+        assert_eq!(scan(src), first);
+    }
+    let mut sorted = first.findings.clone();
+    sorted.sort_by(|x, y| {
+        (x.line, x.col, x.kind, &x.detail).cmp(&(y.line, y.col, y.kind, &y.detail))
+    });
+    assert_eq!(first.findings, sorted);
+    assert_eq!(first.findings.len(), 6);
+    // and the same from several threads at once
+    let handles: Vec<_> = (0..4)
+        .map(|_| {
+            let src = src.to_string();
+            std::thread::spawn(move || scan(&src))
+        })
+        .collect();
+    for h in handles {
+        assert_eq!(h.join().unwrap(), first);
+    }
+}
+
+#[test]
+fn empty_and_odd_inputs() {
+    for src in [
+        "",
+        "\n",
+        "\u{feff}",
+        "#!",
+        "#!/bin/sh",
+        "'",
+        "\"",
+        "r#\"",
+        "/*",
+        "b'",
+        "'\\",
+    ] {
+        let facts = scan(src);
+        assert!(facts.findings.is_empty(), "{src:?}");
+    }
+}

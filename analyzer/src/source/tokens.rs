@@ -192,6 +192,14 @@ const DECL: &[&str] = &[
     "ref",
 ];
 
+/// Keywords that can never start a path (`fn(u8)` is a pointer type, `if (..)` a condition).
+const KEYWORDS: &[&str] = &[
+    "as", "async", "await", "box", "break", "const", "continue", "dyn", "else", "enum", "extern",
+    "false", "fn", "for", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub",
+    "ref", "return", "static", "struct", "trait", "true", "type", "union", "unsafe", "use",
+    "where", "while", "yield",
+];
+
 /// The token-level rules. See `docs/capabilities.md` for what each one matches.
 pub(crate) fn scan(toks: &[Tok], ctx: &Ctx<'_, '_>, out: &mut Out) {
     let src = ctx.src;
@@ -459,7 +467,7 @@ fn path_rule<'s>(
             _ => break,
         }
     }
-    if segs.is_empty() {
+    if segs.is_empty() || KEYWORDS.contains(&segs[0]) {
         return j.max(i + 1);
     }
     let next = toks.get(j);
@@ -480,23 +488,21 @@ fn path_rule<'s>(
     let mut emit = |kind: Kind, detail: String| {
         out.push(t.line, t.col, kind, Some(detail), ctx.origin, test);
     };
-    if is_macro {
-        if let Some(hit) = ctx.imports.resolve_macro(segs, leading) {
-            let args_start = j + 1;
-            let kind = hit.kind();
-            let detail = match hit {
-                MacroHit::InlineAsm(path) => Some(path),
-                _ => toks
-                    .get(args_start)
-                    .filter(|o| matches!(o.kind, TK::Open(_)))
-                    .and_then(|_| {
-                        let close = m[args_start] as usize;
-                        macro_args(&toks[args_start + 1..close.min(toks.len())], src)
-                    }),
-            };
-            out.push(t.line, t.col, kind, detail, ctx.origin, test);
-            return j + 1;
-        }
+    if is_macro && let Some(hit) = ctx.imports.resolve_macro(segs, leading) {
+        let args_start = j + 1;
+        let kind = hit.kind();
+        let detail = match hit {
+            MacroHit::InlineAsm(path) => Some(path),
+            _ => toks
+                .get(args_start)
+                .filter(|o| matches!(o.kind, TK::Open(_)))
+                .and_then(|_| {
+                    let close = m[args_start] as usize;
+                    macro_args(&toks[args_start + 1..close.min(toks.len())], src)
+                }),
+        };
+        out.push(t.line, t.col, kind, detail, ctx.origin, test);
+        return j + 1;
     }
     if let Some(entry) = ctx.imports.classify(segs, leading, callee, buf) {
         emit(entry.kind, buf.join("::"));
