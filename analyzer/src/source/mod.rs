@@ -39,10 +39,6 @@ pub const MAX_NESTING: usize = 256;
 /// reaches syn, so this bound holds for hostile files too. The driver's workers should use it.
 pub const STACK_BYTES: usize = 32 * 1024 * 1024;
 
-/// Longest run of operators between two separators (`;`, `,`, braces). syn parses such chains
-/// in a loop, but the tree it builds (and drops) is as deep as the chain.
-pub const MAX_CHAIN: usize = 1024;
-
 /// Scans one file. Pure: the same path and text always give the same facts. The role is left
 /// as `Shipped`; the crate pass sets it.
 pub fn scan_source(path: &str, text: &str) -> FileFacts {
@@ -167,10 +163,12 @@ fn strip_bom_and_shebang(text: &str) -> &str {
 }
 
 /// A cheap byte-level look at nesting before syn recurses over it. Strings and comments are
-/// skipped roughly (enough not to count brackets inside them).
+/// skipped roughly (enough not to count brackets inside them). Long operator chains
+/// (`a + b + ..`, `x.f().g()..`, `else if` ladders) are not limited here: syn parses them in a
+/// loop, and the visitor's depth bound catches the deep tree they build.
 fn nesting_problem(text: &str) -> Option<String> {
     let b = text.as_bytes();
-    let (mut depth, mut angle, mut chain, mut prefix_run) = (0usize, 0usize, 0usize, 0usize);
+    let (mut depth, mut angle, mut prefix_run) = (0usize, 0usize, 0usize);
     let mut i = 0;
     while i < b.len() {
         let c = b[i];
@@ -202,7 +200,6 @@ fn nesting_problem(text: &str) -> Option<String> {
                 depth += 1;
                 if c == b'{' {
                     angle = 0;
-                    chain = 0;
                 }
                 if depth > MAX_NESTING {
                     return Some(format!("nesting deeper than {MAX_NESTING}"));
@@ -212,13 +209,9 @@ fn nesting_problem(text: &str) -> Option<String> {
                 depth = depth.saturating_sub(1);
                 if c == b'}' {
                     angle = 0;
-                    chain = 0;
                 }
             }
-            b';' | b',' => {
-                angle = 0;
-                chain = 0;
-            }
+            b';' | b',' => angle = 0,
             b'<' => {
                 angle += 1;
                 if angle > MAX_NESTING {
@@ -230,15 +223,6 @@ fn nesting_problem(text: &str) -> Option<String> {
                 angle = angle.saturating_sub(1);
             }
             _ => {}
-        }
-        if matches!(
-            c,
-            b'+' | b'-' | b'*' | b'/' | b'%' | b'^' | b'|' | b'&' | b'.' | b'?' | b'<' | b'>'
-        ) {
-            chain += 1;
-            if chain > MAX_CHAIN {
-                return Some(format!("operator chain longer than {MAX_CHAIN}"));
-            }
         }
         if matches!(c, b'!' | b'-' | b'*' | b'&') {
             prefix_run += 1;

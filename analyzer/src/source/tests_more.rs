@@ -5,7 +5,8 @@
 use risk_report::facts::{Kind, Origin, Parse};
 
 use super::tests::scan;
-use super::{MAX_CHAIN, MAX_NESTING, STACK_BYTES};
+use super::visit::MAX_VISIT_DEPTH;
+use super::{MAX_NESTING, STACK_BYTES};
 
 /// Runs `f` on a thread with the given stack.
 fn on_stack<T: Send + 'static>(bytes: usize, f: impl FnOnce() -> T + Send + 'static) -> T {
@@ -65,14 +66,14 @@ fn just_under_limits() -> Vec<(&'static str, String)> {
             "binary",
             format!(
                 "fn f() {{ let x = 1{} + unsafe {{ 1 }}; }}",
-                " + 1".repeat(MAX_CHAIN / 2 - 8)
+                " + 1".repeat(MAX_VISIT_DEPTH as usize - 100)
             ),
         ),
         (
             "methods",
             format!(
                 "fn f() {{ let x = unsafe {{ y }}{}; }}",
-                ".a()".repeat(MAX_CHAIN / 2 - 8)
+                ".a()".repeat(MAX_VISIT_DEPTH as usize / 2 - 100)
             ),
         ),
         (
@@ -332,4 +333,48 @@ fn empty_and_odd_inputs() {
         let facts = scan(src);
         assert!(facts.findings.is_empty(), "{src:?}");
     }
+}
+
+/// Smoke run over a directory of real sources: `SCAN_DIR=~/.cargo/registry/src cargo test
+/// -p risk-analyzer scan_dir_smoke -- --ignored --nocapture`. Never panics, reports fallbacks.
+#[test]
+#[ignore]
+fn scan_dir_smoke() {
+    let Some(dir) = std::env::var_os("SCAN_DIR") else {
+        return;
+    };
+    let mut stack = vec![std::path::PathBuf::from(dir)];
+    let mut files = Vec::new();
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap().flatten() {
+            let p = e.path();
+            if e.file_type().unwrap().is_dir() {
+                stack.push(p);
+            } else if p.extension().is_some_and(|x| x == "rs") {
+                files.push(p);
+            }
+        }
+    }
+    files.sort();
+    let started = std::time::Instant::now();
+    let (count, bytes, fallbacks, findings) = on_stack(STACK_BYTES, move || {
+        let (mut bytes, mut fallbacks, mut findings) = (0u64, 0usize, 0usize);
+        for p in &files {
+            let Ok(text) = std::fs::read_to_string(p) else {
+                continue;
+            };
+            let facts = scan(&text);
+            bytes += facts.bytes;
+            findings += facts.findings.len();
+            if let Parse::Fallback { error, lexer } = &facts.parse {
+                fallbacks += 1;
+                eprintln!("fallback {}: {error} ({lexer})", p.display());
+            }
+        }
+        (files.len(), bytes, fallbacks, findings)
+    });
+    eprintln!(
+        "{count} files, {bytes} bytes, {fallbacks} fallbacks, {findings} findings in {:?}",
+        started.elapsed()
+    );
 }
