@@ -1,0 +1,267 @@
+//! A small hand-written lexer: identifiers, literals, punctuation and delimiters with line and
+//! column, skipping comments (nested block comments too) and every literal form.
+//!
+//! It serves two jobs: lexing what proc-macro2 refuses (unbalanced delimiters, bad literals),
+//! where it keeps going token by token; and re-lexing the source range of a macro body, which
+//! costs no allocation per token (proc-macro2 token trees cannot be walked by reference).
+
+use super::Src;
+use super::tokens::{Delim, TK, Tok};
+
+/// Lexes `src.text[start..end]` into `out`.
+pub(crate) fn lex(src: &Src<'_>, start: usize, end: usize, out: &mut Vec<Tok>) {
+    let end = end.min(src.text.len());
+    let text = &src.text[..end];
+    let b = text.as_bytes();
+    let (line0, col0) = src.line_col(start);
+    let mut pos = Pos {
+        line: line0,
+        col: col0,
+        at: start,
+    };
+    let mut i = start;
+    while i < b.len() {
+        let c = b[i];
+        let tok_start = i;
+        let next = b.get(i + 1).copied().unwrap_or(0);
+        let kind = match c {
+            b'/' if next == b'/' => {
+                i = memchr_newline(b, i);
+                None
+            }
+            b'/' if next == b'*' => {
+                i = skip_block_comment(b, i);
+                None
+            }
+            b'"' => {
+                i = skip_quoted(b, i + 1, b'"');
+                Some(TK::Lit)
+            }
+            b'\'' => {
+                let (j, kind) = quote(text, i);
+                i = j;
+                Some(kind)
+            }
+            b'0'..=b'9' => {
+                i = number(b, i);
+                Some(TK::Lit)
+            }
+            b':' if next == b':' => {
+                i += 2;
+                Some(TK::PathSep)
+            }
+            b'(' | b'[' | b'{' => {
+                i += 1;
+                Some(TK::Open(Delim::from_byte(c)))
+            }
+            b')' | b']' | b'}' => {
+                i += 1;
+                Some(TK::Close(Delim::from_byte(c)))
+            }
+            _ if c.is_ascii_whitespace() => {
+                i += 1;
+                None
+            }
+            _ if c.is_ascii_punctuation() => {
+                i += 1;
+                Some(TK::Punct(c as char))
+            }
+            _ => {
+                let ch = text[i..].chars().next().unwrap_or(' ');
+                if ch == '_' || ch.is_alphabetic() {
+                    let (j, kind, ident_start) = word(text, i);
+                    i = j;
+                    if ident_start != tok_start {
+                        // raw identifier: the token is the name after `r#`
+                        pos.advance(b, ident_start);
+                        out.push(pos.tok(kind, ident_start, i));
+                        pos.advance(b, i);
+                        continue;
+                    }
+                    Some(kind)
+                } else {
+                    i += ch.len_utf8();
+                    None
+                }
+            }
+        };
+        i = i.min(b.len());
+        if let Some(kind) = kind {
+            pos.advance(b, tok_start);
+            let mut tok = pos.tok(kind, tok_start, i);
+            if let TK::Punct(_) = kind {
+                tok.joint = b.get(i).is_some_and(|n| n.is_ascii_punctuation());
+            }
+            out.push(tok);
+        }
+    }
+}
+
+/// Line and column bookkeeping, advanced over the bytes between tokens.
+struct Pos {
+    line: usize,
+    col: usize,
+    at: usize,
+}
+
+impl Pos {
+    fn advance(&mut self, b: &[u8], to: usize) {
+        for &c in &b[self.at..to] {
+            if c == b'\n' {
+                self.line += 1;
+                self.col = 0;
+            } else if c & 0xC0 != 0x80 {
+                self.col += 1;
+            }
+        }
+        self.at = to;
+    }
+
+    fn tok(&self, kind: TK, start: usize, end: usize) -> Tok {
+        Tok {
+            kind,
+            joint: false,
+            start: start as u32,
+            end: end as u32,
+            line: self.line as u32,
+            col: self.col as u32 + 1,
+        }
+    }
+}
+
+fn memchr_newline(b: &[u8], i: usize) -> usize {
+    b[i..]
+        .iter()
+        .position(|&c| c == b'\n')
+        .map_or(b.len(), |p| i + p)
+}
+
+/// Index just past the block comment starting at `i` (`/*`), honouring nesting.
+pub(crate) fn skip_block_comment(b: &[u8], mut i: usize) -> usize {
+    let mut depth = 0usize;
+    while i + 1 < b.len() {
+        if b[i] == b'/' && b[i + 1] == b'*' {
+            depth += 1;
+            i += 2;
+        } else if b[i] == b'*' && b[i + 1] == b'/' {
+            depth -= 1;
+            i += 2;
+            if depth == 0 {
+                return i;
+            }
+        } else {
+            i += 1;
+        }
+    }
+    b.len()
+}
+
+/// Index just past the closing `q`, starting inside the literal; backslash escapes skipped.
+pub(crate) fn skip_quoted(b: &[u8], mut i: usize, q: u8) -> usize {
+    while i < b.len() {
+        match b[i] {
+            b'\\' => i += 2,
+            c if c == q => return i + 1,
+            _ => i += 1,
+        }
+    }
+    b.len()
+}
+
+/// A `'` starts a char literal (`'a'`, `'\n'`, `'é'`) or a lifetime / label (`'a`).
+fn quote(text: &str, i: usize) -> (usize, TK) {
+    let b = text.as_bytes();
+    if b.get(i + 1) == Some(&b'\\') {
+        return (skip_quoted(b, i + 1, b'\''), TK::Lit);
+    }
+    if let Some(ch) = text[i + 1..].chars().next() {
+        let after = i + 1 + ch.len_utf8();
+        if b.get(after) == Some(&b'\'') {
+            return (after + 1, TK::Lit);
+        }
+    }
+    // a lifetime: the quote alone, as proc-macro2 does; the name follows as an identifier
+    (i + 1, TK::Punct('\''))
+}
+
+fn number(b: &[u8], mut i: usize) -> usize {
+    loop {
+        while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'_') {
+            // exponent signs: `1e-3`
+            if (b[i] == b'e' || b[i] == b'E')
+                && matches!(b.get(i + 1), Some(b'+' | b'-'))
+                && b.get(i + 2).is_some_and(u8::is_ascii_digit)
+            {
+                i += 2;
+            }
+            i += 1;
+        }
+        if i + 1 < b.len() && b[i] == b'.' && b[i + 1].is_ascii_digit() {
+            i += 1;
+            continue;
+        }
+        return i;
+    }
+}
+
+/// An identifier, keyword, raw identifier, or a prefixed literal (`r"..."`, `br#"..."#`,
+/// `b'x'`, `c"..."`). Returns (end, kind, where the identifier text starts).
+fn word(text: &str, i: usize) -> (usize, TK, usize) {
+    let b = text.as_bytes();
+    // literal prefixes
+    let prefix_len = if b[i..].starts_with(b"br") || b[i..].starts_with(b"cr") {
+        2
+    } else if matches!(b[i], b'r' | b'b' | b'c') {
+        1
+    } else {
+        0
+    };
+    if prefix_len > 0 {
+        let j = i + prefix_len;
+        let raw = b[j - 1] == b'r';
+        if raw {
+            let hashes = b[j..].iter().take_while(|&&c| c == b'#').count();
+            if b.get(j + hashes) == Some(&b'"') {
+                return (raw_end(b, j + hashes + 1, hashes), TK::Lit, i);
+            }
+            if prefix_len == 1 && hashes == 1 && b.get(j + 1).is_some_and(|&c| is_ident_byte(c)) {
+                let end = ident_end(text, j + 1);
+                return (end, TK::Ident, j + 1);
+            }
+        } else if b.get(j) == Some(&b'"') {
+            return (skip_quoted(b, j + 1, b'"'), TK::Lit, i);
+        } else if b[i] == b'b' && prefix_len == 1 && b.get(j) == Some(&b'\'') {
+            return (skip_quoted(b, j + 1, b'\''), TK::Lit, i);
+        }
+    }
+    (ident_end(text, i), TK::Ident, i)
+}
+
+fn is_ident_byte(c: u8) -> bool {
+    c == b'_' || c.is_ascii_alphanumeric() || c >= 0x80
+}
+
+fn ident_end(text: &str, i: usize) -> usize {
+    text[i..]
+        .char_indices()
+        .find(|&(_, c)| !(c == '_' || c.is_alphanumeric()))
+        .map_or(text.len(), |(k, _)| i + k)
+}
+
+/// Index just past a raw string's closing `"` followed by `hashes` `#`.
+fn raw_end(b: &[u8], mut i: usize, hashes: usize) -> usize {
+    while i < b.len() {
+        if b[i] == b'"'
+            && b[i + 1..]
+                .iter()
+                .take(hashes)
+                .filter(|&&c| c == b'#')
+                .count()
+                == hashes
+        {
+            return i + 1 + hashes;
+        }
+        i += 1;
+    }
+    b.len()
+}

@@ -1,0 +1,367 @@
+//! Scanning one Rust source file: syn first, token-level fallback when syn fails.
+//!
+//! Layout:
+//! - `imports`: the per-file import map and path resolution shared by every mode.
+//! - `visit`: the syn visitor (exact findings, origin `Syntax`).
+//! - `tokens`: flat tokens and the token-level scanner (macro bodies and the fallback).
+//! - `lexer`: a hand-written lexer for text proc-macro2 cannot lex, and for macro bodies.
+//! - `attrs`: attribute rules (`#[no_mangle]`, `cfg(test)`, ...) on flat tokens.
+//!
+//! Stack safety: syn and its tree drop recurse once per nesting level, so a hostile file could
+//! abort the process. [`nesting_problem`] rejects deep files before syn sees them, and every
+//! walk of our own is iterative or depth-bounded (`visit::MAX_VISIT_DEPTH`).
+
+mod attrs;
+mod collect;
+mod imports;
+mod lexer;
+mod tokens;
+mod visit;
+
+#[cfg(test)]
+mod tests;
+#[cfg(test)]
+mod tests_more;
+
+use std::cell::Cell;
+
+use risk_report::facts::{FileFacts, Finding, Kind, Origin, Parse};
+
+use imports::Imports;
+
+/// Deepest bracket nesting, and deepest angle-bracket nesting within one statement, handed to
+/// syn; deeper files get the token scan. Real code stays far below.
+pub const MAX_NESTING: usize = 256;
+
+/// Stack a thread needs to run [`scan_source`] on any input: syn recurses once per nesting
+/// level with large frames (measured in a debug build: ~16 MiB for 250 nested `Vec<`, the
+/// worst case under [`MAX_NESTING`]; release builds need a fraction of it). Deeper input never
+/// reaches syn, so this bound holds for hostile files too. The driver's workers should use it.
+pub const STACK_BYTES: usize = 32 * 1024 * 1024;
+
+/// Scans one file. Pure: the same path and text always give the same facts. The role is left
+/// as `Shipped`; the crate pass sets it.
+pub fn scan_source(path: &str, text: &str) -> FileFacts {
+    let body = strip_bom_and_shebang(text);
+    let src = Src::new(body);
+    let mut out = Out::default();
+    let parse = analyze(&src, &mut out);
+    // proc-macro2 keeps every lexed file in a thread-local source map (u32 offsets, text
+    // copied): forget this file's spans so a long-running worker neither grows nor overflows.
+    proc_macro2::extra::invalidate_current_thread_spans();
+    out.findings.sort();
+    out.test_mods.sort();
+    out.test_mods.dedup();
+    FileFacts {
+        path: path.to_string(),
+        bytes: text.len() as u64,
+        lines: u32::try_from(text.lines().count()).unwrap_or(u32::MAX),
+        parse,
+        findings: out.findings,
+        test_mods: out.test_mods,
+        ..FileFacts::default()
+    }
+}
+
+/// What the scan of one file collects.
+#[derive(Debug, Default)]
+pub(crate) struct Out {
+    pub findings: Vec<Finding>,
+    pub test_mods: Vec<String>,
+}
+
+impl Out {
+    pub fn push(
+        &mut self,
+        line: u32,
+        col: u32,
+        kind: Kind,
+        detail: Option<String>,
+        origin: Origin,
+        test: bool,
+    ) {
+        self.findings.push(Finding {
+            line,
+            col,
+            kind,
+            detail,
+            origin,
+            test,
+        });
+    }
+}
+
+fn analyze(src: &Src<'_>, out: &mut Out) -> Parse {
+    if let Some(problem) = nesting_problem(src.text) {
+        return fallback(src, out, problem);
+    }
+    match syn::parse_str::<syn::File>(src.text) {
+        Ok(file) => match visit::scan_file(&file, src, out) {
+            Ok(()) => {
+                drop(file);
+                Parse::Parsed
+            }
+            Err(problem) => {
+                // The tree is deeper than our visitor dares to go, so dropping it would
+                // recurse just as deep: leak it instead (only pathological files get here).
+                std::mem::forget(file);
+                out.findings.clear();
+                out.test_mods.clear();
+                fallback(src, out, problem)
+            }
+        },
+        Err(e) => {
+            let start = e.span().start();
+            let error = format!("{}:{}: {}", start.line, start.column + 1, e);
+            fallback(src, out, error)
+        }
+    }
+}
+
+/// The token-level scan of a whole file syn could not take.
+fn fallback(src: &Src<'_>, out: &mut Out, error: String) -> Parse {
+    let mut toks = Vec::new();
+    let lexer = match src.text.parse::<proc_macro2::TokenStream>() {
+        Ok(stream) => {
+            tokens::flatten(stream, src, &mut toks);
+            "proc-macro2"
+        }
+        Err(_) => {
+            lexer::lex(src, 0, src.text.len(), &mut toks);
+            "plain"
+        }
+    };
+    let imports = Imports::from_tokens(&toks, src);
+    tokens::scan(
+        &toks,
+        &tokens::Ctx {
+            src,
+            imports: &imports,
+            origin: Origin::Fallback,
+            test: false,
+            whole_file: true,
+        },
+        out,
+    );
+    Parse::Fallback {
+        error,
+        lexer: lexer.to_string(),
+    }
+}
+
+/// rustc ignores a leading byte-order mark and a `#!` line that does not start an inner
+/// attribute (`#![...]`). The shebang line is cut after its text but before its newline, so
+/// line numbers stay those of the file.
+fn strip_bom_and_shebang(text: &str) -> &str {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if let Some(rest) = text.strip_prefix("#!")
+        && !rest.trim_start().starts_with('[')
+    {
+        return &text[text.find('\n').unwrap_or(text.len())..];
+    }
+    text
+}
+
+/// A cheap byte-level look at nesting before syn recurses over it. Strings and comments are
+/// skipped roughly (enough not to count brackets inside them). Long operator chains
+/// (`a + b + ..`, `x.f().g()..`, `else if` ladders) are not limited here: syn parses them in a
+/// loop, and the visitor's depth bound catches the deep tree they build.
+fn nesting_problem(text: &str) -> Option<String> {
+    let b = text.as_bytes();
+    let (mut depth, mut angle, mut prefix_run) = (0usize, 0usize, 0usize);
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i];
+        match c {
+            b'/' if b.get(i + 1) == Some(&b'/') => {
+                while i < b.len() && b[i] != b'\n' {
+                    i += 1;
+                }
+                continue;
+            }
+            b'/' if b.get(i + 1) == Some(&b'*') => {
+                i = lexer::skip_block_comment(b, i);
+                continue;
+            }
+            b'"' => {
+                i = lexer::skip_quoted(b, i + 1, b'"');
+                continue;
+            }
+            // char literals, so that `'"'` and `'('` are not taken for a string or a bracket
+            b'\'' if b.get(i + 1) == Some(&b'\\') => {
+                i = lexer::skip_quoted(b, i + 1, b'\'');
+                continue;
+            }
+            b'\'' if b.get(i + 2) == Some(&b'\'') => {
+                i += 3;
+                continue;
+            }
+            b'(' | b'[' | b'{' => {
+                depth += 1;
+                if c == b'{' {
+                    angle = 0;
+                }
+                if depth > MAX_NESTING {
+                    return Some(format!("nesting deeper than {MAX_NESTING}"));
+                }
+            }
+            b')' | b']' | b'}' => {
+                depth = depth.saturating_sub(1);
+                if c == b'}' {
+                    angle = 0;
+                }
+            }
+            b';' | b',' => angle = 0,
+            b'<' => {
+                angle += 1;
+                if angle > MAX_NESTING {
+                    return Some(format!("nesting deeper than {MAX_NESTING}"));
+                }
+            }
+            // `->` and `=>` are arrows, not closing angles
+            b'>' if i == 0 || !matches!(b[i - 1], b'-' | b'=') => {
+                angle = angle.saturating_sub(1);
+            }
+            _ => {}
+        }
+        if matches!(c, b'!' | b'-' | b'*' | b'&') {
+            prefix_run += 1;
+            if prefix_run > MAX_NESTING {
+                return Some(format!("nesting deeper than {MAX_NESTING}"));
+            }
+        } else if !c.is_ascii_whitespace() {
+            prefix_run = 0;
+        }
+        i += 1;
+    }
+    None
+}
+
+/// The text being scanned, with a line table to turn proc-macro2's (line, char column) into
+/// byte offsets without allocating.
+#[derive(Debug)]
+pub(crate) struct Src<'s> {
+    pub text: &'s str,
+    /// Byte offset where each line starts.
+    line_starts: Vec<usize>,
+    /// Whether each line is pure ASCII (column == byte offset within the line).
+    line_ascii: Vec<bool>,
+    /// Last (line, column, byte) converted on a non-ASCII line: scans usually move forward,
+    /// so restarting from here keeps long non-ASCII lines linear.
+    cursor: Cell<(usize, usize, usize)>,
+}
+
+impl<'s> Src<'s> {
+    pub fn new(text: &'s str) -> Self {
+        let mut line_starts = vec![0];
+        let mut line_ascii = Vec::new();
+        let mut ascii = true;
+        for (i, &b) in text.as_bytes().iter().enumerate() {
+            if b == b'\n' {
+                line_starts.push(i + 1);
+                line_ascii.push(ascii);
+                ascii = true;
+            } else if b >= 0x80 {
+                ascii = false;
+            }
+        }
+        line_ascii.push(ascii);
+        Src {
+            text,
+            line_starts,
+            line_ascii,
+            cursor: Cell::new((0, 0, 0)),
+        }
+    }
+
+    /// Byte offset of a 1-based line and 0-based char column (proc-macro2's convention).
+    pub fn offset(&self, line: usize, col: usize) -> usize {
+        let Some(&start) = self.line_starts.get(line.wrapping_sub(1)) else {
+            return self.text.len();
+        };
+        if self.line_ascii[line - 1] {
+            return (start + col).min(self.text.len());
+        }
+        let (cl, cc, cb) = self.cursor.get();
+        let (mut chars, mut byte) = if cl == line && cc <= col {
+            (cc, cb)
+        } else {
+            (0, start)
+        };
+        let rest = &self.text[byte..];
+        for ch in rest.chars() {
+            if chars == col || ch == '\n' {
+                break;
+            }
+            chars += 1;
+            byte += ch.len_utf8();
+        }
+        self.cursor.set((line, chars, byte));
+        byte
+    }
+
+    pub fn span_offset(&self, span: proc_macro2::Span) -> usize {
+        let lc = span.start();
+        self.offset(lc.line, lc.column)
+    }
+
+    /// (1-based line, 0-based char column) of a byte offset.
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        let line = self.line_starts.partition_point(|&s| s <= offset);
+        let start = self.line_starts[line.saturating_sub(1)];
+        let col = if self.line_ascii[line.saturating_sub(1)] {
+            offset - start
+        } else {
+            self.text[start..offset].chars().count()
+        };
+        (line, col)
+    }
+
+    /// The identifier starting at `offset`, without a raw `r#` prefix.
+    pub fn ident_at(&self, offset: usize) -> &'s str {
+        let text = self.text;
+        let start = if text[offset..].starts_with("r#") {
+            offset + 2
+        } else {
+            offset
+        };
+        let len = text[start..]
+            .char_indices()
+            .find(|&(_, c)| !(c == '_' || c.is_alphanumeric()))
+            .map_or(text.len() - start, |(i, _)| i);
+        &text[start..start + len]
+    }
+
+    /// The text of an identifier syn or proc-macro2 lexed from this source.
+    pub fn ident(&self, ident: &proc_macro2::Ident) -> &'s str {
+        self.ident_at(self.span_offset(ident.span()))
+    }
+}
+
+/// A string literal's contents as written (no unescaping: paths in `include_bytes!` rarely
+/// hold escapes), or `None` when `lit` is not a plain or raw string literal.
+pub(crate) fn unquote(lit: &str) -> Option<&str> {
+    let lit = lit.strip_prefix('r').unwrap_or(lit);
+    let hashes = lit.len() - lit.trim_start_matches('#').len();
+    let inner = &lit[hashes..];
+    let inner = inner.strip_prefix('"')?;
+    let inner = inner.strip_suffix(&lit[..hashes])?;
+    inner.strip_suffix('"')
+}
+
+/// Macro tokens as a short one-line detail: whitespace runs collapsed, long text cut.
+pub(crate) fn shorten(text: &str) -> String {
+    const MAX: usize = 80;
+    let mut out = String::with_capacity(text.len().min(MAX + 3));
+    for (n, word) in text.split_whitespace().enumerate() {
+        if n > 0 {
+            out.push(' ');
+        }
+        out.push_str(word);
+        if out.chars().count() > MAX {
+            let cut: String = out.chars().take(MAX).collect();
+            return cut + "...";
+        }
+    }
+    out
+}

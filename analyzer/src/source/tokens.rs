@@ -1,0 +1,562 @@
+//! Flat tokens and the token-level scanner, shared by opaque macro bodies (`MacroTokens`) and
+//! files syn could not parse (`Fallback`).
+//!
+//! Delimiters are tokens of their own (`Open` / `Close`) rather than nested groups, so every
+//! walk here is a loop: no recursion, whatever the nesting. A table of matching delimiters,
+//! built once per scan, lets the rules jump over a group in O(1).
+
+use proc_macro2::{Delimiter, Spacing, TokenStream, TokenTree};
+use risk_report::facts::{Kind, Origin};
+
+use super::imports::{Imports, MacroHit};
+use super::{Out, Src, attrs, shorten, unquote};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Delim {
+    Paren,
+    Brace,
+    Bracket,
+}
+
+impl Delim {
+    pub fn from_byte(c: u8) -> Delim {
+        match c {
+            b'(' | b')' => Delim::Paren,
+            b'[' | b']' => Delim::Bracket,
+            _ => Delim::Brace,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum TK {
+    Ident,
+    Lit,
+    Punct(char),
+    /// `::`
+    PathSep,
+    Open(Delim),
+    Close(Delim),
+}
+
+/// One token: its kind and where its text is (`src.text[start..end]`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Tok {
+    pub kind: TK,
+    /// For punctuation: the next character is punctuation too (`->`, `!=`).
+    pub joint: bool,
+    pub start: u32,
+    pub end: u32,
+    pub line: u32,
+    /// 1-based, in characters.
+    pub col: u32,
+}
+
+impl Tok {
+    pub fn text<'s>(&self, src: &Src<'s>) -> &'s str {
+        &src.text[self.start as usize..self.end as usize]
+    }
+
+    pub fn is_punct(&self, c: char) -> bool {
+        self.kind == TK::Punct(c)
+    }
+
+    pub fn is_ident(&self, src: &Src<'_>, word: &str) -> bool {
+        self.kind == TK::Ident && self.text(src) == word
+    }
+}
+
+/// Flattens a proc-macro2 stream, iteratively.
+pub(crate) fn flatten(stream: TokenStream, src: &Src<'_>, out: &mut Vec<Tok>) {
+    let mut stack = vec![(stream.into_iter(), None)];
+    while let Some((iter, _)) = stack.last_mut() {
+        let Some(tt) = iter.next() else {
+            if let Some((_, Some(close))) = stack.pop() {
+                out.push(close);
+            }
+            continue;
+        };
+        match tt {
+            TokenTree::Group(g) => {
+                let delim = match g.delimiter() {
+                    Delimiter::Parenthesis => Some(Delim::Paren),
+                    Delimiter::Brace => Some(Delim::Brace),
+                    Delimiter::Bracket => Some(Delim::Bracket),
+                    Delimiter::None => None,
+                };
+                let close = delim.map(|d| {
+                    out.push(at(src, g.span_open(), TK::Open(d), 1));
+                    at(src, g.span_close(), TK::Close(d), 1)
+                });
+                let inner = g.stream();
+                // dropping the group first leaves the stream unshared, so iterating it moves
+                // the tokens instead of cloning them
+                drop(g);
+                stack.push((inner.into_iter(), close));
+            }
+            TokenTree::Ident(ident) => {
+                let off = src.span_offset(ident.span());
+                let text = src.ident_at(off);
+                let start = text.as_ptr() as usize - src.text.as_ptr() as usize;
+                let mut tok = at(src, ident.span(), TK::Ident, 0);
+                tok.start = start as u32;
+                tok.end = (start + text.len()) as u32;
+                out.push(tok);
+            }
+            TokenTree::Punct(p) => {
+                let mut tok = at(src, p.span(), TK::Punct(p.as_char()), 1);
+                tok.joint = p.spacing() == Spacing::Joint;
+                if p.as_char() == ':'
+                    && let Some(prev) = out.last_mut()
+                    && prev.kind == TK::Punct(':')
+                    && prev.joint
+                    && prev.end == tok.start
+                {
+                    prev.kind = TK::PathSep;
+                    prev.end = tok.end;
+                    prev.joint = tok.joint;
+                    continue;
+                }
+                out.push(tok);
+            }
+            TokenTree::Literal(lit) => {
+                let span = lit.span();
+                let mut tok = at(src, span, TK::Lit, 0);
+                let end = span.end();
+                tok.end = src.offset(end.line, end.column) as u32;
+                out.push(tok);
+            }
+        }
+    }
+}
+
+fn at(src: &Src<'_>, span: proc_macro2::Span, kind: TK, len: u32) -> Tok {
+    let lc = span.start();
+    let start = src.offset(lc.line, lc.column) as u32;
+    Tok {
+        kind,
+        joint: false,
+        start,
+        end: start + len,
+        line: lc.line as u32,
+        col: lc.column as u32 + 1,
+    }
+}
+
+/// For each `Open` token, the index of its `Close` (or the end when unbalanced).
+pub(crate) fn matching(toks: &[Tok]) -> Vec<u32> {
+    let mut m = vec![toks.len() as u32; toks.len()];
+    let mut stack: Vec<usize> = Vec::new();
+    for (i, t) in toks.iter().enumerate() {
+        match t.kind {
+            TK::Open(_) => stack.push(i),
+            TK::Close(_) => {
+                if let Some(o) = stack.pop() {
+                    m[o] = i as u32;
+                }
+            }
+            _ => {}
+        }
+    }
+    m
+}
+
+/// What the token scanner needs to know about where it runs.
+#[derive(Debug)]
+pub(crate) struct Ctx<'a, 's> {
+    pub src: &'a Src<'s>,
+    pub imports: &'a Imports<'s>,
+    pub origin: Origin,
+    /// The tokens are already inside test code.
+    pub test: bool,
+    /// The tokens are a whole file: `#[cfg(test)] mod x;` goes to `test_mods`.
+    pub whole_file: bool,
+}
+
+/// Keywords after which an identifier is a name being declared, not a path.
+const DECL: &[&str] = &[
+    "fn",
+    "mod",
+    "struct",
+    "enum",
+    "union",
+    "trait",
+    "type",
+    "let",
+    "const",
+    "static",
+    "crate",
+    "macro_rules",
+    "as",
+    "mut",
+    "ref",
+];
+
+/// Keywords that can never start a path (`fn(u8)` is a pointer type, `if (..)` a condition).
+const KEYWORDS: &[&str] = &[
+    "as", "async", "await", "box", "break", "const", "continue", "dyn", "else", "enum", "extern",
+    "false", "fn", "for", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub",
+    "ref", "return", "static", "struct", "trait", "true", "type", "union", "unsafe", "use",
+    "where", "while", "yield",
+];
+
+/// The token-level rules. See `docs/capabilities.md` for what each one matches.
+pub(crate) fn scan(toks: &[Tok], ctx: &Ctx<'_, '_>, out: &mut Out) {
+    let src = ctx.src;
+    let m = matching(toks);
+    // tokens with an index below these are test code / inside an `extern` block
+    let mut test_until = 0usize;
+    let mut foreign_until = 0usize;
+    let mut open_stack: Vec<usize> = Vec::new();
+    let mut segs: Vec<&str> = Vec::new();
+    let mut buf: Vec<&str> = Vec::new();
+    let mut i = 0;
+    while i < toks.len() {
+        let t = toks[i];
+        let test = ctx.test || i < test_until;
+        let mut emit = |kind: Kind, detail: Option<String>| {
+            out.push(t.line, t.col, kind, detail, ctx.origin, test);
+        };
+        match t.kind {
+            TK::Open(_) => open_stack.push(i),
+            TK::Close(_) => {
+                open_stack.pop();
+            }
+            TK::Punct('#') => {
+                let inner = toks.get(i + 1).is_some_and(|n| n.is_punct('!'));
+                let j = i + 1 + usize::from(inner);
+                if toks
+                    .get(j)
+                    .is_some_and(|n| n.kind == TK::Open(Delim::Bracket))
+                {
+                    let close = m[j] as usize;
+                    let content = &toks[j + 1..close.min(toks.len())];
+                    for (kind, detail) in attrs::rules(content, src) {
+                        emit(kind, detail);
+                    }
+                    if attrs::is_test(content, src) {
+                        if inner {
+                            let end = open_stack.last().map_or(toks.len(), |&o| m[o] as usize);
+                            test_until = test_until.max(end);
+                        } else {
+                            let (end, module) = item_extent(toks, &m, close + 1, src);
+                            test_until = test_until.max(end);
+                            if ctx.whole_file
+                                && let Some(module) = module
+                            {
+                                out.test_mods.push(module);
+                            }
+                        }
+                    }
+                    // only embedded content is looked for inside attributes
+                    // (`#[doc = include_str!("README.md")]`)
+                    for (k, a) in content.iter().enumerate() {
+                        if a.kind == TK::Ident
+                            && content.get(k + 1).is_some_and(|n| n.is_punct('!'))
+                            && let Some(hit) = ctx.imports.resolve_macro(&[a.text(src)], false)
+                        {
+                            let detail = macro_args(&content[k + 2..], src);
+                            let test = ctx.test || i < test_until;
+                            out.push(a.line, a.col, hit.kind(), detail, ctx.origin, test);
+                        }
+                    }
+                    i = close + 1;
+                    continue;
+                }
+            }
+            TK::Ident => {
+                let word = t.text(src);
+                let prev = i.checked_sub(1).map(|p| toks[p]);
+                let prev_kind = prev.map(|p| p.kind);
+                if prev_kind == Some(TK::Punct('\'')) || prev_kind == Some(TK::Punct('$')) {
+                    // a lifetime (`'static mut` is not a `static mut`) or a macro variable
+                    i += 1;
+                    continue;
+                }
+                let next = |k: usize| toks.get(i + k);
+                match word {
+                    "unsafe" => {
+                        if let Some(kind) = unsafe_rule(toks, i, src, i < foreign_until) {
+                            emit(kind, None);
+                        }
+                        i += 1;
+                        continue;
+                    }
+                    "extern" => {
+                        let mut j = i + 1;
+                        let mut abi = None;
+                        if toks.get(j).is_some_and(|n| n.kind == TK::Lit) {
+                            abi = unquote(toks[j].text(src)).map(str::to_string);
+                            j += 1;
+                        }
+                        if toks
+                            .get(j)
+                            .is_some_and(|n| n.kind == TK::Open(Delim::Brace))
+                        {
+                            emit(Kind::ExternBlock, Some(abi.unwrap_or_else(|| "C".into())));
+                            foreign_until = foreign_until.max(m[j] as usize);
+                        }
+                        i += 1;
+                        continue;
+                    }
+                    "static" => {
+                        if next(1).is_some_and(|n| n.is_ident(src, "mut")) {
+                            emit(Kind::StaticMut, None);
+                        }
+                        i += 1;
+                        continue;
+                    }
+                    "use"
+                        if !prev_kind
+                            .is_some_and(|k| matches!(k, TK::Punct('.') | TK::PathSep)) =>
+                    {
+                        // imports are read by the import map, never counted themselves
+                        i = skip_to_semi(toks, &m, i + 1);
+                        continue;
+                    }
+                    _ => {}
+                }
+                if matches!(prev_kind, Some(TK::Punct('.') | TK::PathSep)) {
+                    i += 1;
+                    continue;
+                }
+                if let Some(p) = prev
+                    && p.kind == TK::Ident
+                    && DECL.contains(&p.text(src))
+                {
+                    i += 1;
+                    continue;
+                }
+                i = path_rule(toks, &m, i, ctx, test, &mut segs, &mut buf, out);
+                continue;
+            }
+            TK::PathSep => {
+                let prev_kind = i.checked_sub(1).map(|p| toks[p].kind);
+                if !matches!(prev_kind, Some(TK::Ident | TK::Punct('>') | TK::Punct('$')))
+                    && toks.get(i + 1).is_some_and(|n| n.kind == TK::Ident)
+                {
+                    i = path_rule(toks, &m, i, ctx, test, &mut segs, &mut buf, out);
+                    continue;
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+}
+
+/// `unsafe` followed by a block, a function, an impl or a trait.
+fn unsafe_rule(toks: &[Tok], i: usize, src: &Src<'_>, in_foreign: bool) -> Option<Kind> {
+    let mut j = i + 1;
+    loop {
+        let t = toks.get(j)?;
+        match t.kind {
+            TK::Open(Delim::Brace) if j == i + 1 => return Some(Kind::UnsafeBlock),
+            TK::Lit => j += 1,
+            TK::Ident => match t.text(src) {
+                "extern" => {
+                    // `unsafe extern "C" { .. }` is counted as the extern block
+                    let k = j + 1 + usize::from(toks.get(j + 1).is_some_and(|n| n.kind == TK::Lit));
+                    if toks
+                        .get(k)
+                        .is_some_and(|n| n.kind == TK::Open(Delim::Brace))
+                    {
+                        return None;
+                    }
+                    j += 1;
+                }
+                "const" | "async" | "auto" => j += 1,
+                "fn" => {
+                    // a name must follow: `unsafe fn(u8)` is a function pointer type
+                    let named = toks.get(j + 1).is_some_and(|n| n.kind == TK::Ident);
+                    return (named && !in_foreign).then_some(Kind::UnsafeFn);
+                }
+                "impl" => return Some(Kind::UnsafeImpl),
+                "trait" => return Some(Kind::UnsafeTrait),
+                _ => return None,
+            },
+            _ => return None,
+        }
+    }
+}
+
+/// From `j` (just after an outer attribute), the item it applies to: the index where its
+/// body ends, and the module name (or `path:` override) of a body-less `mod name;`.
+fn item_extent(toks: &[Tok], m: &[u32], mut j: usize, src: &Src<'_>) -> (usize, Option<String>) {
+    let mut path_attr = None;
+    while j < toks.len() {
+        let t = toks[j];
+        match t.kind {
+            TK::Punct('#')
+                if toks
+                    .get(j + 1)
+                    .is_some_and(|n| n.kind == TK::Open(Delim::Bracket)) =>
+            {
+                let close = m[j + 1] as usize;
+                let content = &toks[(j + 2).min(close)..close.min(toks.len())];
+                if let Some(p) = attrs::path_value(content, src) {
+                    path_attr = Some(p);
+                }
+                j = close + 1;
+            }
+            TK::Open(Delim::Brace) => return (m[j] as usize, None),
+            TK::Open(_) => j = m[j] as usize + 1,
+            TK::Close(_) => return (j, None),
+            TK::Punct(';') => {
+                let module =
+                    (j >= 2 && toks[j - 2].is_ident(src, "mod") && toks[j - 1].kind == TK::Ident)
+                        .then(|| match path_attr {
+                            Some(p) => format!("path:{p}"),
+                            None => toks[j - 1].text(src).to_string(),
+                        });
+                return (j, module);
+            }
+            _ => j += 1,
+        }
+    }
+    (toks.len(), None)
+}
+
+fn skip_to_semi(toks: &[Tok], m: &[u32], mut j: usize) -> usize {
+    while j < toks.len() {
+        match toks[j].kind {
+            TK::Punct(';') => return j + 1,
+            TK::Open(_) => j = m[j] as usize + 1,
+            TK::Close(_) => return j,
+            _ => j += 1,
+        }
+    }
+    j
+}
+
+/// A path starting at `i`: collected, resolved and classified. Returns the index after it.
+#[allow(clippy::too_many_arguments)]
+fn path_rule<'s>(
+    toks: &[Tok],
+    m: &[u32],
+    i: usize,
+    ctx: &Ctx<'_, 's>,
+    test: bool,
+    segs: &mut Vec<&'s str>,
+    buf: &mut Vec<&'s str>,
+    out: &mut Out,
+) -> usize {
+    let src = ctx.src;
+    let t = toks[i];
+    segs.clear();
+    let leading = t.kind == TK::PathSep;
+    let mut j = i + usize::from(leading);
+    let mut turbofish = false;
+    while let Some(s) = toks.get(j).filter(|s| s.kind == TK::Ident) {
+        segs.push(s.text(src));
+        j += 1;
+        if toks.get(j).is_none_or(|n| n.kind != TK::PathSep) {
+            break;
+        }
+        match toks.get(j + 1).map(|n| n.kind) {
+            Some(TK::Ident) => j += 1,
+            Some(TK::Punct('<')) => {
+                turbofish = true;
+                j = skip_generics(toks, m, j + 1);
+                if toks.get(j).is_some_and(|n| n.kind == TK::PathSep) {
+                    j += 1;
+                } else {
+                    break;
+                }
+            }
+            _ => break,
+        }
+    }
+    if segs.is_empty() || KEYWORDS.contains(&segs[0]) {
+        return j.max(i + 1);
+    }
+    let next = toks.get(j);
+    let callee = next.is_some_and(|n| n.kind == TK::Open(Delim::Paren));
+    let is_macro =
+        next.is_some_and(|n| n.is_punct('!')) && !toks.get(j + 1).is_some_and(|n| n.is_punct('='));
+    // after `x:` or `-> `, a path is a type unless it is called
+    let prev = i.checked_sub(1).map(|p| toks[p]);
+    let type_position = prev.is_some_and(|p| {
+        (p.is_punct(':') && !p.joint)
+            || (p.is_punct('>') && i >= 2 && toks[i - 2].is_punct('-'))
+            || p.is_punct('<')
+            || (p.kind == TK::Ident && matches!(p.text(src), "impl" | "dyn" | "for" | "where"))
+    });
+    if type_position && !callee && !is_macro {
+        return j;
+    }
+    let mut emit = |kind: Kind, detail: String| {
+        out.push(t.line, t.col, kind, Some(detail), ctx.origin, test);
+    };
+    if is_macro && let Some(hit) = ctx.imports.resolve_macro(segs, leading) {
+        let args_start = j + 1;
+        let kind = hit.kind();
+        let detail = match hit {
+            MacroHit::InlineAsm(path) => Some(path),
+            _ => toks
+                .get(args_start)
+                .filter(|o| matches!(o.kind, TK::Open(_)))
+                .and_then(|_| {
+                    let close = m[args_start] as usize;
+                    macro_args(&toks[args_start + 1..close.min(toks.len())], src)
+                }),
+        };
+        out.push(t.line, t.col, kind, detail, ctx.origin, test);
+        return j + 1;
+    }
+    if let Some(entry) = ctx.imports.classify(segs, leading, callee, buf) {
+        emit(entry.kind, buf.join("::"));
+    } else if matches!(segs.last(), Some(&("transmute" | "transmute_copy")))
+        && (callee || turbofish)
+    {
+        emit(Kind::Transmute, segs.join("::"));
+    } else if callee && segs.len() == 1 && ctx.imports.is_extern_fn(segs[0]) {
+        emit(Kind::Ffi, format!("extern fn {}", segs[0]));
+    }
+    j
+}
+
+/// From a `<` after `::`, the index after its matching `>`.
+fn skip_generics(toks: &[Tok], m: &[u32], mut j: usize) -> usize {
+    let mut depth = 0usize;
+    while j < toks.len() {
+        let t = toks[j];
+        match t.kind {
+            TK::Punct('<') => depth += 1,
+            TK::Punct('>') if !(j > 0 && toks[j - 1].is_punct('-') && toks[j - 1].joint) => {
+                depth -= 1;
+                if depth == 0 {
+                    return j + 1;
+                }
+            }
+            TK::Open(_) => {
+                j = m[j] as usize;
+            }
+            TK::Close(_) | TK::Punct(';') => return j,
+            _ => {}
+        }
+        j += 1;
+    }
+    j
+}
+
+/// The detail of an embedding macro: the string literal argument, or the argument tokens as
+/// written (`concat!(env!("OUT_DIR"), "/x.rs")`), shortened.
+pub(crate) fn macro_args(args: &[Tok], src: &Src<'_>) -> Option<String> {
+    let (first, last) = (args.first()?, args.last()?);
+    if first.kind == TK::Open(Delim::Paren)
+        || first.kind == TK::Open(Delim::Bracket)
+        || first.kind == TK::Open(Delim::Brace)
+    {
+        // called as `include_str! { .. }` with the group itself passed: look inside
+        let close = matching(args)[0] as usize;
+        return macro_args(&args[1..close.min(args.len())], src);
+    }
+    if args.len() == 1
+        && first.kind == TK::Lit
+        && let Some(s) = unquote(first.text(src))
+    {
+        return Some(s.to_string());
+    }
+    Some(shorten(&src.text[first.start as usize..last.end as usize]))
+}

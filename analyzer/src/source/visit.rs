@@ -1,0 +1,452 @@
+//! The syn pass: exact findings (origin `Syntax`), test-code tracking, and the hand-off of
+//! opaque macro bodies to the token scanner.
+
+use proc_macro2::Span;
+use risk_report::facts::{Kind, Origin};
+use syn::punctuated::Punctuated;
+use syn::visit::{self, Visit};
+use syn::{
+    Attribute, Expr, ExprCall, ExprPath, ExprStruct, ExprUnsafe, ForeignItem, ForeignItemStatic,
+    ImplItem, ImplItemFn, Item, ItemFn, ItemForeignMod, ItemImpl, ItemMacro, ItemMod, ItemStatic,
+    ItemTrait, Local, Macro, Pat, Safety, StaticMutability, Token, TraitItem, TraitItemFn, Type,
+};
+
+use super::imports::{Imports, MacroHit};
+use super::tokens::{self, Ctx, TK, Tok};
+use super::{Out, Src, attrs, collect, lexer, shorten};
+
+/// Deepest syn tree we walk (expression, type, pattern and item levels together). The
+/// byte-level pre-check keeps bracket nesting under `MAX_NESTING`; this catches what it cannot
+/// see, such as a long `else if` chain.
+pub(crate) const MAX_VISIT_DEPTH: u32 = 2048;
+
+/// Walks a parsed file. `Err` when the tree is too deep to walk safely.
+pub(crate) fn scan_file(file: &syn::File, src: &Src<'_>, out: &mut Out) -> Result<(), String> {
+    let imports = collect::imports(file, src)?;
+    let mut v = Scanner {
+        src,
+        imports: &imports,
+        out,
+        test: 0,
+        depth: 0,
+        too_deep: false,
+        segs: Vec::new(),
+        buf: Vec::new(),
+        toks: Vec::new(),
+    };
+    if file.attrs.iter().any(|a| v.is_test_attr(a)) {
+        v.test = 1;
+    }
+    v.visit_file(file);
+    if v.too_deep {
+        return Err(format!("syntax tree deeper than {MAX_VISIT_DEPTH}"));
+    }
+    Ok(())
+}
+
+struct Scanner<'a, 's> {
+    src: &'a Src<'s>,
+    imports: &'a Imports<'s>,
+    out: &'a mut Out,
+    /// How many enclosing items are test code.
+    test: u32,
+    depth: u32,
+    too_deep: bool,
+    segs: Vec<&'s str>,
+    buf: Vec<&'s str>,
+    /// Reused token buffer for attributes and macro bodies.
+    toks: Vec<Tok>,
+}
+
+impl<'s> Scanner<'_, 's> {
+    fn emit(&mut self, span: Span, kind: Kind, detail: Option<String>) {
+        let lc = span.start();
+        self.out.push(
+            lc.line as u32,
+            lc.column as u32 + 1,
+            kind,
+            detail,
+            Origin::Syntax,
+            self.test > 0,
+        );
+    }
+
+    fn enter(&mut self) -> bool {
+        self.depth += 1;
+        if self.depth > MAX_VISIT_DEPTH {
+            self.too_deep = true;
+        }
+        !self.too_deep
+    }
+
+    /// Lexes an attribute's source range; returns the tokens between `[` and `]`.
+    fn attr_tokens(&mut self, attr: &Attribute) -> std::ops::Range<usize> {
+        let start = self.src.span_offset(attr.pound_token.spans[0]);
+        let end = self.src.span_offset(attr.bracket_token.span.close()) + 1;
+        self.toks.clear();
+        lexer::lex(self.src, start, end, &mut self.toks);
+        let open = self
+            .toks
+            .iter()
+            .position(|t| matches!(t.kind, TK::Open(_)))
+            .map_or(self.toks.len(), |p| p + 1);
+        let close = if self
+            .toks
+            .last()
+            .is_some_and(|t| matches!(t.kind, TK::Close(_)))
+        {
+            self.toks.len() - 1
+        } else {
+            self.toks.len()
+        };
+        open.min(close)..close
+    }
+
+    fn is_test_attr(&mut self, attr: &Attribute) -> bool {
+        let Some(last) = attr.path().segments.last() else {
+            return false;
+        };
+        let id = &last.ident;
+        if !(id == "cfg" || id == "test" || id == "bench" || id == "rstest" || id == "test_case") {
+            return false;
+        }
+        let range = self.attr_tokens(attr);
+        attrs::is_test(&self.toks[range], self.src)
+    }
+
+    /// Runs `f` with the test depth raised when `attrs` mark test code.
+    fn with_attrs(&mut self, attrs: &[Attribute], f: impl FnOnce(&mut Self)) {
+        let is_test = attrs.iter().any(|a| self.is_test_attr(a));
+        self.test += u32::from(is_test);
+        f(self);
+        self.test -= u32::from(is_test);
+    }
+
+    /// Resolves and classifies an expression path; `callee` when it is called.
+    fn path(&mut self, path: &syn::Path, callee: bool) {
+        let mut segs = std::mem::take(&mut self.segs);
+        segs.clear();
+        segs.extend(path.segments.iter().map(|s| self.src.ident(&s.ident)));
+        let leading = path.leading_colon.is_some();
+        let span = match (&path.leading_colon, path.segments.first()) {
+            (Some(c), _) => c.spans[0],
+            (None, Some(s)) => s.ident.span(),
+            (None, None) => Span::call_site(),
+        };
+        let mut buf = std::mem::take(&mut self.buf);
+        if let Some(entry) = self.imports.classify(&segs, leading, callee, &mut buf) {
+            let detail = buf.join("::");
+            self.emit(span, entry.kind, Some(detail));
+        } else if callee && segs.len() == 1 && self.imports.is_extern_fn(segs[0]) {
+            let detail = format!("extern fn {}", segs[0]);
+            self.emit(span, Kind::Ffi, Some(detail));
+        }
+        self.segs = segs;
+        self.buf = buf;
+    }
+
+    /// Body of a macro syn keeps opaque, through the token scanner.
+    fn macro_tokens(&mut self, mac: &Macro) {
+        let ds = mac.delimiter.span();
+        let start = self.src.span_offset(ds.open()) + 1;
+        let end = self.src.span_offset(ds.close());
+        if start >= end {
+            return;
+        }
+        let mut toks = std::mem::take(&mut self.toks);
+        toks.clear();
+        lexer::lex(self.src, start, end, &mut toks);
+        let ctx = Ctx {
+            src: self.src,
+            imports: self.imports,
+            origin: Origin::MacroTokens,
+            test: self.test > 0,
+            whole_file: false,
+        };
+        tokens::scan(&toks, &ctx, self.out);
+        self.toks = toks;
+    }
+
+    fn include_detail(&self, mac: &Macro) -> Option<String> {
+        if let Ok(lit) = mac.parse_body::<syn::LitStr>() {
+            return Some(lit.value());
+        }
+        let ds = mac.delimiter.span();
+        let start = self.src.span_offset(ds.open()) + 1;
+        let end = self.src.span_offset(ds.close());
+        self.src.text.get(start..end).map(shorten)
+    }
+}
+
+fn safety_span(safety: &Safety) -> Option<Span> {
+    match safety {
+        Safety::Unsafe(t) => Some(t.span),
+        _ => None,
+    }
+}
+
+fn item_attrs(item: &Item) -> &[Attribute] {
+    match item {
+        Item::Const(i) => &i.attrs,
+        Item::Enum(i) => &i.attrs,
+        Item::ExternCrate(i) => &i.attrs,
+        Item::Fn(i) => &i.attrs,
+        Item::ForeignMod(i) => &i.attrs,
+        Item::Impl(i) => &i.attrs,
+        Item::Macro(i) => &i.attrs,
+        Item::Mod(i) => &i.attrs,
+        Item::Static(i) => &i.attrs,
+        Item::Struct(i) => &i.attrs,
+        Item::Trait(i) => &i.attrs,
+        Item::TraitAlias(i) => &i.attrs,
+        Item::Type(i) => &i.attrs,
+        Item::Union(i) => &i.attrs,
+        Item::Use(i) => &i.attrs,
+        _ => &[],
+    }
+}
+
+impl<'ast> Visit<'ast> for Scanner<'_, '_> {
+    fn visit_item(&mut self, item: &'ast Item) {
+        if self.enter() {
+            self.with_attrs(item_attrs(item), |s| visit::visit_item(s, item));
+        }
+        self.depth -= 1;
+    }
+
+    fn visit_impl_item(&mut self, item: &'ast ImplItem) {
+        let attrs: &[Attribute] = match item {
+            ImplItem::Const(i) => &i.attrs,
+            ImplItem::Fn(i) => &i.attrs,
+            ImplItem::Type(i) => &i.attrs,
+            ImplItem::Macro(i) => &i.attrs,
+            _ => &[],
+        };
+        self.with_attrs(attrs, |s| visit::visit_impl_item(s, item));
+    }
+
+    fn visit_trait_item(&mut self, item: &'ast TraitItem) {
+        let attrs: &[Attribute] = match item {
+            TraitItem::Const(i) => &i.attrs,
+            TraitItem::Fn(i) => &i.attrs,
+            TraitItem::Type(i) => &i.attrs,
+            TraitItem::Macro(i) => &i.attrs,
+            _ => &[],
+        };
+        self.with_attrs(attrs, |s| visit::visit_trait_item(s, item));
+    }
+
+    fn visit_foreign_item(&mut self, item: &'ast ForeignItem) {
+        let attrs: &[Attribute] = match item {
+            ForeignItem::Fn(i) => &i.attrs,
+            ForeignItem::Static(i) => &i.attrs,
+            ForeignItem::Type(i) => &i.attrs,
+            ForeignItem::Macro(i) => &i.attrs,
+            _ => &[],
+        };
+        self.with_attrs(attrs, |s| visit::visit_foreign_item(s, item));
+    }
+
+    fn visit_local(&mut self, local: &'ast Local) {
+        self.with_attrs(&local.attrs, |s| visit::visit_local(s, local));
+    }
+
+    fn visit_expr(&mut self, e: &'ast Expr) {
+        if self.enter() {
+            visit::visit_expr(self, e);
+        }
+        self.depth -= 1;
+    }
+
+    fn visit_type(&mut self, t: &'ast Type) {
+        if self.enter() {
+            visit::visit_type(self, t);
+        }
+        self.depth -= 1;
+    }
+
+    fn visit_pat(&mut self, p: &'ast Pat) {
+        if self.enter() {
+            visit::visit_pat(self, p);
+        }
+        self.depth -= 1;
+    }
+
+    fn visit_attribute(&mut self, attr: &'ast Attribute) {
+        if let Some(first) = attr.path().segments.first() {
+            let id = &first.ident;
+            if id == "no_mangle"
+                || id == "export_name"
+                || id == "link"
+                || id == "link_section"
+                || id == "unsafe"
+                || id == "cfg_attr"
+            {
+                let range = self.attr_tokens(attr);
+                for (kind, detail) in attrs::rules(&self.toks[range], self.src) {
+                    self.emit(attr.pound_token.spans[0], kind, detail);
+                }
+            }
+        }
+        // `#[doc = include_str!("README.md")]` embeds a file
+        visit::visit_attribute(self, attr);
+    }
+
+    fn visit_item_mod(&mut self, m: &'ast ItemMod) {
+        if m.content.is_none() && self.test > 0 {
+            let path = m.attrs.iter().find_map(|a| match &a.meta {
+                syn::Meta::NameValue(nv) if nv.path.is_ident("path") => match &nv.value {
+                    Expr::Lit(syn::ExprLit {
+                        lit: syn::Lit::Str(s),
+                        ..
+                    }) => Some(s.value()),
+                    _ => None,
+                },
+                _ => None,
+            });
+            let entry = match path {
+                Some(p) => format!("path:{p}"),
+                None => self.src.ident(&m.ident).to_string(),
+            };
+            self.out.test_mods.push(entry);
+        }
+        visit::visit_item_mod(self, m);
+    }
+
+    fn visit_item_fn(&mut self, f: &'ast ItemFn) {
+        if let Some(span) = safety_span(&f.sig.safety) {
+            self.emit(span, Kind::UnsafeFn, None);
+        }
+        visit::visit_item_fn(self, f);
+    }
+
+    fn visit_impl_item_fn(&mut self, f: &'ast ImplItemFn) {
+        if let Some(span) = safety_span(&f.sig.safety) {
+            self.emit(span, Kind::UnsafeFn, None);
+        }
+        visit::visit_impl_item_fn(self, f);
+    }
+
+    fn visit_trait_item_fn(&mut self, f: &'ast TraitItemFn) {
+        if let Some(span) = safety_span(&f.sig.safety) {
+            self.emit(span, Kind::UnsafeFn, None);
+        }
+        visit::visit_trait_item_fn(self, f);
+    }
+
+    fn visit_item_impl(&mut self, i: &'ast ItemImpl) {
+        if let Some(u) = &i.unsafety {
+            self.emit(u.span, Kind::UnsafeImpl, None);
+        }
+        visit::visit_item_impl(self, i);
+    }
+
+    fn visit_item_trait(&mut self, t: &'ast ItemTrait) {
+        if let Some(u) = &t.unsafety {
+            self.emit(u.span, Kind::UnsafeTrait, None);
+        }
+        visit::visit_item_trait(self, t);
+    }
+
+    fn visit_item_foreign_mod(&mut self, f: &'ast ItemForeignMod) {
+        let abi = f
+            .abi
+            .name
+            .as_ref()
+            .map_or_else(|| "C".to_string(), |n| n.value());
+        self.emit(f.abi.extern_token.span, Kind::ExternBlock, Some(abi));
+        visit::visit_item_foreign_mod(self, f);
+    }
+
+    fn visit_item_static(&mut self, s: &'ast ItemStatic) {
+        if let StaticMutability::Mut(_) = s.mutability {
+            self.emit(s.static_token.span, Kind::StaticMut, None);
+        }
+        visit::visit_item_static(self, s);
+    }
+
+    fn visit_foreign_item_static(&mut self, s: &'ast ForeignItemStatic) {
+        if let StaticMutability::Mut(_) = s.mutability {
+            self.emit(s.static_token.span, Kind::StaticMut, None);
+        }
+        visit::visit_foreign_item_static(self, s);
+    }
+
+    fn visit_expr_unsafe(&mut self, u: &'ast ExprUnsafe) {
+        self.emit(u.unsafe_token.span, Kind::UnsafeBlock, None);
+        visit::visit_expr_unsafe(self, u);
+    }
+
+    fn visit_expr_call(&mut self, call: &'ast ExprCall) {
+        if let Expr::Path(p) = &*call.func
+            && p.qself.is_none()
+        {
+            for a in call.attrs.iter().chain(&p.attrs) {
+                self.visit_attribute(a);
+            }
+            self.path(&p.path, true);
+            for arg in &call.args {
+                self.visit_expr(arg);
+            }
+        } else {
+            visit::visit_expr_call(self, call);
+        }
+    }
+
+    fn visit_expr_path(&mut self, p: &'ast ExprPath) {
+        if p.qself.is_none() {
+            self.path(&p.path, false);
+        }
+        visit::visit_expr_path(self, p);
+    }
+
+    fn visit_expr_struct(&mut self, s: &'ast ExprStruct) {
+        if s.qself.is_none() {
+            self.path(&s.path, false);
+        }
+        visit::visit_expr_struct(self, s);
+    }
+
+    fn visit_item_macro(&mut self, m: &'ast ItemMacro) {
+        if m.ident.is_some() && m.mac.path.is_ident("macro_rules") {
+            for a in &m.attrs {
+                self.visit_attribute(a);
+            }
+            self.macro_tokens(&m.mac);
+        } else {
+            visit::visit_item_macro(self, m);
+        }
+    }
+
+    fn visit_macro(&mut self, mac: &'ast Macro) {
+        let mut segs = std::mem::take(&mut self.segs);
+        segs.clear();
+        segs.extend(mac.path.segments.iter().map(|s| self.src.ident(&s.ident)));
+        let leading = mac.path.leading_colon.is_some();
+        let span = match (&mac.path.leading_colon, mac.path.segments.first()) {
+            (Some(c), _) => c.spans[0],
+            (None, Some(s)) => s.ident.span(),
+            (None, None) => mac.bang_token.spans[0],
+        };
+        let hit = self.imports.resolve_macro(&segs, leading);
+        self.segs = segs;
+        if let Some(hit) = hit {
+            let detail = match &hit {
+                MacroHit::InlineAsm(path) => Some(path.clone()),
+                _ => self.include_detail(mac),
+            };
+            self.emit(span, hit.kind(), detail);
+            return;
+        }
+        // not a call: a glob of a whole crate never supplies a macro name
+        self.path(&mac.path, false);
+        match mac.parse_body_with(Punctuated::<Expr, Token![,]>::parse_terminated) {
+            Ok(args) => {
+                for arg in &args {
+                    self.visit_expr(arg);
+                }
+            }
+            Err(_) => self.macro_tokens(mac),
+        }
+    }
+}
