@@ -79,7 +79,11 @@ enum Sub {
     /// Report, run `cargo update` with the given arguments, report again, print the delta.
     Update {
         /// Arguments for `cargo update` (for example `-p serde` or `--precise 1.0.0`).
-        #[arg(trailing_var_arg = true, allow_hyphen_values = true, value_name = "CARGO_UPDATE_ARGS")]
+        #[arg(
+            trailing_var_arg = true,
+            allow_hyphen_values = true,
+            value_name = "CARGO_UPDATE_ARGS"
+        )]
         args: Vec<String>,
     },
 }

@@ -23,7 +23,10 @@ pub enum ReportRef {
     File(PathBuf),
     /// `git:REV[:PATH]`: the report as committed at REV (PATH defaults to risk-report.toml,
     /// relative to the current directory).
-    Git { rev: String, path: String },
+    Git {
+        rev: String,
+        path: String,
+    },
 }
 
 impl ReportRef {

@@ -10,9 +10,9 @@ use cargo_risk_report::config::{Command, Config, DiffFormat, Format};
 use cargo_risk_report::locate::{self, Locator};
 use cargo_risk_report::term::{self, Paint};
 use cargo_risk_report::{Exit, cargo, delta, output, pipeline, show, source_delta};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use risk_report::diff::ReportDiff;
 use risk_report::model::Report;
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 fn main() -> ExitCode {
     let config = match args::parse(std::env::args_os()) {

@@ -19,7 +19,12 @@ use crate::scan::read_verified;
 const MAX_LINES: usize = 200;
 
 /// Source deltas keyed by the delta's package label.
-pub fn source_diffs(d: &ReportDiff, old: &Report, new: &Report, locator: &Locator) -> BTreeMap<String, String> {
+pub fn source_diffs(
+    d: &ReportDiff,
+    old: &Report,
+    new: &Report,
+    locator: &Locator,
+) -> BTreeMap<String, String> {
     let mut out = BTreeMap::new();
     for p in &d.packages {
         let Change::Updated { from, to } = &p.change else {
@@ -43,7 +48,9 @@ pub fn source_diffs(d: &ReportDiff, old: &Report, new: &Report, locator: &Locato
 }
 
 fn find<'a>(r: &'a Report, name: &str, version: &str) -> Option<&'a Package> {
-    r.packages.values().find(|p| p.name == name && p.version == version)
+    r.packages
+        .values()
+        .find(|p| p.name == name && p.version == version)
 }
 
 struct Loaded {
@@ -59,7 +66,8 @@ fn load(p: &Package, locator: &Locator) -> Option<Loaded> {
         return None;
     }
     let root = format!("{}-{}", p.name, p.version);
-    let unpacked = archive::read_crate_tarball(&read.bytes, Some(&root), &Limits::default()).ok()?;
+    let unpacked =
+        archive::read_crate_tarball(&read.bytes, Some(&root), &Limits::default()).ok()?;
     let facts = scan_unpacked(&unpacked);
     Some(Loaded { unpacked, facts })
 }
@@ -76,8 +84,12 @@ fn package_delta(old: &Loaded, new: &Loaded) -> String {
     let mut out = String::new();
     let mut lines = 0usize;
     let mut hidden = 0usize;
-    let old_files: BTreeMap<&str, &FileFacts> =
-        old.facts.files.iter().map(|f| (f.path.as_str(), f)).collect();
+    let old_files: BTreeMap<&str, &FileFacts> = old
+        .facts
+        .files
+        .iter()
+        .map(|f| (f.path.as_str(), f))
+        .collect();
     for file in &new.facts.files {
         if file.role == Role::Test || file.findings.is_empty() {
             continue;
@@ -88,14 +100,20 @@ fn package_delta(old: &Loaded, new: &Loaded) -> String {
             continue;
         }
         let is_build = file.role == Role::Build;
-        let risky: Vec<u32> = file.findings.iter().filter(|f| !f.test).map(|f| f.line).collect();
+        let risky: Vec<u32> = file
+            .findings
+            .iter()
+            .filter(|f| !f.test)
+            .map(|f| f.line)
+            .collect();
         let diff = TextDiff::from_lines(before, after);
         let mut file_text = String::new();
         for group in diff.grouped_ops(2) {
             let adds_risk = group.iter().any(|op| {
                 diff.iter_changes(op).any(|c| {
                     c.tag() == ChangeTag::Insert
-                        && c.new_index().is_some_and(|i| risky.contains(&(i as u32 + 1)))
+                        && c.new_index()
+                            .is_some_and(|i| risky.contains(&(i as u32 + 1)))
                 })
             });
             if !adds_risk && !is_build {

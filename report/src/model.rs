@@ -252,7 +252,8 @@ impl Report {
     /// Reads a report file, checking its `schema_version` first so that a report of another
     /// version gets a message about versions, not about some field deep inside.
     pub fn from_toml(text: &str) -> Result<Report, ReadError> {
-        let table: toml::Table = toml::from_str(text).map_err(|e| ReadError::Syntax(e.to_string()))?;
+        let table: toml::Table =
+            toml::from_str(text).map_err(|e| ReadError::Syntax(e.to_string()))?;
         match table.get("schema_version") {
             None => return Err(ReadError::NotAReport),
             Some(toml::Value::Integer(v)) if *v == i64::from(SCHEMA_VERSION) => {}

@@ -197,10 +197,13 @@ impl<'s> Imports<'s> {
 
     /// Calls `f` with each candidate full path for `segs` in priority order, stopping at the
     /// first `true`. The second argument is the glob module's depth for glob candidates.
+    /// `macro_ns`: the path names a macro, and macros live apart from the functions, types and
+    /// modules the file declares (`fn include_bytes` does not hide `include_bytes!`).
     fn candidates(
         &self,
         segs: &[&'s str],
         leading: bool,
+        macro_ns: bool,
         buf: &mut Vec<&'s str>,
         mut f: impl FnMut(&[&'s str], Option<usize>) -> bool,
     ) -> bool {
@@ -226,7 +229,7 @@ impl<'s> Imports<'s> {
             }
             return false;
         }
-        if self.locals.contains(first) {
+        if self.locals.contains(first) && !(macro_ns && segs.len() == 1) {
             return false;
         }
         buf.extend_from_slice(segs);
@@ -261,7 +264,7 @@ impl<'s> Imports<'s> {
             return None;
         }
         let mut hit = None;
-        self.candidates(segs, leading, buf, |path, glob| {
+        self.candidates(segs, leading, false, buf, |path, glob| {
             // a crate root alone is never an item (`let curl = ..; curl`)
             if path.len() < 2 {
                 return false;
@@ -295,7 +298,7 @@ impl<'s> Imports<'s> {
     pub fn resolve_macro(&self, segs: &[&'s str], leading: bool) -> Option<MacroHit> {
         let mut hit = None;
         let mut buf = Vec::new();
-        self.candidates(segs, leading, &mut buf, |path, _| {
+        self.candidates(segs, leading, true, &mut buf, |path, _| {
             hit = macro_hit(path);
             hit.is_some()
         });
