@@ -164,7 +164,7 @@ pub fn build_inputs(
             } else {
                 stats.unverified += 1;
             }
-            let input = PackageInput {
+            PackageInput {
                 name: p.name.clone(),
                 version: p.version.clone(),
                 source: p.source.clone(),
@@ -174,8 +174,7 @@ pub fn build_inputs(
                 reached_from: p.reached_from.clone(),
                 workspace_member: p.member,
                 facts: s.facts,
-            };
-            input
+            }
         })
         .collect();
     inputs.sort_by(|a, b| {
