@@ -77,8 +77,10 @@ fn run(config: &Config) -> anyhow::Result<Exit> {
             let before = Report::build(scan(config)?.inputs);
             let manifest = pipeline::Workspace::load(config)?.root_manifest();
             let said = cargo::update(config, &manifest, cargo_args)?;
-            if !config.quiet && !said.is_empty() {
-                eprintln!("{}", term::sanitize(&said));
+            if !config.quiet {
+                for line in said.lines() {
+                    eprintln!("{}", term::sanitize(line));
+                }
             }
             let scanned = scan(config)?;
             let written = output::write_report(config, &scanned)?;

@@ -91,7 +91,7 @@ fn package_delta(old: &Loaded, new: &Loaded) -> String {
         .map(|f| (f.path.as_str(), f))
         .collect();
     for file in &new.facts.files {
-        if file.role == Role::Test || file.findings.is_empty() {
+        if file.role == Role::Test || (file.findings.is_empty() && file.role != Role::Build) {
             continue;
         }
         let before = text_of(old, &file.path);

@@ -57,25 +57,9 @@ impl Paint {
 
 /// Text from a crate (file names, source lines, details) with control characters escaped, so
 /// that a hostile crate cannot move the cursor, rewrite earlier lines or set the title of the
-/// auditor's terminal.
+/// auditor's terminal. One rule for the whole tool: the report crate's.
 pub fn sanitize(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        if c == '\t' {
-            out.push(c);
-        } else if c.is_control() || is_bidi_override(c) {
-            out.push_str(&format!("\\u{{{:x}}}", u32::from(c)));
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
-
-/// Bidirectional overrides can make printed code read differently from what it is
-/// (CVE-2021-42574).
-fn is_bidi_override(c: char) -> bool {
-    matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}')
+    risk_report::sanitize::terminal(text)
 }
 
 #[cfg(test)]

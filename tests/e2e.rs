@@ -5,7 +5,10 @@
 //! `workspace`: one shared workspace fixture and what the report says about it.
 //! `sources`: where tarballs come from (local registry, cargo cache, git, vendor) and what
 //! happens when they are tampered with or gone. `errors`: the messages of a failed run.
+//! `delta`: `diff`, `update` and the delta printed against a previous report.
 
+#[path = "e2e/delta.rs"]
+mod delta;
 #[path = "e2e/errors.rs"]
 mod errors;
 #[path = "e2e/sources.rs"]

@@ -430,6 +430,7 @@ fn diff_list(a: &[String], b: &[String]) -> Vec<String> {
 /// Sets severity and headlines from what moved.
 fn rate(d: &mut PackageDelta, q: &Package) {
     let mut found: Vec<(Severity, String)> = Vec::new();
+    let new_build_kinds = d.build_kinds.as_ref().is_some_and(|(a, b)| !b.is_subset(a));
     if let Some((a, b)) = &d.checksum {
         found.push((
             Severity::Critical,
@@ -449,7 +450,32 @@ fn rate(d: &mut PackageDelta, q: &Package) {
     if let Some(why) = &d.not_analyzed {
         found.push((Severity::Medium, format!("could not be analyzed: {why}")));
     }
-    for cap in &d.gained {
+    // Most telling first, within one severity: the order of the gained list is by rank.
+    let rank = |cap: &str| {
+        [
+            "net",
+            "process",
+            "ffi",
+            "binary",
+            "proc-macro",
+            "build-script",
+            "fs",
+            "env-write",
+            "unsafe",
+            "embed",
+            "env-read",
+        ]
+        .iter()
+        .position(|c| *c == cap)
+        .unwrap_or(usize::MAX)
+    };
+    let mut gained: Vec<&String> = d.gained.iter().collect();
+    gained.sort_by_key(|c| rank(c));
+    for cap in gained {
+        if cap == "build-script" && new_build_kinds {
+            // "build script now compiles native code" says more.
+            continue;
+        }
         let (sev, text) = match cap.as_str() {
             "net" => (Severity::High, "now uses the network".to_string()),
             "process" => (Severity::High, "now spawns processes".to_string()),
@@ -516,6 +542,7 @@ fn rate(d: &mut PackageDelta, q: &Package) {
     if found.is_empty() && q.dependency_kinds.is_empty() {
         found.push((Severity::None, "no risk change".to_string()));
     }
+    // Stable: equal severities keep the rank order they were pushed in.
     found.sort_by_key(|f| std::cmp::Reverse(f.0));
     d.severity = found.first().map_or(Severity::None, |f| f.0);
     d.headlines = found.into_iter().map(|f| f.1).collect();

@@ -1,12 +1,12 @@
 //! Neutralizing strings that come from crates (names, paths, details) before they reach a
 //! terminal or a markdown page. Every renderer goes through these two functions.
 
-/// For terminals: control characters (escape sequences, carriage returns, bidi controls) are
-/// shown as `\u{..}` instead of being interpreted.
+/// For terminals: control characters (escape sequences, carriage returns, newlines, bidi
+/// controls) are shown as `\u{..}` instead of being interpreted; tabs pass.
 pub fn terminal(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
-        if c.is_control() || is_bidi_control(c) {
+        if c != '\t' && (c.is_control() || is_bidi_control(c)) {
             out.extend(c.escape_unicode());
         } else {
             out.push(c);
