@@ -518,7 +518,10 @@ fn rate(d: &mut PackageDelta, q: &Package) {
     if !d.embedded_added.is_empty() && !d.gained.contains("embed") {
         found.push((
             Severity::Medium,
-            format!("embeds {}", d.embedded_added.join(", ")),
+            match d.embedded_added.as_slice() {
+                [one] => format!("embeds {one}"),
+                many => format!("embeds {} new files", many.len()),
+            },
         ));
     }
     let unsafe_up: i64 = d

@@ -215,6 +215,30 @@ pub struct Provenance {
     pub path_in_vcs: Option<String>,
 }
 
+/// An `include*!` argument made relative to the crate root, so that moving the including file
+/// does not look like a new embedded file. Arguments that are not plain relative paths
+/// (`concat!(env!("OUT_DIR"), ..)`, absolute paths, paths leaving the crate) are kept as
+/// written.
+fn crate_relative(including_file: &str, arg: &str) -> String {
+    if arg.starts_with('/') || arg.contains(['(', '!', '\\']) {
+        return arg.to_string();
+    }
+    let mut parts: Vec<&str> = including_file.split('/').collect();
+    parts.pop();
+    for seg in arg.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                if parts.pop().is_none() {
+                    return arg.to_string();
+                }
+            }
+            other => parts.push(other),
+        }
+    }
+    parts.join("/")
+}
+
 fn is_false(b: &bool) -> bool {
     !*b
 }
@@ -328,7 +352,11 @@ impl Package {
                 let ships = matches!(f.role, Role::Shipped | Role::Build) && !x.test;
                 if ships && x.kind.family() == Family::Embed {
                     let what = x.detail.as_deref().unwrap_or("?");
-                    embedded.insert(format!("{} {what}", x.kind.code()));
+                    embedded.insert(format!(
+                        "{} {}",
+                        x.kind.code(),
+                        crate_relative(&f.path, what)
+                    ));
                 }
             }
         }
@@ -371,6 +399,25 @@ impl Package {
             .keys()
             .chain(self.build.keys())
             .any(|k| k.family() == Family::Unsafe)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::crate_relative;
+
+    #[test]
+    fn include_paths_are_made_crate_relative() {
+        assert_eq!(crate_relative("src/lib.rs", "../data/x.bin"), "data/x.bin");
+        assert_eq!(
+            crate_relative("src/a/b.rs", "../../examples/t.md"),
+            "examples/t.md"
+        );
+        assert_eq!(crate_relative("src/lib.rs", "gen.rs"), "src/gen.rs");
+        assert_eq!(crate_relative("build.rs", "../outside"), "../outside");
+        assert_eq!(crate_relative("src/lib.rs", "/abs"), "/abs");
+        let dynamic = "concat!(env!(\"OUT_DIR\"), \"/x.rs\")";
+        assert_eq!(crate_relative("src/lib.rs", dynamic), dynamic);
     }
 }
 

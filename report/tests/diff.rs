@@ -29,7 +29,7 @@ fn pkg(
                 col: 1,
                 kind: *kind,
                 detail: match kind {
-                    Kind::IncludeBytes => Some("data/blob.bin".into()),
+                    Kind::IncludeBytes => Some("../data/blob.bin".into()),
                     _ => None,
                 },
                 origin: Default::default(),

@@ -55,7 +55,7 @@ fn full_input(name: &str, source: Source) -> PackageInput {
                 lines: 100,
                 findings: vec![
                     finding(5, Kind::UnsafeBlock, None),
-                    finding(9, Kind::IncludeBytes, Some("data/blob.bin")),
+                    finding(9, Kind::IncludeBytes, Some("../data/blob.bin")),
                     Finding {
                         origin: Origin::MacroTokens,
                         ..finding(12, Kind::Net, Some("std::net::TcpStream::connect"))

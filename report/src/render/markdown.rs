@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::io::{self, Write};
 
 use crate::diff::{Change, PackageDelta, ReportDiff, Severity};
-use crate::render::{build_kinds_summary, counter_summary};
+use crate::render::{LIST_LIMIT, build_kinds_summary, counter_summary};
 use crate::sanitize::{code_fence, markdown as md};
 
 /// GitHub refuses comments over 65,536 characters; stop well before, leaving room for the note.
@@ -127,16 +127,21 @@ fn details(d: &PackageDelta, source_diff: Option<&str>) -> String {
     if !counters.is_empty() {
         s.push_str(&format!("- counters: {}\n", md(&counters)));
     }
-    for e in &d.embedded_added {
+    for e in d.embedded_added.iter().take(LIST_LIMIT) {
         s.push_str(&format!("- embeds {}\n", md(e)));
     }
-    for b in &d.binaries_added {
+    for b in d.binaries_added.iter().take(LIST_LIMIT) {
         s.push_str(&format!(
             "- ships binary {} ({}, {} bytes)\n",
             md(&b.path),
             md(&b.format),
             b.bytes
         ));
+    }
+    let cut = d.embedded_added.len().saturating_sub(LIST_LIMIT)
+        + d.binaries_added.len().saturating_sub(LIST_LIMIT);
+    if cut > 0 {
+        s.push_str(&format!("- and {cut} more file(s)\n"));
     }
     if let Some(link) = source_link(d) {
         s.push_str(&format!("- {link}\n"));

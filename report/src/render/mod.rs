@@ -34,3 +34,6 @@ pub(crate) fn build_kinds_summary(d: &PackageDelta) -> Option<String> {
     };
     Some(format!("{} -> {}", show(a), show(b)))
 }
+
+/// Long lists (embedded files, binaries) are cut in renderings; the JSON keeps them whole.
+pub(crate) const LIST_LIMIT: usize = 10;

@@ -4,7 +4,7 @@ use std::io::{self, Write};
 
 use crate::diff::{Change, ReportDiff, Severity};
 use crate::render::markdown::SourceDiffs;
-use crate::render::{build_kinds_summary, counter_summary};
+use crate::render::{LIST_LIMIT, build_kinds_summary, counter_summary};
 use crate::sanitize::terminal;
 
 /// Writes the delta; `color` adds ANSI colours for severities; `sources` holds the
@@ -48,10 +48,10 @@ pub fn render(
         if let Some(kinds) = build_kinds_summary(d) {
             writeln!(out, "     build script: {kinds}")?;
         }
-        for e in &d.embedded_added {
+        for e in d.embedded_added.iter().take(LIST_LIMIT) {
             writeln!(out, "     embeds: {}", terminal(e))?;
         }
-        for b in &d.binaries_added {
+        for b in d.binaries_added.iter().take(LIST_LIMIT) {
             writeln!(
                 out,
                 "     binary: {} ({}, {} bytes)",
@@ -59,6 +59,11 @@ pub fn render(
                 b.format,
                 b.bytes
             )?;
+        }
+        let cut = d.embedded_added.len().saturating_sub(LIST_LIMIT)
+            + d.binaries_added.len().saturating_sub(LIST_LIMIT);
+        if cut > 0 {
+            writeln!(out, "     ... and {cut} more file(s): see --format json")?;
         }
         if !d.lost.is_empty() && !matches!(d.change, Change::Removed { .. }) {
             let lost: Vec<&str> = d.lost.iter().map(String::as_str).collect();
