@@ -402,25 +402,6 @@ impl Package {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::crate_relative;
-
-    #[test]
-    fn include_paths_are_made_crate_relative() {
-        assert_eq!(crate_relative("src/lib.rs", "../data/x.bin"), "data/x.bin");
-        assert_eq!(
-            crate_relative("src/a/b.rs", "../../examples/t.md"),
-            "examples/t.md"
-        );
-        assert_eq!(crate_relative("src/lib.rs", "gen.rs"), "src/gen.rs");
-        assert_eq!(crate_relative("build.rs", "../outside"), "../outside");
-        assert_eq!(crate_relative("src/lib.rs", "/abs"), "/abs");
-        let dynamic = "concat!(env!(\"OUT_DIR\"), \"/x.rs\")";
-        assert_eq!(crate_relative("src/lib.rs", dynamic), dynamic);
-    }
-}
-
 impl Summary {
     fn of(packages: &BTreeMap<String, Package>) -> Summary {
         let mut s = Summary::default();
@@ -456,5 +437,24 @@ impl Summary {
             }
         }
         s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::crate_relative;
+
+    #[test]
+    fn include_paths_are_made_crate_relative() {
+        assert_eq!(crate_relative("src/lib.rs", "../data/x.bin"), "data/x.bin");
+        assert_eq!(
+            crate_relative("src/a/b.rs", "../../examples/t.md"),
+            "examples/t.md"
+        );
+        assert_eq!(crate_relative("src/lib.rs", "gen.rs"), "src/gen.rs");
+        assert_eq!(crate_relative("build.rs", "../outside"), "../outside");
+        assert_eq!(crate_relative("src/lib.rs", "/abs"), "/abs");
+        let dynamic = "concat!(env!(\"OUT_DIR\"), \"/x.rs\")";
+        assert_eq!(crate_relative("src/lib.rs", dynamic), dynamic);
     }
 }
