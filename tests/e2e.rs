@@ -5,12 +5,15 @@
 //! `workspace`: one shared workspace fixture and what the report says about it.
 //! `sources`: where tarballs come from (local registry, cargo cache, git, vendor) and what
 //! happens when they are tampered with or gone. `errors`: the messages of a failed run.
-//! `delta`: `diff`, `update` and the delta printed against a previous report.
+//! `delta`: `diff`, `update` and the delta printed against a previous report. `snapshot`: the
+//! whole report of a project built from corpus crates.
 
 #[path = "e2e/delta.rs"]
 mod delta;
 #[path = "e2e/errors.rs"]
 mod errors;
+#[path = "e2e/snapshot.rs"]
+mod snapshot;
 #[path = "e2e/sources.rs"]
 mod sources;
 mod support;

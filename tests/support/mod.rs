@@ -162,11 +162,21 @@ impl LocalRegistry {
             manifest(Some((k.name, k.version)), &k.deps, ""),
         ));
         let bytes = pack(k.name, k.version, &files)?;
-        let crate_file = self.root.join(format!("{}-{}.crate", k.name, k.version));
-        std::fs::write(&crate_file, &bytes)?;
+        self.publish_packed(k.name, k.version, &bytes, &k.deps)
+    }
 
-        let deps: Vec<serde_json::Value> = k
-            .deps
+    /// Adds an already packed `.crate` whose index entry lists `deps`.
+    pub fn publish_packed(
+        &self,
+        name: &str,
+        version: &str,
+        bytes: &[u8],
+        deps: &[Dep],
+    ) -> TestResult<PathBuf> {
+        let crate_file = self.root.join(format!("{name}-{version}.crate"));
+        std::fs::write(&crate_file, bytes)?;
+
+        let deps: Vec<serde_json::Value> = deps
             .iter()
             .map(|d| {
                 serde_json::json!({
@@ -177,10 +187,10 @@ impl LocalRegistry {
             })
             .collect();
         let line = serde_json::json!({
-            "name": k.name, "vers": k.version, "deps": deps, "cksum": sha256_hex(&bytes),
+            "name": name, "vers": version, "deps": deps, "cksum": sha256_hex(bytes),
             "features": {}, "yanked": false,
         });
-        let index_file = self.root.join("index").join(index_path(k.name));
+        let index_file = self.root.join("index").join(index_path(name));
         if let Some(dir) = index_file.parent() {
             std::fs::create_dir_all(dir)?;
         }
