@@ -10,8 +10,6 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use flate2::Compression;
-use flate2::write::GzEncoder;
 
 pub type TestResult<T = ()> = Result<T, Box<dyn std::error::Error + Send + Sync>>;
 
@@ -118,28 +116,14 @@ pub fn manifest(package: Option<(&str, &str)>, deps: &[Dep], extra: &str) -> Str
 /// A `.crate`: a gzip'd tar with a `name-version/` root, made byte-for-byte reproducible
 /// (fixed mtimes and modes) so the checksums do not change between runs.
 pub fn pack(name: &str, version: &str, files: &[(&str, String)]) -> TestResult<Vec<u8>> {
-    let mut tar = tar::Builder::new(GzEncoder::new(Vec::new(), Compression::default()));
-    let mut files = files.to_vec();
-    files.sort();
-    for (path, text) in files {
-        let mut header = tar::Header::new_gnu();
-        header.set_path(format!("{name}-{version}/{path}"))?;
-        header.set_size(text.len() as u64);
-        header.set_mode(0o644);
-        header.set_mtime(0);
-        header.set_cksum();
-        tar.append(&header, text.as_bytes())?;
-    }
-    Ok(tar.into_inner()?.finish()?)
+    let files: std::collections::BTreeMap<String, Vec<u8>> = files
+        .iter()
+        .map(|(p, t)| ((*p).to_owned(), t.as_bytes().to_vec()))
+        .collect();
+    Ok(testkit::pack_with_root(&format!("{name}-{version}"), &files))
 }
 
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    use sha2::{Digest, Sha256};
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
+pub use cargo_risk_report::verify::sha256_hex;
 
 /// A cargo `local-registry`: `index/` in the git index layout, `.crate` files at the root.
 #[derive(Debug, Clone)]
