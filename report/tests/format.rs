@@ -124,8 +124,9 @@ fn full_input(name: &str, source: Source) -> PackageInput {
     }
 }
 
-fn sample() -> Report {
-    let missing = PackageInput {
+/// A package that could not be read at all.
+fn missing_input() -> PackageInput {
+    PackageInput {
         name: "gone".into(),
         version: "0.1.0".into(),
         source: Source::CratesIo,
@@ -138,11 +139,14 @@ fn sample() -> Report {
             not_analyzed: Some("tarball missing".into()),
             ..CrateFacts::default()
         },
-    };
+    }
+}
+
+fn sample() -> Report {
     Report::build(vec![
         full_input("foo", Source::CratesIo),
         full_input("foo", Source::Git("https://example.com/foo#abc".into())),
-        missing,
+        missing_input(),
     ])
 }
 
@@ -172,20 +176,7 @@ fn input_order_does_not_change_the_bytes() {
     ];
     inputs.reverse();
     let mut b_inputs = inputs;
-    b_inputs.push(PackageInput {
-        name: "gone".into(),
-        version: "0.1.0".into(),
-        source: Source::CratesIo,
-        checksum: None,
-        checksum_verified: false,
-        dep_kinds: BTreeSet::from([DepKind::Dev]),
-        reached_from: BTreeMap::new(),
-        workspace_member: false,
-        facts: CrateFacts {
-            not_analyzed: Some("tarball missing".into()),
-            ..CrateFacts::default()
-        },
-    });
+    b_inputs.push(missing_input());
     let b = Report::build(b_inputs);
     assert_eq!(a.to_toml().unwrap(), b.to_toml().unwrap());
 }

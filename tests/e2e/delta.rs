@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::support::{
-    LocalRegistry, TestResult, cargo, dep, fresh_dir, krate, manifest, tool, write,
+    LocalRegistry, TestResult, cargo, dep, fresh_dir, git_repo, krate, manifest, tool, write,
 };
 
 /// `growing` 1.0.0 does nothing risky; 1.1.0 opens sockets, uses unsafe code and gains a
@@ -63,19 +63,6 @@ fn project(name: &str) -> TestResult<Project> {
     Ok(Project { dir, home, reg })
 }
 
-fn git(dir: &Path, args: &[&str]) -> TestResult {
-    let out = std::process::Command::new("git")
-        .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
-        .args(args)
-        .current_dir(dir)
-        .output()?;
-    if out.status.success() {
-        Ok(())
-    } else {
-        Err(format!("git {args:?}: {}", String::from_utf8_lossy(&out.stderr)).into())
-    }
-}
-
 #[test]
 fn update_reports_the_delta_and_rewrites_lockfile_and_report_together() -> TestResult {
     let p = project("delta-update")?;
@@ -127,9 +114,7 @@ fn update_reports_the_delta_and_rewrites_lockfile_and_report_together() -> TestR
 fn diff_reads_git_history_gates_on_risk_and_renders_every_format() -> TestResult {
     let p = project("delta-git")?;
     tool(&p.dir, &p.home, &["--offline", "-q"])?.ok()?;
-    git(&p.dir, &["init", "-q"])?;
-    git(&p.dir, &["add", "-A"])?;
-    git(&p.dir, &["commit", "-qm", "base"])?;
+    git_repo(&p.dir)?;
 
     publish_new_versions(&p.reg)?;
     cargo(&p.dir, &p.home, &["update", "--offline"])?.ok()?;

@@ -10,7 +10,6 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-
 pub type TestResult<T = ()> = Result<T, Box<dyn std::error::Error + Send + Sync>>;
 
 /// A dependency line, written both into the crate's Cargo.toml and its index entry.
@@ -120,7 +119,10 @@ pub fn pack(name: &str, version: &str, files: &[(&str, String)]) -> TestResult<V
         .iter()
         .map(|(p, t)| ((*p).to_owned(), t.as_bytes().to_vec()))
         .collect();
-    Ok(testkit::pack_with_root(&format!("{name}-{version}"), &files))
+    Ok(testkit::pack_with_root(
+        &format!("{name}-{version}"),
+        &files,
+    ))
 }
 
 pub use cargo_risk_report::verify::sha256_hex;
@@ -196,30 +198,7 @@ impl LocalRegistry {
             index.join("config.json"),
             serde_json::json!({ "dl": dl }).to_string(),
         )?;
-        for args in [
-            &["init", "-q"][..],
-            &["add", "-A"],
-            &[
-                "-c",
-                "user.name=t",
-                "-c",
-                "user.email=t@example.com",
-                "commit",
-                "-qm",
-                "index",
-            ],
-        ] {
-            let out = Command::new("git")
-                .args(args)
-                .current_dir(&index)
-                .output()?;
-            if !out.status.success() {
-                return Err(
-                    format!("git {args:?}: {}", String::from_utf8_lossy(&out.stderr)).into(),
-                );
-            }
-        }
-        Ok(format!("file://{}", index.display()))
+        git_repo(&index)
     }
 
     /// The `.cargo/config.toml` that replaces crates.io with this registry.
