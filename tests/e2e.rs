@@ -5,11 +5,17 @@
 //! `workspace`: one shared workspace fixture and what the report says about it.
 //! `sources`: where tarballs come from (local registry, cargo cache, git, vendor) and what
 //! happens when they are tampered with or gone. `errors`: the messages of a failed run.
+//! `policy`: `check` and `init` against risk-policy.toml. `trust`: cargo-vet audits and
+//! typosquats, in the report, `check` and the delta.
 
 #[path = "e2e/errors.rs"]
 mod errors;
+#[path = "e2e/policy.rs"]
+mod policy;
 #[path = "e2e/sources.rs"]
 mod sources;
 mod support;
+#[path = "e2e/trust.rs"]
+mod trust;
 #[path = "e2e/workspace.rs"]
 mod workspace;

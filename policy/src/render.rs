@@ -86,10 +86,14 @@ pub fn check_text(eval: &Evaluation, locations: &Locations, policy_file: &str) -
 /// `risk-policy.toml: 2 packages denied, 1 with warnings, 140 checked.`
 pub fn summary(eval: &Evaluation, policy_file: &str) -> String {
     let (denied, warned) = (eval.denied(), eval.warned());
-    if denied == 0 && warned == 0 {
-        return format!("{policy_file}: all {} packages pass.", eval.checked);
-    }
     let plural = |n: usize| if n == 1 { "package" } else { "packages" };
+    if denied == 0 && warned == 0 {
+        return format!(
+            "{policy_file}: {} {} checked, no violations.",
+            eval.checked,
+            plural(eval.checked)
+        );
+    }
     format!(
         "{policy_file}: {denied} {} denied, {warned} with warnings only, {} checked.",
         plural(denied),
