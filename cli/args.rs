@@ -286,6 +286,33 @@ mod tests {
     }
 
     #[test]
+    fn check_init_and_diff_take_a_policy() -> Result<(), clap::Error> {
+        let c = parse_strs(&["cargo-risk-report", "check", "--policy", "p.toml"])?;
+        assert_eq!(
+            c.command,
+            Command::Check(PolicyArgs {
+                policy: Some(PathBuf::from("p.toml")),
+                ..PolicyArgs::default()
+            })
+        );
+        let c = parse_strs(&["cargo-risk-report", "init", "--force", "--deny-unlisted"])?;
+        assert_eq!(
+            c.command,
+            Command::Init(PolicyArgs {
+                policy: None,
+                force: true,
+                deny_unlisted: true,
+            })
+        );
+        let c = parse_strs(&["cargo-risk-report", "diff", "a", "b", "--policy", "x.toml"])?;
+        let Command::Diff(d) = c.command else {
+            panic!("not a diff: {:?}", c.command);
+        };
+        assert_eq!(d.policy, Some(PathBuf::from("x.toml")));
+        Ok(())
+    }
+
+    #[test]
     fn bad_values_are_rejected() {
         assert!(parse_strs(&["cargo-risk-report", "--color", "sometimes"]).is_err());
         assert!(parse_strs(&["cargo-risk-report", "--format", "xml"]).is_err());

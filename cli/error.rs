@@ -208,5 +208,6 @@ mod tests {
         assert_eq!(Exit::Ok as u8, 0);
         assert_eq!(Exit::RiskAdded as u8, 1);
         assert_eq!(Exit::Error as u8, 2);
+        assert_eq!(Exit::POLICY_DENIED as u8, 1);
     }
 }
