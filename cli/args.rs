@@ -4,7 +4,7 @@ use std::ffi::OsString;
 use std::path::PathBuf;
 
 use cargo_risk_report::config::{
-    CargoFlags, ColorChoice, Command, Config, DiffArgs, DiffFormat, Format, PackageSpec,
+    CargoFlags, ColorChoice, Command, Config, DiffArgs, DiffFormat, Format, PackageSpec, PolicyArgs,
 };
 use clap::{Parser, Subcommand, ValueEnum};
 
@@ -75,6 +75,10 @@ enum Sub {
         /// versions' tarballs in the cargo cache.
         #[arg(long)]
         source: bool,
+        /// Mark the changes that violate this policy (default: ./risk-policy.toml when it
+        /// exists).
+        #[arg(long, value_name = "PATH")]
+        policy: Option<PathBuf>,
     },
     /// Report, run `cargo update` with the given arguments, report again, print the delta.
     Update {
@@ -85,6 +89,27 @@ enum Sub {
             value_name = "CARGO_UPDATE_ARGS"
         )]
         args: Vec<String>,
+    },
+    /// Scan and apply the crate trust policy (risk-policy.toml): print each violation with
+    /// its evidence and the grant that would allow it. Exit 1 on a denied violation, 0 with
+    /// warnings only, 2 on error.
+    Check {
+        /// The policy file (default: risk-policy.toml at the workspace root).
+        #[arg(long, value_name = "PATH")]
+        policy: Option<PathBuf>,
+    },
+    /// Write a starting risk-policy.toml that grants exactly what the graph uses today.
+    Init {
+        /// Where to write it (default: risk-policy.toml at the workspace root).
+        #[arg(long, value_name = "PATH")]
+        policy: Option<PathBuf>,
+        /// Replace an existing policy file.
+        #[arg(long)]
+        force: bool,
+        /// "Allowed to exist" mode: grant every package, even those with no capability, and
+        /// deny packages no grant lists.
+        #[arg(long)]
+        deny_unlisted: bool,
     },
 }
 
@@ -161,6 +186,7 @@ impl Args {
                     format,
                     fail_on_increase,
                     source,
+                    policy,
                 }) => Command::Diff(DiffArgs {
                     old,
                     new,
@@ -171,8 +197,22 @@ impl Args {
                     },
                     fail_on_increase,
                     source,
+                    policy,
                 }),
                 Some(Sub::Update { args }) => Command::Update(args),
+                Some(Sub::Check { policy }) => Command::Check(PolicyArgs {
+                    policy,
+                    ..PolicyArgs::default()
+                }),
+                Some(Sub::Init {
+                    policy,
+                    force,
+                    deny_unlisted,
+                }) => Command::Init(PolicyArgs {
+                    policy,
+                    force,
+                    deny_unlisted,
+                }),
             },
         }
     }
@@ -242,6 +282,33 @@ mod tests {
         assert_eq!(c.target.as_deref(), Some("x86_64-unknown-linux-gnu"));
         assert_eq!(c.output, Some(PathBuf::from("r.toml")));
         assert_eq!(c.format, Format::Json);
+        Ok(())
+    }
+
+    #[test]
+    fn check_init_and_diff_take_a_policy() -> Result<(), clap::Error> {
+        let c = parse_strs(&["cargo-risk-report", "check", "--policy", "p.toml"])?;
+        assert_eq!(
+            c.command,
+            Command::Check(PolicyArgs {
+                policy: Some(PathBuf::from("p.toml")),
+                ..PolicyArgs::default()
+            })
+        );
+        let c = parse_strs(&["cargo-risk-report", "init", "--force", "--deny-unlisted"])?;
+        assert_eq!(
+            c.command,
+            Command::Init(PolicyArgs {
+                policy: None,
+                force: true,
+                deny_unlisted: true,
+            })
+        );
+        let c = parse_strs(&["cargo-risk-report", "diff", "a", "b", "--policy", "x.toml"])?;
+        let Command::Diff(d) = c.command else {
+            panic!("not a diff: {:?}", c.command);
+        };
+        assert_eq!(d.policy, Some(PathBuf::from("x.toml")));
         Ok(())
     }
 

@@ -85,6 +85,21 @@ pub enum Command {
     Diff(DiffArgs),
     /// Report, run `cargo update` with these arguments, report again, print the delta.
     Update(Vec<String>),
+    /// Scan and apply the crate trust policy.
+    Check(PolicyArgs),
+    /// Write a starting policy granting what the graph uses today.
+    Init(PolicyArgs),
+}
+
+/// `check` and `init`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PolicyArgs {
+    /// The policy file; `None` means `risk-policy.toml` at the workspace root.
+    pub policy: Option<PathBuf>,
+    /// `init`: replace an existing policy file.
+    pub force: bool,
+    /// `init`: "allowed to exist" mode, a grant for every package.
+    pub deny_unlisted: bool,
 }
 
 /// `diff OLD NEW`.
@@ -98,6 +113,8 @@ pub struct DiffArgs {
     pub fail_on_increase: bool,
     /// Show the risky code that changed, from both versions' tarballs.
     pub source: bool,
+    /// The policy that marks violating changes; `None` uses `./risk-policy.toml` when present.
+    pub policy: Option<PathBuf>,
 }
 
 /// How a delta is rendered.

@@ -152,7 +152,8 @@ pub fn run(
 ) -> Result<(String, Outcome), Error> {
     let old = load(&ReportRef::parse(&args.old))?;
     let new = load(&ReportRef::parse(&args.new))?;
-    let d = diff(&old, &new);
+    let mut d = diff(&old, &new);
+    crate::check::annotate_delta(&mut d, &old, &new, args.policy.as_deref(), Path::new("."))?;
     let sources = if args.source {
         source_diffs(&d, &old, &new)
     } else {

@@ -13,6 +13,12 @@ pub enum Exit {
     Error = 2,
 }
 
+impl Exit {
+    /// `check` found a denied policy violation (the same status as risk added: the tool ran
+    /// and objected).
+    pub const POLICY_DENIED: Exit = Exit::RiskAdded;
+}
+
 impl From<Exit> for std::process::ExitCode {
     fn from(e: Exit) -> Self {
         std::process::ExitCode::from(e as u8)
@@ -113,6 +119,18 @@ pub enum Error {
 
     #[error("cannot start the worker threads: {0}")]
     ThreadPool(String),
+
+    #[error("no policy file at {}; run `cargo risk-report init` to write one that grants what the graph uses today, or pass --policy PATH", path.display())]
+    PolicyMissing { path: PathBuf },
+
+    #[error("{} already exists; pass --force to replace it, or --policy PATH to write elsewhere", path.display())]
+    PolicyExists { path: PathBuf },
+
+    #[error("cannot use the policy {}: {message}", path.display())]
+    Policy { path: PathBuf, message: String },
+
+    #[error("cannot read the cargo-vet audits in {}: {message}", path.display())]
+    Audits { path: PathBuf, message: String },
 }
 
 fn mismatch_message(all: &[Mismatch]) -> String {
@@ -190,5 +208,6 @@ mod tests {
         assert_eq!(Exit::Ok as u8, 0);
         assert_eq!(Exit::RiskAdded as u8, 1);
         assert_eq!(Exit::Error as u8, 2);
+        assert_eq!(Exit::POLICY_DENIED as u8, 1);
     }
 }

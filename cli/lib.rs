@@ -7,14 +7,18 @@
 //! dependency kinds, [`lockfile`] reads the pinned checksums, [`cargo_config`] and [`locate`]
 //! find each package's tarball (or directory), [`scan`] verifies and scans them in parallel,
 //! [`pipeline`] ties these into `PackageInput`s, and [`output`] writes the report atomically.
-//! [`show`] is the audit view of one package.
+//! [`show`] is the audit view of one package. [`check`] and [`init`] apply and write the crate
+//! trust policy (the `risk-policy` crate), [`audits`] reads cargo-vet's `supply-chain/`.
 
+pub mod audits;
 pub mod cargo;
 pub mod cargo_config;
+pub mod check;
 pub mod config;
 pub mod delta;
 pub mod error;
 pub mod graph;
+pub mod init;
 pub mod locate;
 pub mod lockfile;
 pub mod output;

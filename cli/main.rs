@@ -9,7 +9,7 @@ use std::process::ExitCode;
 use cargo_risk_report::config::{Command, Config, DiffFormat, Format};
 use cargo_risk_report::locate::{self, Locator};
 use cargo_risk_report::term::{self, Paint};
-use cargo_risk_report::{Exit, cargo, delta, output, pipeline, show, source_delta};
+use cargo_risk_report::{Exit, cargo, check, delta, init, output, pipeline, show, source_delta};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use risk_report::diff::ReportDiff;
 use risk_report::model::Report;
@@ -47,7 +47,8 @@ fn run(config: &Config) -> anyhow::Result<Exit> {
             let previous = previous_report(config, &scanned);
             let written = output::write_report(config, &scanned)?;
             if let Some(old) = previous {
-                print_delta(config, &old, &Report::build(scanned.inputs.clone()));
+                let new = Report::build(scanned.inputs.clone());
+                print_delta(config, &old, &new, &scanned.workspace_root);
             }
             summary(config, &scanned, &written);
             Ok(Exit::Ok)
@@ -84,8 +85,28 @@ fn run(config: &Config) -> anyhow::Result<Exit> {
             }
             let scanned = scan(config)?;
             let written = output::write_report(config, &scanned)?;
-            print_delta(config, &before, &Report::build(scanned.inputs.clone()));
+            let new = Report::build(scanned.inputs.clone());
+            print_delta(config, &before, &new, &scanned.workspace_root);
             summary(config, &scanned, &written);
+            Ok(Exit::Ok)
+        }
+        Command::Check(args) => {
+            let scanned = scan(config)?;
+            let checked = check::run(config, args, &scanned, risk_policy::Date::today())?;
+            output::write_stdout(&checked.text)?;
+            Ok(checked.exit)
+        }
+        Command::Init(args) => {
+            let scanned = scan(config)?;
+            let w = init::run(args, &scanned)?;
+            if !config.quiet {
+                eprintln!(
+                    "Wrote {}: {} grants for {} packages. Review it, then run `cargo risk-report check`.",
+                    w.path.display(),
+                    w.grants,
+                    w.packages
+                );
+            }
             Ok(Exit::Ok)
         }
     }
@@ -116,12 +137,16 @@ fn previous_report(config: &Config, scanned: &pipeline::Scanned) -> Option<Repor
     }
 }
 
-/// The delta against the previous report, on stderr (stdout may carry the report itself).
-fn print_delta(config: &Config, old: &Report, new: &Report) {
+/// The delta against the previous report, on stderr (stdout may carry the report itself),
+/// marked with the workspace's policy and audits when it has them.
+fn print_delta(config: &Config, old: &Report, new: &Report, root: &std::path::Path) {
     if config.quiet {
         return;
     }
-    let d = risk_report::diff::diff(old, new);
+    let mut d = risk_report::diff::diff(old, new);
+    if let Err(e) = check::annotate_delta(&mut d, old, new, None, root) {
+        eprintln!("note: the delta is not marked with the policy: {e}");
+    }
     let mut out = Vec::new();
     let color = term::stderr_color(config.color);
     if delta::render_delta(&d, DiffFormat::Text, color, &Default::default(), &mut out).is_ok() {

@@ -45,6 +45,11 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), Error> {
 /// The report's bytes in the chosen format.
 pub fn render(scanned: &Scanned, format: Format) -> Result<String, String> {
     let report = Report::build(scanned.inputs.clone());
+    render_report(&report, format)
+}
+
+/// [`render`] for a report already built (and annotated).
+pub fn render_report(report: &Report, format: Format) -> Result<String, String> {
     match format {
         Format::Toml => report.to_toml().map_err(|e| e.to_string()),
         Format::Json => report
@@ -60,7 +65,10 @@ pub fn render(scanned: &Scanned, format: Format) -> Result<String, String> {
 /// Writes the report where the configuration says: TOML to `--output` or beside Cargo.lock;
 /// JSON to stdout unless `--output` is given.
 pub fn write_report(config: &Config, scanned: &Scanned) -> Result<Written, Error> {
-    let text = render(scanned, config.format).map_err(|msg| Error::Output {
+    let mut report = Report::build(scanned.inputs.clone());
+    // cargo-vet audits, when the workspace has them, show in each row.
+    crate::audits::annotate_from(&mut report, &scanned.workspace_root)?;
+    let text = render_report(&report, config.format).map_err(|msg| Error::Output {
         path: config.output.clone().unwrap_or_default(),
         source: std::io::Error::other(msg),
     })?;

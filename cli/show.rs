@@ -77,9 +77,11 @@ fn find<'a>(
 }
 
 /// The package's files (or why they could not be read) and whether they were verified.
-type Files = (Result<Unpacked, String>, bool);
+pub type Files = (Result<Unpacked, String>, bool);
 
-fn read(pkg: &GraphPackage, input: Input) -> Result<Files, Error> {
+/// Reads one located package the way `show` does (tarball verified first); `check` uses it
+/// for the evidence of violations.
+pub fn read(pkg: &GraphPackage, input: Input) -> Result<Files, Error> {
     let limits = Limits::default();
     let root = format!("{}-{}", pkg.name, pkg.version);
     match input {

@@ -7,15 +7,21 @@
 //! happens when they are tampered with or gone. `errors`: the messages of a failed run.
 //! `delta`: `diff`, `update` and the delta printed against a previous report. `snapshot`: the
 //! whole report of a project built from corpus crates.
+//! `policy`: `check` and `init` against risk-policy.toml. `trust`: cargo-vet audits and
+//! typosquats, in the report, `check` and the delta.
 
 #[path = "e2e/delta.rs"]
 mod delta;
 #[path = "e2e/errors.rs"]
 mod errors;
+#[path = "e2e/policy.rs"]
+mod policy;
 #[path = "e2e/snapshot.rs"]
 mod snapshot;
 #[path = "e2e/sources.rs"]
 mod sources;
 mod support;
+#[path = "e2e/trust.rs"]
+mod trust;
 #[path = "e2e/workspace.rs"]
 mod workspace;

@@ -91,6 +91,13 @@ pub struct PackageDelta {
     /// The package could not be analyzed on one side: its delta is unknown, not empty.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub not_analyzed: Option<String>,
+    /// Policy violations of the new version, `deny net: not granted` (filled by the policy
+    /// crate when a policy applies; renderers only print them).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub violations: Vec<String>,
+    /// What cargo-vet audits say about the change (filled by the policy crate).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub audit: Option<String>,
 }
 
 impl PackageDelta {
@@ -334,6 +341,8 @@ fn blank(p: &Package, change: Change) -> PackageDelta {
         checksum: None,
         source: None,
         not_analyzed: None,
+        violations: Vec::new(),
+        audit: None,
     }
 }
 

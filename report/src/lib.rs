@@ -1,6 +1,7 @@
 //! The risk report: the data model the analyzer fills, the canonical report file, the diff
 //! and the renderers. Parses no Rust and depends on no analyzer.
 
+pub mod audit;
 pub mod diff;
 pub mod facts;
 pub mod facts_text;

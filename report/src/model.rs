@@ -173,6 +173,10 @@ pub struct Package {
     pub binaries: Vec<BinaryFile>,
     pub coverage: Coverage,
     pub provenance: Provenance,
+    /// What cargo-vet audits say about this version (only when the workspace has
+    /// `supply-chain/audits.toml` and it certifies this version).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub audit: Option<crate::audit::AuditRow>,
 }
 
 /// The build script of a package.
@@ -390,6 +394,7 @@ impl Package {
                 vcs_dirty: facts.vcs.dirty,
                 path_in_vcs: facts.vcs.path_in_vcs.clone(),
             },
+            audit: None,
         }
     }
 

@@ -259,3 +259,22 @@ fn markdown_is_cut_before_the_limit_with_a_note() {
     assert!(md.len() <= 20_000 + 400, "{} bytes", md.len());
     assert!(md.contains("left out"));
 }
+
+#[test]
+fn policy_and_audit_marks_show_in_text_and_markdown() {
+    let (old, new) = scenario();
+    let mut d = diff(&old, &new);
+    for p in &mut d.packages {
+        match p.name.as_str() {
+            "socket2" => p.violations = vec!["deny net: not granted".into()],
+            "blobby" => p.violations = vec!["warn embed: not granted".into()],
+            "serde" => p.audit = Some(
+                "bump of an audited crate with no new risk (1.0.200 audited for safe-to-deploy)"
+                    .into(),
+            ),
+            _ => {}
+        }
+    }
+    insta::assert_snapshot!("marked_text", text(&d));
+    insta::assert_snapshot!("marked_markdown", markdown(&d));
+}

@@ -150,6 +150,18 @@ fn sample() -> Report {
     ])
 }
 
+/// [`sample`] with the parts the CLI fills in after `build`: the cargo-vet audit row.
+fn sample_annotated() -> Report {
+    let mut report = sample();
+    if let Some(p) = report.packages.get_mut("foo@1.0.0 (crates-io)") {
+        p.audit = Some(risk_report::audit::AuditRow {
+            criteria: BTreeSet::from(["safe-to-deploy".into(), "safe-to-run".into()]),
+            from: Some("0.9.0".into()),
+        });
+    }
+    report
+}
+
 #[test]
 fn toml_round_trips_and_is_stable() {
     let report = sample();
@@ -252,7 +264,7 @@ fn key_paths(value: &toml::Value, prefix: &str, out: &mut BTreeSet<String>) {
 
 #[test]
 fn report_format_doc_lists_every_field() {
-    let value: toml::Value = toml::from_str(&sample().to_toml().unwrap()).unwrap();
+    let value: toml::Value = toml::from_str(&sample_annotated().to_toml().unwrap()).unwrap();
     let mut fields = BTreeSet::new();
     key_paths(&value, "", &mut fields);
     let doc_path = concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/report-format.md");

@@ -5,6 +5,7 @@
 #![allow(dead_code)] // each test file uses a different part
 
 pub mod report;
+pub mod trust;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};

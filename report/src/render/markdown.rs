@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::io::{self, Write};
 
 use crate::diff::{Change, PackageDelta, ReportDiff, Severity};
-use crate::render::{LIST_LIMIT, build_kinds_summary, counter_summary};
+use crate::render::{LIST_LIMIT, build_kinds_summary, counter_summary, policy_summary};
 use crate::sanitize::{code_fence, markdown as md};
 
 /// GitHub refuses comments over 65,536 characters; stop well before, leaving room for the note.
@@ -33,10 +33,13 @@ fn render_string(diff: &ReportDiff, sources: &SourceDiffs, limit: usize) -> Stri
     if diff.is_empty() {
         return head;
     }
+    if let Some(policy) = policy_summary(diff) {
+        head.push_str(&format!("\n**{}**\n", md(&policy)));
+    }
     let risky: Vec<&PackageDelta> = diff
         .packages
         .iter()
-        .filter(|d| d.severity > Severity::None)
+        .filter(|d| d.severity > Severity::None || !d.violations.is_empty())
         .collect();
     let quiet = diff.packages.len() - risky.len();
 
@@ -90,6 +93,11 @@ fn table_row(d: &PackageDelta) -> String {
         Change::Updated { .. } => "updated".to_string(),
         Change::Changed { .. } => "**changed in place**".to_string(),
     };
+    let change = match d.violations.first() {
+        Some(v) if v.starts_with("deny ") => format!("{change}, **violates policy**"),
+        Some(_) => format!("{change}, policy warning"),
+        None => change,
+    };
     let new: Vec<&str> = d.gained.iter().map(String::as_str).collect();
     let unsafe_delta: i64 = d
         .counters
@@ -142,6 +150,12 @@ fn details(d: &PackageDelta, source_diff: Option<&str>) -> String {
         + d.binaries_added.len().saturating_sub(LIST_LIMIT);
     if cut > 0 {
         s.push_str(&format!("- and {cut} more file(s)\n"));
+    }
+    for v in &d.violations {
+        s.push_str(&format!("- policy: {}\n", md(v)));
+    }
+    if let Some(a) = &d.audit {
+        s.push_str(&format!("- audit: {}\n", md(a)));
     }
     if let Some(link) = source_link(d) {
         s.push_str(&format!("- {link}\n"));

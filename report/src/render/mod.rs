@@ -37,3 +37,20 @@ pub(crate) fn build_kinds_summary(d: &PackageDelta) -> Option<String> {
 
 /// Long lists (embedded files, binaries) are cut in renderings; the JSON keeps them whole.
 pub(crate) const LIST_LIMIT: usize = 10;
+
+/// `Policy: 2 changes violate it (1 denied).`, when a policy marked the delta with violations.
+pub(crate) fn policy_summary(diff: &crate::diff::ReportDiff) -> Option<String> {
+    let marked = diff.packages.iter().filter(|d| !d.violations.is_empty());
+    let (n, denied) = marked.fold((0, 0), |(n, denied), d| {
+        let deny = d.violations.iter().any(|v| v.starts_with("deny "));
+        (n + 1, denied + usize::from(deny))
+    });
+    (n > 0).then(|| {
+        let changes = if n == 1 {
+            "change violates"
+        } else {
+            "changes violate"
+        };
+        format!("Policy: {n} {changes} it ({denied} denied).")
+    })
+}

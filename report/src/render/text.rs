@@ -4,7 +4,7 @@ use std::io::{self, Write};
 
 use crate::diff::{Change, ReportDiff, Severity};
 use crate::render::markdown::SourceDiffs;
-use crate::render::{LIST_LIMIT, build_kinds_summary, counter_summary};
+use crate::render::{LIST_LIMIT, build_kinds_summary, counter_summary, policy_summary};
 use crate::sanitize::terminal;
 
 /// Writes the delta; `color` adds ANSI colours for severities; `sources` holds the
@@ -16,6 +16,9 @@ pub fn render(
     out: &mut impl Write,
 ) -> io::Result<()> {
     writeln!(out, "{}", terminal(&diff.headline()))?;
+    if let Some(policy) = policy_summary(diff) {
+        writeln!(out, "{policy}")?;
+    }
     for d in &diff.packages {
         let (mark, paint) = match d.severity {
             Severity::Critical => ("!!", "\x1b[1;31m"),
@@ -68,6 +71,12 @@ pub fn render(
         if !d.lost.is_empty() && !matches!(d.change, Change::Removed { .. }) {
             let lost: Vec<&str> = d.lost.iter().map(String::as_str).collect();
             writeln!(out, "     no longer: {}", terminal(&lost.join(", ")))?;
+        }
+        for v in &d.violations {
+            writeln!(out, "     policy: {}", terminal(v))?;
+        }
+        if let Some(a) = &d.audit {
+            writeln!(out, "     audit: {}", terminal(a))?;
         }
         if let Some(code) = sources.get(&d.label()) {
             for line in code.lines() {

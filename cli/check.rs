@@ -1,0 +1,203 @@
+//! `check`: apply `risk-policy.toml` to the scanned graph. The policy crate decides; this
+//! module reads the files, re-reads the violating packages' verified tarballs for file:line
+//! evidence (the report keeps no locations), and picks the exit code. Also the policy and
+//! audit marks on a delta.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use risk_policy::delta::DeltaContext;
+use risk_policy::eval::{Evaluation, Verdict};
+use risk_policy::inputs::{REPORT, capability_of};
+use risk_policy::render::{Location, Locations, check_text};
+use risk_policy::{Checker, DEFAULT_FILE, Date, Policy};
+use risk_report::diff::ReportDiff;
+use risk_report::facts::Role;
+use risk_report::model::Report;
+
+use crate::config::{Config, PolicyArgs};
+use crate::error::{Error, Exit};
+use crate::pipeline::{Scanned, Workspace};
+use crate::{audits, init, show};
+
+/// Longest source line quoted as evidence, in characters.
+const MAX_LINE: usize = 160;
+
+/// The text to print and the status to exit with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Checked {
+    pub text: String,
+    pub exit: Exit,
+}
+
+/// Reads and validates a policy file.
+pub fn load_policy(path: &Path) -> Result<Policy, Error> {
+    if !path.is_file() {
+        return Err(Error::PolicyMissing {
+            path: path.to_owned(),
+        });
+    }
+    let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
+        path: path.to_owned(),
+        source,
+    })?;
+    Policy::from_toml(&text).map_err(|e| Error::Policy {
+        path: path.to_owned(),
+        message: e.to_string(),
+    })
+}
+
+/// `check` over an already scanned graph; `today` decides which grants have expired.
+pub fn run(
+    config: &Config,
+    args: &PolicyArgs,
+    scanned: &Scanned,
+    today: Date,
+) -> Result<Checked, Error> {
+    let path = init::policy_path(args, scanned);
+    let policy = load_policy(&path)?;
+    let mut report = Report::build(scanned.inputs.clone());
+    let vet = audits::load(&scanned.workspace_root)?;
+    if let Some(a) = &vet {
+        audits::annotate(&mut report, a);
+    }
+    let eval = risk_policy::evaluate(&policy, &report, &Checker::builtin(), today);
+    let locations = locations(config, &report, &eval)?;
+    let shown = match &args.policy {
+        Some(p) => p.display().to_string(),
+        None => DEFAULT_FILE.to_owned(),
+    };
+    let mut text = check_text(&eval, &locations, &shown);
+    if vet.is_some() {
+        let audited = report
+            .packages
+            .values()
+            .filter(|p| p.audit.is_some())
+            .count();
+        text.push_str(&format!(
+            "cargo-vet: {audited} of {} packages audited (supply-chain/audits.toml).\n",
+            eval.checked
+        ));
+    }
+    Ok(Checked {
+        text,
+        exit: if eval.passes() {
+            Exit::Ok
+        } else {
+            Exit::POLICY_DENIED
+        },
+    })
+}
+
+/// The capabilities whose evidence is a finding in the code (the rest are facts of the
+/// manifest, the tarball or the source, already in the evidence lines).
+fn located(capability: &str) -> bool {
+    REPORT.contains(&capability) && !matches!(capability, "build-script" | "proc-macro" | "binary")
+}
+
+/// file:line of the findings behind each violated capability, for violating packages only.
+fn locations(config: &Config, report: &Report, eval: &Evaluation) -> Result<Locations, Error> {
+    let wanted: Vec<&Verdict> = eval
+        .verdicts
+        .iter()
+        .filter(|v| v.violations.iter().any(|x| located(&x.capability)))
+        .collect();
+    let mut out = Locations::new();
+    if wanted.is_empty() {
+        return Ok(out);
+    }
+    let ws = Workspace::load(config)?;
+    for v in wanted {
+        let Some(row) = report.packages.get(&v.key) else {
+            continue;
+        };
+        let Some(pkg) =
+            ws.graph.packages.iter().find(|p| {
+                p.name == v.name && p.version == v.version && p.source.label() == row.source
+            })
+        else {
+            continue;
+        };
+        let caps: BTreeSet<&str> = v
+            .violations
+            .iter()
+            .map(|x| x.capability.as_str())
+            .filter(|c| located(c))
+            .collect();
+        let input = ws.locate(config, &[pkg])?.into_iter().next();
+        let Some(input) = input else { continue };
+        let (unpacked, _) = show::read(pkg, input)?;
+        let Ok(unpacked) = unpacked else { continue };
+        let facts = risk_analyzer::scan_unpacked(&unpacked);
+        let mut found = Vec::new();
+        for file in &facts.files {
+            if !matches!(file.role, Role::Shipped | Role::Build) {
+                continue;
+            }
+            let lines: Vec<&str> = unpacked
+                .files
+                .get(&file.path)
+                .and_then(|b| std::str::from_utf8(b).ok())
+                .map(|t| t.lines().collect())
+                .unwrap_or_default();
+            for f in file.findings.iter().filter(|f| !f.test) {
+                let cap = capability_of(f.kind);
+                if !caps.contains(cap) {
+                    continue;
+                }
+                let detail = f
+                    .detail
+                    .as_deref()
+                    .map(|d| format!(" {d}"))
+                    .unwrap_or_default();
+                let build = if file.role == Role::Build {
+                    " [build]"
+                } else {
+                    ""
+                };
+                found.push(Location {
+                    capability: cap.to_owned(),
+                    at: format!(
+                        "{}:{}:{}: {}{detail}{build}",
+                        file.path,
+                        f.line,
+                        f.col,
+                        f.kind.code()
+                    ),
+                    source: (f.line as usize)
+                        .checked_sub(1)
+                        .and_then(|i| lines.get(i))
+                        .map(|l| l.trim().chars().take(MAX_LINE).collect()),
+                });
+            }
+        }
+        out.insert(v.key.clone(), found);
+    }
+    Ok(out)
+}
+
+/// Marks a delta with the policy (the given file, else `risk-policy.toml` in `root` when it
+/// exists), the audits in `root/supply-chain/`, and typosquat warnings for added crates.
+pub fn annotate_delta(
+    d: &mut ReportDiff,
+    old: &Report,
+    new: &Report,
+    policy: Option<&Path>,
+    root: &Path,
+) -> Result<(), Error> {
+    let path: Option<PathBuf> = policy.map(Path::to_owned).or_else(|| {
+        let p = root.join(DEFAULT_FILE);
+        p.is_file().then_some(p)
+    });
+    let policy = path.as_deref().map(load_policy).transpose()?;
+    let vet = audits::load(root)?;
+    let checker = Checker::builtin();
+    let ctx = DeltaContext {
+        policy: policy.as_ref(),
+        audits: vet.as_ref(),
+        checker: &checker,
+        today: Date::today(),
+    };
+    risk_policy::delta::annotate(d, old, new, &ctx);
+    Ok(())
+}

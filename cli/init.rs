@@ -1,0 +1,53 @@
+//! `init`: write a starting `risk-policy.toml` that grants exactly what the scanned graph uses
+//! today (the text comes from the policy crate), refusing to overwrite one without `--force`.
+
+use std::path::PathBuf;
+
+use risk_policy::Checker;
+use risk_policy::init::{InitOptions, starting_policy};
+use risk_report::model::Report;
+
+use crate::config::PolicyArgs;
+use crate::error::Error;
+use crate::output::write_atomically;
+use crate::pipeline::Scanned;
+
+/// What `init` wrote, for the closing line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Written {
+    pub path: PathBuf,
+    pub grants: usize,
+    pub packages: usize,
+}
+
+/// Where the policy lives: `--policy`, or `risk-policy.toml` at the workspace root.
+pub fn policy_path(args: &PolicyArgs, scanned: &Scanned) -> PathBuf {
+    args.policy
+        .clone()
+        .unwrap_or_else(|| scanned.workspace_root.join(risk_policy::DEFAULT_FILE))
+}
+
+pub fn run(args: &PolicyArgs, scanned: &Scanned) -> Result<Written, Error> {
+    let path = policy_path(args, scanned);
+    if path.exists() && !args.force {
+        return Err(Error::PolicyExists { path });
+    }
+    let report = Report::build(scanned.inputs.clone());
+    let text = starting_policy(
+        &report,
+        &Checker::builtin(),
+        InitOptions {
+            deny_unlisted: args.deny_unlisted,
+        },
+    );
+    write_atomically(&path, text.as_bytes())?;
+    Ok(Written {
+        grants: text.lines().filter(|l| l.starts_with("[[grant.")).count(),
+        packages: report
+            .packages
+            .values()
+            .filter(|p| !p.workspace_member)
+            .count(),
+        path,
+    })
+}

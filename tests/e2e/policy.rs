@@ -1,0 +1,220 @@
+//! `check` and `init` through the real binary: grants, ranges, expiry, "allowed to exist",
+//! exit codes, and `init` then `check` on the same graph.
+
+use crate::support::TestResult;
+use crate::support::trust::Project;
+
+/// The fixture crates carry no `.cargo_vcs_info.json`; most tests are not about that.
+const QUIET_VCS: &str = "[capabilities]\nno-vcs-info = \"allow\"\n";
+
+#[test]
+fn a_grant_allows_and_a_missing_one_fails_with_evidence_and_the_grant_to_add() -> TestResult {
+    let p = Project::new("grant", &[("netty", "1.0.0"), ("plain", "1.0.0")])?;
+    p.policy(QUIET_VCS)?;
+    let out = p.run(&["check"])?.objected()?;
+    let text = &out.stdout;
+    for want in [
+        "error: netty 1.0.0\n",
+        "  deny net: not granted\n",
+        "      shipped code: net x1\n",
+        "      at src/lib.rs:2:",
+        "         | let _ = std::net::TcpStream::connect(\"127.0.0.1:9\");\n",
+        "  to allow it, add to risk-policy.toml:\n    [[grant.netty]]\n    version = \"^1\"\n    allow = [\"net\"]\n",
+        "risk-policy.toml: 1 package denied, 0 with warnings only, 2 checked.\n",
+    ] {
+        assert!(text.contains(want), "{want:?} missing from:\n{text}");
+    }
+    assert!(!text.contains("plain"), "plain has no capability:\n{text}");
+    assert!(
+        !p.dir.join("risk-report.toml").exists(),
+        "check writes no report"
+    );
+
+    p.policy(&format!(
+        "{QUIET_VCS}\n[[grant.netty]]\nallow = [\"net\"]\nreason = \"talks to the daemon\"\n"
+    ))?;
+    let out = p.run(&["check"])?.ok()?;
+    assert_eq!(
+        out.stdout,
+        "risk-policy.toml: 2 packages checked, no violations.\n"
+    );
+    Ok(())
+}
+
+#[test]
+fn a_version_range_stops_matching_after_an_update() -> TestResult {
+    let p = Project::new("range", &[("netty", "1.0.0")])?;
+    p.policy(&format!(
+        "{QUIET_VCS}\n[[grant.netty]]\nversion = \"^1\"\nallow = [\"net\"]\n"
+    ))?;
+    p.run(&["check"])?.ok()?;
+    p.set_deps(&[("netty", "2.0.0")])?;
+    let out = p.run(&["check"])?.objected()?;
+    assert!(
+        out.stdout
+            .contains("  deny net: grant.netty (^1) does not cover this version\n"),
+        "{}",
+        out.stdout
+    );
+    assert!(out.stdout.contains("version = \"^2\""), "{}", out.stdout);
+    Ok(())
+}
+
+#[test]
+fn an_expired_grant_no_longer_allows() -> TestResult {
+    let p = Project::new("expiry", &[("netty", "1.0.0")])?;
+    let grant = |date: &str| {
+        format!("{QUIET_VCS}\n[[grant.netty]]\nallow = [\"net\"]\nexpires = \"{date}\"\n")
+    };
+    p.policy(&grant("2000-01-01"))?;
+    let out = p.run(&["check"])?.objected()?;
+    assert!(
+        out.stdout
+            .contains("  deny net: grant.netty expired on 2000-01-01\n"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout
+            .contains("note: grant.netty: expired on 2000-01-01\n"),
+        "{}",
+        out.stdout
+    );
+    p.policy(&grant("2999-12-31"))?;
+    p.run(&["check"])?.ok()?;
+    Ok(())
+}
+
+#[test]
+fn allowed_to_exist_mode_fails_on_a_new_transitive_crate() -> TestResult {
+    let p = Project::new("exist", &[("plain", "1.0.0")])?;
+    p.policy(&format!(
+        "[policy]\nunlisted-crates = \"deny\"\n\n{QUIET_VCS}\n[[grant.plain]]\nallow = []\n"
+    ))?;
+    p.run(&["check"])?.ok()?;
+    // plain 1.1.0 brings newdep along: nobody has looked at it yet.
+    p.set_deps(&[("plain", "1.1.0")])?;
+    let out = p.run(&["check"])?.objected()?;
+    let text = &out.stdout;
+    assert!(text.contains("error: newdep 1.0.0\n"), "{text}");
+    assert!(
+        text.contains("  deny unlisted: no grant lists this crate\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("    [[grant.newdep]]\n    version = \"^1\"\n    allow = []\n"),
+        "{text}"
+    );
+    assert!(!text.contains("error: plain"), "{text}");
+    Ok(())
+}
+
+#[test]
+fn warn_exits_zero_deny_exits_one_errors_exit_two() -> TestResult {
+    let p = Project::new("verbs", &[("netty", "1.0.0")])?;
+    p.policy("[capabilities]\nnet = \"warn\"\nno-vcs-info = \"warn\"\n")?;
+    let out = p.run(&["check"])?.ok()?;
+    assert!(
+        out.stdout.contains("warning: netty 1.0.0\n"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("  warn net: not granted\n"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("  warn no-vcs-info: not granted\n"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout
+            .contains("0 packages denied, 1 with warnings only"),
+        "{}",
+        out.stdout
+    );
+
+    p.policy("[capabilities]\nnet = \"deny\"\nno-vcs-info = \"warn\"\n")?;
+    let out = p.run(&["check"])?.objected()?;
+    assert!(
+        out.stdout.contains("error: netty 1.0.0\n"),
+        "{}",
+        out.stdout
+    );
+
+    p.policy("[capabilities]\nnetwork = \"deny\"\n")?;
+    let out = p.run(&["check"])?.failed()?;
+    assert!(
+        out.stderr.contains("unknown capability `network`"),
+        "{}",
+        out.stderr
+    );
+
+    std::fs::remove_file(p.dir.join("risk-policy.toml"))?;
+    let out = p.run(&["check"])?.failed()?;
+    assert!(
+        out.stderr.contains("cargo risk-report init"),
+        "{}",
+        out.stderr
+    );
+    Ok(())
+}
+
+#[test]
+fn init_then_check_passes_and_a_new_capability_fails_naming_the_grant() -> TestResult {
+    let p = Project::new(
+        "init",
+        &[
+            ("netty", "1.0.0"),
+            ("plain", "1.1.0"),
+            ("grows", "1.0.0"),
+            ("serde_jsno", "1.0.0"),
+        ],
+    )?;
+    p.run(&["init"])?.ok()?;
+    let policy = p.policy_text()?;
+    for want in [
+        "# ---- Network and process spawning (1) ----",
+        "[[grant.netty]]\nversion = \"^1\"\nallow = [\"net\", \"no-vcs-info\"]\n",
+        "[[grant.serde_jsno]]\nversion = \"^1\"\nallow = [\"no-vcs-info\", \"typosquat\"]\n",
+        "unlisted-crates = \"allow\"",
+    ] {
+        assert!(policy.contains(want), "{want:?} missing from:\n{policy}");
+    }
+    let out = p.run(&["check"])?.ok()?;
+    assert_eq!(
+        out.stdout,
+        "risk-policy.toml: 5 packages checked, no violations.\n"
+    );
+
+    let out = p.run(&["init"])?.failed()?;
+    assert!(out.stderr.contains("--force"), "{}", out.stderr);
+    p.run(&["init", "--force", "--deny-unlisted"])?.ok()?;
+    assert!(p.policy_text()?.contains("[[grant.plain]]"));
+    p.run(&["check"])?.ok()?;
+
+    // The update gives grows a new power: the check names the grant to add.
+    p.set_deps(&[
+        ("netty", "1.0.0"),
+        ("plain", "1.1.0"),
+        ("grows", "1.1.0"),
+        ("serde_jsno", "1.0.0"),
+    ])?;
+    let out = p.run(&["check"])?.objected()?;
+    let text = &out.stdout;
+    assert!(
+        text.contains("error: grows 1.1.0\n  deny process: not granted\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("    [[grant.grows]]\n    version = \"^1\"\n    allow = [\"process\"]\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("         | let _ = std::process::Command::new(\"sh\").status();\n"),
+        "{text}"
+    );
+    Ok(())
+}
