@@ -1,18 +1,26 @@
-//! First pass over a syn tree: the import map and the names the file declares.
+//! First pass: the import map and the names each module declares, from a syn tree
+//! ([`imports`]) or, for files syn could not parse, from flat tokens ([`from_tokens`], one
+//! merged scope).
 
 use syn::visit::{self, Visit};
-use syn::{ForeignItemFn, ForeignItemStatic, Item, ItemExternCrate, ItemUse, PatIdent, UseTree};
+use syn::{
+    ForeignItemFn, ForeignItemStatic, Item, ItemExternCrate, ItemMod, ItemUse, Macro, PatIdent,
+    UseTree,
+};
 
-use super::Src;
-use super::imports::Imports;
+use super::imports::{Imports, ROOT, ScopeId};
+use super::tokens::{self, Delim, TK, Tok, matching};
 use super::visit::MAX_VISIT_DEPTH;
+use super::{Src, lexer};
 
 pub(crate) fn imports<'s>(file: &syn::File, src: &Src<'s>) -> Result<Imports<'s>, String> {
     let mut c = Collector {
         src,
         imports: Imports::default(),
+        scope: ROOT,
         depth: 0,
         too_deep: false,
+        toks: Vec::new(),
     };
     c.visit_file(file);
     if c.too_deep {
@@ -25,8 +33,12 @@ pub(crate) fn imports<'s>(file: &syn::File, src: &Src<'s>) -> Result<Imports<'s>
 struct Collector<'a, 's> {
     src: &'a Src<'s>,
     imports: Imports<'s>,
+    /// The module being walked.
+    scope: ScopeId,
     depth: u32,
     too_deep: bool,
+    /// Reused token buffer for macro bodies.
+    toks: Vec<Tok>,
 }
 
 impl<'s> Collector<'_, 's> {
@@ -42,7 +54,7 @@ impl<'s> Collector<'_, 's> {
                 let alias = self.src.ident(&r.rename);
                 self.use_leaf(self.src.ident(&r.ident), Some(alias), prefix, anchored);
             }
-            UseTree::Glob(_) => self.imports.add_glob(prefix.clone(), anchored),
+            UseTree::Glob(_) => self.imports.add_glob(self.scope, prefix.clone(), anchored),
             UseTree::Group(g) => {
                 for t in &g.items {
                     self.use_tree(t, prefix, anchored);
@@ -61,12 +73,13 @@ impl<'s> Collector<'_, 's> {
         if name == "self" {
             if let Some(&last) = prefix.last() {
                 self.imports
-                    .add_use(alias.unwrap_or(last), prefix.to_vec(), anchored);
+                    .add_use(self.scope, alias.unwrap_or(last), prefix.to_vec(), anchored);
             }
         } else {
             let mut segs = prefix.to_vec();
             segs.push(name);
-            self.imports.add_use(alias.unwrap_or(name), segs, anchored);
+            self.imports
+                .add_use(self.scope, alias.unwrap_or(name), segs, anchored);
         }
     }
 
@@ -98,7 +111,7 @@ impl<'ast> Visit<'ast> for Collector<'_, '_> {
             };
             if let Some(name) = name {
                 let name = self.src.ident(name);
-                self.imports.add_local(name);
+                self.imports.add_local(self.scope, name);
             }
             visit::visit_item(self, item);
         }
@@ -113,21 +126,53 @@ impl<'ast> Visit<'ast> for Collector<'_, '_> {
     fn visit_item_extern_crate(&mut self, e: &'ast ItemExternCrate) {
         let name = self.src.ident(&e.ident);
         let alias = e.rename.as_ref().map_or(name, |(_, a)| self.src.ident(a));
-        if name == "self" {
-            self.imports.add_local(alias);
-        } else {
-            self.imports.add_use(alias, vec![name], true);
+        self.imports.add_extern_crate(alias, name);
+    }
+
+    fn visit_item_mod(&mut self, m: &'ast ItemMod) {
+        let outer = self.scope;
+        if m.content.is_none() {
+            visit::visit_item_mod(self, m);
+            return;
         }
+        let offset = self.src.span_offset(m.mod_token.span);
+        let name = self.src.ident(&m.ident);
+        self.scope = self.imports.open_scope(outer, name, offset);
+        visit::visit_item_mod(self, m);
+        self.scope = outer;
     }
 
     fn visit_foreign_item_fn(&mut self, f: &'ast ForeignItemFn) {
         let name = self.src.ident(&f.sig.ident);
-        self.imports.add_extern_fn(name);
+        self.imports.add_extern_fn(self.scope, name);
     }
 
     fn visit_foreign_item_static(&mut self, s: &'ast ForeignItemStatic) {
         let name = self.src.ident(&s.ident);
-        self.imports.add_local(name);
+        self.imports.add_local(self.scope, name);
+    }
+
+    /// `extern` blocks inside an opaque macro body (`items! { extern "C" { fn abs(..); } }`)
+    /// declare functions of the module the macro is invoked in: calls to them are FFI, in the
+    /// macro body and in the rest of the module alike.
+    fn visit_macro(&mut self, mac: &'ast Macro) {
+        let ds = mac.delimiter.span();
+        let start = self.src.span_offset(ds.open()) + 1;
+        let end = self.src.span_offset(ds.close());
+        if self
+            .src
+            .text
+            .get(start..end)
+            .is_some_and(|body| body.contains("extern"))
+        {
+            let mut toks = std::mem::take(&mut self.toks);
+            toks.clear();
+            lexer::lex(self.src, start, end, &mut toks);
+            let (imports, scope) = (&mut self.imports, self.scope);
+            tokens::foreign_fns(&toks, self.src, |name| imports.add_extern_fn(scope, name));
+            self.toks = toks;
+        }
+        visit::visit_macro(self, mac);
     }
 
     fn visit_pat_ident(&mut self, p: &'ast PatIdent) {
@@ -155,5 +200,181 @@ impl<'ast> Visit<'ast> for Collector<'_, '_> {
             visit::visit_pat(self, p);
         }
         self.depth -= 1;
+    }
+}
+
+/// Collects imports and declarations from flat tokens (files syn could not parse), all in
+/// [`ROOT`]: the tokens of a broken file give no reliable module structure.
+pub(crate) fn from_tokens<'s>(toks: &[Tok], src: &Src<'s>) -> Imports<'s> {
+    let mut imports = Imports::default();
+    let m = matching(toks);
+    let mut foreign_until = 0usize;
+    let mut i = 0;
+    while i < toks.len() {
+        let t = toks[i];
+        if t.kind != TK::Ident
+            || (i > 0 && matches!(toks[i - 1].kind, TK::Punct('.' | '$' | '\'') | TK::PathSep))
+        {
+            i += 1;
+            continue;
+        }
+        let next_ident = toks
+            .get(i + 1)
+            .filter(|n| n.kind == TK::Ident)
+            .map(|n| n.text(src));
+        match t.text(src) {
+            "use" => {
+                let mut j = i + 1;
+                let anchored = toks.get(j).is_some_and(|n| n.kind == TK::PathSep);
+                j += usize::from(anchored);
+                let mut prefix = Vec::new();
+                use_tree_tokens(
+                    toks,
+                    &m,
+                    &mut j,
+                    src,
+                    &mut prefix,
+                    anchored,
+                    &mut imports,
+                    0,
+                );
+                i = j;
+                continue;
+            }
+            "extern" => {
+                if next_ident == Some("crate")
+                    && let Some(name) = toks.get(i + 2).filter(|n| n.kind == TK::Ident)
+                {
+                    let name = name.text(src);
+                    let alias = match toks.get(i + 3) {
+                        Some(a) if a.is_ident(src, "as") => toks
+                            .get(i + 4)
+                            .filter(|n| n.kind == TK::Ident)
+                            .map_or(name, |n| n.text(src)),
+                        _ => name,
+                    };
+                    imports.add_extern_crate(alias, name);
+                } else {
+                    let j = i + 1 + usize::from(toks.get(i + 1).is_some_and(|n| n.kind == TK::Lit));
+                    if toks
+                        .get(j)
+                        .is_some_and(|n| n.kind == TK::Open(Delim::Brace))
+                    {
+                        foreign_until = foreign_until.max(m[j] as usize);
+                    }
+                }
+            }
+            "fn" => {
+                if let Some(name) = next_ident {
+                    if i < foreign_until {
+                        imports.add_extern_fn(ROOT, name);
+                    } else {
+                        imports.add_local(ROOT, name);
+                    }
+                }
+            }
+            "mod" | "struct" | "enum" | "union" | "trait" | "type" | "const" => {
+                if let Some(name) = next_ident {
+                    imports.add_local(ROOT, name);
+                }
+            }
+            "static" | "let" => {
+                let k = i + 1 + usize::from(next_ident == Some("mut"));
+                if let Some(name) = toks.get(k).filter(|n| n.kind == TK::Ident) {
+                    if t.text(src) == "let" {
+                        imports.add_binding(name.text(src));
+                    } else {
+                        imports.add_local(ROOT, name.text(src));
+                    }
+                }
+            }
+            "macro_rules" => {
+                if let Some(name) = toks.get(i + 2).filter(|n| n.kind == TK::Ident) {
+                    imports.add_local(ROOT, name.text(src));
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    imports.finish();
+    imports
+}
+
+/// One use tree from flat tokens: `a::b`, `a::b as c`, `a::{..}`, `a::*`, `self`.
+#[allow(clippy::too_many_arguments)]
+fn use_tree_tokens<'s>(
+    toks: &[Tok],
+    m: &[u32],
+    j: &mut usize,
+    src: &Src<'s>,
+    prefix: &mut Vec<&'s str>,
+    anchored: bool,
+    imports: &mut Imports<'s>,
+    depth: usize,
+) {
+    let base = prefix.len();
+    while let Some(t) = toks.get(*j) {
+        match t.kind {
+            TK::Ident => {
+                let word = t.text(src);
+                *j += 1;
+                if toks.get(*j).is_some_and(|n| n.kind == TK::PathSep) {
+                    prefix.push(word);
+                    *j += 1;
+                    continue;
+                }
+                let alias = match toks.get(*j) {
+                    Some(a) if a.is_ident(src, "as") => {
+                        *j += 2;
+                        toks.get(*j - 1).map_or(word, |n| n.text(src))
+                    }
+                    _ => word,
+                };
+                if word == "self" {
+                    if let Some(&last) = prefix.last() {
+                        let alias = if alias == "self" { last } else { alias };
+                        imports.add_use(ROOT, alias, prefix.clone(), anchored);
+                    }
+                } else {
+                    let mut segs = prefix.clone();
+                    segs.push(word);
+                    imports.add_use(ROOT, alias, segs, anchored);
+                }
+                break;
+            }
+            TK::Punct('*') => {
+                imports.add_glob(ROOT, prefix.clone(), anchored);
+                *j += 1;
+                break;
+            }
+            TK::Open(Delim::Brace) => {
+                let close = m[*j] as usize;
+                *j += 1;
+                if depth < 16 {
+                    while *j < close {
+                        use_tree_tokens(toks, m, j, src, prefix, anchored, imports, depth + 1);
+                        if toks.get(*j).is_some_and(|n| n.is_punct(',')) {
+                            *j += 1;
+                        } else {
+                            break;
+                        }
+                    }
+                }
+                *j = close + 1;
+                break;
+            }
+            _ => break,
+        }
+    }
+    prefix.truncate(base);
+    // the outermost call consumes through the `;`
+    if depth == 0 {
+        while let Some(t) = toks.get(*j) {
+            *j += 1;
+            if t.is_punct(';') {
+                break;
+            }
+        }
     }
 }

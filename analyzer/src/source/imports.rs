@@ -1,41 +1,62 @@
-//! The per-file import map and path resolution.
+//! The import map and path resolution, one scope per inline module.
 //!
-//! Every `use` item and `extern crate` of the file goes into one map, whatever module it sits
-//! in: simple, deterministic, and an over-approximation where two modules of one file bind
-//! the same name differently (any external binding that classifies wins). Names of items the
-//! file declares (`mod fs`, `fn read`, ...) shadow external crate roots and glob imports.
-//! Everything borrows from the source text: resolving a path allocates nothing.
+//! Rust resolves a path in the module it is written in: a module sees its own `use` items
+//! and the items it declares, never its parent's imports (plus the extern prelude and the std
+//! prelude). So the map holds one scope per module of the file: the file itself is
+//! [`ROOT`], and every inline `mod x { .. }` opens the next scope, numbered in preorder. The
+//! collector fills the scopes; the syn visitor and the token scanner resolve each path in the
+//! scope of the module it is written in, found by the byte offset of the `mod` keyword
+//! ([`Imports::scope_at`]), so the two passes never have to agree on a counter.
+//!
+//! - Items and `use` items inside blocks (`fn f() { use std::fs; .. }`) belong to the scope
+//!   of the enclosing module: an over-approximation within that module, never across modules.
+//! - A glob of a module of this file (`use super::*;` in the `mod tests { .. }` idiom,
+//!   `use self::imp::*;`, `use imp::*;`, `super::super::*`, transitively) makes that module's
+//!   scope visible: a name the module neither imports nor declares is looked up there
+//!   (explicit imports and items, then globs), as Rust's glob shadowing says. Visibility is
+//!   not checked (a child's private import counts), which only matters for code that would
+//!   not compile. `use super::name;` is followed through the parent's import of `name`.
+//!   `crate::*` and paths above the file's root point outside what this file shows and are
+//!   ignored.
+//! - `extern crate` names are the file's extern prelude, seen from every scope.
+//! - Variable and parameter names are one set per file.
+//! - Files syn cannot parse (`collect::from_tokens`) keep everything in [`ROOT`]: one merged
+//!   map, where two modules that bind one name differently let any external binding that
+//!   classifies win. Broken files are rare and have no reliable module structure to follow.
+//!
+//! Names of items a module declares (`mod fs`, `fn read`, ...) shadow external crate roots and
+//! glob imports. Everything borrows from the source text: resolving a path allocates nothing.
 
 use std::collections::{HashMap, HashSet};
 
 use risk_report::facts::Kind;
 
-use super::Src;
-use super::tokens::{Delim, TK, Tok, matching};
+use super::scopes::{self, Binding, Scope, is_self_root};
+pub(crate) use super::scopes::{ROOT, ScopeId};
 use crate::taxonomy::{self, Entry};
 
-#[derive(Debug, Clone)]
-struct Binding<'s> {
-    /// Full path the name stands for.
-    segs: Vec<&'s str>,
-    /// Written with a leading `::` or from `extern crate`: an external crate for sure.
-    anchored: bool,
-    /// Points into this crate (`crate::`, `self::`, `super::`, a local module).
-    local: bool,
-}
-
-/// Names, globs and local declarations of one file.
-#[derive(Debug, Default)]
+/// Names, globs and local declarations of one file, per module.
+#[derive(Debug)]
 pub(crate) struct Imports<'s> {
-    names: HashMap<&'s str, Vec<Binding<'s>>>,
-    /// External glob imports (`use std::fs::*;`), in file order.
-    globs: Vec<Vec<&'s str>>,
-    /// Items declared in this file: they shadow crate roots and globs.
-    locals: HashSet<&'s str>,
+    /// Indexed by [`ScopeId`]; never empty. A parent's id is below its children's.
+    scopes: Vec<Scope<'s>>,
+    /// Byte offset of each inline module's `mod` keyword and its scope, sorted by offset.
+    mods: Vec<(usize, ScopeId)>,
+    /// `extern crate` names (`self` ones are local).
+    crates: HashMap<&'s str, Binding<'s>>,
     /// Variable and parameter names: a lone `x` that is one is a value, not an import.
     bindings: HashSet<&'s str>,
-    /// Functions declared in `extern` blocks of this file.
-    extern_fns: HashSet<&'s str>,
+}
+
+impl Default for Imports<'_> {
+    fn default() -> Self {
+        Imports {
+            scopes: vec![Scope::default()],
+            mods: Vec::new(),
+            crates: HashMap::new(),
+            bindings: HashSet::new(),
+        }
+    }
 }
 
 /// Names that are never taken from a glob import: the prelude and primitive types.
@@ -117,18 +138,38 @@ impl MacroHit {
     }
 }
 
-fn is_self_root(s: &str) -> bool {
-    matches!(s, "crate" | "self" | "super" | "Self" | "$crate")
-}
-
 impl<'s> Imports<'s> {
-    /// `use <segs>` binding `alias` (the last segment, or the `as` name).
-    pub fn add_use(&mut self, alias: &'s str, segs: Vec<&'s str>, anchored: bool) {
+    /// Opens the scope of the inline module `name` whose `mod` keyword is at byte `offset`,
+    /// inside `parent`; returns its id.
+    pub fn open_scope(&mut self, parent: ScopeId, name: &'s str, offset: usize) -> ScopeId {
+        let id = self.scopes.len();
+        self.scopes.push(Scope {
+            parent: Some(parent.min(id - 1)),
+            name,
+            ..Scope::default()
+        });
+        self.mods.push((offset, id));
+        id
+    }
+
+    /// The scope of the inline module whose `mod` keyword is at byte `offset`.
+    pub fn scope_at(&self, offset: usize) -> Option<ScopeId> {
+        let i = self.mods.binary_search_by_key(&offset, |m| m.0).ok()?;
+        Some(self.mods[i].1)
+    }
+
+    fn scope_mut(&mut self, scope: ScopeId) -> &mut Scope<'s> {
+        let last = self.scopes.len() - 1;
+        &mut self.scopes[scope.min(last)]
+    }
+
+    /// `use <segs>` in `scope`, binding `alias` (the last segment, or the `as` name).
+    pub fn add_use(&mut self, scope: ScopeId, alias: &'s str, segs: Vec<&'s str>, anchored: bool) {
         if alias == "_" || segs.is_empty() {
             return;
         }
         let local = !anchored && is_self_root(segs[0]);
-        let list = self.names.entry(alias).or_default();
+        let list = self.scope_mut(scope).names.entry(alias).or_default();
         let binding = Binding {
             segs,
             anchored,
@@ -142,57 +183,83 @@ impl<'s> Imports<'s> {
         }
     }
 
-    pub fn add_glob(&mut self, segs: Vec<&'s str>, anchored: bool) {
-        if segs.is_empty() || (!anchored && is_self_root(segs[0])) || self.globs.contains(&segs) {
+    /// `use <segs>::*;` in `scope`.
+    pub fn add_glob(&mut self, scope: ScopeId, segs: Vec<&'s str>, anchored: bool) {
+        let Some(&first) = segs.first() else {
             return;
+        };
+        let sc = self.scope_mut(scope);
+        let list = if !anchored && is_self_root(first) {
+            &mut sc.local_globs
+        } else {
+            &mut sc.globs
+        };
+        if !list.contains(&segs) {
+            list.push(segs);
         }
-        self.globs.push(segs);
     }
 
-    pub fn add_local(&mut self, name: &'s str) {
-        self.locals.insert(name);
+    /// An item declared in `scope`.
+    pub fn add_local(&mut self, scope: ScopeId, name: &'s str) {
+        self.scope_mut(scope).locals.insert(name);
     }
 
+    /// A variable or parameter name, anywhere in the file.
     pub fn add_binding(&mut self, name: &'s str) {
         self.bindings.insert(name);
     }
 
-    pub fn add_extern_fn(&mut self, name: &'s str) {
-        self.extern_fns.insert(name);
-        self.locals.insert(name);
+    /// A function declared in an `extern` block of `scope`.
+    pub fn add_extern_fn(&mut self, scope: ScopeId, name: &'s str) {
+        let sc = self.scope_mut(scope);
+        sc.extern_fns.insert(name);
+        sc.locals.insert(name);
     }
 
-    /// Once everything is collected: a `use` path starting with a local module points into
-    /// the crate, and one starting with another import is expanded through it.
+    /// `extern crate name as alias;`, visible from every scope of the file.
+    pub fn add_extern_crate(&mut self, alias: &'s str, name: &'s str) {
+        let binding = Binding {
+            segs: vec![name],
+            anchored: true,
+            local: name == "self",
+        };
+        self.crates.entry(alias).or_insert(binding);
+    }
+
+    /// Once everything is collected: see [`scopes::finish`].
     pub fn finish(&mut self) {
-        let locals = &self.locals;
-        let snapshot: HashMap<&'s str, Vec<Binding<'s>>> =
-            self.names.iter().map(|(k, v)| (*k, v.clone())).collect();
-        for (alias, list) in &mut self.names {
-            for b in list.iter_mut() {
-                if b.anchored || b.local {
-                    continue;
-                }
-                let first = b.segs[0];
-                if locals.contains(first) {
-                    b.local = true;
-                } else if first != *alias
-                    && let Some(via) = snapshot.get(first).and_then(|l| l.first())
-                {
-                    // `use std::os; use os::unix::fs;`: one step is enough in practice
-                    let mut segs = via.segs.clone();
-                    segs.extend_from_slice(&b.segs[1..]);
-                    b.segs = segs;
-                    b.local = via.local;
-                    b.anchored = via.anchored;
-                }
-            }
+        if !self.mods.is_sorted_by_key(|m| m.0) {
+            self.mods.sort_unstable();
         }
-        self.globs.retain(|g| !locals.contains(g[0]));
+        scopes::finish(&mut self.scopes, &self.crates);
+    }
+
+    /// Resolution as seen from `scope`.
+    pub fn at(&self, scope: ScopeId) -> Resolver<'_, 's> {
+        Resolver {
+            imports: self,
+            scope: scope.min(self.scopes.len() - 1),
+        }
+    }
+}
+
+/// Resolves paths written in one scope of a file.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Resolver<'a, 's> {
+    imports: &'a Imports<'s>,
+    scope: ScopeId,
+}
+
+impl<'a, 's> Resolver<'a, 's> {
+    /// This scope, then those its crate-local globs make visible.
+    fn visible(&self) -> impl Iterator<Item = &'a Scope<'s>> + use<'a, 's> {
+        let scopes = &self.imports.scopes;
+        let sc = &scopes[self.scope];
+        std::iter::once(sc).chain(sc.links.iter().filter_map(|&l| scopes.get(l)))
     }
 
     pub fn is_extern_fn(&self, name: &str) -> bool {
-        self.extern_fns.contains(name)
+        self.visible().any(|sc| sc.extern_fns.contains(name))
     }
 
     /// Calls `f` with each candidate full path for `segs` in priority order, stopping at the
@@ -218,7 +285,7 @@ impl<'s> Imports<'s> {
         if is_self_root(first) {
             return false;
         }
-        if let Some(list) = self.names.get(first) {
+        let mut through = |list: &[Binding<'s>], buf: &mut Vec<&'s str>| {
             for b in list.iter().filter(|b| !b.local) {
                 buf.clear();
                 buf.extend_from_slice(&b.segs);
@@ -227,11 +294,20 @@ impl<'s> Imports<'s> {
                     return true;
                 }
             }
-            return false;
+            false
+        };
+        for sc in self.visible() {
+            if let Some(list) = sc.names.get(first) {
+                return through(list, buf);
+            }
+            if sc.locals.contains(first) && !(macro_ns && segs.len() == 1) {
+                return false;
+            }
         }
-        if self.locals.contains(first) && !(macro_ns && segs.len() == 1) {
-            return false;
+        if let Some(b) = self.imports.crates.get(first) {
+            return through(std::slice::from_ref(b), buf);
         }
+        buf.clear();
         buf.extend_from_slice(segs);
         if f(buf, None) {
             return true;
@@ -239,12 +315,14 @@ impl<'s> Imports<'s> {
         if PRELUDE.contains(&first) {
             return false;
         }
-        for g in &self.globs {
-            buf.clear();
-            buf.extend_from_slice(g);
-            buf.extend_from_slice(segs);
-            if f(buf, Some(g.len())) {
-                return true;
+        for sc in self.visible() {
+            for g in &sc.globs {
+                buf.clear();
+                buf.extend_from_slice(g);
+                buf.extend_from_slice(segs);
+                if f(buf, Some(g.len())) {
+                    return true;
+                }
             }
         }
         false
@@ -260,7 +338,8 @@ impl<'s> Imports<'s> {
         buf: &mut Vec<&'s str>,
     ) -> Option<&'static Entry> {
         let single = segs.len() == 1;
-        if single && !callee && self.bindings.contains(segs[0]) {
+        let bindings = &self.imports.bindings;
+        if single && !callee && bindings.contains(segs[0]) {
             return None;
         }
         let mut hit = None;
@@ -279,10 +358,7 @@ impl<'s> Imports<'s> {
                 // constants and types are data
                 Some(depth) => {
                     entry.depth() > depth
-                        || (entry.depth() == 1
-                            && single
-                            && callee
-                            && !self.bindings.contains(segs[0]))
+                        || (entry.depth() == 1 && single && callee && !bindings.contains(segs[0]))
                 }
             };
             if ok {
@@ -303,186 +379,6 @@ impl<'s> Imports<'s> {
             hit.is_some()
         });
         hit
-    }
-
-    /// Collects imports and declarations from flat tokens (files syn could not parse).
-    pub fn from_tokens(toks: &[Tok], src: &Src<'s>) -> Imports<'s> {
-        let mut imports = Imports::default();
-        let m = matching(toks);
-        let mut foreign_until = 0usize;
-        let mut i = 0;
-        while i < toks.len() {
-            let t = toks[i];
-            if t.kind != TK::Ident
-                || (i > 0 && matches!(toks[i - 1].kind, TK::Punct('.' | '$' | '\'') | TK::PathSep))
-            {
-                i += 1;
-                continue;
-            }
-            let next_ident = toks
-                .get(i + 1)
-                .filter(|n| n.kind == TK::Ident)
-                .map(|n| n.text(src));
-            match t.text(src) {
-                "use" => {
-                    let mut j = i + 1;
-                    let anchored = toks.get(j).is_some_and(|n| n.kind == TK::PathSep);
-                    j += usize::from(anchored);
-                    let mut prefix = Vec::new();
-                    use_tree_tokens(
-                        toks,
-                        &m,
-                        &mut j,
-                        src,
-                        &mut prefix,
-                        anchored,
-                        &mut imports,
-                        0,
-                    );
-                    i = j;
-                    continue;
-                }
-                "extern" => {
-                    if next_ident == Some("crate")
-                        && let Some(name) = toks.get(i + 2).filter(|n| n.kind == TK::Ident)
-                    {
-                        let name = name.text(src);
-                        let alias = match toks.get(i + 3) {
-                            Some(a) if a.is_ident(src, "as") => toks
-                                .get(i + 4)
-                                .filter(|n| n.kind == TK::Ident)
-                                .map_or(name, |n| n.text(src)),
-                            _ => name,
-                        };
-                        if name == "self" {
-                            imports.add_local(alias);
-                        } else {
-                            imports.add_use(alias, vec![name], true);
-                        }
-                    } else {
-                        let j =
-                            i + 1 + usize::from(toks.get(i + 1).is_some_and(|n| n.kind == TK::Lit));
-                        if toks
-                            .get(j)
-                            .is_some_and(|n| n.kind == TK::Open(Delim::Brace))
-                        {
-                            foreign_until = foreign_until.max(m[j] as usize);
-                        }
-                    }
-                }
-                "fn" => {
-                    if let Some(name) = next_ident {
-                        if i < foreign_until {
-                            imports.add_extern_fn(name);
-                        } else {
-                            imports.add_local(name);
-                        }
-                    }
-                }
-                "mod" | "struct" | "enum" | "union" | "trait" | "type" | "const" => {
-                    if let Some(name) = next_ident {
-                        imports.add_local(name);
-                    }
-                }
-                "static" | "let" => {
-                    let k = i + 1 + usize::from(next_ident == Some("mut"));
-                    if let Some(name) = toks.get(k).filter(|n| n.kind == TK::Ident) {
-                        if t.text(src) == "let" {
-                            imports.add_binding(name.text(src));
-                        } else {
-                            imports.add_local(name.text(src));
-                        }
-                    }
-                }
-                "macro_rules" => {
-                    if let Some(name) = toks.get(i + 2).filter(|n| n.kind == TK::Ident) {
-                        imports.add_local(name.text(src));
-                    }
-                }
-                _ => {}
-            }
-            i += 1;
-        }
-        imports.finish();
-        imports
-    }
-}
-
-/// One use tree from flat tokens: `a::b`, `a::b as c`, `a::{..}`, `a::*`, `self`.
-#[allow(clippy::too_many_arguments)]
-fn use_tree_tokens<'s>(
-    toks: &[Tok],
-    m: &[u32],
-    j: &mut usize,
-    src: &Src<'s>,
-    prefix: &mut Vec<&'s str>,
-    anchored: bool,
-    imports: &mut Imports<'s>,
-    depth: usize,
-) {
-    let base = prefix.len();
-    while let Some(t) = toks.get(*j) {
-        match t.kind {
-            TK::Ident => {
-                let word = t.text(src);
-                *j += 1;
-                if toks.get(*j).is_some_and(|n| n.kind == TK::PathSep) {
-                    prefix.push(word);
-                    *j += 1;
-                    continue;
-                }
-                let alias = match toks.get(*j) {
-                    Some(a) if a.is_ident(src, "as") => {
-                        *j += 2;
-                        toks.get(*j - 1).map_or(word, |n| n.text(src))
-                    }
-                    _ => word,
-                };
-                if word == "self" {
-                    if let Some(&last) = prefix.last() {
-                        let alias = if alias == "self" { last } else { alias };
-                        imports.add_use(alias, prefix.clone(), anchored);
-                    }
-                } else {
-                    let mut segs = prefix.clone();
-                    segs.push(word);
-                    imports.add_use(alias, segs, anchored);
-                }
-                break;
-            }
-            TK::Punct('*') => {
-                imports.add_glob(prefix.clone(), anchored);
-                *j += 1;
-                break;
-            }
-            TK::Open(Delim::Brace) => {
-                let close = m[*j] as usize;
-                *j += 1;
-                if depth < 16 {
-                    while *j < close {
-                        use_tree_tokens(toks, m, j, src, prefix, anchored, imports, depth + 1);
-                        if toks.get(*j).is_some_and(|n| n.is_punct(',')) {
-                            *j += 1;
-                        } else {
-                            break;
-                        }
-                    }
-                }
-                *j = close + 1;
-                break;
-            }
-            _ => break,
-        }
-    }
-    prefix.truncate(base);
-    // the outermost call consumes through the `;`
-    if depth == 0 {
-        while let Some(t) = toks.get(*j) {
-            *j += 1;
-            if t.is_punct(';') {
-                break;
-            }
-        }
     }
 }
 

@@ -1,7 +1,10 @@
 //! Scanning one Rust source file: syn first, token-level fallback when syn fails.
 //!
 //! Layout:
-//! - `imports`: the per-file import map and path resolution shared by every mode.
+//! - `imports`: the import map (one scope per inline module) and path resolution shared by
+//!   every mode.
+//! - `scopes`: the per-module scopes of the import map and how they are finished.
+//! - `collect`: the first pass that fills the import map, from a syn tree or flat tokens.
 //! - `visit`: the syn visitor (exact findings, origin `Syntax`).
 //! - `tokens`: flat tokens and the token-level scanner (macro bodies and the fallback).
 //! - `lexer`: a hand-written lexer for text proc-macro2 cannot lex, and for macro bodies.
@@ -15,6 +18,7 @@ mod attrs;
 mod collect;
 mod imports;
 mod lexer;
+mod scopes;
 mod tokens;
 mod visit;
 
@@ -22,12 +26,14 @@ mod visit;
 mod tests;
 #[cfg(test)]
 mod tests_more;
+#[cfg(test)]
+mod tests_scopes;
 
 use std::cell::Cell;
 
 use risk_report::facts::{FileFacts, Finding, Kind, Origin, Parse};
 
-use imports::Imports;
+use imports::ROOT;
 
 /// Deepest bracket nesting, and deepest angle-bracket nesting within one statement, handed to
 /// syn; deeper files get the token scan. Real code stays far below.
@@ -131,12 +137,12 @@ fn fallback(src: &Src<'_>, out: &mut Out, error: String) -> Parse {
             "plain"
         }
     };
-    let imports = Imports::from_tokens(&toks, src);
+    let imports = collect::from_tokens(&toks, src);
     tokens::scan(
         &toks,
         &tokens::Ctx {
             src,
-            imports: &imports,
+            imports: imports.at(ROOT),
             origin: Origin::Fallback,
             test: false,
             whole_file: true,

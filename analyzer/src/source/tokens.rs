@@ -4,11 +4,15 @@
 //! Delimiters are tokens of their own (`Open` / `Close`) rather than nested groups, so every
 //! walk here is a loop: no recursion, whatever the nesting. A table of matching delimiters,
 //! built once per scan, lets the rules jump over a group in O(1).
+//!
+//! Paths resolve through [`Ctx::imports`]: the scope of the module a macro body is written in,
+//! or the one merged scope of a fallback file. [`foreign_fns`] finds the functions of `extern`
+//! blocks written inside macro bodies, for the collector.
 
 use proc_macro2::{Delimiter, Spacing, TokenStream, TokenTree};
 use risk_report::facts::{Kind, Origin};
 
-use super::imports::{Imports, MacroHit};
+use super::imports::{MacroHit, Resolver};
 use super::{Out, Src, attrs, shorten, unquote};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -161,11 +165,41 @@ pub(crate) fn matching(toks: &[Tok]) -> Vec<u32> {
     m
 }
 
+/// Calls `f` with the name of every function declared in an `extern` block of `toks`
+/// (`extern "C" { fn abs(x: i32) -> i32; }`), at any nesting depth.
+pub(crate) fn foreign_fns<'s>(toks: &[Tok], src: &Src<'s>, mut f: impl FnMut(&'s str)) {
+    let m = matching(toks);
+    let mut foreign_until = 0usize;
+    for (i, t) in toks.iter().enumerate() {
+        if t.kind != TK::Ident || (i > 0 && toks[i - 1].is_punct('$')) {
+            continue;
+        }
+        match t.text(src) {
+            "extern" => {
+                let j = i + 1 + usize::from(toks.get(i + 1).is_some_and(|n| n.kind == TK::Lit));
+                if toks
+                    .get(j)
+                    .is_some_and(|n| n.kind == TK::Open(Delim::Brace))
+                {
+                    foreign_until = foreign_until.max(m[j] as usize);
+                }
+            }
+            "fn" if i < foreign_until => {
+                if let Some(name) = toks.get(i + 1).filter(|n| n.kind == TK::Ident) {
+                    f(name.text(src));
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
 /// What the token scanner needs to know about where it runs.
 #[derive(Debug)]
 pub(crate) struct Ctx<'a, 's> {
     pub src: &'a Src<'s>,
-    pub imports: &'a Imports<'s>,
+    /// Resolution in the module the tokens are written in.
+    pub imports: Resolver<'a, 's>,
     pub origin: Origin,
     /// The tokens are already inside test code.
     pub test: bool,

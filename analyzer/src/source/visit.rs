@@ -1,5 +1,9 @@
 //! The syn pass: exact findings (origin `Syntax`), test-code tracking, and the hand-off of
 //! opaque macro bodies to the token scanner.
+//!
+//! Every path resolves in the scope of the module being walked: entering an inline
+//! `mod x { .. }` switches to the scope the collector opened for it (found by the offset of its
+//! `mod` keyword), and macro bodies handed to the token scanner carry that scope along.
 
 use proc_macro2::Span;
 use risk_report::facts::{Kind, Origin};
@@ -11,7 +15,7 @@ use syn::{
     ItemTrait, Local, Macro, Pat, Safety, StaticMutability, Token, TraitItem, TraitItemFn, Type,
 };
 
-use super::imports::{Imports, MacroHit};
+use super::imports::{Imports, MacroHit, ROOT, ScopeId};
 use super::tokens::{self, Ctx, TK, Tok};
 use super::{Out, Src, attrs, collect, lexer, shorten};
 
@@ -26,6 +30,7 @@ pub(crate) fn scan_file(file: &syn::File, src: &Src<'_>, out: &mut Out) -> Resul
     let mut v = Scanner {
         src,
         imports: &imports,
+        scope: ROOT,
         out,
         test: 0,
         depth: 0,
@@ -47,6 +52,8 @@ pub(crate) fn scan_file(file: &syn::File, src: &Src<'_>, out: &mut Out) -> Resul
 struct Scanner<'a, 's> {
     src: &'a Src<'s>,
     imports: &'a Imports<'s>,
+    /// The module being walked: paths resolve in its scope.
+    scope: ScopeId,
     out: &'a mut Out,
     /// How many enclosing items are test code.
     test: u32,
@@ -134,10 +141,11 @@ impl<'s> Scanner<'_, 's> {
             (None, None) => Span::call_site(),
         };
         let mut buf = std::mem::take(&mut self.buf);
-        if let Some(entry) = self.imports.classify(&segs, leading, callee, &mut buf) {
+        let imports = self.imports.at(self.scope);
+        if let Some(entry) = imports.classify(&segs, leading, callee, &mut buf) {
             let detail = buf.join("::");
             self.emit(span, entry.kind, Some(detail));
-        } else if callee && segs.len() == 1 && self.imports.is_extern_fn(segs[0]) {
+        } else if callee && segs.len() == 1 && imports.is_extern_fn(segs[0]) {
             let detail = format!("extern fn {}", segs[0]);
             self.emit(span, Kind::Ffi, Some(detail));
         }
@@ -158,7 +166,7 @@ impl<'s> Scanner<'_, 's> {
         lexer::lex(self.src, start, end, &mut toks);
         let ctx = Ctx {
             src: self.src,
-            imports: self.imports,
+            imports: self.imports.at(self.scope),
             origin: Origin::MacroTokens,
             test: self.test > 0,
             whole_file: false,
@@ -310,7 +318,16 @@ impl<'ast> Visit<'ast> for Scanner<'_, '_> {
             };
             self.out.test_mods.push(entry);
         }
+        let outer = self.scope;
+        if m.content.is_some()
+            && let Some(scope) = self
+                .imports
+                .scope_at(self.src.span_offset(m.mod_token.span))
+        {
+            self.scope = scope;
+        }
         visit::visit_item_mod(self, m);
+        self.scope = outer;
     }
 
     fn visit_item_fn(&mut self, f: &'ast ItemFn) {
@@ -428,7 +445,7 @@ impl<'ast> Visit<'ast> for Scanner<'_, '_> {
             (None, Some(s)) => s.ident.span(),
             (None, None) => mac.bang_token.spans[0],
         };
-        let hit = self.imports.resolve_macro(&segs, leading);
+        let hit = self.imports.at(self.scope).resolve_macro(&segs, leading);
         self.segs = segs;
         if let Some(hit) = hit {
             let detail = match &hit {
