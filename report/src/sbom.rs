@@ -157,6 +157,17 @@ fn component(key: &str, p: &Package) -> Value {
     c
 }
 
+/// A member's bom-ref in `metadata.component`: `name@version`, unless the member is also a
+/// component (`--include-members`), whose bom-ref that is.
+fn member_ref(report: &Report, name: &str, version: &str) -> String {
+    let key = format!("{name}@{version}");
+    if report.packages.contains_key(&key) {
+        format!("workspace-member:{key}")
+    } else {
+        key
+    }
+}
+
 /// The SBOM of a report.
 pub fn cyclonedx(report: &Report, graph: &Graph, tool_version: &str) -> Value {
     let members: Vec<Value> = graph
@@ -164,7 +175,8 @@ pub fn cyclonedx(report: &Report, graph: &Graph, tool_version: &str) -> Value {
         .iter()
         .map(|(n, v)| {
             json!({
-                "type": "application", "bom-ref": format!("{n}@{v}"), "name": n, "version": v,
+                "type": "application", "bom-ref": member_ref(report, n, v), "name": n,
+                "version": v,
             })
         })
         .collect();
@@ -199,25 +211,29 @@ pub fn cyclonedx(report: &Report, graph: &Graph, tool_version: &str) -> Value {
         "components": components,
     });
     if !graph.edges.is_empty() {
-        let known: BTreeSet<String> = report
-            .packages
-            .keys()
-            .cloned()
-            .chain(graph.members.iter().map(|(n, v)| format!("{n}@{v}")))
-            .collect();
-        let deps: Vec<Value> = known
+        let known: BTreeSet<&String> = report.packages.keys().collect();
+        let depends_on = |key: &str| -> Vec<&String> {
+            graph
+                .edges
+                .get(key)
+                .into_iter()
+                .flatten()
+                .filter(|t| known.contains(t))
+                .collect()
+        };
+        let mut deps: Vec<Value> = graph
+            .members
             .iter()
-            .map(|from| {
-                let to: Vec<&String> = graph
-                    .edges
-                    .get(from)
-                    .into_iter()
-                    .flatten()
-                    .filter(|t| known.contains(*t))
-                    .collect();
-                json!({ "ref": from, "dependsOn": to })
+            .map(|(n, v)| {
+                let r = member_ref(report, n, v);
+                json!({ "ref": r, "dependsOn": depends_on(&format!("{n}@{v}")) })
             })
             .collect();
+        deps.extend(
+            known
+                .iter()
+                .map(|key| json!({ "ref": key, "dependsOn": depends_on(key) })),
+        );
         bom["dependencies"] = json!(deps);
     }
     bom
