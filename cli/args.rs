@@ -316,7 +316,13 @@ mod tests {
         );
         assert!(parse_strs(&["cargo-risk-report", "sbom", "-o", "a", "--verify", "b"]).is_err());
         let c = parse_strs(&["cargo-risk-report", "diff", "a", "b", "--format", "sarif"])?;
-        assert!(matches!(c.command, Command::Diff(DiffArgs { format: DiffFormat::Sarif, .. })));
+        assert!(matches!(
+            c.command,
+            Command::Diff(DiffArgs {
+                format: DiffFormat::Sarif,
+                ..
+            })
+        ));
         Ok(())
     }
 

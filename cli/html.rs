@@ -25,7 +25,11 @@ struct Loaded {
 }
 
 /// Writes the dashboard; returns where it went and how many reports it shows.
-pub fn run(config: &Config, args: &HtmlArgs, note: &dyn Fn(&str)) -> Result<(PathBuf, usize), Error> {
+pub fn run(
+    config: &Config,
+    args: &HtmlArgs,
+    note: &dyn Fn(&str),
+) -> Result<(PathBuf, usize), Error> {
     // The workspace is looked at only when no report was named, or --manifest-path says
     // which one: the dependency paths then come from its graph.
     let implicit = args.reports.is_empty();
@@ -183,7 +187,8 @@ fn history(file: &Path, note: &dyn Fn(&str)) -> Result<Vec<Loaded>, Error> {
     let mut last_text = None;
     for line in log.lines().rev() {
         let mut f = line.split('\u{1f}');
-        let (Some(hash), Some(short), Some(date), subject) = (f.next(), f.next(), f.next(), f.next())
+        let (Some(hash), Some(short), Some(date), subject) =
+            (f.next(), f.next(), f.next(), f.next())
         else {
             continue;
         };

@@ -141,6 +141,9 @@ impl Links {
 
     /// The members as `(name, version)`, in name order.
     pub fn members(&self) -> Vec<(String, String)> {
-        self.members.iter().map(|&m| self.names[m].clone()).collect()
+        self.members
+            .iter()
+            .map(|&m| self.names[m].clone())
+            .collect()
     }
 }

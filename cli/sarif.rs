@@ -15,6 +15,7 @@ use risk_report::facts::{CrateFacts, Kind, Role};
 use risk_report::model::Report;
 use risk_report::render::sarif::{self, LockLines, Target};
 
+use crate::cargo_config;
 use crate::delta::ReportRef;
 use crate::locate::{self, Locator};
 use crate::scan::read_verified;
@@ -168,7 +169,11 @@ impl Finder<'_> {
         };
         let mut at = Vec::new();
         for f in facts.files.iter().filter(|f| f.role != Role::Test) {
-            for x in f.findings.iter().filter(|x| !x.test && kinds.contains(&x.kind)) {
+            for x in f
+                .findings
+                .iter()
+                .filter(|x| !x.test && kinds.contains(&x.kind))
+            {
                 if at.len() < LOCATIONS {
                     at.push(format!("{}:{}", f.path, x.line));
                 }
@@ -185,9 +190,14 @@ pub fn render_diff(
     lockfile: &Lockfile,
     out: &mut impl Write,
 ) -> std::io::Result<()> {
+    // The cargo cache and the local registries configured for the current directory.
+    let home = locate::cargo_home();
+    let cwd = std::env::current_dir().ok();
+    let starts: Vec<&Path> = cwd.iter().map(PathBuf::as_path).collect();
+    let files = cargo_config::config_files(&starts, home.as_deref());
     let finder = Finder {
         report: new,
-        locator: Locator::new(locate::cargo_home().as_deref(), Vec::new()),
+        locator: Locator::new(home.as_deref(), cargo_config::local_registries(&files)),
         scanned: RefCell::new(BTreeMap::new()),
     };
     let results = sarif::results_from_diff(d, &|name, version, kinds| {

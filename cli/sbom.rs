@@ -84,7 +84,10 @@ pub fn verify(config: &Config, path: &Path) -> Result<Verified, Error> {
                     m.expected
                 )),
                 Err(ReadError::Io(file, e)) => {
-                    return Err(Error::Read { path: file, source: e });
+                    return Err(Error::Read {
+                        path: file,
+                        source: e,
+                    });
                 }
             }
         }

@@ -5,9 +5,15 @@
 //! `workspace`: one shared workspace fixture and what the report says about it.
 //! `sources`: where tarballs come from (local registry, cargo cache, git, vendor) and what
 //! happens when they are tampered with or gone. `errors`: the messages of a failed run.
+//! `exports`: the SBOM (CycloneDX-validated, verified round trip), SARIF and the dashboard of a
+//! real workspace; `browser`: the dashboard in headless Chromium.
 
+#[path = "e2e/browser.rs"]
+mod browser;
 #[path = "e2e/errors.rs"]
 mod errors;
+#[path = "e2e/exports.rs"]
+mod exports;
 #[path = "e2e/sources.rs"]
 mod sources;
 mod support;

@@ -52,6 +52,12 @@
     return e;
   }
   function num(n) { return Number(n || 0).toLocaleString("en-US"); }
+  function big(n) {
+    n = Number(n || 0);
+    if (n >= 1e6) { return (n / 1e6).toFixed(1) + "M"; }
+    if (n >= 1e5) { return Math.round(n / 1e3) + "k"; }
+    return num(n);
+  }
   function byId(id) { return document.getElementById(id); }
   function count(map, kinds) {
     var n = 0;
@@ -113,7 +119,9 @@
   ];
   cards.forEach(function (c) {
     var card = el("div", "card " + (now[c[0]] ? c[4] : ""));
-    card.appendChild(el("div", "n", num(now[c[0]])));
+    var value = el("div", "n", big(now[c[0]]));
+    value.title = num(now[c[0]]);
+    card.appendChild(value);
     card.appendChild(el("div", "t", c[1]));
     if (before) {
       var d = (now[c[0]] || 0) - (before[c[0]] || 0);
@@ -132,19 +140,23 @@
     if (history.length < 2) { return; }
     byId("trend-section").hidden = false;
     var host = byId("trend");
-    host.className = "cards";
+    host.className = "trend-grid";
     data.trend.forEach(function (t) {
       var key = t[0], values = history.map(function (h) { return h.counters[key] || 0; });
-      var W = 260, H = 96, L = 8, R = 8, T = 20, B = 16;
+      var W = 280, H = 110, L = 8, R = 8, T = 24, B = 16;
       var max = Math.max.apply(null, values), min = Math.min.apply(null, values);
       if (max === min) { max += 1; min = Math.max(0, min - 1); }
       var x = function (i) { return L + (W - L - R) * (history.length === 1 ? 0.5 : i / (history.length - 1)); };
       var y = function (v) { return T + (H - T - B) * (1 - (v - min) / (max - min)); };
       var card = el("div", "card");
       var s = svg("svg", { viewBox: "0 0 " + W + " " + H, width: "100%", role: "img" });
-      s.appendChild(svg("text", { x: 0, y: 12 }, t[1]));
-      var last = values[values.length - 1];
-      s.appendChild(svg("text", { x: W, y: 12, "text-anchor": "end", "font-weight": "600" }, num(last)));
+      s.appendChild(svg("text", { x: 0, y: 13, "font-weight": "600" }, t[1]));
+      var last = values[values.length - 1], first = values[0];
+      s.appendChild(svg("text", { x: W, y: 13, "text-anchor": "end", "font-weight": "600" }, num(last)));
+      if (last !== first) {
+        s.appendChild(svg("text", { x: W - 8 - 7 * num(last).length, y: 13, "text-anchor": "end", "class": "lbl" },
+          (last > first ? "+" : "") + num(last - first)));
+      }
       s.appendChild(svg("line", { x1: L, x2: W - R, y1: H - B, y2: H - B, "class": "axis" }));
       var pts = values.map(function (v, i) { return x(i).toFixed(1) + "," + y(v).toFixed(1); }).join(" ");
       s.appendChild(svg("polyline", { points: pts, fill: "none", stroke: "var(--accent)", "stroke-width": 2 }));
@@ -184,7 +196,7 @@
 
   // --- horizontal bars -------------------------------------------------------------------
   function hbars(host, rows, opts) {
-    var W = 640, rowH = 22, L = opts.labelWidth || 190, R = 56, T = 4;
+    var W = opts.width || 700, rowH = 22, L = opts.labelWidth || 190, R = 56, T = 4;
     var H = T + rows.length * rowH + 4;
     var max = 1;
     rows.forEach(function (r) { max = Math.max(max, r.total); });
@@ -247,8 +259,25 @@
         parts: [{ value: counts[c] || 0, color: color }],
         onclick: function () { byId("cap").value = c; showInTable(""); }
       };
-    }), { labelWidth: 130 });
+    }), { labelWidth: 130, width: 460 });
     legend(host, [{ name: "severe", color: "var(--high)" }, { name: "build time", color: "var(--medium)" }, { name: "other", color: "var(--low)" }]);
+
+    var kinds = {}, scripts = 0;
+    pkgs.forEach(function (p) {
+      if (!p.build_script) { return; }
+      scripts++;
+      p.build_script.kinds.forEach(function (k) { kinds[k] = (kinds[k] || 0) + 1; });
+    });
+    if (!scripts) { return; }
+    host.appendChild(el("h3", "sub", "Build scripts by kind"));
+    var order = ["native", "network", "process", "link", "codegen", "probe", "other"];
+    hbars(host, order.filter(function (k) { return kinds[k]; }).map(function (k) {
+      return {
+        label: k, total: kinds[k], title: kinds[k] + " build scripts of kind " + k,
+        parts: [{ value: kinds[k], color: SEVERE_BUILD[k] ? "var(--high)" : "var(--medium)" }],
+        onclick: function () { byId("cap").value = "build-script"; showInTable(""); }
+      };
+    }), { labelWidth: 130, width: 460 });
   }
 
   // --- capability matrix -------------------------------------------------------------------
@@ -262,7 +291,12 @@
     var table = el("table", "matrix");
     var head = el("tr");
     head.appendChild(el("th"));
-    CAPS.forEach(function (c) { var th = el("th"); th.appendChild(el("span", null, CAP_TEXT[c])); head.appendChild(th); });
+    CAPS.forEach(function (c) {
+      var th = el("th");
+      th.title = CAP_TEXT[c];
+      th.appendChild(el("span", null, c));
+      head.appendChild(th);
+    });
     var thead = el("thead");
     thead.appendChild(head);
     table.appendChild(thead);
@@ -299,8 +333,8 @@
     var host = byId("paths");
     var severe = risky.filter(function (p) { return p.high > 0; });
     if (!severe.length) { host.appendChild(el("li", "muted", "No crate has a severe capability.")); return; }
-    var shown = 80;
-    severe.slice(0, shown).forEach(function (p) {
+    host.textContent = "";
+    severe.slice(0, pathsShown).forEach(function (p) {
       var li = el("li");
       li.appendChild(el("b", null, p.name + " " + p.version + " "));
       var caps = el("span");
@@ -320,22 +354,24 @@
       li.appendChild(via);
       host.appendChild(li);
     });
-    if (severe.length > shown) {
-      host.appendChild(el("li", "muted", "and " + (severe.length - shown) + " more: filter the table below"));
-    }
+    var more = byId("paths-more");
+    more.hidden = severe.length <= pathsShown;
+    more.textContent = "Show all " + num(severe.length) + " crates";
   }
+  var pathsShown = 30;
+  byId("paths-more").addEventListener("click", function () { pathsShown = Infinity; drawPaths(); });
 
   // --- the package table ---------------------------------------------------------------------
   var COLUMNS = [
-    { key: "name", text: "Crate", cls: "name", value: function (p) { return p.name; }, cell: function (p) { return p.name; } },
-    { key: "version", text: "Version", cls: "ver", value: function (p) { return p.version; }, cell: function (p) { return p.version; } },
-    { key: "reach", text: "Reached as", value: function (p) { return p.reach.join(","); }, cell: function (p) { return p.reach.join(", "); } },
-    { key: "caps", text: "Capabilities", value: function (p) { return p.rank; }, cell: chips, numeric: true },
-    { key: "unsafe", text: "Unsafe", cls: "num", value: function (p) { return p.unsafe_total; }, cell: function (p) { return p.unsafe_total ? num(p.unsafe_total) : ""; }, numeric: true },
-    { key: "ffi", text: "FFI", cls: "num", value: function (p) { return p.ffi_total; }, cell: function (p) { return p.ffi_total ? num(p.ffi_total) : ""; }, numeric: true },
-    { key: "build", text: "Build script", value: function (p) { return p.build_script ? p.build_script.kinds.join("+") || "plain" : ""; }, cell: function (p) { return p.build_script ? p.build_script.kinds.join(", ") || "plain" : ""; } },
-    { key: "lines", text: "Lines", cls: "num", value: function (p) { return p.lines; }, cell: function (p) { return num(p.lines); }, numeric: true },
-    { key: "source", text: "Source", value: function (p) { return p.source; }, cell: function (p) { return p.source.length > 40 ? p.source.slice(0, 39) + "\u2026" : p.source; } }
+    { key: "name", w: "17%", text: "Crate", cls: "name", value: function (p) { return p.name; }, cell: function (p) { return p.name; } },
+    { key: "version", w: "9%", text: "Version", cls: "ver tight", value: function (p) { return p.version; }, cell: function (p) { return p.version; } },
+    { key: "reach", w: "8%", text: "Reached as", cls: "tight", value: function (p) { return p.reach.join(","); }, cell: function (p) { return p.reach.join(", "); } },
+    { key: "caps", w: "25%", text: "Capabilities", cls: "caps", value: function (p) { return p.rank; }, cell: chips, numeric: true },
+    { key: "unsafe", w: "6%", text: "Unsafe", cls: "num", value: function (p) { return p.unsafe_total; }, cell: function (p) { return p.unsafe_total ? num(p.unsafe_total) : ""; }, numeric: true },
+    { key: "ffi", w: "5%", text: "FFI", cls: "num", value: function (p) { return p.ffi_total; }, cell: function (p) { return p.ffi_total ? num(p.ffi_total) : ""; }, numeric: true },
+    { key: "build", w: "14%", text: "Build script", value: function (p) { return p.build_script ? p.build_script.kinds.join("+") || "plain" : ""; }, cell: function (p) { return p.build_script ? p.build_script.kinds.join(", ") || "plain" : ""; } },
+    { key: "lines", w: "7%", text: "Lines", cls: "num", value: function (p) { return p.lines; }, cell: function (p) { return num(p.lines); }, numeric: true },
+    { key: "source", w: "9%", text: "Source", cls: "tight", value: function (p) { return p.source; }, cell: function (p) { return p.source === "crates-io" ? "crates.io" : p.source.length > 40 ? p.source.slice(0, 39) + "\u2026" : p.source; } }
   ];
   var sort = { key: "caps", desc: true };
   var open = {};
@@ -428,8 +464,9 @@
   }
   function setupTable() {
     COLUMNS.forEach(function (c) {
-      var th = el("th", c.cls === "num" ? "num" : "", c.text);
+      var th = el("th", c.cls === "num" ? "num" : c.cls === "caps" ? "" : (c.cls || ""), c.text);
       th.dataset.key = c.key;
+      th.style.width = c.w;
       th.addEventListener("click", function () {
         sort = { key: c.key, desc: sort.key === c.key ? !sort.desc : !!c.numeric };
         renderTable();

@@ -101,7 +101,11 @@ pub fn properties(p: &Package) -> Vec<(String, String)> {
         prop(&mut out, "files-approximate", p.coverage.approximate.len());
     }
     if !p.coverage.not_analyzed.is_empty() {
-        prop(&mut out, "files-not-analyzed", p.coverage.not_analyzed.len());
+        prop(
+            &mut out,
+            "files-not-analyzed",
+            p.coverage.not_analyzed.len(),
+        );
     }
     if let Some(c) = &p.provenance.vcs_commit {
         prop(&mut out, "vcs-commit", c);
@@ -308,7 +312,11 @@ pub enum Difference {
     /// In the SBOM, not in the graph.
     Missing(Pin),
     /// One name, one version on each side.
-    VersionChanged { name: String, sbom: String, now: String },
+    VersionChanged {
+        name: String,
+        sbom: String,
+        now: String,
+    },
     /// Same component, another SHA-256.
     HashChanged {
         name: String,
@@ -324,7 +332,11 @@ impl std::fmt::Display for Difference {
         match self {
             Difference::Added(p) => write!(f, "not in the SBOM: {} {}", p.name, p.version),
             Difference::Missing(p) => {
-                write!(f, "in the SBOM, not in the lockfile: {} {}", p.name, p.version)
+                write!(
+                    f,
+                    "in the SBOM, not in the lockfile: {} {}",
+                    p.name, p.version
+                )
             }
             Difference::VersionChanged { name, sbom, now } => {
                 write!(f, "version differs: {name} {sbom} in the SBOM, {now} now")

@@ -72,7 +72,12 @@ fn pkg(name: &str, version: &str, findings: &[(Kind, u32)], build: &[BuildKind])
 
 fn scenario() -> (Report, Report) {
     let old = Report::build(vec![
-        pkg("foo-sys", "0.3.2", &[(Kind::UnsafeBlock, 2)], &[BuildKind::Probe]),
+        pkg(
+            "foo-sys",
+            "0.3.2",
+            &[(Kind::UnsafeBlock, 2)],
+            &[BuildKind::Probe],
+        ),
         pkg("leftpad", "0.1.0", &[], &[]),
         pkg("tempfile", "3.1.0", &[(Kind::Fs, 3)], &[]),
     ]);
@@ -83,7 +88,12 @@ fn scenario() -> (Report, Report) {
             &[(Kind::UnsafeBlock, 5), (Kind::Ffi, 2)],
             &[BuildKind::Probe, BuildKind::Native],
         ),
-        pkg("socket2", "0.6.1", &[(Kind::Net, 4), (Kind::UnsafeBlock, 9)], &[]),
+        pkg(
+            "socket2",
+            "0.6.1",
+            &[(Kind::Net, 4), (Kind::UnsafeBlock, 9)],
+            &[],
+        ),
         pkg("blobby-build", "1.0.0", &[(Kind::IncludeBytes, 1)], &[]),
         pkg("quiet", "1.0.0", &[], &[]),
         pkg("tempfile", "3.1.0", &[(Kind::Fs, 3)], &[]),
@@ -203,10 +213,11 @@ fn sarif_of_a_delta_validates_and_points_into_the_lockfile() {
     assert!(by_rule("unsafe-block", "foo-sys").is_some(), "+3 unsafe");
     assert!(by_rule("embed", "blobby-build").is_some());
     assert!(by_rule("new-dependency", "quiet").is_some());
-    assert!(!results.iter().any(|r| r["message"]["text"]
-        .as_str()
-        .unwrap()
-        .contains("leftpad")));
+    assert!(
+        !results
+            .iter()
+            .any(|r| r["message"]["text"].as_str().unwrap().contains("leftpad"))
+    );
 
     let empty = sarif_of(&new, &new);
     assert_valid_sarif(&empty);
@@ -229,10 +240,7 @@ fn the_sbom_carries_pins_scope_and_risk_properties() {
     assert_eq!(bom["metadata"]["component"]["bom-ref"], "app@0.1.0");
     let components = bom["components"].as_array().unwrap();
     assert_eq!(components.len(), 5);
-    let socket2 = components
-        .iter()
-        .find(|c| c["name"] == "socket2")
-        .unwrap();
+    let socket2 = components.iter().find(|c| c["name"] == "socket2").unwrap();
     assert_eq!(socket2["purl"], "pkg:cargo/socket2@0.6.1");
     assert_eq!(socket2["scope"], "required");
     assert_eq!(socket2["hashes"][0]["alg"], "SHA-256");
@@ -240,9 +248,18 @@ fn the_sbom_carries_pins_scope_and_risk_properties() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|p| (p["name"].as_str().unwrap().into(), p["value"].as_str().unwrap().into()))
+        .map(|p| {
+            (
+                p["name"].as_str().unwrap().into(),
+                p["value"].as_str().unwrap().into(),
+            )
+        })
         .collect();
-    assert!(props.iter().all(|(n, _)| n.starts_with("cargo-risk-report:")));
+    assert!(
+        props
+            .iter()
+            .all(|(n, _)| n.starts_with("cargo-risk-report:"))
+    );
     assert!(props.contains(&("cargo-risk-report:capability".into(), "net".into())));
     assert!(props.contains(&("cargo-risk-report:shipped:unsafe-block".into(), "9".into())));
     let build_only = components

@@ -282,7 +282,11 @@ pub fn data_json(d: &Dashboard) -> Result<String, serde_json::Error> {
     let data = Data {
         title: &d.title,
         generator: &d.generator,
-        current: d.snapshots.last().map(|s| s.label.clone()).unwrap_or_default(),
+        current: d
+            .snapshots
+            .last()
+            .map(|s| s.label.clone())
+            .unwrap_or_default(),
         kinds: Kind::ALL
             .iter()
             .map(|k| KindInfo {
@@ -326,7 +330,8 @@ pub fn render(d: &Dashboard, out: &mut impl Write) -> io::Result<()> {
 /// Replaces placeholders in one pass over the template, so that a value that happens to
 /// contain a placeholder (a crate named `{{data}}`) is never expanded again.
 fn fill(template: &str, values: &[(&str, &str)]) -> String {
-    let mut out = String::with_capacity(template.len() + values.iter().map(|v| v.1.len()).sum::<usize>());
+    let mut out =
+        String::with_capacity(template.len() + values.iter().map(|v| v.1.len()).sum::<usize>());
     let mut rest = template;
     loop {
         let next = values

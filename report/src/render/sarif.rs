@@ -168,7 +168,11 @@ impl LockLines {
 }
 
 fn quoted_value(line: &str, key: &str) -> Option<String> {
-    let rest = line.strip_prefix(key)?.trim_start().strip_prefix('=')?.trim();
+    let rest = line
+        .strip_prefix(key)?
+        .trim_start()
+        .strip_prefix('=')?
+        .trim();
     let inner = rest.strip_prefix('"')?.strip_suffix('"')?;
     Some(inner.to_owned())
 }
@@ -272,7 +276,11 @@ fn with_locations(mut message: String, at: Vec<String>) -> String {
         let more = at.len().saturating_sub(SHOWN);
         message.push_str(&format!(
             "; at {}",
-            at.iter().take(SHOWN).cloned().collect::<Vec<_>>().join(", ")
+            at.iter()
+                .take(SHOWN)
+                .cloned()
+                .collect::<Vec<_>>()
+                .join(", ")
         ));
         if more > 0 {
             message.push_str(&format!(" and {more} more"));
@@ -370,10 +378,7 @@ fn package_results(p: &PackageDelta, version: &str, locate: &Locate, out: &mut V
     {
         let new: Vec<&str> = b.difference(a).map(|k| k.code()).collect();
         if !new.is_empty() {
-            let text = format!(
-                "{label}: the build script now has kind {}",
-                new.join(", ")
-            );
+            let text = format!("{label}: the build script now has kind {}", new.join(", "));
             push("build-script", Level::of(p.severity), text);
         }
     }
