@@ -110,8 +110,8 @@ impl Links {
             }
         }
         let mut out = BTreeMap::new();
-        for i in 0..self.names.len() {
-            if !seen[i] || self.members.contains(&i) {
+        for (i, reached) in seen.iter().enumerate() {
+            if !reached || self.members.contains(&i) {
                 continue;
             }
             let mut path = vec![self.names[i].0.clone()];

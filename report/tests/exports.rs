@@ -305,7 +305,7 @@ pub fn synthetic(n: usize) -> Report {
                 let findings: Vec<(Kind, u32)> = kinds
                     .iter()
                     .enumerate()
-                    .filter(|(k, _)| (i + k) % (k + 3) == 0)
+                    .filter(|(k, _)| (i + k).is_multiple_of(k + 3))
                     .map(|(k, kind)| (*kind, ((i * (k + 1)) % 40) as u32 + 1))
                     .collect();
                 let build: &[BuildKind] = match i % 11 {

@@ -212,6 +212,13 @@ fn diff_as_sarif_points_at_the_lockfile_and_the_crate_line() -> TestResult {
         .publish(&krate("plain", "1.0.1").file("src/lib.rs", NET_LIB))?;
     cargo(&f.ws, &f.home, &["update", "-p", "plain", "--offline"])?.ok()?;
     tool(&f.ws, &f.home, &["--offline", "-q"])?.ok()?;
+    // The workspace is the root of its repository: the lockfile's URI is then `Cargo.lock`.
+    let ok = Command::new("git")
+        .args(["init", "-q"])
+        .current_dir(&f.ws)
+        .status()?
+        .success();
+    assert!(ok, "git init");
     let out = tool(
         &f.ws,
         &f.home,

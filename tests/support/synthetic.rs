@@ -27,7 +27,7 @@ fn input(name: &str, version: &str, findings: &[(Kind, u32)], build: &[BuildKind
         .collect();
     list.sort();
     let has_build = !build.is_empty();
-    let kind = if name.bytes().last().unwrap_or(0) % 5 == 0 {
+    let kind = if name.bytes().last().unwrap_or(0).is_multiple_of(5) {
         DepKind::Build
     } else {
         DepKind::Normal
@@ -84,7 +84,7 @@ pub fn report(n: usize, step: usize) -> Report {
             let findings: Vec<(Kind, u32)> = kinds
                 .iter()
                 .enumerate()
-                .filter(|(k, _)| (j + k) % (k + 3) == 0)
+                .filter(|(k, _)| (j + k).is_multiple_of(k + 3))
                 .map(|(k, kind)| (*kind, ((j * (k + 1)) % 40) as u32 + 1))
                 .collect();
             let build: &[BuildKind] = match j % 11 {
