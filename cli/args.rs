@@ -4,7 +4,8 @@ use std::ffi::OsString;
 use std::path::PathBuf;
 
 use cargo_risk_report::config::{
-    CargoFlags, ColorChoice, Command, Config, DiffArgs, DiffFormat, Format, PackageSpec, PolicyArgs,
+    CargoFlags, ColorChoice, Command, Config, DiffArgs, DiffFormat, Format, HtmlArgs, PackageSpec,
+    PolicyArgs, SbomArgs,
 };
 use clap::{Parser, Subcommand, ValueEnum};
 
@@ -111,6 +112,31 @@ enum Sub {
         #[arg(long)]
         deny_unlisted: bool,
     },
+    /// Write a self-contained HTML dashboard of one or more reports (oldest first).
+    Html {
+        /// Report files or git:REV[:PATH]; default: risk-report.toml beside the workspace.
+        #[arg(value_name = "REPORT")]
+        reports: Vec<String>,
+        /// Chart the report as committed at each git commit that changed it.
+        #[arg(long)]
+        history: bool,
+        /// Where to write the page (default: risk-report.html).
+        #[arg(short, long, value_name = "PATH")]
+        output: Option<PathBuf>,
+        /// The page title (default: the workspace folder's name).
+        #[arg(long)]
+        title: Option<String>,
+    },
+    /// Write a CycloneDX 1.6 SBOM of the graph with the risk facts as properties, or check the
+    /// lockfile and tarballs against one (exit 1 when they differ, 2 on error).
+    Sbom {
+        /// Where to write the SBOM (default: stdout).
+        #[arg(short, long, value_name = "PATH", conflicts_with = "verify")]
+        output: Option<PathBuf>,
+        /// Check that Cargo.lock and the tarballs match this SBOM exactly.
+        #[arg(long, value_name = "SBOM")]
+        verify: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -118,6 +144,7 @@ enum DiffFormatArg {
     Text,
     Markdown,
     Json,
+    Sarif,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -194,6 +221,7 @@ impl Args {
                         DiffFormatArg::Text => DiffFormat::Text,
                         DiffFormatArg::Markdown => DiffFormat::Markdown,
                         DiffFormatArg::Json => DiffFormat::Json,
+                        DiffFormatArg::Sarif => DiffFormat::Sarif,
                     },
                     fail_on_increase,
                     source,
@@ -213,6 +241,18 @@ impl Args {
                     force,
                     deny_unlisted,
                 }),
+                Some(Sub::Html {
+                    reports,
+                    history,
+                    output,
+                    title,
+                }) => Command::Html(HtmlArgs {
+                    reports,
+                    history,
+                    output,
+                    title,
+                }),
+                Some(Sub::Sbom { output, verify }) => Command::Sbom(SbomArgs { output, verify }),
             },
         }
     }
@@ -309,6 +349,47 @@ mod tests {
             panic!("not a diff: {:?}", c.command);
         };
         assert_eq!(d.policy, Some(PathBuf::from("x.toml")));
+        Ok(())
+    }
+
+    #[test]
+    fn export_subcommands_parse() -> Result<(), clap::Error> {
+        let c = parse_strs(&[
+            "cargo-risk-report",
+            "risk-report",
+            "html",
+            "a.toml",
+            "git:HEAD~1",
+            "-o",
+            "x.html",
+            "--history",
+        ])?;
+        assert_eq!(
+            c.command,
+            Command::Html(HtmlArgs {
+                reports: vec!["a.toml".into(), "git:HEAD~1".into()],
+                history: true,
+                output: Some(PathBuf::from("x.html")),
+                title: None,
+            })
+        );
+        let c = parse_strs(&["cargo-risk-report", "sbom", "--verify", "bom.json"])?;
+        assert_eq!(
+            c.command,
+            Command::Sbom(SbomArgs {
+                output: None,
+                verify: Some(PathBuf::from("bom.json")),
+            })
+        );
+        assert!(parse_strs(&["cargo-risk-report", "sbom", "-o", "a", "--verify", "b"]).is_err());
+        let c = parse_strs(&["cargo-risk-report", "diff", "a", "b", "--format", "sarif"])?;
+        assert!(matches!(
+            c.command,
+            Command::Diff(DiffArgs {
+                format: DiffFormat::Sarif,
+                ..
+            })
+        ));
         Ok(())
     }
 

@@ -89,6 +89,31 @@ pub enum Command {
     Check(PolicyArgs),
     /// Write a starting policy granting what the graph uses today.
     Init(PolicyArgs),
+    /// Write the HTML dashboard.
+    Html(HtmlArgs),
+    /// Write a CycloneDX SBOM, or verify the graph against one.
+    Sbom(SbomArgs),
+}
+
+/// `html [REPORT...]`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct HtmlArgs {
+    /// Report files or `git:REV[:PATH]`, oldest first; empty means the workspace's report.
+    pub reports: Vec<String>,
+    /// Every committed version of the report, from `git log`.
+    pub history: bool,
+    /// `-o`; `None` means `risk-report.html` in the current directory.
+    pub output: Option<PathBuf>,
+    pub title: Option<String>,
+}
+
+/// `sbom`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SbomArgs {
+    /// `-o`; `None` means stdout.
+    pub output: Option<PathBuf>,
+    /// `--verify SBOM`: compare the lockfile and tarballs with this SBOM instead.
+    pub verify: Option<PathBuf>,
 }
 
 /// `check` and `init`.
@@ -124,6 +149,8 @@ pub enum DiffFormat {
     Text,
     Markdown,
     Json,
+    /// SARIF 2.1.0, for code scanning.
+    Sarif,
 }
 
 /// `name` or `name@version`, as given to `show`.

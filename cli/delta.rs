@@ -135,6 +135,13 @@ pub fn render_delta(
             render::markdown::render(d, sources, render::markdown::DEFAULT_LIMIT, out)
         }
         DiffFormat::Json => render::json::render(d, out),
+        // Without the reports at hand (`run` passes them), results name no lockfile line.
+        DiffFormat::Sarif => crate::sarif::render_diff(
+            d,
+            &Report::default(),
+            &crate::sarif::Lockfile::default(),
+            out,
+        ),
     }
 }
 
@@ -151,7 +158,8 @@ pub fn run(
     source_diffs: &dyn Fn(&ReportDiff, &Report, &Report) -> render::markdown::SourceDiffs,
 ) -> Result<(String, Outcome), Error> {
     let old = load(&ReportRef::parse(&args.old))?;
-    let new = load(&ReportRef::parse(&args.new))?;
+    let new_ref = ReportRef::parse(&args.new);
+    let new = load(&new_ref)?;
     let mut d = diff(&old, &new);
     crate::check::annotate_delta(&mut d, &old, &new, args.policy.as_deref(), Path::new("."))?;
     let sources = if args.source {
@@ -160,7 +168,13 @@ pub fn run(
         Default::default()
     };
     let mut out = Vec::new();
-    render_delta(&d, args.format, color, &sources, &mut out).map_err(|source| Error::Output {
+    let rendered = if args.format == DiffFormat::Sarif {
+        let lockfile = crate::sarif::Lockfile::beside(&new_ref);
+        crate::sarif::render_diff(&d, &new, &lockfile, &mut out)
+    } else {
+        render_delta(&d, args.format, color, &sources, &mut out)
+    };
+    rendered.map_err(|source| Error::Output {
         path: PathBuf::from("<stdout>"),
         source,
     })?;

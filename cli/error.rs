@@ -111,6 +111,12 @@ pub enum Error {
     #[error("cannot read the report {what}: {message}")]
     BadReport { what: String, message: String },
 
+    #[error("cannot read the SBOM {what}: {message}")]
+    BadSbom { what: String, message: String },
+
+    #[error("{0}")]
+    Usage(String),
+
     #[error("cannot read `{spec}` from git: {message}")]
     Git { spec: String, message: String },
 

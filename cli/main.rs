@@ -9,7 +9,9 @@ use std::process::ExitCode;
 use cargo_risk_report::config::{Command, Config, DiffFormat, Format};
 use cargo_risk_report::locate::{self, Locator};
 use cargo_risk_report::term::{self, Paint};
-use cargo_risk_report::{Exit, cargo, check, delta, init, output, pipeline, show, source_delta};
+use cargo_risk_report::{
+    Exit, cargo, check, delta, html, init, output, pipeline, sbom, show, source_delta,
+};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use risk_report::diff::ReportDiff;
 use risk_report::model::Report;
@@ -109,6 +111,59 @@ fn run(config: &Config) -> anyhow::Result<Exit> {
             }
             Ok(Exit::Ok)
         }
+        Command::Html(args) => {
+            let note = |s: &str| {
+                if !config.quiet {
+                    eprintln!("note: {}", term::sanitize(s));
+                }
+            };
+            let (path, n) = html::run(config, args, &note)?;
+            if !config.quiet {
+                let what = if n == 1 { "report" } else { "reports" };
+                eprintln!("Dashboard of {n} {what} written to {}", path.display());
+            }
+            Ok(Exit::Ok)
+        }
+        Command::Sbom(args) => match &args.verify {
+            Some(path) => {
+                let v = sbom::verify(config, path)?;
+                if v.differences.is_empty() {
+                    if !config.quiet {
+                        eprintln!(
+                            "The lockfile and tarballs match {} ({} components).",
+                            path.display(),
+                            v.components
+                        );
+                    }
+                    Ok(Exit::Ok)
+                } else {
+                    let mut text = format!(
+                        "The lockfile and tarballs do not match {}:\n",
+                        path.display()
+                    );
+                    for d in &v.differences {
+                        text.push_str(&format!("  {}\n", term::sanitize(d)));
+                    }
+                    output::write_stdout(&text)?;
+                    // 1: the tool ran and found a difference, as for a risk gate.
+                    Ok(Exit::RiskAdded)
+                }
+            }
+            None => {
+                let scanned = scan(config)?;
+                let text = sbom::generate(config, &scanned)?;
+                match &args.output {
+                    Some(path) => {
+                        output::write_atomically(path, text.as_bytes())?;
+                        if !config.quiet {
+                            eprintln!("SBOM written to {}", path.display());
+                        }
+                    }
+                    None => output::write_stdout(&text)?,
+                }
+                Ok(Exit::Ok)
+            }
+        },
     }
 }
 

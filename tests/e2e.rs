@@ -9,11 +9,17 @@
 //! whole report of a project built from corpus crates.
 //! `policy`: `check` and `init` against risk-policy.toml. `trust`: cargo-vet audits and
 //! typosquats, in the report, `check` and the delta.
+//! `exports`: the SBOM (CycloneDX-validated, verified round trip), SARIF and the dashboard of a
+//! real workspace; `browser`: the dashboard in headless Chromium.
 
+#[path = "e2e/browser.rs"]
+mod browser;
 #[path = "e2e/delta.rs"]
 mod delta;
 #[path = "e2e/errors.rs"]
 mod errors;
+#[path = "e2e/exports.rs"]
+mod exports;
 #[path = "e2e/policy.rs"]
 mod policy;
 #[path = "e2e/snapshot.rs"]

@@ -8,3 +8,4 @@ pub mod facts_text;
 pub mod model;
 pub mod render;
 pub mod sanitize;
+pub mod sbom;

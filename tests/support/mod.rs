@@ -4,7 +4,9 @@
 
 #![allow(dead_code)] // each test file uses a different part
 
+pub mod browser;
 pub mod report;
+pub mod synthetic;
 pub mod trust;
 
 use std::io::Write;

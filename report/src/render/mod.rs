@@ -1,8 +1,10 @@
 //! Renderers of a [`crate::diff::ReportDiff`]: terminal text, GitHub markdown, JSON. They only
 //! read the diff; every crate-derived string goes through [`crate::sanitize`].
 
+pub mod html;
 pub mod json;
 pub mod markdown;
+pub mod sarif;
 pub mod text;
 
 use crate::diff::{CounterDelta, PackageDelta};

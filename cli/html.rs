@@ -1,0 +1,230 @@
+//! `html [REPORT...]`: the dashboard of one report, of several (oldest first), or of every
+//! committed version of the workspace's report (`--history`).
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use risk_report::model::Report;
+use risk_report::render::html::{self, Dashboard, Snapshot};
+
+use crate::config::{Config, HtmlArgs};
+use crate::delta::{self, ReportRef};
+use crate::error::Error;
+use crate::output::{DEFAULT_FILE, write_atomically};
+use crate::paths::Links;
+
+/// The page's default name, in the current directory.
+pub const DEFAULT_HTML: &str = "risk-report.html";
+
+/// One loaded report and how the page names it.
+struct Loaded {
+    label: String,
+    detail: String,
+    report: Report,
+}
+
+/// Writes the dashboard; returns where it went and how many reports it shows.
+pub fn run(
+    config: &Config,
+    args: &HtmlArgs,
+    note: &dyn Fn(&str),
+) -> Result<(PathBuf, usize), Error> {
+    // The workspace is looked at only when no report was named, or --manifest-path says
+    // which one: the dependency paths then come from its graph.
+    let implicit = args.reports.is_empty();
+    let root = if implicit || config.manifest_path.is_some() {
+        Some(workspace_root(config)?)
+    } else {
+        None
+    };
+    let default_report = root.as_ref().map(|r| r.join(DEFAULT_FILE));
+    let mut loaded = Vec::new();
+    if args.history {
+        let file = match (args.reports.as_slice(), &default_report) {
+            ([one], _) => PathBuf::from(one),
+            ([], Some(d)) => d.clone(),
+            _ => {
+                return Err(Error::Usage(
+                    "--history follows one report file through git: give at most one".to_owned(),
+                ));
+            }
+        };
+        loaded = history(&file, note)?;
+    } else if implicit {
+        if let Some(path) = default_report {
+            loaded.push(load(&path.display().to_string(), &path)?);
+        }
+    } else {
+        for r in &args.reports {
+            let label = match ReportRef::parse(r) {
+                ReportRef::File(p) => p
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_else(|| r.clone()),
+                ReportRef::Git { rev, .. } => rev,
+            };
+            let report = delta::load(&ReportRef::parse(r))?;
+            loaded.push(Loaded {
+                label,
+                detail: r.clone(),
+                report,
+            });
+        }
+    }
+    let paths = match &root {
+        Some(_) => match crate::cargo::metadata(config) {
+            Ok(meta) => Links::from_metadata(&meta).shortest_paths(),
+            Err(e) => {
+                note(&format!("no dependency paths (cargo metadata failed): {e}"));
+                BTreeMap::new()
+            }
+        },
+        None => BTreeMap::new(),
+    };
+    let title = args.title.clone().unwrap_or_else(|| {
+        root.as_deref()
+            .and_then(Path::file_name)
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "cargo-risk-report".to_owned())
+    });
+    let dashboard = Dashboard {
+        title,
+        generator: format!("cargo-risk-report {}", env!("CARGO_PKG_VERSION")),
+        snapshots: loaded
+            .iter()
+            .map(|l| Snapshot {
+                label: l.label.clone(),
+                detail: l.detail.clone(),
+                report: &l.report,
+            })
+            .collect(),
+        paths,
+    };
+    let out_path = args
+        .output
+        .clone()
+        .unwrap_or_else(|| PathBuf::from(DEFAULT_HTML));
+    let mut bytes = Vec::new();
+    html::render(&dashboard, &mut bytes).map_err(|source| Error::Output {
+        path: out_path.clone(),
+        source,
+    })?;
+    write_atomically(&out_path, &bytes)?;
+    Ok((out_path, loaded.len()))
+}
+
+fn load(label: &str, path: &Path) -> Result<Loaded, Error> {
+    Ok(Loaded {
+        label: path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| label.to_owned()),
+        detail: label.to_owned(),
+        report: delta::load(&ReportRef::File(path.to_owned()))?,
+    })
+}
+
+/// The workspace root, from `cargo locate-project --workspace` (no graph resolution, fast).
+fn workspace_root(config: &Config) -> Result<PathBuf, Error> {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let mut cmd = Command::new(cargo);
+    cmd.args(["locate-project", "--workspace", "--message-format", "plain"]);
+    if let Some(m) = &config.manifest_path {
+        cmd.arg("--manifest-path").arg(m);
+    }
+    let out = cmd.output().map_err(Error::CargoNotFound)?;
+    if !out.status.success() {
+        return Err(Error::NotACargoProject {
+            path: config
+                .manifest_path
+                .clone()
+                .or_else(|| std::env::current_dir().ok())
+                .unwrap_or_default(),
+            manifest_given: config.manifest_path.is_some(),
+        });
+    }
+    let manifest = PathBuf::from(String::from_utf8_lossy(&out.stdout).trim());
+    Ok(manifest.parent().map(Path::to_owned).unwrap_or_default())
+}
+
+fn git(dir: &Path, args: &[&str]) -> Result<Vec<u8>, Error> {
+    let out = Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .map_err(|e| Error::Git {
+            spec: args.join(" "),
+            message: format!("cannot run git: {e}"),
+        })?;
+    if !out.status.success() {
+        return Err(Error::Git {
+            spec: args.join(" "),
+            message: String::from_utf8_lossy(&out.stderr).trim().to_owned(),
+        });
+    }
+    Ok(out.stdout)
+}
+
+/// The report as committed at each commit that changed it, oldest first, then the working
+/// tree's copy when it differs from the last commit. Versions that cannot be read (another
+/// schema version, say) are skipped with a note: the trend shows what can be compared.
+fn history(file: &Path, note: &dyn Fn(&str)) -> Result<Vec<Loaded>, Error> {
+    let dir = match file.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_owned(),
+        _ => PathBuf::from("."),
+    };
+    let name = file
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| DEFAULT_FILE.to_owned());
+    let log = git(
+        &dir,
+        &["log", "--format=%H%x1f%h%x1f%cs%x1f%s", "--", &name],
+    )?;
+    let log = String::from_utf8_lossy(&log);
+    let mut out = Vec::new();
+    let mut last_text = None;
+    for line in log.lines().rev() {
+        let mut f = line.split('\u{1f}');
+        let (Some(hash), Some(short), Some(date), subject) =
+            (f.next(), f.next(), f.next(), f.next())
+        else {
+            continue;
+        };
+        let spec = format!("{hash}:./{name}");
+        let text = match git(&dir, &["show", &spec]) {
+            Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
+            // Deleted in this commit: nothing to chart.
+            Err(_) => continue,
+        };
+        match Report::from_toml(&text) {
+            Ok(report) => out.push(Loaded {
+                label: short.to_owned(),
+                detail: format!("{date} {}", subject.unwrap_or("")),
+                report,
+            }),
+            Err(e) => note(&format!("skipping {name} at {short}: {e}")),
+        }
+        last_text = Some(text);
+    }
+    if let Ok(now) = std::fs::read_to_string(file)
+        && last_text.as_deref() != Some(now.as_str())
+    {
+        match Report::from_toml(&now) {
+            Ok(report) => out.push(Loaded {
+                label: "working tree".to_owned(),
+                detail: "uncommitted".to_owned(),
+                report,
+            }),
+            Err(e) => note(&format!("skipping the working tree's {name}: {e}")),
+        }
+    }
+    if out.is_empty() {
+        return Err(Error::BadReport {
+            what: file.display().to_string(),
+            message: "no readable version of it in git history or the working tree".to_owned(),
+        });
+    }
+    Ok(out)
+}

@@ -1,0 +1,343 @@
+//! The exports read from one scenario: SARIF validated against the SARIF 2.1.0 schema, the
+//! CycloneDX SBOM's shape, and the dashboard's size and speed on a 1,000-package report.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use risk_report::diff::diff;
+use risk_report::facts::{
+    BuildKind, BuildScript, CrateFacts, FileFacts, Finding, Kind, ManifestFacts, Role,
+};
+use risk_report::model::{DepKind, PackageInput, Report, Source};
+use risk_report::render::html::{self, Dashboard, Snapshot};
+use risk_report::render::sarif::{self, LockLines, Target};
+use risk_report::sbom;
+use serde_json::Value;
+
+const SARIF_SCHEMA: &str = include_str!("schemas/sarif-2.1.0-rtm.5.json");
+
+fn pkg(name: &str, version: &str, findings: &[(Kind, u32)], build: &[BuildKind]) -> PackageInput {
+    let mut list: Vec<Finding> = findings
+        .iter()
+        .flat_map(|(kind, n)| {
+            (0..*n).map(move |i| Finding {
+                line: i + 1,
+                col: 1,
+                kind: *kind,
+                detail: (*kind == Kind::IncludeBytes).then(|| "blob.bin".to_owned()),
+                origin: Default::default(),
+                test: false,
+            })
+        })
+        .collect();
+    list.sort();
+    let has_build = !build.is_empty();
+    PackageInput {
+        name: name.into(),
+        version: version.into(),
+        source: Source::CratesIo,
+        checksum: Some(format!("{:0>64}", version.replace('.', ""))),
+        checksum_verified: true,
+        dep_kinds: BTreeSet::from([if name.ends_with("-build") {
+            DepKind::Build
+        } else {
+            DepKind::Normal
+        }]),
+        reached_from: BTreeMap::from([("app".to_owned(), BTreeSet::from([DepKind::Normal]))]),
+        workspace_member: false,
+        facts: CrateFacts {
+            name: name.into(),
+            version: version.into(),
+            manifest: ManifestFacts {
+                build: has_build.then(|| "build.rs".to_owned()),
+                ..ManifestFacts::default()
+            },
+            build_script: BuildScript {
+                path: has_build.then(|| "build.rs".to_owned()),
+                kinds: build.iter().copied().collect(),
+                evidence: Vec::new(),
+            },
+            files: vec![FileFacts {
+                path: "src/lib.rs".into(),
+                role: Role::Shipped,
+                lines: 10,
+                findings: list,
+                ..FileFacts::default()
+            }],
+            ..CrateFacts::default()
+        },
+    }
+}
+
+fn scenario() -> (Report, Report) {
+    let old = Report::build(vec![
+        pkg(
+            "foo-sys",
+            "0.3.2",
+            &[(Kind::UnsafeBlock, 2)],
+            &[BuildKind::Probe],
+        ),
+        pkg("leftpad", "0.1.0", &[], &[]),
+        pkg("tempfile", "3.1.0", &[(Kind::Fs, 3)], &[]),
+    ]);
+    let new = Report::build(vec![
+        pkg(
+            "foo-sys",
+            "0.4.0",
+            &[(Kind::UnsafeBlock, 5), (Kind::Ffi, 2)],
+            &[BuildKind::Probe, BuildKind::Native],
+        ),
+        pkg(
+            "socket2",
+            "0.6.1",
+            &[(Kind::Net, 4), (Kind::UnsafeBlock, 9)],
+            &[],
+        ),
+        pkg("blobby-build", "1.0.0", &[(Kind::IncludeBytes, 1)], &[]),
+        pkg("quiet", "1.0.0", &[], &[]),
+        pkg("tempfile", "3.1.0", &[(Kind::Fs, 3)], &[]),
+    ]);
+    (old, new)
+}
+
+const LOCK: &str = r#"version = 4
+
+[[package]]
+name = "blobby-build"
+version = "1.0.0"
+
+[[package]]
+name = "foo-sys"
+version = "0.4.0"
+
+[[package]]
+name = "quiet"
+version = "1.0.0"
+
+[[package]]
+name = "socket2"
+version = "0.6.1"
+"#;
+
+fn sarif_of(old: &Report, new: &Report) -> Value {
+    let d = diff(old, new);
+    let results = sarif::results_from_diff(&d, &|_, _, kinds: &[Kind]| {
+        if kinds.contains(&Kind::Net) {
+            vec!["src/net.rs:12".to_owned()]
+        } else {
+            Vec::new()
+        }
+    });
+    let lines = LockLines::parse(LOCK);
+    let target = Target {
+        tool_version: "0.1.0",
+        lockfile_uri: "Cargo.lock",
+        lock_lines: &lines,
+    };
+    let mut out = Vec::new();
+    sarif::render(&results, &target, &mut out).unwrap();
+    serde_json::from_slice(&out).unwrap()
+}
+
+fn assert_valid_sarif(log: &Value) {
+    let mut schema: Value = serde_json::from_str(SARIF_SCHEMA).unwrap();
+    // The language-tag pattern of the published schema is not a valid regex outside
+    // JavaScript: its stray `]` is a literal in ECMAScript, so escape it to mean the same.
+    let fixed = escape_stray_bracket(&mut schema);
+    assert_eq!(fixed, 2, "the schema's known pattern quirk moved");
+    let validator = jsonschema::validator_for(&schema).expect("the schema compiles");
+    let errors: Vec<String> = validator
+        .iter_errors(log)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "SARIF schema errors: {errors:#?}");
+}
+
+fn escape_stray_bracket(v: &mut Value) -> usize {
+    const QUIRK: &str = "^[a-zA-Z]{2}|^[a-zA-Z]{2}-[a-zA-Z]{2}]?$";
+    match v {
+        Value::Object(map) => {
+            let mut n = 0;
+            for (k, child) in map.iter_mut() {
+                if k == "pattern" && child == QUIRK {
+                    *child = Value::from(QUIRK.replace("}]?", "}\\]?"));
+                    n += 1;
+                } else {
+                    n += escape_stray_bracket(child);
+                }
+            }
+            n
+        }
+        Value::Array(items) => items.iter_mut().map(escape_stray_bracket).sum(),
+        _ => 0,
+    }
+}
+
+#[test]
+fn sarif_of_a_delta_validates_and_points_into_the_lockfile() {
+    let (old, new) = scenario();
+    let log = sarif_of(&old, &new);
+    assert_valid_sarif(&log);
+
+    let run = &log["runs"][0];
+    let rule_ids: BTreeSet<&str> = run["tool"]["driver"]["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap())
+        .collect();
+    let results = run["results"].as_array().unwrap();
+    let by_rule = |rule: &str, package: &str| {
+        results.iter().find(|r| {
+            r["ruleId"] == rule
+                && r["locations"][0]["logicalLocations"][0]["name"].as_str() == Some(package)
+        })
+    };
+    for r in results {
+        assert!(rule_ids.contains(r["ruleId"].as_str().unwrap()), "{r}");
+    }
+    let net = by_rule("net", "socket2").expect("a net result for socket2");
+    assert_eq!(net["level"], "error");
+    let loc = &net["locations"][0]["physicalLocation"];
+    assert_eq!(loc["artifactLocation"]["uri"], "Cargo.lock");
+    assert_eq!(loc["region"]["startLine"], 16);
+    assert!(
+        net["message"]["text"]
+            .as_str()
+            .unwrap()
+            .contains("src/net.rs:12")
+    );
+    assert!(by_rule("ffi", "foo-sys").is_some());
+    assert!(by_rule("build-script", "foo-sys").is_some(), "native build");
+    assert!(by_rule("unsafe-block", "foo-sys").is_some(), "+3 unsafe");
+    assert!(by_rule("embed", "blobby-build").is_some());
+    assert!(by_rule("new-dependency", "quiet").is_some());
+    assert!(
+        !results
+            .iter()
+            .any(|r| r["message"]["text"].as_str().unwrap().contains("leftpad"))
+    );
+
+    let empty = sarif_of(&new, &new);
+    assert_valid_sarif(&empty);
+    assert_eq!(empty["runs"][0]["results"].as_array().unwrap().len(), 0);
+}
+
+#[test]
+fn the_sbom_carries_pins_scope_and_risk_properties() {
+    let (_, new) = scenario();
+    let graph = sbom::Graph {
+        name: "ws".into(),
+        members: vec![("app".into(), "0.1.0".into())],
+        edges: BTreeMap::from([(
+            "app@0.1.0".to_owned(),
+            BTreeSet::from(["socket2@0.6.1".to_owned(), "foo-sys@0.4.0".to_owned()]),
+        )]),
+    };
+    let bom = sbom::cyclonedx(&new, &graph, "0.1.0");
+    assert_eq!(bom["specVersion"], "1.6");
+    assert_eq!(bom["metadata"]["component"]["bom-ref"], "app@0.1.0");
+    let components = bom["components"].as_array().unwrap();
+    assert_eq!(components.len(), 5);
+    let socket2 = components.iter().find(|c| c["name"] == "socket2").unwrap();
+    assert_eq!(socket2["purl"], "pkg:cargo/socket2@0.6.1");
+    assert_eq!(socket2["scope"], "required");
+    assert_eq!(socket2["hashes"][0]["alg"], "SHA-256");
+    let props: Vec<(String, String)> = socket2["properties"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            (
+                p["name"].as_str().unwrap().into(),
+                p["value"].as_str().unwrap().into(),
+            )
+        })
+        .collect();
+    assert!(
+        props
+            .iter()
+            .all(|(n, _)| n.starts_with("cargo-risk-report:"))
+    );
+    assert!(props.contains(&("cargo-risk-report:capability".into(), "net".into())));
+    assert!(props.contains(&("cargo-risk-report:shipped:unsafe-block".into(), "9".into())));
+    let build_only = components
+        .iter()
+        .find(|c| c["name"] == "blobby-build")
+        .unwrap();
+    assert_eq!(build_only["scope"], "optional");
+    let app_deps = bom["dependencies"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["ref"] == "app@0.1.0")
+        .unwrap();
+    assert_eq!(
+        app_deps["dependsOn"],
+        serde_json::json!(["foo-sys@0.4.0", "socket2@0.6.1"])
+    );
+    // The SBOM's own pins are the report's: verifying a report against its SBOM finds nothing.
+    let pins = sbom::pins_of_sbom(&bom).unwrap();
+    assert!(sbom::compare(&pins, &sbom::pins_of_report(&new)).is_empty());
+}
+
+/// A report of `n` packages with a spread of capabilities, for size and speed checks (the
+/// browser test uses the same shape).
+pub fn synthetic(n: usize) -> Report {
+    let kinds = [
+        Kind::UnsafeBlock,
+        Kind::Net,
+        Kind::Fs,
+        Kind::Ffi,
+        Kind::Process,
+        Kind::EnvRead,
+        Kind::ExternBlock,
+    ];
+    let names: Vec<(String, String)> = (0..n)
+        .map(|i| (format!("crate-{i:04}"), format!("1.{}.{}", i % 7, i % 13)))
+        .collect();
+    Report::build(
+        names
+            .iter()
+            .enumerate()
+            .map(|(i, (name, version))| {
+                let findings: Vec<(Kind, u32)> = kinds
+                    .iter()
+                    .enumerate()
+                    .filter(|(k, _)| (i + k).is_multiple_of(k + 3))
+                    .map(|(k, kind)| (*kind, ((i * (k + 1)) % 40) as u32 + 1))
+                    .collect();
+                let build: &[BuildKind] = match i % 11 {
+                    0 => &[BuildKind::Native],
+                    1 => &[BuildKind::Probe],
+                    _ => &[],
+                };
+                pkg(name, version, &findings, build)
+            })
+            .collect(),
+    )
+}
+
+#[test]
+fn the_dashboard_of_a_thousand_packages_is_small_and_quick() {
+    let report = synthetic(1000);
+    let started = std::time::Instant::now();
+    let d = Dashboard {
+        title: "synthetic".into(),
+        generator: "test".into(),
+        snapshots: vec![Snapshot {
+            label: "r".into(),
+            detail: "r".into(),
+            report: &report,
+        }],
+        paths: BTreeMap::new(),
+    };
+    let mut out = Vec::new();
+    html::render(&d, &mut out).unwrap();
+    let took = started.elapsed();
+    assert!(out.len() < 2_000_000, "{} bytes", out.len());
+    assert!(took.as_secs() < 5, "{took:?}");
+    let page = String::from_utf8(out).unwrap();
+    assert_eq!(page.matches("\"key\":\"crate-").count(), 1000);
+}
