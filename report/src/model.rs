@@ -289,6 +289,7 @@ impl Package {
                 Family::Api => kind.code().to_string(),
                 Family::Unsafe => "unsafe".to_string(),
                 Family::Embed => "embed".to_string(),
+                Family::Hiding => "hidden-text".to_string(),
             });
         }
         if build_script.is_some() {

@@ -6,6 +6,7 @@
 //! - `tokens`: flat tokens and the token-level scanner (macro bodies and the fallback).
 //! - `lexer`: a hand-written lexer for text proc-macro2 cannot lex, and for macro bodies.
 //! - `attrs`: attribute rules (`#[no_mangle]`, `cfg(test)`, ...) on flat tokens.
+//! - `unicode`: text that hides code from reviewers (bidi controls, lookalike identifiers).
 //!
 //! Stack safety: syn and its tree drop recurse once per nesting level, so a hostile file could
 //! abort the process. [`nesting_problem`] rejects deep files before syn sees them, and every
@@ -16,6 +17,7 @@ mod collect;
 mod imports;
 mod lexer;
 mod tokens;
+mod unicode;
 mod visit;
 
 #[cfg(test)]
@@ -46,6 +48,8 @@ pub fn scan_source(path: &str, text: &str) -> FileFacts {
     let src = Src::new(body);
     let mut out = Out::default();
     let parse = analyze(&src, &mut out);
+    // Text-level rules (bidi controls, lookalike identifiers): exact in every parse mode.
+    unicode::scan(body, &mut out);
     // proc-macro2 keeps every lexed file in a thread-local source map (u32 offsets, text
     // copied): forget this file's spans so a long-running worker neither grows nor overflows.
     proc_macro2::extra::invalidate_current_thread_spans();
