@@ -119,6 +119,17 @@ pub fn summary(scanned: &Scanned, written: &Written, paint: Paint) -> String {
         ));
     }
     s.push('\n');
+    let skipped: usize = scanned.inputs.iter().map(|p| p.facts.skipped.len()).sum();
+    if skipped > 0 {
+        // Unknown is not zero: caps hit, links and traversal are not silently dropped.
+        s.push_str(&format!(
+            "{}\n",
+            paint.yellow(&format!(
+                "{skipped} tarball {} not read (links, unsafe paths, size caps): see `coverage.skipped`",
+                if skipped == 1 { "entry" } else { "entries" }
+            ))
+        ));
+    }
 
     let mut top: Vec<(u64, &PackageInput)> = scanned
         .inputs

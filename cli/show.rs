@@ -27,7 +27,7 @@ pub fn show(config: &Config, spec: &PackageSpec, paint: Paint) -> Result<String,
     let inputs = ws.locate(config, &matches)?;
     let mut out = String::new();
     for (pkg, input) in matches.iter().zip(inputs) {
-        let (unpacked, verified) = read(pkg, input)?;
+        let (unpacked, verified) = read(pkg, input, &config.limits)?;
         render(&mut out, pkg, &unpacked, verified, paint);
     }
     Ok(out)
@@ -79,8 +79,7 @@ fn find<'a>(
 /// The package's files (or why they could not be read) and whether they were verified.
 type Files = (Result<Unpacked, String>, bool);
 
-fn read(pkg: &GraphPackage, input: Input) -> Result<Files, Error> {
-    let limits = Limits::default();
+fn read(pkg: &GraphPackage, input: Input, limits: &Limits) -> Result<Files, Error> {
     let root = format!("{}-{}", pkg.name, pkg.version);
     match input {
         Input::Tarball {
@@ -88,7 +87,7 @@ fn read(pkg: &GraphPackage, input: Input) -> Result<Files, Error> {
             checksum,
         } => match read_verified(&pkg.name, &pkg.version, &candidates, checksum.as_deref()) {
             Ok(r) => Ok((
-                risk_analyzer::archive::read_crate_tarball(&r.bytes, Some(&root), &limits)
+                risk_analyzer::archive::read_crate_tarball(&r.bytes, Some(&root), limits)
                     .map_err(|e| e.to_string()),
                 r.verified,
             )),
@@ -96,7 +95,7 @@ fn read(pkg: &GraphPackage, input: Input) -> Result<Files, Error> {
             Err(ReadError::Io(path, source)) => Err(Error::Read { path, source }),
         },
         Input::Dir(dir) => Ok((
-            risk_analyzer::archive::read_crate_dir(&dir, &limits).map_err(|e| e.to_string()),
+            risk_analyzer::archive::read_crate_dir(&dir, limits).map_err(|e| e.to_string()),
             false,
         )),
         Input::Missing => Err(Error::MissingTarballs {
