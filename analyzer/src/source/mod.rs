@@ -9,11 +9,12 @@
 //! - `unicode`: text that hides code from reviewers (bidi controls, lookalike identifiers).
 //!
 //! Stack safety: syn and its tree drop recurse once per nesting level, so a hostile file could
-//! abort the process. [`nesting_problem`] rejects deep files before syn sees them, and every
+//! abort the process. [`depth::nesting_problem`] rejects deep files before syn sees them, and every
 //! walk of our own is iterative or depth-bounded (`visit::MAX_VISIT_DEPTH`).
 
 mod attrs;
 mod collect;
+mod depth;
 mod imports;
 mod lexer;
 mod tokens;
@@ -96,7 +97,7 @@ impl Out {
 }
 
 fn analyze(src: &Src<'_>, out: &mut Out) -> Parse {
-    if let Some(problem) = nesting_problem(src.text) {
+    if let Some(problem) = depth::nesting_problem(src.text) {
         return fallback(src, out, problem);
     }
     match syn::parse_str::<syn::File>(src.text) {
@@ -164,81 +165,6 @@ fn strip_bom_and_shebang(text: &str) -> &str {
         return &text[text.find('\n').unwrap_or(text.len())..];
     }
     text
-}
-
-/// A cheap byte-level look at nesting before syn recurses over it. Strings and comments are
-/// skipped roughly (enough not to count brackets inside them). Long operator chains
-/// (`a + b + ..`, `x.f().g()..`, `else if` ladders) are not limited here: syn parses them in a
-/// loop, and the visitor's depth bound catches the deep tree they build.
-fn nesting_problem(text: &str) -> Option<String> {
-    let b = text.as_bytes();
-    let (mut depth, mut angle, mut prefix_run) = (0usize, 0usize, 0usize);
-    let mut i = 0;
-    while i < b.len() {
-        let c = b[i];
-        match c {
-            b'/' if b.get(i + 1) == Some(&b'/') => {
-                while i < b.len() && b[i] != b'\n' {
-                    i += 1;
-                }
-                continue;
-            }
-            b'/' if b.get(i + 1) == Some(&b'*') => {
-                i = lexer::skip_block_comment(b, i);
-                continue;
-            }
-            b'"' => {
-                i = lexer::skip_quoted(b, i + 1, b'"');
-                continue;
-            }
-            // char literals, so that `'"'` and `'('` are not taken for a string or a bracket
-            b'\'' if b.get(i + 1) == Some(&b'\\') => {
-                i = lexer::skip_quoted(b, i + 1, b'\'');
-                continue;
-            }
-            b'\'' if b.get(i + 2) == Some(&b'\'') => {
-                i += 3;
-                continue;
-            }
-            b'(' | b'[' | b'{' => {
-                depth += 1;
-                if c == b'{' {
-                    angle = 0;
-                }
-                if depth > MAX_NESTING {
-                    return Some(format!("nesting deeper than {MAX_NESTING}"));
-                }
-            }
-            b')' | b']' | b'}' => {
-                depth = depth.saturating_sub(1);
-                if c == b'}' {
-                    angle = 0;
-                }
-            }
-            b';' | b',' => angle = 0,
-            b'<' => {
-                angle += 1;
-                if angle > MAX_NESTING {
-                    return Some(format!("nesting deeper than {MAX_NESTING}"));
-                }
-            }
-            // `->` and `=>` are arrows, not closing angles
-            b'>' if i == 0 || !matches!(b[i - 1], b'-' | b'=') => {
-                angle = angle.saturating_sub(1);
-            }
-            _ => {}
-        }
-        if matches!(c, b'!' | b'-' | b'*' | b'&') {
-            prefix_run += 1;
-            if prefix_run > MAX_NESTING {
-                return Some(format!("nesting deeper than {MAX_NESTING}"));
-            }
-        } else if !c.is_ascii_whitespace() {
-            prefix_run = 0;
-        }
-        i += 1;
-    }
-    None
 }
 
 /// The text being scanned, with a line table to turn proc-macro2's (line, char column) into
