@@ -88,6 +88,83 @@ fn nesting_fifty_thousand_deep_on_a_small_stack() {
     }
 }
 
+/// Recursion in syn without a single bracket: each of these overflowed a 2 MiB stack (and
+/// the 64 MiB workers too, at this depth) before the pre-check counted it.
+#[test]
+fn bracket_free_recursion_fifty_thousand_deep() {
+    let n = 50_000;
+    let cases = [
+        (
+            "closures |a|",
+            format!("fn f() {{ let c = {}x; unsafe {{}} }}", "|a| ".repeat(n)),
+        ),
+        (
+            "move ||",
+            format!(
+                "fn f() {{ let c = {}x; unsafe {{}} }}",
+                "move || ".repeat(n)
+            ),
+        ),
+        (
+            "return",
+            format!("fn f() {{ {}x; unsafe {{}} }}", "return ".repeat(n)),
+        ),
+        (
+            "&mut",
+            format!("fn f() {{ let c = {}x; unsafe {{}} }}", "&mut ".repeat(n)),
+        ),
+        (
+            "*const",
+            format!(
+                "type T = {}u8; fn f() {{ unsafe {{}} }}",
+                "*const ".repeat(n)
+            ),
+        ),
+        (
+            "fn() ->",
+            format!(
+                "type T = {}u8; fn f() {{ unsafe {{}} }}",
+                "fn() -> ".repeat(n)
+            ),
+        ),
+        (
+            "a = b = ..",
+            format!("fn f() {{ {}x; unsafe {{}} }}", "a = ".repeat(n)),
+        ),
+        (
+            ".. .. x",
+            format!("fn f() {{ let c = {}x; unsafe {{}} }}", ".. ".repeat(n)),
+        ),
+        (
+            "let chains",
+            format!("fn f() {{ if {}x {{}} unsafe {{}} }}", "let a = ".repeat(n)),
+        ),
+        (
+            "a @ b @ ..",
+            format!(
+                "fn f() {{ match x {{ {}_ => {{}} }} unsafe {{}} }}",
+                "a @ ".repeat(n)
+            ),
+        ),
+        (
+            "box patterns",
+            format!(
+                "fn f() {{ match x {{ {}_ => {{}} }} unsafe {{}} }}",
+                "box ".repeat(n)
+            ),
+        ),
+        (
+            "return {x} +",
+            format!("fn f() {{ {}x; unsafe {{}} }}", "return {x} + ".repeat(n)),
+        ),
+    ];
+    for (what, src) in cases {
+        let facts = timed(what, src);
+        assert!(matches!(facts.parse, Parse::Fallback { .. }), "{what}");
+        assert_eq!(count(&facts, Kind::UnsafeBlock), 1, "{what}");
+    }
+}
+
 #[test]
 fn operator_and_method_chains_a_hundred_thousand_long() {
     let n = 100_000;

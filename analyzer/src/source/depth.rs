@@ -22,13 +22,13 @@ use super::tokens::TK;
 
 /// Words that are neither operands nor nesting: after them a `-` or `|` is still a prefix.
 const NOT_OPERANDS: &[&str] = &[
-    "as", "async", "box", "const", "dyn", "else", "enum", "extern", "fn", "for", "gen", "if",
-    "impl", "in", "loop", "match", "mod", "move", "mut", "pub", "raw", "ref", "static", "struct",
-    "trait", "type", "unsafe", "use", "where", "while",
+    "as", "async", "const", "dyn", "else", "enum", "extern", "fn", "for", "gen", "if", "impl",
+    "in", "loop", "match", "mod", "move", "mut", "pub", "raw", "ref", "static", "struct", "trait",
+    "type", "unsafe", "use", "where", "while",
 ];
 
 /// Words whose operand runs to the end of the expression.
-const LOOSE_WORDS: &[&str] = &["return", "break", "yield", "become", "let"];
+const LOOSE_WORDS: &[&str] = &["return", "break", "yield", "become", "let", "box"];
 
 /// What was pending when a bracket opened; restored when it closes.
 #[derive(Debug, Clone, Copy)]
@@ -358,6 +358,10 @@ mod tests {
                 format!("fn f() -> {}u8 {{}}", "impl Fn() -> ".repeat(n)),
             ),
             ("@", format!("match x {{ {}_ => {{}} }}", "a @ ".repeat(n))),
+            (
+                "box patterns",
+                format!("match x {{ {}_ => {{}} }}", "box ".repeat(n)),
+            ),
             ("prefix range", format!("let c = {}x;", ".. ".repeat(n))),
             ("let", format!("if {}true {{}}", "let a = ".repeat(n))),
             ("assign", format!("{}x;", "a = ".repeat(n))),
