@@ -68,7 +68,8 @@ pub fn scan_unpacked(unpacked: &Unpacked) -> CrateFacts {
     let manifest_text = files
         .get("Cargo.toml")
         .map(|b| String::from_utf8_lossy(b).into_owned());
-    let manifest = manifest::read_manifest(manifest_text.as_deref(), files);
+    let mut manifest = manifest::read_manifest(manifest_text.as_deref(), files);
+    note_missing_targets(&mut manifest, files);
     let (root_name, root_version) = split_root(&unpacked.root);
     let (name, version) =
         package_name_version(manifest_text.as_deref()).unwrap_or((root_name, root_version));
@@ -97,6 +98,32 @@ pub fn scan_unpacked(unpacked: &Unpacked) -> CrateFacts {
         vcs: vcs::read_vcs_info(files.get(".cargo_vcs_info.json").map(Vec::as_slice)),
         not_analyzed: None,
     }
+}
+
+/// A target whose file is not in the crate is a manifest problem worth seeing (cargo would
+/// refuse to build it; a hostile crate may point one at a file it hides): appended to
+/// `manifest.error`.
+fn note_missing_targets(
+    manifest: &mut ManifestFacts,
+    files: &std::collections::BTreeMap<String, Vec<u8>>,
+) {
+    let missing: Vec<String> = manifest
+        .targets
+        .iter()
+        .filter(|t| !files.contains_key(&t.path))
+        .map(|t| {
+            format!(
+                "{} target `{}` points at `{}`, which is not in the crate",
+                t.kind, t.name, t.path
+            )
+        })
+        .collect();
+    if missing.is_empty() {
+        return;
+    }
+    let mut notes: Vec<String> = manifest.error.take().into_iter().collect();
+    notes.extend(missing);
+    manifest.error = Some(notes.join("; "));
 }
 
 /// `[package] name` and `version`, read leniently: the manifest module owns the full parse,

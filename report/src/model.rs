@@ -200,6 +200,10 @@ pub struct Coverage {
     /// Tarball entries that were skipped (links, traversal, caps), with the reason.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub skipped: Vec<SkippedEntry>,
+    /// What is wrong with the crate's own Cargo.toml (malformed, a build script outside the
+    /// crate, targets whose files are missing); the targets are then cargo's defaults.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub manifest_error: Option<String>,
 }
 
 /// Where the package came from.
@@ -305,6 +309,7 @@ impl Package {
         let mut embedded = BTreeSet::new();
         let mut coverage = Coverage {
             skipped: facts.skipped.clone(),
+            manifest_error: facts.manifest.error.clone(),
             ..Coverage::default()
         };
         for f in &facts.files {
