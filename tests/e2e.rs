@@ -4,10 +4,12 @@
 //!
 //! `workspace`: one shared workspace fixture and what the report says about it.
 //! `sources`: where tarballs come from (local registry, cargo cache, git, vendor) and what
-//! happens when they are tampered with or gone. `errors`: the messages of a failed run.
+//! happens when they are tampered with or gone. `errors`: the messages of a failed run. `hostile`: hostile crates and hostile report files.
 
 #[path = "e2e/errors.rs"]
 mod errors;
+#[path = "e2e/hostile.rs"]
+mod hostile;
 #[path = "e2e/sources.rs"]
 mod sources;
 mod support;

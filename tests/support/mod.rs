@@ -162,8 +162,14 @@ impl LocalRegistry {
             manifest(Some((k.name, k.version)), &k.deps, ""),
         ));
         let bytes = pack(k.name, k.version, &files)?;
+        self.publish_bytes(k, &bytes)
+    }
+
+    /// Adds a crate whose `.crate` file is `bytes` as given (a hostile tarball built by the
+    /// test); its index entry is made from `k` and the checksum of `bytes`.
+    pub fn publish_bytes(&self, k: &Krate, bytes: &[u8]) -> TestResult<PathBuf> {
         let crate_file = self.root.join(format!("{}-{}.crate", k.name, k.version));
-        std::fs::write(&crate_file, &bytes)?;
+        std::fs::write(&crate_file, bytes)?;
 
         let deps: Vec<serde_json::Value> = k
             .deps
@@ -177,7 +183,7 @@ impl LocalRegistry {
             })
             .collect();
         let line = serde_json::json!({
-            "name": k.name, "vers": k.version, "deps": deps, "cksum": sha256_hex(&bytes),
+            "name": k.name, "vers": k.version, "deps": deps, "cksum": sha256_hex(bytes),
             "features": {}, "yanked": false,
         });
         let index_file = self.root.join("index").join(index_path(k.name));
