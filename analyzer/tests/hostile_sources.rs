@@ -318,3 +318,46 @@ fn macro_soup_finishes() {
         assert!(!matches!(facts.parse, Parse::NotAnalyzed { .. }), "{i}");
     }
 }
+
+/// The first `cargo fuzz run source` crash: `extern{}` reported at line 0. That was the fuzz
+/// build itself (proc-macro2 keeps no span locations under `cfg(fuzzing)`), not the scanner;
+/// kept as a regression test of real positions for the input.
+#[test]
+fn fuzz_regression_extern_without_abi() {
+    for src in ["extern{}", "extern {}", "fn f() { unsafe{} }\nextern{}"] {
+        let facts = scan_source("src/lib.rs", src);
+        for f in &facts.findings {
+            assert!(f.line >= 1 && f.col >= 1, "{src:?}: {f:?}");
+        }
+    }
+}
+
+#[test]
+fn files_over_the_caps_are_token_scanned_or_not_analyzed() {
+    use risk_analyzer::source::{MAX_SCAN_BYTES, MAX_SYN_BYTES};
+    let stmt = "unsafe { 1 }; ";
+    let big = format!(
+        "fn f() {{ {} }}",
+        stmt.repeat(MAX_SYN_BYTES / stmt.len() + 1)
+    );
+    let facts = timed("just over the syntax-tree cap", big);
+    match &facts.parse {
+        Parse::Fallback { error, lexer } => {
+            assert_eq!(error, "larger than the 4 MiB syntax-tree cap");
+            assert_eq!(lexer, "plain");
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(
+        count(&facts, Kind::UnsafeBlock),
+        MAX_SYN_BYTES / stmt.len() + 1
+    );
+    let huge = "a".repeat(MAX_SCAN_BYTES + 1);
+    let facts = scan_source("src/huge.rs", &huge);
+    assert_eq!(
+        facts.parse,
+        Parse::NotAnalyzed {
+            reason: "larger than the 16 MiB scan cap (16777217 bytes)".into()
+        }
+    );
+}

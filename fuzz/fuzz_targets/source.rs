@@ -9,9 +9,9 @@ use risk_analyzer::source::scan_source;
 fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data);
     let facts = scan_source("src/lib.rs", &text);
-    for f in &facts.findings {
-        assert!(f.line >= 1 && f.col >= 1, "{f:?}");
-    }
+    // No check of line numbers here: under `cfg(fuzzing)` proc-macro2 keeps no span locations
+    // (every span is line 0), so positions are only meaningful in normal builds, where
+    // `analyzer/tests/generated.rs` checks them.
     // Pure: the same input gives the same facts.
     assert_eq!(facts, scan_source("src/lib.rs", &text));
 });

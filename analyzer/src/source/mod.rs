@@ -36,6 +36,15 @@ use imports::Imports;
 /// syn; deeper files get the token scan. Real code stays far below.
 pub const MAX_NESTING: usize = 256;
 
+/// Largest file handed to syn. Its tree costs up to ~400 bytes of memory per byte of source
+/// (measured: 4 MB of `1+1+..` took 1.7 GB), so a file under the tarball's entry cap could
+/// still take tens of GB. Real files stay far below (the biggest in a 380-crate registry
+/// cache: 2.5 MB). Bigger files get the token scan with the plain lexer (24 bytes per token).
+pub const MAX_SYN_BYTES: usize = 4 * 1024 * 1024;
+
+/// Largest file scanned at all; bigger ones are recorded as not analyzed.
+pub const MAX_SCAN_BYTES: usize = 16 * 1024 * 1024;
+
 /// Stack a thread needs to run [`scan_source`] on any input: syn recurses once per nesting
 /// level with large frames (measured in a debug build: ~16 MiB for 250 nested `Vec<`, the
 /// worst case under [`MAX_NESTING`]; release builds need a fraction of it). Deeper input never
@@ -46,6 +55,21 @@ pub const STACK_BYTES: usize = 32 * 1024 * 1024;
 /// as `Shipped`; the crate pass sets it.
 pub fn scan_source(path: &str, text: &str) -> FileFacts {
     let body = strip_bom_and_shebang(text);
+    if body.len() > MAX_SCAN_BYTES {
+        return FileFacts {
+            path: path.to_string(),
+            bytes: text.len() as u64,
+            lines: u32::try_from(text.lines().count()).unwrap_or(u32::MAX),
+            parse: Parse::NotAnalyzed {
+                reason: format!(
+                    "larger than the {} MiB scan cap ({} bytes)",
+                    MAX_SCAN_BYTES >> 20,
+                    text.len()
+                ),
+            },
+            ..FileFacts::default()
+        };
+    }
     let src = Src::new(body);
     let mut out = Out::default();
     let parse = analyze(&src, &mut out);
@@ -97,6 +121,13 @@ impl Out {
 }
 
 fn analyze(src: &Src<'_>, out: &mut Out) -> Parse {
+    if src.text.len() > MAX_SYN_BYTES {
+        let why = format!(
+            "larger than the {} MiB syntax-tree cap",
+            MAX_SYN_BYTES >> 20
+        );
+        return fallback_with(src, out, why, false);
+    }
     if let Some(problem) = depth::nesting_problem(src.text) {
         return fallback(src, out, problem);
     }
@@ -125,13 +156,24 @@ fn analyze(src: &Src<'_>, out: &mut Out) -> Parse {
 
 /// The token-level scan of a whole file syn could not take.
 fn fallback(src: &Src<'_>, out: &mut Out, error: String) -> Parse {
+    fallback_with(src, out, error, true)
+}
+
+/// [`fallback`], with proc-macro2's lexer only when `proc_macro2` (it keeps a token tree and a
+/// copy of the text: too much for files over [`MAX_SYN_BYTES`]).
+fn fallback_with(src: &Src<'_>, out: &mut Out, error: String, proc_macro2: bool) -> Parse {
     let mut toks = Vec::new();
-    let lexer = match src.text.parse::<proc_macro2::TokenStream>() {
-        Ok(stream) => {
+    let lexed = if proc_macro2 {
+        src.text.parse::<proc_macro2::TokenStream>().ok()
+    } else {
+        None
+    };
+    let lexer = match lexed {
+        Some(stream) => {
             tokens::flatten(stream, src, &mut toks);
             "proc-macro2"
         }
-        Err(_) => {
+        None => {
             lexer::lex(src, 0, src.text.len(), &mut toks);
             "plain"
         }
