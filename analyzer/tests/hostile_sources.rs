@@ -305,10 +305,7 @@ fn macro_soup_finishes() {
             "($a:expr) => { unsafe { $a } }; ".repeat(5_000)
         ),
         "fn f() { include!(concat!(env!(\"OUT_DIR\"), include_str!(\"x\"), \"}\")); }".into(),
-        format!(
-            "{}",
-            "#[cfg_attr(a, cfg_attr(b, no_mangle))] ".repeat(2_000) + "fn f() {}"
-        ),
+        "#[cfg_attr(a, cfg_attr(b, no_mangle))] ".repeat(2_000) + "fn f() {}",
         "m! { r#\"unterminated }".into(),
         "quote! { #(#x)* #unsafe { } ##### }".into(),
         format!("fn f() {{ {} }}", "'a: loop { break 'a; } ".repeat(10_000)),
