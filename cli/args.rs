@@ -8,6 +8,7 @@ use cargo_risk_report::config::{
     PolicyArgs, SbomArgs,
 };
 use clap::{Parser, Subcommand, ValueEnum};
+use risk_analyzer::Limits;
 
 /// A deterministic, diffable risk report of every dependency in Cargo.lock, without building
 /// or running anything.
@@ -47,6 +48,16 @@ struct Args {
     /// Report the workspace members too.
     #[arg(long)]
     include_members: bool,
+    /// Largest tarball entry read, in bytes (suffixes K, M, G: powers of 1024); bigger entries
+    /// are recorded as skipped [default: 64M]
+    #[arg(long, value_name = "SIZE", value_parser = parse_size, global = true)]
+    max_entry_bytes: Option<u64>,
+    /// Most bytes inflated from one crate's tarball [default: 512M]
+    #[arg(long, value_name = "SIZE", value_parser = parse_size, global = true)]
+    max_total_bytes: Option<u64>,
+    /// Most entries read from one crate's tarball [default: 100000]
+    #[arg(long, value_name = "N", global = true)]
+    max_entries: Option<u64>,
     #[command(subcommand)]
     command: Option<Sub>,
 }
@@ -160,6 +171,25 @@ enum FormatArg {
     Json,
 }
 
+/// `1048576`, `512K`, `64M`, `2G` (also `64MiB`, `64MB`: powers of 1024 either way).
+fn parse_size(s: &str) -> Result<u64, String> {
+    let t = s.trim();
+    let digits = t.len() - t.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+    let (num, unit) = t.split_at(digits);
+    let n: u64 = num
+        .parse()
+        .map_err(|_| format!("`{s}` is not a size (a number, optionally followed by K, M or G)"))?;
+    let shift = match unit.to_ascii_lowercase().as_str() {
+        "" | "b" => 0,
+        "k" | "kb" | "kib" => 10,
+        "m" | "mb" | "mib" => 20,
+        "g" | "gb" | "gib" => 30,
+        _ => return Err(format!("`{s}`: unknown size unit `{unit}` (use K, M or G)")),
+    };
+    n.checked_mul(1 << shift)
+        .ok_or_else(|| format!("`{s}` is too large"))
+}
+
 /// Drops the `risk-report` argument cargo inserts when it runs us as `cargo risk-report`.
 fn strip_cargo_subcommand(mut argv: Vec<OsString>) -> Vec<OsString> {
     if argv.get(1).is_some_and(|a| a == "risk-report") {
@@ -204,6 +234,14 @@ impl Args {
                 FormatArg::Json => Format::Json,
             },
             include_members: self.include_members,
+            limits: {
+                let d = Limits::default();
+                Limits {
+                    max_entry_bytes: self.max_entry_bytes.unwrap_or(d.max_entry_bytes),
+                    max_total_bytes: self.max_total_bytes.unwrap_or(d.max_total_bytes),
+                    max_entries: self.max_entries.unwrap_or(d.max_entries),
+                }
+            },
             command: match self.command {
                 None => Command::Report,
                 Some(Sub::Show { package }) => Command::Show(PackageSpec::parse(&package)),
@@ -390,6 +428,46 @@ mod tests {
                 ..
             })
         ));
+        Ok(())
+    }
+
+    #[test]
+    fn caps_have_defaults_and_flags() -> Result<(), clap::Error> {
+        let c = parse_strs(&["cargo-risk-report"])?;
+        assert_eq!(c.limits, Limits::default());
+        let c = parse_strs(&[
+            "cargo-risk-report",
+            "--max-entry-bytes",
+            "1M",
+            "--max-total-bytes",
+            "2GiB",
+            "--max-entries",
+            "500",
+            "show",
+            "x",
+        ])?;
+        assert_eq!(
+            c.limits,
+            Limits {
+                max_entry_bytes: 1 << 20,
+                max_total_bytes: 2 << 30,
+                max_entries: 500,
+            }
+        );
+        let c = parse_strs(&[
+            "cargo-risk-report",
+            "show",
+            "x",
+            "--max-entry-bytes",
+            "4096",
+        ])?;
+        assert_eq!(c.limits.max_entry_bytes, 4096);
+        for bad in ["", "M", "12Q", "-1", "99999999999G"] {
+            assert!(
+                parse_strs(&["cargo-risk-report", "--max-entry-bytes", bad]).is_err(),
+                "{bad:?}"
+            );
+        }
         Ok(())
     }
 

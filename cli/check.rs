@@ -126,7 +126,7 @@ fn locations(config: &Config, report: &Report, eval: &Evaluation) -> Result<Loca
             .collect();
         let input = ws.locate(config, &[pkg])?.into_iter().next();
         let Some(input) = input else { continue };
-        let (unpacked, _) = show::read(pkg, input)?;
+        let (unpacked, _) = show::read(pkg, input, &config.limits)?;
         let Ok(unpacked) = unpacked else { continue };
         let facts = risk_analyzer::scan_unpacked(&unpacked);
         let mut found = Vec::new();

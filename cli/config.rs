@@ -21,6 +21,9 @@ pub struct Config {
     pub format: Format,
     /// Report the workspace members themselves too.
     pub include_members: bool,
+    /// Caps on what one crate's tarball may make the analyzer read (`--max-entry-bytes`,
+    /// `--max-total-bytes`, `--max-entries`); what is over a cap is recorded as skipped.
+    pub limits: risk_analyzer::Limits,
     pub command: Command,
 }
 

@@ -62,8 +62,26 @@ pub fn load(r: &ReportRef) -> Result<Report, Error> {
     };
     Report::from_toml(&text).map_err(|e| Error::BadReport {
         what: r.describe(),
-        message: e.to_string(),
+        message: tidy(&e.to_string()),
     })
+}
+
+/// The parser's message quotes the offending line of the file: escape what a terminal would
+/// run, and cut lines so that a one-line file of 100 MB does not come back on stderr.
+fn tidy(message: &str) -> String {
+    const MAX: usize = 200;
+    let lines: Vec<String> = message
+        .lines()
+        .map(|line| {
+            let safe = crate::term::sanitize(line);
+            if safe.chars().count() > MAX {
+                safe.chars().take(MAX).collect::<String>() + "..."
+            } else {
+                safe
+            }
+        })
+        .collect();
+    lines.join("\n")
 }
 
 fn read_file(path: &Path) -> Result<String, Error> {
@@ -189,6 +207,18 @@ pub fn run(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn parser_messages_are_escaped_and_cut() {
+        let msg = format!(
+            "line 1\n2 | x = \"\u{1b}]0;pwned\u{7}{}\n  |     ^",
+            "a".repeat(500)
+        );
+        let t = tidy(&msg);
+        assert!(!t.contains('\u{1b}') && !t.contains('\u{7}'), "{t}");
+        assert_eq!(t.lines().count(), 3);
+        assert!(t.lines().all(|l| l.chars().count() <= 203), "{t}");
+    }
 
     #[test]
     fn git_refs_default_to_the_report_file() {

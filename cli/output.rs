@@ -127,6 +127,17 @@ pub fn summary(scanned: &Scanned, written: &Written, paint: Paint) -> String {
         ));
     }
     s.push('\n');
+    let skipped: usize = scanned.inputs.iter().map(|p| p.facts.skipped.len()).sum();
+    if skipped > 0 {
+        // Unknown is not zero: caps hit, links and traversal are not silently dropped.
+        s.push_str(&format!(
+            "{}\n",
+            paint.yellow(&format!(
+                "{skipped} tarball {} not read (links, unsafe paths, size caps): see `coverage.skipped`",
+                if skipped == 1 { "entry" } else { "entries" }
+            ))
+        ));
+    }
 
     let mut top: Vec<(u64, &PackageInput)> = scanned
         .inputs
@@ -165,6 +176,53 @@ pub fn summary(scanned: &Scanned, written: &Written, paint: Paint) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_run_summary_neutralizes_crate_names() {
+        use risk_report::facts::{CrateFacts, FileFacts, Finding, Kind, SkippedEntry};
+        use risk_report::model::Source;
+        let facts = CrateFacts {
+            files: vec![FileFacts {
+                path: "src/lib.rs".into(),
+                findings: vec![Finding {
+                    line: 1,
+                    col: 1,
+                    kind: Kind::UnsafeBlock,
+                    detail: None,
+                    origin: Default::default(),
+                    test: false,
+                }],
+                ..FileFacts::default()
+            }],
+            skipped: vec![SkippedEntry {
+                path: "x".into(),
+                reason: "symbolic link".into(),
+            }],
+            ..CrateFacts::default()
+        };
+        let scanned = Scanned {
+            workspace_root: PathBuf::from("/w"),
+            inputs: vec![PackageInput {
+                name: "evil\u{1b}]0;pwned\u{7}\u{202e}".into(),
+                version: "1.0.0\u{1b}[2J".into(),
+                source: Source::CratesIo,
+                checksum: None,
+                checksum_verified: true,
+                dep_kinds: Default::default(),
+                reached_from: Default::default(),
+                workspace_member: false,
+                facts,
+            }],
+            stats: Stats::default(),
+        };
+        let s = summary(&scanned, &Written::Stdout, Paint { enabled: false });
+        assert!(
+            !s.contains('\u{1b}') && !s.contains('\u{7}') && !s.contains('\u{202e}'),
+            "{s:?}"
+        );
+        assert!(s.contains("evil\\u{1b}]0;pwned"), "{s}");
+        assert!(s.contains("1 tarball entry not read"), "{s}");
+    }
 
     #[test]
     fn atomic_write_replaces_and_leaves_no_temp_file() -> Result<(), Box<dyn std::error::Error>> {

@@ -3,7 +3,6 @@
 
 use std::path::{Path, PathBuf};
 
-use risk_analyzer::Limits;
 use risk_report::model::PackageInput;
 
 use crate::cargo;
@@ -146,7 +145,7 @@ pub fn build_inputs(
         .collect();
     on_total(jobs.len() as u64);
     let pool = scan::pool(config.jobs)?;
-    let results = scan::scan_all(&pool, &jobs, &Limits::default(), on_done)?;
+    let results = scan::scan_all(&pool, &jobs, &config.limits, on_done)?;
 
     let mut stats = Stats {
         packages: jobs.len(),

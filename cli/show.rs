@@ -27,7 +27,7 @@ pub fn show(config: &Config, spec: &PackageSpec, paint: Paint) -> Result<String,
     let inputs = ws.locate(config, &matches)?;
     let mut out = String::new();
     for (pkg, input) in matches.iter().zip(inputs) {
-        let (unpacked, verified) = read(pkg, input)?;
+        let (unpacked, verified) = read(pkg, input, &config.limits)?;
         render(&mut out, pkg, &unpacked, verified, paint);
     }
     Ok(out)
@@ -81,8 +81,7 @@ pub type Files = (Result<Unpacked, String>, bool);
 
 /// Reads one located package the way `show` does (tarball verified first); `check` uses it
 /// for the evidence of violations.
-pub fn read(pkg: &GraphPackage, input: Input) -> Result<Files, Error> {
-    let limits = Limits::default();
+pub fn read(pkg: &GraphPackage, input: Input, limits: &Limits) -> Result<Files, Error> {
     let root = format!("{}-{}", pkg.name, pkg.version);
     match input {
         Input::Tarball {
@@ -90,7 +89,7 @@ pub fn read(pkg: &GraphPackage, input: Input) -> Result<Files, Error> {
             checksum,
         } => match read_verified(&pkg.name, &pkg.version, &candidates, checksum.as_deref()) {
             Ok(r) => Ok((
-                risk_analyzer::archive::read_crate_tarball(&r.bytes, Some(&root), &limits)
+                risk_analyzer::archive::read_crate_tarball(&r.bytes, Some(&root), limits)
                     .map_err(|e| e.to_string()),
                 r.verified,
             )),
@@ -98,7 +97,7 @@ pub fn read(pkg: &GraphPackage, input: Input) -> Result<Files, Error> {
             Err(ReadError::Io(path, source)) => Err(Error::Read { path, source }),
         },
         Input::Dir(dir) => Ok((
-            risk_analyzer::archive::read_crate_dir(&dir, &limits).map_err(|e| e.to_string()),
+            risk_analyzer::archive::read_crate_dir(&dir, limits).map_err(|e| e.to_string()),
             false,
         )),
         Input::Missing => Err(Error::MissingTarballs {

@@ -11,6 +11,7 @@
 //! typosquats, in the report, `check` and the delta.
 //! `exports`: the SBOM (CycloneDX-validated, verified round trip), SARIF and the dashboard of a
 //! real workspace; `browser`: the dashboard in headless Chromium.
+//! `hostile`: hostile crates and hostile report files.
 
 #[path = "e2e/browser.rs"]
 mod browser;
@@ -20,6 +21,8 @@ mod delta;
 mod errors;
 #[path = "e2e/exports.rs"]
 mod exports;
+#[path = "e2e/hostile.rs"]
+mod hostile;
 #[path = "e2e/policy.rs"]
 mod policy;
 #[path = "e2e/snapshot.rs"]

@@ -68,7 +68,8 @@ pub fn scan_unpacked(unpacked: &Unpacked) -> CrateFacts {
     let manifest_text = files
         .get("Cargo.toml")
         .map(|b| String::from_utf8_lossy(b).into_owned());
-    let manifest = manifest::read_manifest(manifest_text.as_deref(), files);
+    let mut manifest = manifest::read_manifest(manifest_text.as_deref(), files);
+    note_missing_targets(&mut manifest, files);
     let (root_name, root_version) = split_root(&unpacked.root);
     let (name, version) =
         package_name_version(manifest_text.as_deref()).unwrap_or((root_name, root_version));
@@ -99,6 +100,32 @@ pub fn scan_unpacked(unpacked: &Unpacked) -> CrateFacts {
     }
 }
 
+/// A target whose file is not in the crate is a manifest problem worth seeing (cargo would
+/// refuse to build it; a hostile crate may point one at a file it hides): appended to
+/// `manifest.error`.
+fn note_missing_targets(
+    manifest: &mut ManifestFacts,
+    files: &std::collections::BTreeMap<String, Vec<u8>>,
+) {
+    let missing: Vec<String> = manifest
+        .targets
+        .iter()
+        .filter(|t| !files.contains_key(&t.path))
+        .map(|t| {
+            format!(
+                "{} target `{}` points at `{}`, which is not in the crate",
+                t.kind, t.name, t.path
+            )
+        })
+        .collect();
+    if missing.is_empty() {
+        return;
+    }
+    let mut notes: Vec<String> = manifest.error.take().into_iter().collect();
+    notes.extend(missing);
+    manifest.error = Some(notes.join("; "));
+}
+
 /// `[package] name` and `version`, read leniently: the manifest module owns the full parse,
 /// this only needs the identity and falls back to the tarball root when absent.
 fn package_name_version(text: Option<&str>) -> Option<(String, String)> {
@@ -112,6 +139,12 @@ fn package_name_version(text: Option<&str>) -> Option<(String, String)> {
 /// Scans one file, turning bytes that are not UTF-8 and scanner panics into recorded facts:
 /// one bad file never aborts the crate, and never counts as zero findings.
 fn scan_file(path: &str, bytes: &[u8]) -> FileFacts {
+    scan_file_with(path, bytes, source::scan_source)
+}
+
+/// [`scan_file`] with the source scanner as a parameter, so that a test can hand it one that
+/// panics (no input is known to make syn panic today; this proves the guard, not a bug).
+fn scan_file_with(path: &str, bytes: &[u8], scan: fn(&str, &str) -> FileFacts) -> FileFacts {
     let lines = bytes.split(|&b| b == b'\n').count() as u32;
     let not_analyzed = |reason: String| FileFacts {
         path: path.to_string(),
@@ -129,7 +162,7 @@ fn scan_file(path: &str, bytes: &[u8]) -> FileFacts {
             ));
         }
     };
-    match panic::catch_unwind(AssertUnwindSafe(|| source::scan_source(path, text))) {
+    match panic::catch_unwind(AssertUnwindSafe(|| scan(path, text))) {
         Ok(facts) => facts,
         Err(payload) => {
             let msg = payload
@@ -236,6 +269,42 @@ fn test_mod_candidates(parent: &str, name: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_panicking_scan_is_a_file_not_analyzed() {
+        fn boom(_: &str, _: &str) -> FileFacts {
+            panic!("syn fell over at 3:14")
+        }
+        fn boom_owned(_: &str, text: &str) -> FileFacts {
+            panic!("{} bytes were too many", text.len())
+        }
+        // The default hook would print the panic: keep the test output clean.
+        let hook = panic::take_hook();
+        panic::set_hook(Box::new(|_| {}));
+        let a = scan_file_with("src/a.rs", b"fn a() {}\n", boom);
+        let b = scan_file_with("src/b.rs", b"xyz", boom_owned);
+        panic::set_hook(hook);
+        assert_eq!(
+            a.parse,
+            Parse::NotAnalyzed {
+                reason: "scanner panicked: syn fell over at 3:14".into()
+            }
+        );
+        assert_eq!((a.path.as_str(), a.bytes, a.lines), ("src/a.rs", 10, 2));
+        assert!(a.findings.is_empty());
+        assert_eq!(
+            b.parse,
+            Parse::NotAnalyzed {
+                reason: "scanner panicked: 3 bytes were too many".into()
+            }
+        );
+        // and the crate-level count says so: the file is listed, not counted as zero
+        let facts = CrateFacts {
+            files: vec![a],
+            ..CrateFacts::default()
+        };
+        assert!(facts.counts().shipped.is_empty());
+    }
 
     #[test]
     fn root_splits_at_the_version() {

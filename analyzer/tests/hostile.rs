@@ -133,3 +133,55 @@ fn a_build_script_path_escaping_the_crate_is_not_followed() {
     assert!(facts.manifest.error.is_some(), "{:?}", facts.manifest);
     assert_ne!(facts.build_script.path.as_deref(), Some("../../outside.rs"));
 }
+
+#[test]
+fn a_malformed_manifest_is_noted_with_its_position_and_the_scan_goes_on() {
+    let gz = Tarball::new()
+        .file(
+            &format!("{ROOT}/Cargo.toml"),
+            b"[package]\nname = \"evil\"\nversion = = \"1.0.0\"\n[[[bin]]\n",
+        )
+        .file(&format!("{ROOT}/src/lib.rs"), b"pub fn f() { unsafe {} }")
+        .gz();
+    let facts = scan(&gz);
+    let error = facts.manifest.error.as_deref().unwrap();
+    assert!(error.starts_with("Cargo.toml:3:"), "{error}");
+    // identity from the tarball root, targets from cargo's defaults: the code is still read
+    assert_eq!(
+        (facts.name.as_str(), facts.version.as_str()),
+        ("evil", "1.0.0")
+    );
+    assert_eq!(facts.counts().shipped[&Kind::UnsafeBlock], 1);
+}
+
+#[test]
+fn targets_pointing_at_missing_files_are_noted() {
+    let manifest = format!(
+        "{MANIFEST}build = \"build.rs\"\n[lib]\npath = \"src/lib.rs\"\n\
+         [[bin]]\nname = \"ghost\"\npath = \"src/bin/ghost.rs\"\n"
+    );
+    let gz = Tarball::new()
+        .file(&format!("{ROOT}/Cargo.toml"), manifest.as_bytes())
+        .file(&format!("{ROOT}/src/lib.rs"), b"pub fn f() {}")
+        .gz();
+    let facts = scan(&gz);
+    let error = facts.manifest.error.as_deref().unwrap();
+    for missing in ["`src/bin/ghost.rs`", "`build.rs`"] {
+        assert!(error.contains(missing), "{missing} not noted: {error}");
+    }
+    assert!(!error.contains("`src/lib.rs`"), "{error}");
+    assert!(facts.not_analyzed.is_none());
+}
+
+#[test]
+fn a_build_script_escaping_the_crate_is_noted() {
+    let manifest = format!("{MANIFEST}build = \"/etc/passwd\"\n");
+    let gz = Tarball::new()
+        .file(&format!("{ROOT}/Cargo.toml"), manifest.as_bytes())
+        .file(&format!("{ROOT}/src/lib.rs"), b"pub fn f() {}")
+        .gz();
+    let facts = scan(&gz);
+    let error = facts.manifest.error.as_deref().unwrap();
+    assert!(error.contains("outside the crate"), "{error}");
+    assert_eq!(facts.build_script.path, None);
+}

@@ -38,6 +38,10 @@ fn starting_verb(cap: &str) -> (Verb, &'static str) {
         "ffi" => (Verb::Deny, "calls C or loads libraries"),
         "unsafe" => (Verb::Deny, "unsafe code"),
         "embed" => (Verb::Warn, "include_bytes! / include_str! / include!"),
+        "hidden-text" => (
+            Verb::Deny,
+            "bidi controls or look-alike identifiers that hide code from reviewers",
+        ),
         "build-script" => (Verb::Deny, "runs a build script when you build"),
         "proc-macro" => (Verb::Deny, "runs inside the compiler"),
         "binary" => (Verb::Deny, "ships executables or libraries in the tarball"),
@@ -84,6 +88,7 @@ const GROUPS: &[(&str, &[&str])] = &[
             "dirty-vcs",
         ],
     ),
+    ("Text that hides code from reviewers", &["hidden-text"]),
     ("Unsafe code", &["unsafe"]),
     (
         "File system, environment and embedded files",

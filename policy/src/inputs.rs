@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use risk_report::facts::{Family, Kind};
+use risk_report::facts::Kind;
 use risk_report::model::Package;
 
 use crate::typosquat::Squat;
@@ -19,6 +19,7 @@ pub const REPORT: &[&str] = &[
     "ffi",
     "unsafe",
     "embed",
+    "hidden-text",
     "build-script",
     "proc-macro",
     "binary",
@@ -44,6 +45,7 @@ pub const ALL: &[&str] = &[
     "ffi",
     "unsafe",
     "embed",
+    "hidden-text",
     "build-script",
     "proc-macro",
     "binary",
@@ -63,11 +65,7 @@ pub fn is_known(name: &str) -> bool {
 
 /// The capability a finding kind counts toward.
 pub fn capability_of(kind: Kind) -> &'static str {
-    match kind.family() {
-        Family::Api => kind.code(),
-        Family::Unsafe => "unsafe",
-        Family::Embed => "embed",
-    }
+    kind.capability()
 }
 
 /// Each input of one package with its evidence lines, sorted by name.

@@ -500,6 +500,11 @@ fn rate(d: &mut PackageDelta, q: &Package) {
             ),
             "unsafe" => (Severity::Medium, "now uses unsafe code".to_string()),
             "embed" => (Severity::Medium, "now embeds files".to_string()),
+            "hidden-text" => (
+                Severity::High,
+                "now hides text from reviewers (bidi controls or lookalike identifiers)"
+                    .to_string(),
+            ),
             other => (Severity::Medium, format!("now has {other}")),
         };
         found.push((sev, text));

@@ -37,6 +37,9 @@ pub enum Kind {
     EnvRead,
     EnvWrite,
     Ffi,
+    // text that reads differently from what the compiler sees
+    BidiControl,
+    ConfusableIdent,
 }
 
 /// The families kinds are grouped in, in reports and docs.
@@ -46,6 +49,8 @@ pub enum Family {
     Unsafe,
     Embed,
     Api,
+    /// Text that hides code from a reviewer: bidi controls, lookalike identifiers.
+    Hiding,
 }
 
 impl Kind {
@@ -72,6 +77,8 @@ impl Kind {
         Kind::EnvRead,
         Kind::EnvWrite,
         Kind::Ffi,
+        Kind::BidiControl,
+        Kind::ConfusableIdent,
     ];
 
     /// The stable kebab-case code.
@@ -98,6 +105,8 @@ impl Kind {
             Kind::EnvRead => "env-read",
             Kind::EnvWrite => "env-write",
             Kind::Ffi => "ffi",
+            Kind::BidiControl => "bidi-control",
+            Kind::ConfusableIdent => "confusable-ident",
         }
     }
 
@@ -111,7 +120,19 @@ impl Kind {
             Kind::Fs | Kind::Net | Kind::Process | Kind::EnvRead | Kind::EnvWrite | Kind::Ffi => {
                 Family::Api
             }
+            Kind::BidiControl | Kind::ConfusableIdent => Family::Hiding,
             _ => Family::Unsafe,
+        }
+    }
+
+    /// The capability this kind counts toward in a package's `capabilities` (and in
+    /// policies): the API codes themselves, else the family's name.
+    pub fn capability(self) -> &'static str {
+        match self.family() {
+            Family::Api => self.code(),
+            Family::Unsafe => "unsafe",
+            Family::Embed => "embed",
+            Family::Hiding => "hidden-text",
         }
     }
 
@@ -139,6 +160,12 @@ impl Kind {
             Kind::EnvRead => "environment variable read",
             Kind::EnvWrite => "environment write (set_var, remove_var, set_current_dir)",
             Kind::Ffi => "call into C bindings (libc, windows-sys, winapi, nix) or dynamic loading",
+            Kind::BidiControl => {
+                "bidirectional control character (Trojan Source, CVE-2021-42574), in code, a string or a comment"
+            }
+            Kind::ConfusableIdent => {
+                "identifier with lookalike or mixed-script letters (a Cyrillic `а` among Latin ones)"
+            }
         }
     }
 }

@@ -204,6 +204,10 @@ pub struct Coverage {
     /// Tarball entries that were skipped (links, traversal, caps), with the reason.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub skipped: Vec<SkippedEntry>,
+    /// What is wrong with the crate's own Cargo.toml (malformed, a build script outside the
+    /// crate, targets whose files are missing); the targets are then cargo's defaults.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub manifest_error: Option<String>,
 }
 
 /// Where the package came from.
@@ -313,11 +317,7 @@ impl Package {
 
         let mut capabilities = BTreeSet::new();
         for kind in counts.shipped.keys().chain(counts.build.keys()) {
-            capabilities.insert(match kind.family() {
-                Family::Api => kind.code().to_string(),
-                Family::Unsafe => "unsafe".to_string(),
-                Family::Embed => "embed".to_string(),
-            });
+            capabilities.insert(kind.capability().to_string());
         }
         if build_script.is_some() {
             capabilities.insert("build-script".to_string());
@@ -332,6 +332,7 @@ impl Package {
         let mut embedded = BTreeSet::new();
         let mut coverage = Coverage {
             skipped: facts.skipped.clone(),
+            manifest_error: facts.manifest.error.clone(),
             ..Coverage::default()
         };
         for f in &facts.files {

@@ -216,7 +216,7 @@ fn a_bump_with_less_risk_does_not_gate() {
 
 #[test]
 fn hostile_strings_cannot_inject_markup_or_escapes() {
-    let evil = "x<img src=x onerror=alert(1)>@team[a](b)|\u{1b}[31m";
+    let evil = "x<img src=x onerror=alert(1)>@team[a](b)|\u{1b}[31m\u{9b}2J\u{202e}\u{2066}";
     let old = Report::build(vec![]);
     let mut p = pkg(
         evil,
@@ -239,11 +239,13 @@ fn hostile_strings_cannot_inject_markup_or_escapes() {
     ] {
         assert!(!md.contains(bad), "{bad:?} reached the markdown:\n{md}");
     }
+    for c in ['\u{202e}', '\u{2066}', '\u{9b}'] {
+        assert!(!md.contains(c), "{c:?} reached the markdown");
+    }
     let t = text(&d);
-    assert!(
-        !t.contains('\u{1b}'),
-        "an escape sequence reached the terminal: {t:?}"
-    );
+    for c in ['\u{1b}', '\u{9b}', '\u{202e}', '\u{2066}'] {
+        assert!(!t.contains(c), "{c:?} reached the terminal: {t:?}");
+    }
 }
 
 #[test]

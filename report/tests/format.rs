@@ -30,6 +30,7 @@ fn full_input(name: &str, source: Source) -> PackageInput {
         manifest: ManifestFacts {
             proc_macro: true,
             build: Some("build.rs".into()),
+            error: Some("bin target `x` points at `src/x.rs`, which is not in the crate".into()),
             ..ManifestFacts::default()
         },
         build_script: BuildScript {

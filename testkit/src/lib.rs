@@ -14,7 +14,9 @@ use std::path::{Path, PathBuf};
 
 use flate2::Compression;
 use flate2::write::GzEncoder;
-use tar::{EntryType, Header};
+/// Entry types for raw hostile entries, so tests need no direct `tar` dependency.
+pub use tar::EntryType;
+use tar::Header;
 
 /// The repository's `corpus/` folder.
 pub fn corpus_dir() -> PathBuf {
@@ -168,6 +170,51 @@ impl Tarball {
     pub fn gz(&mut self) -> Vec<u8> {
         gzip(&self.tar())
     }
+}
+
+/// A decompression bomb: the `files` as regular entries under `root/`, then an entry
+/// `root/bomb.bin` whose header says `gib` GiB and whose data really is `gib` GiB of zeros.
+/// Deflate cannot beat about 1000:1, so the `.crate` is about 1 MB per GiB; it is built by
+/// repeating one byte-aligned (sync-flushed) compressed MiB of zeros, so it costs nothing to
+/// make. The stream stops there, without the gzip trailer: a reader either stops at its own
+/// cap or sees a truncated archive.
+pub fn bomb(root: &str, files: &[(&str, &[u8])], gib: u64) -> Vec<u8> {
+    let mut t = Tarball::new();
+    for (path, data) in files {
+        t.file(&format!("{root}/{path}"), data);
+    }
+    let mut tar = t.tar();
+    tar.truncate(tar.len() - 1024); // drop the end-of-archive blocks
+    let mut h = Header::new_gnu();
+    h.set_path(format!("{root}/bomb.bin")).unwrap();
+    h.set_size(gib << 30);
+    h.set_mode(0o644);
+    h.set_cksum();
+    tar.extend_from_slice(h.as_bytes());
+
+    let mib = vec![0u8; 1 << 20];
+    let mut enc = GzEncoder::new(Vec::new(), Compression::best());
+    enc.write_all(&tar).unwrap();
+    let mut done: u64 = 0;
+    let mut last: Vec<u8> = Vec::new();
+    let total = gib << 10;
+    while done < total {
+        let before = enc.get_ref().len();
+        enc.write_all(&mib).unwrap();
+        enc.flush().unwrap();
+        done += 1;
+        let chunk = enc.get_ref()[before..].to_vec();
+        if chunk == last {
+            // steady state: every further MiB compresses to these same bytes
+            let mut gz = enc.get_ref().clone();
+            for _ in done..total {
+                gz.extend_from_slice(&chunk);
+            }
+            return gz;
+        }
+        last = chunk;
+    }
+    enc.get_ref().clone()
 }
 
 pub fn gzip(bytes: &[u8]) -> Vec<u8> {

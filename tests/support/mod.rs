@@ -154,6 +154,12 @@ impl LocalRegistry {
         self.publish_packed(k.name, k.version, &bytes, &k.deps)
     }
 
+    /// Adds a crate whose `.crate` file is `bytes` as given (a hostile tarball built by the
+    /// test); its index entry is made from `k` and the checksum of `bytes`.
+    pub fn publish_bytes(&self, k: &Krate, bytes: &[u8]) -> TestResult<PathBuf> {
+        self.publish_packed(k.name, k.version, bytes, &k.deps)
+    }
+
     /// Adds an already packed `.crate` whose index entry lists `deps`.
     pub fn publish_packed(
         &self,

@@ -169,7 +169,7 @@ pub(crate) fn skip_quoted(b: &[u8], mut i: usize, q: u8) -> usize {
 }
 
 /// A `'` starts a char literal (`'a'`, `'\n'`, `'é'`) or a lifetime / label (`'a`).
-fn quote(text: &str, i: usize) -> (usize, TK) {
+pub(crate) fn quote(text: &str, i: usize) -> (usize, TK) {
     let b = text.as_bytes();
     if b.get(i + 1) == Some(&b'\\') {
         return (skip_quoted(b, i + 1, b'\''), TK::Lit);
@@ -206,7 +206,7 @@ fn number(b: &[u8], mut i: usize) -> usize {
 
 /// An identifier, keyword, raw identifier, or a prefixed literal (`r"..."`, `br#"..."#`,
 /// `b'x'`, `c"..."`). Returns (end, kind, where the identifier text starts).
-fn word(text: &str, i: usize) -> (usize, TK, usize) {
+pub(crate) fn word(text: &str, i: usize) -> (usize, TK, usize) {
     let b = text.as_bytes();
     // literal prefixes
     let prefix_len = if b[i..].starts_with(b"br") || b[i..].starts_with(b"cr") {

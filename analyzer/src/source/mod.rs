@@ -9,17 +9,20 @@
 //! - `tokens`: flat tokens and the token-level scanner (macro bodies and the fallback).
 //! - `lexer`: a hand-written lexer for text proc-macro2 cannot lex, and for macro bodies.
 //! - `attrs`: attribute rules (`#[no_mangle]`, `cfg(test)`, ...) on flat tokens.
+//! - `unicode`: text that hides code from reviewers (bidi controls, lookalike identifiers).
 //!
 //! Stack safety: syn and its tree drop recurse once per nesting level, so a hostile file could
-//! abort the process. [`nesting_problem`] rejects deep files before syn sees them, and every
+//! abort the process. [`depth::nesting_problem`] rejects deep files before syn sees them, and every
 //! walk of our own is iterative or depth-bounded (`visit::MAX_VISIT_DEPTH`).
 
 mod attrs;
 mod collect;
+mod depth;
 mod imports;
 mod lexer;
 mod scopes;
 mod tokens;
+mod unicode;
 mod visit;
 
 #[cfg(test)]
@@ -39,6 +42,15 @@ use imports::ROOT;
 /// syn; deeper files get the token scan. Real code stays far below.
 pub const MAX_NESTING: usize = 256;
 
+/// Largest file handed to syn. Its tree costs up to ~400 bytes of memory per byte of source
+/// (measured: 4 MB of `1+1+..` took 1.7 GB), so a file under the tarball's entry cap could
+/// still take tens of GB. Real files stay far below (the biggest in a 380-crate registry
+/// cache: 2.5 MB). Bigger files get the token scan with the plain lexer (24 bytes per token).
+pub const MAX_SYN_BYTES: usize = 4 * 1024 * 1024;
+
+/// Largest file scanned at all; bigger ones are recorded as not analyzed.
+pub const MAX_SCAN_BYTES: usize = 16 * 1024 * 1024;
+
 /// Stack a thread needs to run [`scan_source`] on any input: syn recurses once per nesting
 /// level with large frames (measured in a debug build: ~16 MiB for 250 nested `Vec<`, the
 /// worst case under [`MAX_NESTING`]; release builds need a fraction of it). Deeper input never
@@ -49,9 +61,26 @@ pub const STACK_BYTES: usize = 32 * 1024 * 1024;
 /// as `Shipped`; the crate pass sets it.
 pub fn scan_source(path: &str, text: &str) -> FileFacts {
     let body = strip_bom_and_shebang(text);
+    if body.len() > MAX_SCAN_BYTES {
+        return FileFacts {
+            path: path.to_string(),
+            bytes: text.len() as u64,
+            lines: u32::try_from(text.lines().count()).unwrap_or(u32::MAX),
+            parse: Parse::NotAnalyzed {
+                reason: format!(
+                    "larger than the {} MiB scan cap ({} bytes)",
+                    MAX_SCAN_BYTES >> 20,
+                    text.len()
+                ),
+            },
+            ..FileFacts::default()
+        };
+    }
     let src = Src::new(body);
     let mut out = Out::default();
     let parse = analyze(&src, &mut out);
+    // Text-level rules (bidi controls, lookalike identifiers): exact in every parse mode.
+    unicode::scan(body, &mut out);
     // proc-macro2 keeps every lexed file in a thread-local source map (u32 offsets, text
     // copied): forget this file's spans so a long-running worker neither grows nor overflows.
     proc_macro2::extra::invalidate_current_thread_spans();
@@ -98,7 +127,14 @@ impl Out {
 }
 
 fn analyze(src: &Src<'_>, out: &mut Out) -> Parse {
-    if let Some(problem) = nesting_problem(src.text) {
+    if src.text.len() > MAX_SYN_BYTES {
+        let why = format!(
+            "larger than the {} MiB syntax-tree cap",
+            MAX_SYN_BYTES >> 20
+        );
+        return fallback_with(src, out, why, false);
+    }
+    if let Some(problem) = depth::nesting_problem(src.text) {
         return fallback(src, out, problem);
     }
     match syn::parse_str::<syn::File>(src.text) {
@@ -126,13 +162,24 @@ fn analyze(src: &Src<'_>, out: &mut Out) -> Parse {
 
 /// The token-level scan of a whole file syn could not take.
 fn fallback(src: &Src<'_>, out: &mut Out, error: String) -> Parse {
+    fallback_with(src, out, error, true)
+}
+
+/// [`fallback`], with proc-macro2's lexer only when `proc_macro2` (it keeps a token tree and a
+/// copy of the text: too much for files over [`MAX_SYN_BYTES`]).
+fn fallback_with(src: &Src<'_>, out: &mut Out, error: String, proc_macro2: bool) -> Parse {
     let mut toks = Vec::new();
-    let lexer = match src.text.parse::<proc_macro2::TokenStream>() {
-        Ok(stream) => {
+    let lexed = if proc_macro2 {
+        src.text.parse::<proc_macro2::TokenStream>().ok()
+    } else {
+        None
+    };
+    let lexer = match lexed {
+        Some(stream) => {
             tokens::flatten(stream, src, &mut toks);
             "proc-macro2"
         }
-        Err(_) => {
+        None => {
             lexer::lex(src, 0, src.text.len(), &mut toks);
             "plain"
         }
@@ -166,81 +213,6 @@ fn strip_bom_and_shebang(text: &str) -> &str {
         return &text[text.find('\n').unwrap_or(text.len())..];
     }
     text
-}
-
-/// A cheap byte-level look at nesting before syn recurses over it. Strings and comments are
-/// skipped roughly (enough not to count brackets inside them). Long operator chains
-/// (`a + b + ..`, `x.f().g()..`, `else if` ladders) are not limited here: syn parses them in a
-/// loop, and the visitor's depth bound catches the deep tree they build.
-fn nesting_problem(text: &str) -> Option<String> {
-    let b = text.as_bytes();
-    let (mut depth, mut angle, mut prefix_run) = (0usize, 0usize, 0usize);
-    let mut i = 0;
-    while i < b.len() {
-        let c = b[i];
-        match c {
-            b'/' if b.get(i + 1) == Some(&b'/') => {
-                while i < b.len() && b[i] != b'\n' {
-                    i += 1;
-                }
-                continue;
-            }
-            b'/' if b.get(i + 1) == Some(&b'*') => {
-                i = lexer::skip_block_comment(b, i);
-                continue;
-            }
-            b'"' => {
-                i = lexer::skip_quoted(b, i + 1, b'"');
-                continue;
-            }
-            // char literals, so that `'"'` and `'('` are not taken for a string or a bracket
-            b'\'' if b.get(i + 1) == Some(&b'\\') => {
-                i = lexer::skip_quoted(b, i + 1, b'\'');
-                continue;
-            }
-            b'\'' if b.get(i + 2) == Some(&b'\'') => {
-                i += 3;
-                continue;
-            }
-            b'(' | b'[' | b'{' => {
-                depth += 1;
-                if c == b'{' {
-                    angle = 0;
-                }
-                if depth > MAX_NESTING {
-                    return Some(format!("nesting deeper than {MAX_NESTING}"));
-                }
-            }
-            b')' | b']' | b'}' => {
-                depth = depth.saturating_sub(1);
-                if c == b'}' {
-                    angle = 0;
-                }
-            }
-            b';' | b',' => angle = 0,
-            b'<' => {
-                angle += 1;
-                if angle > MAX_NESTING {
-                    return Some(format!("nesting deeper than {MAX_NESTING}"));
-                }
-            }
-            // `->` and `=>` are arrows, not closing angles
-            b'>' if i == 0 || !matches!(b[i - 1], b'-' | b'=') => {
-                angle = angle.saturating_sub(1);
-            }
-            _ => {}
-        }
-        if matches!(c, b'!' | b'-' | b'*' | b'&') {
-            prefix_run += 1;
-            if prefix_run > MAX_NESTING {
-                return Some(format!("nesting deeper than {MAX_NESTING}"));
-            }
-        } else if !c.is_ascii_whitespace() {
-            prefix_run = 0;
-        }
-        i += 1;
-    }
-    None
 }
 
 /// The text being scanned, with a line table to turn proc-macro2's (line, char column) into

@@ -295,6 +295,7 @@ pub fn data_json(d: &Dashboard) -> Result<String, serde_json::Error> {
                     Family::Unsafe => "unsafe",
                     Family::Embed => "embed",
                     Family::Api => "api",
+                    Family::Hiding => "hiding",
                 },
                 text: k.describe(),
             })
