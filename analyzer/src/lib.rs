@@ -15,4 +15,8 @@ pub mod taxonomy;
 pub mod vcs;
 
 pub use archive::{Limits, Unpacked};
-pub use krate::{scan_crate_dir, scan_crate_tarball, scan_unpacked};
+pub use krate::{
+    scan_crate_dir, scan_crate_dir_with, scan_crate_tarball, scan_crate_tarball_with,
+    scan_unpacked, scan_unpacked_with,
+};
+pub use source::Mode;
