@@ -21,6 +21,12 @@ pub struct Config {
     pub format: Format,
     /// Report the workspace members themselves too.
     pub include_members: bool,
+    /// `--cache-dir`; `None` means the user's cache folder.
+    pub cache_dir: Option<PathBuf>,
+    /// `--no-cache`: neither read nor write cached results.
+    pub no_cache: bool,
+    /// `--exhaustive` (hidden): syn parses every item of every file, and no cache is used.
+    pub exhaustive: bool,
     pub command: Command,
 }
 

@@ -7,8 +7,9 @@
 //! dependency kinds, [`lockfile`] reads the pinned checksums, [`cargo_config`] and [`locate`]
 //! find each package's tarball (or directory), [`scan`] verifies and scans them in parallel,
 //! [`pipeline`] ties these into `PackageInput`s, and [`output`] writes the report atomically.
-//! [`show`] is the audit view of one package.
+//! [`show`] is the audit view of one package. [`cache`] keeps each verified tarball's facts.
 
+pub mod cache;
 pub mod cargo;
 pub mod cargo_config;
 pub mod config;

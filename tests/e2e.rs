@@ -5,7 +5,10 @@
 //! `workspace`: one shared workspace fixture and what the report says about it.
 //! `sources`: where tarballs come from (local registry, cargo cache, git, vendor) and what
 //! happens when they are tampered with or gone. `errors`: the messages of a failed run.
+//! `cache`: the results cache, and fast mode against `--exhaustive`.
 
+#[path = "e2e/cache.rs"]
+mod cache;
 #[path = "e2e/errors.rs"]
 mod errors;
 #[path = "e2e/sources.rs"]

@@ -199,3 +199,38 @@ fn stand_in(cut: &Inert) -> Option<syn::Item> {
         }),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(text: &str) -> (Option<Parse>, usize) {
+        let src = Src::new(text);
+        let cuts = text
+            .parse::<TokenStream>()
+            .map(|s| inert::find(&s.into_iter().collect::<Vec<_>>()).len())
+            .unwrap_or(0);
+        let mut out = Out::default();
+        let parse = analyze(&src, &mut out);
+        proc_macro2::extra::invalidate_current_thread_spans();
+        (parse, cuts)
+    }
+
+    #[test]
+    fn generated_items_are_cut_and_the_rest_parsed() {
+        let (parse, cuts) = run("pub const A: u8 = 1;\nfn f() {}\npub struct S { a: u8 }\n");
+        assert_eq!((parse, cuts), (Some(Parse::Parsed), 2));
+    }
+
+    #[test]
+    fn doubt_goes_to_the_exhaustive_path() {
+        // an error between cut items, a lexer error, an inner attribute after an item
+        for text in [
+            "pub const A: u8 = 1;\nfn f( {}\npub const B: u8 = 2;\n",
+            "pub const A: u8 = 1;\n\"open\n",
+            "pub const A: u8 = 1;\n#![allow(x)]\n",
+        ] {
+            assert_eq!(run(text).0, None, "{text}");
+        }
+    }
+}
