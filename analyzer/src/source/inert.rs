@@ -23,88 +23,21 @@ const MAX_DEPTH: usize = 24;
 
 /// Identifiers never accepted as a name or path segment: every keyword, reserved word and
 /// contextual keyword (over-strict on purpose).
+#[rustfmt::skip]
 const KEYWORDS: &[&str] = &[
-    "as",
-    "async",
-    "await",
-    "break",
-    "const",
-    "continue",
-    "crate",
-    "dyn",
-    "else",
-    "enum",
-    "extern",
-    "false",
-    "fn",
-    "for",
-    "if",
-    "impl",
-    "in",
-    "let",
-    "loop",
-    "match",
-    "mod",
-    "move",
-    "mut",
-    "pub",
-    "ref",
-    "return",
-    "self",
-    "Self",
-    "static",
-    "struct",
-    "super",
-    "trait",
-    "true",
-    "type",
-    "unsafe",
-    "use",
-    "where",
-    "while",
-    "abstract",
-    "become",
-    "box",
-    "do",
-    "final",
-    "macro",
-    "override",
-    "priv",
-    "typeof",
-    "unsized",
-    "virtual",
-    "yield",
-    "try",
-    "gen",
-    "union",
-    "auto",
-    "default",
-    "macro_rules",
-    "raw",
-    "safe",
-    "_",
+    "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum",
+    "extern", "false", "fn", "for", "if", "impl", "in", "let", "loop", "match", "mod", "move",
+    "mut", "pub", "ref", "return", "self", "Self", "static", "struct", "super", "trait", "true",
+    "type", "unsafe", "use", "where", "while", "abstract", "become", "box", "do", "final",
+    "macro", "override", "priv", "typeof", "unsized", "virtual", "yield", "try", "gen", "union",
+    "auto", "default", "macro_rules", "raw", "safe", "_",
 ];
 
 /// Attributes that carry no rule: the item keeps no finding whatever their arguments.
+#[rustfmt::skip]
 const ATTRS: &[&str] = &[
-    "allow",
-    "cfg",
-    "deny",
-    "deprecated",
-    "derive",
-    "doc",
-    "expect",
-    "inline",
-    "must_use",
-    "non_exhaustive",
-    "repr",
-    "warn",
-];
-
-/// Primitive types accepted after `as` in a literal expression.
-const CAST_TYPES: &[&str] = &[
-    "u8", "u16", "u32", "u64", "u128", "usize", "i8", "i16", "i32", "i64", "i128", "isize", "f32",
-    "f64", "bool", "char",
+    "allow", "cfg", "deny", "deprecated", "derive", "doc", "expect", "inline", "must_use",
+    "non_exhaustive", "repr", "warn",
 ];
 
 /// An inert item found at top level: `trees[start..end]`, and what its stand-in needs.
@@ -572,91 +505,6 @@ impl Cur<'_> {
         }
         ok
     }
-
-    /// Literals combined by arithmetic and bit operators, casts to primitives, arrays and
-    /// tuples of them. No paths, so nothing for the path rules to classify.
-    fn expr(&mut self, depth: usize) -> Option<()> {
-        self.unary(depth)?;
-        while self.binop() {
-            self.unary(depth)?;
-        }
-        Some(())
-    }
-
-    fn binop(&mut self) -> bool {
-        let Some(TokenTree::Punct(p)) = self.peek() else {
-            return false;
-        };
-        let c = p.as_char();
-        if matches!(c, '+' | '-' | '*' | '/' | '%' | '^' | '|' | '&') && !self.combined(self.i) {
-            self.i += 1;
-            return true;
-        }
-        // `<<` and `>>`: a joint punct then the same one, not followed by `=`
-        if p.spacing() == Spacing::Joint
-            && matches!(c, '<' | '>')
-            && matches!(self.t.get(self.i + 1), Some(TokenTree::Punct(q)) if q.as_char() == c)
-            && !self.combined(self.i + 1)
-        {
-            self.i += 2;
-            return true;
-        }
-        false
-    }
-
-    fn unary(&mut self, depth: usize) -> Option<()> {
-        if depth > MAX_DEPTH {
-            return None;
-        }
-        while self.is_punct('-') || self.is_punct('!') {
-            self.i += 1;
-        }
-        self.primary(depth)?;
-        while self.kw("as").is_some() {
-            let t = self.ident()?;
-            // `x as u32 < y` and `<<` start generic arguments, not a comparison or shift
-            if !CAST_TYPES.contains(&t.as_str()) || self.is_punct_char('<') {
-                return None;
-            }
-        }
-        Some(())
-    }
-
-    fn primary(&mut self, depth: usize) -> Option<()> {
-        match self.peek()? {
-            TokenTree::Literal(_) => {
-                self.i += 1;
-                Some(())
-            }
-            TokenTree::Ident(id) if id == "true" || id == "false" => {
-                self.i += 1;
-                Some(())
-            }
-            TokenTree::Punct(p) if p.as_char() == '&' && !self.combined(self.i) => {
-                self.i += 1;
-                self.primary(depth + 1)
-            }
-            TokenTree::Group(g) if g.delimiter() == Delimiter::Parenthesis => {
-                self.group(Delimiter::Parenthesis, |c| c.list(|c| c.expr(depth + 1)))
-            }
-            TokenTree::Group(g) if g.delimiter() == Delimiter::Bracket => {
-                self.group(Delimiter::Bracket, |c| {
-                    if c.done() {
-                        return Some(());
-                    }
-                    c.expr(depth + 1)?;
-                    if c.punct(';').is_some() {
-                        return c.expr(depth + 1);
-                    }
-                    if !c.done() {
-                        c.punct(',')?;
-                    }
-                    c.list(|c| c.expr(depth + 1))
-                })
-            }
-            _ => None,
-        }
-    }
 }
 
 /// Pairs of characters syn reads as one multi-character punctuation when joined.
@@ -682,65 +530,6 @@ fn word_of(t: &TokenTree) -> Option<String> {
     }
 }
 
+mod expr;
 #[cfg(test)]
-#[allow(clippy::unwrap_used)]
-mod tests {
-    use super::*;
-
-    fn names(src: &str) -> Vec<Vec<String>> {
-        let trees: Vec<TokenTree> = src
-            .parse::<proc_macro2::TokenStream>()
-            .unwrap()
-            .into_iter()
-            .collect();
-        find(&trees)
-            .into_iter()
-            .map(|i| i.names.iter().map(ToString::to_string).collect())
-            .collect()
-    }
-
-    #[test]
-    fn generated_shapes_are_inert() {
-        let src = r#"
-            pub const A: u32 = 5u32;
-            pub const B: i32 = -(1 << 4) | 0x10 as i32;
-            pub type H = *mut core::ffi::c_void;
-            #[repr(C)] #[derive(Clone, Copy)]
-            pub struct S { pub a: u32, pub b: [u16; 128], pub c: Option<&'static str> }
-            pub struct T(pub u8, [u8; 4]);
-            pub union U { a: u32, b: f32 }
-            /// docs
-            pub enum E { X = 1, Y, Z(u8) }
-            pub static TABLE: [u8; 3] = [1, 2, 3];
-            pub static TEXT: &str = "x";
-        "#;
-        let found = names(src);
-        assert_eq!(found.len(), 9, "{found:?}");
-        assert_eq!(found[6], vec!["E", "X", "Y", "Z"]);
-    }
-
-    #[test]
-    fn anything_a_rule_can_see_is_not_inert() {
-        for src in [
-            "pub(in crate::a) const A: u8 = 1;",
-            "pub static mut A: u32 = 0;",
-            "pub const A: u32 = B;",
-            "pub const A: u32 = f(1);",
-            "pub const A: &[u8] = include_bytes!(\"x\");",
-            "#[no_mangle] pub static A: u32 = 0;",
-            "#[link_section = \".x\"] pub static A: u32 = 0;",
-            "#[cfg_attr(x, no_mangle)] pub static A: u32 = 0;",
-            "#[doc = include_str!(\"x\")] pub struct S;",
-            "pub type F = unsafe extern \"C\" fn();",
-            "pub struct S<T> { a: T }",
-            "pub const A: u32 = { 1 };",
-            "pub const r#A: u32 = 1;",
-            "mod m;",
-            "use std::fs;",
-            "pub enum E { A = B }",
-            "pub const A: u32 = 1 < 2;",
-        ] {
-            assert!(names(src).is_empty(), "{src}");
-        }
-    }
-}
+mod tests;
