@@ -58,6 +58,16 @@ struct Args {
     /// Most entries read from one crate's tarball [default: 100000]
     #[arg(long, value_name = "N", global = true)]
     max_entries: Option<u64>,
+    /// Where per-crate results are cached, keyed by tarball checksum (default: the user's
+    /// cache folder, e.g. ~/.cache/cargo-risk-report); shareable between CI runs.
+    #[arg(long, value_name = "PATH", global = true)]
+    cache_dir: Option<PathBuf>,
+    /// Scan every crate, neither reading nor writing the cache.
+    #[arg(long, global = true)]
+    no_cache: bool,
+    /// Parse every item of every file with syn and use no cache (checks the fast path).
+    #[arg(long, global = true, hide = true)]
+    exhaustive: bool,
     #[command(subcommand)]
     command: Option<Sub>,
 }
@@ -242,6 +252,9 @@ impl Args {
                     max_entries: self.max_entries.unwrap_or(d.max_entries),
                 }
             },
+            cache_dir: self.cache_dir,
+            no_cache: self.no_cache,
+            exhaustive: self.exhaustive,
             command: match self.command {
                 None => Command::Report,
                 Some(Sub::Show { package }) => Command::Show(PackageSpec::parse(&package)),

@@ -24,6 +24,12 @@ pub struct Config {
     /// Caps on what one crate's tarball may make the analyzer read (`--max-entry-bytes`,
     /// `--max-total-bytes`, `--max-entries`); what is over a cap is recorded as skipped.
     pub limits: risk_analyzer::Limits,
+    /// `--cache-dir`; `None` means the user's cache folder.
+    pub cache_dir: Option<PathBuf>,
+    /// `--no-cache`: neither read nor write cached results.
+    pub no_cache: bool,
+    /// `--exhaustive` (hidden): syn parses every item of every file, and no cache is used.
+    pub exhaustive: bool,
     pub command: Command,
 }
 

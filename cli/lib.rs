@@ -9,8 +9,10 @@
 //! [`pipeline`] ties these into `PackageInput`s, and [`output`] writes the report atomically.
 //! [`show`] is the audit view of one package. [`check`] and [`init`] apply and write the crate
 //! trust policy (the `risk-policy` crate), [`audits`] reads cargo-vet's `supply-chain/`.
+//! [`cache`] keeps each verified tarball's facts.
 
 pub mod audits;
+pub mod cache;
 pub mod cargo;
 pub mod cargo_config;
 pub mod check;

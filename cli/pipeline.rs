@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use risk_report::model::PackageInput;
 
+use crate::cache::Cache;
 use crate::cargo;
 use crate::cargo_config;
 use crate::config::Config;
@@ -145,7 +146,16 @@ pub fn build_inputs(
         .collect();
     on_total(jobs.len() as u64);
     let pool = scan::pool(config.jobs)?;
-    let results = scan::scan_all(&pool, &jobs, &config.limits, on_done)?;
+    let options = scan::Options {
+        limits: config.limits,
+        mode: if config.exhaustive {
+            risk_analyzer::Mode::Exhaustive
+        } else {
+            risk_analyzer::Mode::Fast
+        },
+        cache: cache_for(config),
+    };
+    let results = scan::scan_all(&pool, &jobs, &options, on_done)?;
 
     let mut stats = Stats {
         packages: jobs.len(),
@@ -187,6 +197,19 @@ pub fn build_inputs(
         inputs,
         stats,
     })
+}
+
+/// The cache this run reads and writes: `--cache-dir`, else the user's cache folder; none
+/// with `--no-cache` or `--exhaustive` (which exists to check the fast path, so it scans all).
+pub fn cache_for(config: &Config) -> Option<Cache> {
+    if config.no_cache || config.exhaustive {
+        return None;
+    }
+    config
+        .cache_dir
+        .clone()
+        .or_else(Cache::default_dir)
+        .map(Cache::new)
 }
 
 /// Semver order (`1.9.0` before `1.10.0`), falling back to text for anything unparsable so

@@ -6,9 +6,10 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use rayon::prelude::*;
-use risk_analyzer::Limits;
+use risk_analyzer::{Limits, Mode};
 use risk_report::facts::CrateFacts;
 
+use crate::cache::{self, Cache};
 use crate::error::{Error, Mismatch};
 use crate::locate::Input;
 use crate::verify;
@@ -31,6 +32,15 @@ pub struct Scanned {
     pub facts: CrateFacts,
     /// The tarball's SHA-256 was computed and equals Cargo.lock's.
     pub verified: bool,
+}
+
+/// How packages are scanned.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    pub limits: Limits,
+    pub mode: Mode,
+    /// Where verified tarballs' results are cached; `None` scans everything.
+    pub cache: Option<Cache>,
 }
 
 /// A scanned package, or the reason it was refused.
@@ -56,14 +66,14 @@ pub fn pool(jobs: Option<usize>) -> Result<rayon::ThreadPool, Error> {
 pub fn scan_all(
     pool: &rayon::ThreadPool,
     jobs: &[Job],
-    limits: &Limits,
+    options: &Options,
     on_done: &(dyn Fn() + Sync),
 ) -> Result<Vec<Scanned>, Error> {
     let refused = AtomicBool::new(false);
     let outcomes: Vec<Outcome> = pool.install(|| {
         jobs.par_iter()
             .map(|job| {
-                let out = scan_one(job, limits, &refused);
+                let out = scan_one(job, options, &refused);
                 on_done();
                 out
             })
@@ -84,8 +94,9 @@ pub fn scan_all(
     }
 }
 
-fn scan_one(job: &Job, limits: &Limits, refused: &AtomicBool) -> Outcome {
+fn scan_one(job: &Job, options: &Options, refused: &AtomicBool) -> Outcome {
     let root = format!("{}-{}", job.name, job.version);
+    let (limits, mode) = (&options.limits, options.mode);
     let (facts, verified) = match &job.input {
         Input::Tarball {
             candidates,
@@ -98,9 +109,28 @@ fn scan_one(job: &Job, limits: &Limits, refused: &AtomicBool) -> Outcome {
                         verified,
                     });
                 }
-                let facts =
-                    guarded(|| risk_analyzer::scan_crate_tarball(&bytes, Some(&root), limits));
-                (facts, verified)
+                // only bytes proven to be what Cargo.lock pins are looked up or stored
+                let key = checksum
+                    .as_deref()
+                    .filter(|_| verified)
+                    .map(|sha| cache::Key {
+                        sha256: sha,
+                        root: &root,
+                        limits,
+                    });
+                let cache = options.cache.as_ref().zip(key);
+                if let Some(facts) = cache.and_then(|(c, k)| c.get(&k)) {
+                    (facts, verified)
+                } else {
+                    let facts = guarded(|| {
+                        risk_analyzer::scan_crate_tarball_with(&bytes, Some(&root), limits, mode)
+                    });
+                    drop(bytes);
+                    if let Some((c, k)) = cache {
+                        c.put(&k, &facts);
+                    }
+                    (facts, verified)
+                }
             }
             Err(ReadError::Mismatch(m)) => {
                 refused.store(true, Ordering::Relaxed);
@@ -116,7 +146,7 @@ fn scan_one(job: &Job, limits: &Limits, refused: &AtomicBool) -> Outcome {
                 (CrateFacts::default(), false)
             } else {
                 (
-                    guarded(|| risk_analyzer::scan_crate_dir(dir, limits)),
+                    guarded(|| risk_analyzer::scan_crate_dir_with(dir, limits, mode)),
                     false,
                 )
             }

@@ -11,10 +11,13 @@
 //! typosquats, in the report, `check` and the delta.
 //! `exports`: the SBOM (CycloneDX-validated, verified round trip), SARIF and the dashboard of a
 //! real workspace; `browser`: the dashboard in headless Chromium.
-//! `hostile`: hostile crates and hostile report files.
+//! `hostile`: hostile crates and hostile report files. `cache`: the results cache, and fast
+//! mode against `--exhaustive`.
 
 #[path = "e2e/browser.rs"]
 mod browser;
+#[path = "e2e/cache.rs"]
+mod cache;
 #[path = "e2e/delta.rs"]
 mod delta;
 #[path = "e2e/errors.rs"]

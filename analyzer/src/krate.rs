@@ -12,20 +12,36 @@ use rayon::prelude::*;
 use risk_report::facts::{CrateFacts, FileFacts, ManifestFacts, Parse, Role};
 
 use crate::archive::{self, ArchiveError, Limits, Unpacked};
+use crate::source::Mode;
 use crate::{binary, build_script, manifest, source, vcs};
 
 /// Scans a `.crate` tarball held in memory. `expected_root` is `name-version` when known.
 pub fn scan_crate_tarball(gz: &[u8], expected_root: Option<&str>, limits: &Limits) -> CrateFacts {
+    scan_crate_tarball_with(gz, expected_root, limits, Mode::Fast)
+}
+
+/// [`scan_crate_tarball`] in a chosen [`Mode`].
+pub fn scan_crate_tarball_with(
+    gz: &[u8],
+    expected_root: Option<&str>,
+    limits: &Limits,
+    mode: Mode,
+) -> CrateFacts {
     match archive::read_crate_tarball(gz, expected_root, limits) {
-        Ok(unpacked) => scan_unpacked(&unpacked),
+        Ok(unpacked) => scan_unpacked_with(&unpacked, mode),
         Err(e) => not_analyzed(expected_root.unwrap_or_default(), e),
     }
 }
 
 /// Scans a crate's source directory (git and path dependencies, vendored sources).
 pub fn scan_crate_dir(dir: &Path, limits: &Limits) -> CrateFacts {
+    scan_crate_dir_with(dir, limits, Mode::Fast)
+}
+
+/// [`scan_crate_dir`] in a chosen [`Mode`].
+pub fn scan_crate_dir_with(dir: &Path, limits: &Limits, mode: Mode) -> CrateFacts {
     match archive::read_crate_dir(dir, limits) {
-        Ok(unpacked) => scan_unpacked(&unpacked),
+        Ok(unpacked) => scan_unpacked_with(&unpacked, mode),
         Err(e) => {
             let root = dir
                 .file_name()
@@ -64,6 +80,11 @@ fn split_root(root: &str) -> (String, String) {
 
 /// Scans the files of one crate.
 pub fn scan_unpacked(unpacked: &Unpacked) -> CrateFacts {
+    scan_unpacked_with(unpacked, Mode::Fast)
+}
+
+/// [`scan_unpacked`] in a chosen [`Mode`].
+pub fn scan_unpacked_with(unpacked: &Unpacked, mode: Mode) -> CrateFacts {
     let files = &unpacked.files;
     let manifest_text = files
         .get("Cargo.toml")
@@ -75,7 +96,7 @@ pub fn scan_unpacked(unpacked: &Unpacked) -> CrateFacts {
         package_name_version(manifest_text.as_deref()).unwrap_or((root_name, root_version));
 
     let rs: Vec<(&String, &Vec<u8>)> = files.iter().filter(|(p, _)| p.ends_with(".rs")).collect();
-    let mut scanned: Vec<FileFacts> = rs.par_iter().map(|(p, b)| scan_file(p, b)).collect();
+    let mut scanned: Vec<FileFacts> = rs.par_iter().map(|(p, b)| scan_file(p, b, mode)).collect();
     scanned.sort_by(|a, b| a.path.cmp(&b.path));
     assign_roles(&mut scanned, &manifest);
 
@@ -138,13 +159,13 @@ fn package_name_version(text: Option<&str>) -> Option<(String, String)> {
 
 /// Scans one file, turning bytes that are not UTF-8 and scanner panics into recorded facts:
 /// one bad file never aborts the crate, and never counts as zero findings.
-fn scan_file(path: &str, bytes: &[u8]) -> FileFacts {
-    scan_file_with(path, bytes, source::scan_source)
+fn scan_file(path: &str, bytes: &[u8], mode: Mode) -> FileFacts {
+    scan_file_with(path, bytes, |p, t| source::scan_source_with(p, t, mode))
 }
 
 /// [`scan_file`] with the source scanner as a parameter, so that a test can hand it one that
 /// panics (no input is known to make syn panic today; this proves the guard, not a bug).
-fn scan_file_with(path: &str, bytes: &[u8], scan: fn(&str, &str) -> FileFacts) -> FileFacts {
+fn scan_file_with(path: &str, bytes: &[u8], scan: impl Fn(&str, &str) -> FileFacts) -> FileFacts {
     let lines = bytes.split(|&b| b == b'\n').count() as u32;
     let not_analyzed = |reason: String| FileFacts {
         path: path.to_string(),

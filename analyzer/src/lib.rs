@@ -5,6 +5,11 @@
 //! nothing from the crate is executed. Leaf functions (`source::scan_source`) are pure; the
 //! one parallel driver is [`krate::scan_unpacked`].
 
+/// Version of the rules: bump it in the same commit as any change that can alter the facts
+/// of some crate (a new finding kind, a taxonomy entry, a parser fix...). Cached results are
+/// keyed by it, so a bump makes every cached crate be scanned again. See CONTRIBUTING.md.
+pub const RULES_VERSION: u32 = 1;
+
 pub mod archive;
 pub mod binary;
 pub mod build_script;
@@ -15,4 +20,8 @@ pub mod taxonomy;
 pub mod vcs;
 
 pub use archive::{Limits, Unpacked};
-pub use krate::{scan_crate_dir, scan_crate_tarball, scan_unpacked};
+pub use krate::{
+    scan_crate_dir, scan_crate_dir_with, scan_crate_tarball, scan_crate_tarball_with,
+    scan_unpacked, scan_unpacked_with,
+};
+pub use source::Mode;

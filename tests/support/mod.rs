@@ -299,10 +299,12 @@ impl Out {
     }
 }
 
-/// The environment every child sees: a private CARGO_HOME, no colour from the caller's
-/// environment, and nothing from a caller's registry configuration.
+/// The environment every child sees: a private CARGO_HOME, a private results cache (under it),
+/// no colour from the caller's environment, and nothing from a caller's registry
+/// configuration.
 fn hermetic(cmd: &mut Command, cargo_home: &Path) {
     cmd.env("CARGO_HOME", cargo_home)
+        .env("XDG_CACHE_HOME", cargo_home.join("results-cache"))
         .env_remove("NO_COLOR")
         .env_remove("CARGO_TERM_COLOR")
         .env_remove("CARGO_REGISTRIES_CRATES_IO_PROTOCOL")

@@ -18,7 +18,9 @@
 mod attrs;
 mod collect;
 mod depth;
+mod fast;
 mod imports;
+mod inert;
 mod lexer;
 mod scopes;
 mod tokens;
@@ -57,9 +59,26 @@ pub const MAX_SCAN_BYTES: usize = 16 * 1024 * 1024;
 /// reaches syn, so this bound holds for hostile files too. The driver's workers should use it.
 pub const STACK_BYTES: usize = 32 * 1024 * 1024;
 
+/// How much of a file syn parses. Both modes give the same facts (a test and
+/// `examples/fast_check.rs` hold them to it); `Exhaustive` exists to prove that.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Mode {
+    /// Inert generated items (plain consts, type aliases, `#[repr(C)]` structs, literal
+    /// tables) are recognised on tokens and not handed to syn; see `fast.rs`.
+    #[default]
+    Fast,
+    /// syn parses every item of every file.
+    Exhaustive,
+}
+
 /// Scans one file. Pure: the same path and text always give the same facts. The role is left
 /// as `Shipped`; the crate pass sets it.
 pub fn scan_source(path: &str, text: &str) -> FileFacts {
+    scan_source_with(path, text, Mode::Fast)
+}
+
+/// [`scan_source`] in a chosen [`Mode`].
+pub fn scan_source_with(path: &str, text: &str, mode: Mode) -> FileFacts {
     let body = strip_bom_and_shebang(text);
     if body.len() > MAX_SCAN_BYTES {
         return FileFacts {
@@ -78,7 +97,7 @@ pub fn scan_source(path: &str, text: &str) -> FileFacts {
     }
     let src = Src::new(body);
     let mut out = Out::default();
-    let parse = analyze(&src, &mut out);
+    let parse = analyze(&src, &mut out, mode);
     // Text-level rules (bidi controls, lookalike identifiers): exact in every parse mode.
     unicode::scan(body, &mut out);
     // proc-macro2 keeps every lexed file in a thread-local source map (u32 offsets, text
@@ -126,7 +145,7 @@ impl Out {
     }
 }
 
-fn analyze(src: &Src<'_>, out: &mut Out) -> Parse {
+fn analyze(src: &Src<'_>, out: &mut Out, mode: Mode) -> Parse {
     if src.text.len() > MAX_SYN_BYTES {
         let why = format!(
             "larger than the {} MiB syntax-tree cap",
@@ -136,6 +155,17 @@ fn analyze(src: &Src<'_>, out: &mut Out) -> Parse {
     }
     if let Some(problem) = depth::nesting_problem(src.text) {
         return fallback(src, out, problem);
+    }
+    if mode == Mode::Fast {
+        let fast = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            fast::analyze(src, &mut *out)
+        }));
+        if let Ok(Some(parse)) = fast {
+            return parse;
+        }
+        // the exhaustive path decides, from a clean slate
+        out.findings.clear();
+        out.test_mods.clear();
     }
     match syn::parse_str::<syn::File>(src.text) {
         Ok(file) => match visit::scan_file(&file, src, out) {

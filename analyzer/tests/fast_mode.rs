@@ -1,0 +1,111 @@
+//! The fast path changes nothing: over the whole corpus and over sources written to trip it,
+//! `Mode::Fast` gives exactly the facts of `Mode::Exhaustive` (where syn parses every item).
+//! `examples/fast_check.rs` runs the same comparison over real tarballs.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use risk_analyzer::source::scan_source_with;
+use risk_analyzer::{Limits, Mode, scan_crate_tarball_with};
+
+#[test]
+fn fast_equals_exhaustive_over_the_corpus() {
+    let cases = testkit::corpus_cases();
+    assert!(cases.len() >= 10);
+    for case in &cases {
+        let files = testkit::read_tree(case, &["expected.txt"]);
+        let (root, gz) = testkit::pack_crate(&files);
+        let full = scan_crate_tarball_with(&gz, Some(&root), &Limits::default(), Mode::Exhaustive);
+        let fast = scan_crate_tarball_with(&gz, Some(&root), &Limits::default(), Mode::Fast);
+        assert_eq!(full, fast, "{}", case.display());
+        assert_eq!(
+            serde_json::to_string(&full).unwrap(),
+            serde_json::to_string(&fast).unwrap()
+        );
+    }
+}
+
+/// Inert items around, between and shadowing the things rules look at; files syn rejects
+/// after, inside or between inert items; inert-looking text in strings and macros.
+const TRICKY: &[&str] = &[
+    // a stand-in must keep the name that shadows the glob import
+    "use std::fs::*;\npub struct File { a: u32 }\nfn f() { File::open(\"x\"); read(\"y\"); }\n",
+    "use std::fs::*;\npub const read: u32 = 1;\nfn f() { read(\"y\"); }\n",
+    "use libc::*;\npub type open = u32;\nfn f() { open(); }\n",
+    "use std::env;\npub enum E { var, B = 2 }\nfn f() { env::var(\"x\"); E::var; }\n",
+    "pub static mut X: u32 = 0;\npub static Y: u32 = 0;\n",
+    "#[cfg(test)]\npub const T: u8 = 1;\n#[cfg(test)]\nmod tests;\n",
+    "pub const A: u8 = 1;\nunsafe fn f() {}\npub const B: [u8; 2] = [1, 2];\n",
+    // errors after, between and around inert items: the exhaustive error must come out
+    "pub const A: u8 = 1;\nfn f( {}\n",
+    "pub const A: u8 = 1;\n#![allow(x)]\npub const B: u8 = 2;\n",
+    "pub const A: u8 = 1;\n//! inner doc after an item\n",
+    "pub const A: u8 = 1;;\npub const B: u8 = 2;\n",
+    "pub struct S { a: u32 };\n",
+    "pub const A: u8 = 1\npub const B: u8 = 2;\n",
+    "pub const A: u8 = \"unterminated;\n",
+    "pub const A: u32 = 1 as u32 << 2;\n",
+    "pub const A: u32 = 1 < 2 < 3;\n",
+    "pub enum E { A = 1, B = }\n",
+    // inert-looking text where it is not an item
+    "macro_rules! m { () => { pub const A: u8 = 1; } }\nm!();\n",
+    "const S: &str = \"pub const A: u8 = 1; unsafe { }\";\n",
+    "fn f() { pub const A: u8 = 1; unsafe {} }\n",
+    "mod m { pub const A: u8 = 1; pub fn g() { unsafe {} } }\n",
+    "extern \"C\" { pub static X: u32; }\npub static Y: u32 = 0;\n",
+    // attributes rules read, next to inert ones
+    "#[no_mangle]\npub static X: u32 = 0;\n#[repr(C)]\npub struct S;\n",
+    "#[link_section = \".x\"]\npub static X: u32 = 0;\n",
+    "#[doc = include_str!(\"README.md\")]\npub struct S;\n",
+    "#![doc = include_str!(\"README.md\")]\npub const A: u8 = 1;\n",
+    "\u{feff}pub const A: u8 = 1;\n",
+    "#!/usr/bin/env run\npub const A: u8 = 1;\n",
+    "pub const A: &'static str = \"é\"; fn f() { unsafe {} }\n",
+    "pub(crate) struct S(pub u8, [u16; 4]);\npub(super) union U { a: u32 }\n",
+    "pub type F = Option<unsafe extern \"C\" fn()>;\nunsafe impl Send for X {}\n",
+    "pub const A: u32 = { unsafe { 1 } };\n",
+    "",
+];
+
+#[test]
+fn fast_equals_exhaustive_on_tricky_sources() {
+    for (i, src) in TRICKY.iter().enumerate() {
+        let full = scan_source_with("src/lib.rs", src, Mode::Exhaustive);
+        let fast = scan_source_with("src/lib.rs", src, Mode::Fast);
+        assert_eq!(full, fast, "case {i}: {src}");
+    }
+}
+
+/// A stand-in keeps the names other items resolve against: without it, the glob import
+/// would turn `File::open` into file-system use.
+#[test]
+fn shadowing_by_a_cut_item_is_kept() {
+    let facts = scan_source_with("src/lib.rs", TRICKY[0], Mode::Fast);
+    let kinds: Vec<_> = facts
+        .findings
+        .iter()
+        .map(|f| (f.line, f.kind.code()))
+        .collect();
+    assert_eq!(kinds, [(3, "fs")], "only `read` resolves: {facts:?}");
+}
+
+/// Big generated inputs: thousands of inert items around a few findings.
+#[test]
+fn fast_equals_exhaustive_on_generated_files() {
+    let mut src = String::from("use std::fs::*;\n");
+    for i in 0..2000 {
+        src.push_str(&format!(
+            "/// item {i}\n#[repr(C)]\n#[derive(Clone, Copy)]\npub struct S{i} {{ pub a: u32, pub b: [u8; {i}], pub c: *mut S{i} }}\n\
+             pub const C{i}: i32 = -{i}i32 as i32 | (1 << 3);\npub type T{i} = Option<&'static [S{i}; 2]>;\n"
+        ));
+        if i % 500 == 0 {
+            src.push_str(&format!(
+                "impl Default for S{i} {{ fn default() -> Self {{ unsafe {{ core::mem::zeroed() }} }} }}\n\
+                 fn f{i}() {{ read(\"x\"); C{i}; }}\n"
+            ));
+        }
+    }
+    let full = scan_source_with("src/gen.rs", &src, Mode::Exhaustive);
+    let fast = scan_source_with("src/gen.rs", &src, Mode::Fast);
+    assert_eq!(full, fast);
+    assert_eq!(full.findings.len(), 8);
+}

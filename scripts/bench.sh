@@ -1,0 +1,160 @@
+#!/usr/bin/env bash
+# Benchmark: cargo-risk-report against plain baselines on three real dependency graphs.
+#
+#   scripts/bench.sh [small] [medium] [large]      (default: all three)
+#
+# Environment: RUNS (timed runs per measurement, default 5; cold runs use RUNS too),
+# BENCH_DIR (work folder, default ${TMPDIR:-/tmp}/crr-bench), JOBS (threads, default: all).
+#
+# Sets up each graph with `cargo generate-lockfile` + `cargo fetch` (network allowed here,
+# unlike the tests), then prints, per graph, the median wall time of:
+#   inflate-only   every tarball read and inflated in memory (examples/inflate_only.rs)
+#   parse-all      that plus `syn::parse_file` on every .rs file, all cores (parse_all.rs)
+#   cold           the tool with an empty cache
+#   warm           the tool again, nothing changed (every entry a cache hit)
+#   bumped         one crate's cache entry deleted before each run: what `cargo update`
+#                  bumping that crate costs (its scan + the warm run); the crate is `syn`
+#   exhaustive     the tool with --exhaustive (syn parses every item; no cache)
+#   cargo-metadata `cargo metadata` alone, which every run of the tool starts with
+# and the peak RSS of cold, warm and exhaustive runs (/usr/bin/time), the ratios against
+# parse-all, the inflated-MB rate, and whether the cold, warm and exhaustive reports are
+# byte-identical. Uses hyperfine when installed (apt-get install hyperfine), else a loop.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+WORK=${BENCH_DIR:-${TMPDIR:-/tmp}/crr-bench}
+RUNS=${RUNS:-5}
+JOBS_ARG=()
+if [[ -n "${JOBS:-}" ]]; then JOBS_ARG=(-j "$JOBS"); fi
+GRAPHS=("$@")
+if [[ ${#GRAPHS[@]} -eq 0 ]]; then GRAPHS=(small medium large); fi
+CARGO_HOME=${CARGO_HOME:-$HOME/.cargo}
+
+deps_of() {
+    case "$1" in
+        small) cat <<'EOF'
+serde = { version = "1", features = ["derive"] }
+serde_json = "1"
+regex = "1"
+anyhow = "1"
+clap = { version = "4", features = ["derive"] }
+EOF
+        ;;
+        medium) cat <<'EOF'
+tokio = { version = "1", features = ["full"] }
+reqwest = { version = "0.12", features = ["json"] }
+axum = "0.8"
+tower-http = { version = "0.6", features = ["full"] }
+sqlx = { version = "0.8", features = ["postgres", "sqlite", "runtime-tokio"] }
+clap = { version = "4", features = ["derive"] }
+serde = { version = "1", features = ["derive"] }
+tracing = "0.1"
+chrono = "0.4"
+uuid = { version = "1", features = ["v4"] }
+EOF
+        ;;
+        large) cat <<'EOF'
+cargo = "0.98"
+EOF
+        ;;
+        *) echo "unknown graph $1" >&2; exit 2 ;;
+    esac
+}
+
+# A project depending on the graph's crates, its lockfile and its tarballs; `crates/` holds
+# links to every registry tarball of Cargo.lock, for the baselines.
+setup() {
+    local g=$1 dir=$WORK/$1
+    mkdir -p "$dir/src" "$dir/crates"
+    if [[ ! -f $dir/Cargo.lock ]]; then
+        printf '[package]\nname = "bench-%s"\nversion = "0.1.0"\nedition = "2024"\n\n[dependencies]\n' "$g" >"$dir/Cargo.toml"
+        deps_of "$g" >>"$dir/Cargo.toml"
+        : >"$dir/src/lib.rs"
+        (cd "$dir" && cargo generate-lockfile -q)
+    fi
+    (cd "$dir" && cargo fetch -q)
+    rm -f "$dir"/crates/*.crate
+    awk '/^name = /{n=$3} /^version = /{v=$3} /^source = "registry/{gsub(/"/,"",n); gsub(/"/,"",v); print n"-"v".crate"}' \
+        "$dir/Cargo.lock" | while read -r f; do
+        for c in "$CARGO_HOME"/registry/cache/*/"$f"; do
+            [[ -f $c ]] && ln -sf "$c" "$dir/crates/$f" && break
+        done
+    done
+}
+
+# median wall seconds of RUNS runs of CMD, each after PREPARE
+median() {
+    local prepare=$1 cmd=$2
+    if command -v hyperfine >/dev/null; then
+        local json
+        json=$(mktemp)
+        hyperfine --style none --runs "$RUNS" --prepare "$prepare" --export-json "$json" "$cmd" >/dev/null
+        grep -o '"median": *[0-9.e+-]*' "$json" | head -1 | sed 's/.*: *//'
+        rm -f "$json"
+    else
+        local times=()
+        for _ in $(seq "$RUNS"); do
+            bash -c "$prepare"
+            local s e
+            s=$(date +%s.%N)
+            bash -c "$cmd" >/dev/null 2>&1
+            e=$(date +%s.%N)
+            times+=("$(awk -v s="$s" -v e="$e" 'BEGIN {print e - s}')")
+        done
+        printf '%s\n' "${times[@]}" | sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'
+    fi
+}
+
+peak_kb() { # peak RSS in KB of one run of CMD
+    /usr/bin/time -f '%M' -o "$WORK/.rss" bash -c "$1" >/dev/null 2>&1
+    tail -1 "$WORK/.rss"
+}
+
+cd "$ROOT"
+cargo build --release -q --bin cargo-risk-report
+cargo build --release -q -p risk-analyzer --example inflate_only --example parse_all
+BIN=$ROOT/target/release/cargo-risk-report
+EX=$ROOT/target/release/examples
+mkdir -p "$WORK"
+
+for g in "${GRAPHS[@]}"; do
+    setup "$g"
+    dir=$WORK/$g
+    cache=$dir/cache
+    packages=$(grep -c '^name = ' "$dir/Cargo.lock")
+    tool="$BIN risk-report --manifest-path $dir/Cargo.toml --offline -q ${JOBS_ARG[*]:-}"
+    # the crate whose entry a "bump" deletes: the newest syn in the graph
+    syn=$(ls "$dir"/crates/syn-*.crate 2>/dev/null | sort -V | tail -1)
+    bump="true"
+    if [[ -n $syn ]]; then
+        sha=$(sha256sum "$(readlink -f "$syn")" | cut -c1-64)
+        bump="rm -f $cache/r*/${sha:0:2}/$sha.facts"
+    fi
+    mb=$("$EX/parse_all" "$dir/crates" | sed -n 's/.*files, \([0-9.]*\) MB.*/\1/p')
+
+    t_inflate=$(median true "$EX/inflate_only $dir/crates")
+    t_parse=$(median true "$EX/parse_all $dir/crates")
+    t_meta=$(median true "cargo metadata --manifest-path $dir/Cargo.toml --offline --format-version 1")
+    t_cold=$(median "rm -rf $cache" "$tool --cache-dir $cache -o $dir/cold.toml")
+    t_warm=$(median true "$tool --cache-dir $cache -o $dir/warm.toml")
+    t_bump=$(median "$bump" "$tool --cache-dir $cache -o $dir/bumped.toml")
+    t_full=$(median true "$tool --exhaustive -o $dir/exhaustive.toml")
+    m_cold=$(peak_kb "rm -rf $cache && $tool --cache-dir $cache -o $dir/cold.toml")
+    m_warm=$(peak_kb "$tool --cache-dir $cache -o $dir/warm.toml")
+    m_full=$(peak_kb "$tool --exhaustive -o $dir/exhaustive.toml")
+    same="identical"
+    for r in warm bumped exhaustive; do
+        cmp -s "$dir/cold.toml" "$dir/$r.toml" || same="DIFFERENT ($r)"
+    done
+
+    ratio() { awk -v a="$1" -v b="$t_parse" 'BEGIN {printf "%.2f", a / b}'; }
+    echo "== $g: $packages packages, $mb MB of .rs inflated; medians of $RUNS runs, seconds"
+    printf '  inflate-only    %6.2f\n' "$t_inflate"
+    printf '  parse-all       %6.2f   (1.00)\n' "$t_parse"
+    printf '  cold            %6.2f   (%s of parse-all, %.0f MB/s)  peak %d MB\n' "$t_cold" "$(ratio "$t_cold")" "$(awk -v a="$mb" -v b="$t_cold" 'BEGIN {print a / b}')" $((m_cold / 1024))
+    printf '  warm            %6.2f   (%s of parse-all)  peak %d MB\n' "$t_warm" "$(ratio "$t_warm")" $((m_warm / 1024))
+    printf '  bumped (%s)  %6.2f\n' "$(basename "${syn:-none}" .crate)" "$t_bump"
+    printf '  exhaustive      %6.2f   (%s of parse-all)  peak %d MB\n' "$t_full" "$(ratio "$t_full")" $((m_full / 1024))
+    printf '  cargo-metadata  %6.2f   (part of every run)\n' "$t_meta"
+    echo "  reports (cold, warm, bumped, exhaustive): $same"
+done
