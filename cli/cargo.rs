@@ -10,7 +10,7 @@ use crate::config::Config;
 use crate::error::Error;
 
 /// The cargo binary: `$CARGO` when cargo runs us as a subcommand, else `cargo` on PATH.
-fn cargo_program() -> PathBuf {
+pub(crate) fn cargo_program() -> PathBuf {
     std::env::var_os("CARGO")
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from("cargo"))
@@ -43,6 +43,18 @@ pub fn metadata(config: &Config) -> Result<Metadata, Error> {
     cmd.exec().map_err(|e| classify_metadata_error(e, config))
 }
 
+/// The error for a run outside any Cargo project, naming where cargo looked.
+pub(crate) fn not_a_project(config: &Config) -> Error {
+    Error::NotACargoProject {
+        path: config
+            .manifest_path
+            .clone()
+            .or_else(|| std::env::current_dir().ok())
+            .unwrap_or_default(),
+        manifest_given: config.manifest_path.is_some(),
+    }
+}
+
 fn classify_metadata_error(e: cargo_metadata::Error, config: &Config) -> Error {
     match e {
         cargo_metadata::Error::Io(io) if io.kind() == std::io::ErrorKind::NotFound => {
@@ -51,14 +63,7 @@ fn classify_metadata_error(e: cargo_metadata::Error, config: &Config) -> Error {
         cargo_metadata::Error::CargoMetadata { stderr } => {
             let stderr = stderr.trim().to_owned();
             if stderr.contains("could not find `Cargo.toml`") {
-                Error::NotACargoProject {
-                    path: config
-                        .manifest_path
-                        .clone()
-                        .or_else(|| std::env::current_dir().ok())
-                        .unwrap_or_default(),
-                    manifest_given: config.manifest_path.is_some(),
-                }
+                not_a_project(config)
             } else if stderr.contains("--locked was passed")
                 || stderr.contains("--frozen was passed")
                 || stderr.contains("cannot create the lock file")

@@ -127,22 +127,14 @@ fn load(label: &str, path: &Path) -> Result<Loaded, Error> {
 
 /// The workspace root, from `cargo locate-project --workspace` (no graph resolution, fast).
 fn workspace_root(config: &Config) -> Result<PathBuf, Error> {
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let mut cmd = Command::new(cargo);
+    let mut cmd = Command::new(crate::cargo::cargo_program());
     cmd.args(["locate-project", "--workspace", "--message-format", "plain"]);
     if let Some(m) = &config.manifest_path {
         cmd.arg("--manifest-path").arg(m);
     }
     let out = cmd.output().map_err(Error::CargoNotFound)?;
     if !out.status.success() {
-        return Err(Error::NotACargoProject {
-            path: config
-                .manifest_path
-                .clone()
-                .or_else(|| std::env::current_dir().ok())
-                .unwrap_or_default(),
-            manifest_given: config.manifest_path.is_some(),
-        });
+        return Err(crate::cargo::not_a_project(config));
     }
     let manifest = PathBuf::from(String::from_utf8_lossy(&out.stdout).trim());
     Ok(manifest.parent().map(Path::to_owned).unwrap_or_default())
