@@ -47,12 +47,11 @@ fn run(config: &Config) -> anyhow::Result<Exit> {
         Command::Report => {
             let scanned = scan(config)?;
             let previous = previous_report(config, &scanned);
-            let written = output::write_report(config, &scanned)?;
+            let (written, new) = output::write_report(config, &scanned)?;
             if let Some(old) = previous {
-                let new = Report::build(scanned.inputs.clone());
                 print_delta(config, &old, &new, &scanned.workspace_root);
             }
-            summary(config, &scanned, &written);
+            summary(config, &scanned, &new, &written);
             Ok(Exit::Ok)
         }
         Command::Show(spec) => {
@@ -86,10 +85,9 @@ fn run(config: &Config) -> anyhow::Result<Exit> {
                 }
             }
             let scanned = scan(config)?;
-            let written = output::write_report(config, &scanned)?;
-            let new = Report::build(scanned.inputs.clone());
+            let (written, new) = output::write_report(config, &scanned)?;
             print_delta(config, &before, &new, &scanned.workspace_root);
-            summary(config, &scanned, &written);
+            summary(config, &scanned, &new, &written);
             Ok(Exit::Ok)
         }
         Command::Check(args) => {
@@ -209,12 +207,17 @@ fn print_delta(config: &Config, old: &Report, new: &Report, root: &std::path::Pa
     }
 }
 
-fn summary(config: &Config, scanned: &pipeline::Scanned, written: &output::Written) {
+fn summary(
+    config: &Config,
+    scanned: &pipeline::Scanned,
+    report: &Report,
+    written: &output::Written,
+) {
     if !config.quiet {
         let paint = Paint {
             enabled: term::stderr_color(config.color),
         };
-        eprint!("{}", output::summary(scanned, written, paint));
+        eprint!("{}", output::summary(scanned, report, written, paint));
     }
 }
 

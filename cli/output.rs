@@ -3,7 +3,7 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use risk_report::model::{PackageInput, Report, Source};
+use risk_report::model::{Package, Report, Source};
 
 use crate::config::{Config, Format};
 use crate::error::Error;
@@ -43,12 +43,6 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), Error> {
 }
 
 /// The report's bytes in the chosen format.
-pub fn render(scanned: &Scanned, format: Format) -> Result<String, String> {
-    let report = Report::build(scanned.inputs.clone());
-    render_report(&report, format)
-}
-
-/// [`render`] for a report already built (and annotated).
 pub fn render_report(report: &Report, format: Format) -> Result<String, String> {
     match format {
         Format::Toml => report.to_toml().map_err(|e| e.to_string()),
@@ -63,8 +57,8 @@ pub fn render_report(report: &Report, format: Format) -> Result<String, String> 
 }
 
 /// Writes the report where the configuration says: TOML to `--output` or beside Cargo.lock;
-/// JSON to stdout unless `--output` is given.
-pub fn write_report(config: &Config, scanned: &Scanned) -> Result<Written, Error> {
+/// JSON to stdout unless `--output` is given. Returns where it went and the report itself.
+pub fn write_report(config: &Config, scanned: &Scanned) -> Result<(Written, Report), Error> {
     let mut report = Report::build(scanned.inputs.clone());
     // cargo-vet audits, when the workspace has them, show in each row.
     crate::audits::annotate_from(&mut report, &scanned.workspace_root)?;
@@ -83,7 +77,7 @@ pub fn write_report(config: &Config, scanned: &Scanned) -> Result<Written, Error
             write_stdout(&text)?;
         }
     }
-    Ok(target)
+    Ok((target, report))
 }
 
 /// Writes to stdout; a closed pipe (`| head`) ends the output quietly, as for any filter.
@@ -108,7 +102,7 @@ pub fn source_label(source: &Source) -> String {
 }
 
 /// The few lines printed on stderr after a run.
-pub fn summary(scanned: &Scanned, written: &Written, paint: Paint) -> String {
+pub fn summary(scanned: &Scanned, report: &Report, written: &Written, paint: Paint) -> String {
     let Stats {
         packages,
         verified,
@@ -139,25 +133,29 @@ pub fn summary(scanned: &Scanned, written: &Written, paint: Paint) -> String {
         ));
     }
 
-    let mut top: Vec<(u64, &PackageInput)> = scanned
-        .inputs
+    // Riskiest first: what a package can do (network, processes, C, build-time code, shipped
+    // binaries) before how much unsafe code it has.
+    let mut top: Vec<(&String, &Package)> = report
+        .packages
         .iter()
-        .map(|p| {
-            let c = p.facts.counts();
-            let n: u64 = c.shipped.values().chain(c.build.values()).sum();
-            (n, p)
-        })
-        .filter(|(n, _)| *n > 0)
+        .filter(|(_, p)| !p.capabilities.is_empty())
         .collect();
-    top.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.name.cmp(&b.1.name)));
+    top.sort_by_key(|(key, p)| (std::cmp::Reverse(p.risk_rank()), *key));
     if !top.is_empty() {
-        s.push_str("Most findings (shipped and build code):\n");
-        for (n, p) in top.iter().take(5) {
+        s.push_str("Riskiest packages (what they can do; unsafe findings):\n");
+        for (key, p) in top.iter().take(5) {
+            let caps: Vec<&str> = p.capabilities.iter().map(String::as_str).collect();
+            let unsafe_n: u64 = p
+                .shipped
+                .iter()
+                .chain(&p.build)
+                .filter(|(k, _)| k.family() == risk_report::facts::Family::Unsafe)
+                .map(|(_, n)| n)
+                .sum();
             s.push_str(&format!(
-                "  {:>6}  {} {}\n",
-                n,
-                sanitize(&p.name),
-                sanitize(&p.version)
+                "  {}: {}; {unsafe_n} unsafe\n",
+                sanitize(key),
+                sanitize(&caps.join(", "))
             ));
         }
     }
@@ -202,7 +200,7 @@ mod tests {
         };
         let scanned = Scanned {
             workspace_root: PathBuf::from("/w"),
-            inputs: vec![PackageInput {
+            inputs: vec![risk_report::model::PackageInput {
                 name: "evil\u{1b}]0;pwned\u{7}\u{202e}".into(),
                 version: "1.0.0\u{1b}[2J".into(),
                 source: Source::CratesIo,
@@ -215,7 +213,13 @@ mod tests {
             }],
             stats: Stats::default(),
         };
-        let s = summary(&scanned, &Written::Stdout, Paint { enabled: false });
+        let report = Report::build(scanned.inputs.clone());
+        let s = summary(
+            &scanned,
+            &report,
+            &Written::Stdout,
+            Paint { enabled: false },
+        );
         assert!(
             !s.contains('\u{1b}') && !s.contains('\u{7}') && !s.contains('\u{202e}'),
             "{s:?}"

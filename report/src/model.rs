@@ -399,6 +399,34 @@ impl Package {
         }
     }
 
+    /// Orders packages by risk for summaries: severe capabilities (network, processes, C,
+    /// build-time code, shipped binaries, hidden text) first, then all capabilities, then the
+    /// unsafe findings in shipped and build code.
+    pub fn risk_rank(&self) -> (usize, usize, u64) {
+        const SEVERE: &[&str] = &[
+            "net",
+            "process",
+            "ffi",
+            "build-script",
+            "proc-macro",
+            "binary",
+            "hidden-text",
+        ];
+        let severe = self
+            .capabilities
+            .iter()
+            .filter(|c| SEVERE.contains(&c.as_str()))
+            .count();
+        let unsafe_n = self
+            .shipped
+            .iter()
+            .chain(&self.build)
+            .filter(|(k, _)| k.family() == Family::Unsafe)
+            .map(|(_, n)| n)
+            .sum();
+        (severe, self.capabilities.len(), unsafe_n)
+    }
+
     /// True when any unsafe-family finding is in shipped or build code.
     pub fn has_unsafe(&self) -> bool {
         self.shipped
