@@ -1,5 +1,5 @@
 //! Benchmark: scans every `.crate` file of a directory and prints what was read and how long
-//! it took. `cargo run --release -p risk-analyzer --example scan_dir -- DIR [-j N]`
+//! it took. `cargo run --release -p risk-analyzer --example scan_dir -- DIR [-j N] [--list]`
 //!
 //! The figures: crates, files, bytes (inflated `.rs` bytes), parse fallbacks and wall time, so
 //! a run on `~/.cargo/registry/cache/*/` can be compared across changes.
@@ -18,6 +18,7 @@ fn main() {
     while let Some(a) = args.next() {
         match a.as_str() {
             "-j" => jobs = args.next().and_then(|n| n.parse::<usize>().ok()),
+            "--list" => {}
             _ => dir = Some(PathBuf::from(a)),
         }
     }
@@ -55,6 +56,8 @@ fn main() {
     });
     let wall = start.elapsed();
 
+    // `--list` prints each file that fell back to the token scan, with syn's error.
+    let list = std::env::args().any(|a| a == "--list");
     let (mut files, mut bytes, mut fallback, mut not_analyzed, mut findings) = (0, 0, 0, 0, 0);
     let mut bad_crates = 0;
     for c in &results {
@@ -65,9 +68,14 @@ fn main() {
             files += 1;
             bytes += f.bytes;
             findings += f.findings.len();
-            match f.parse {
+            match &f.parse {
                 Parse::Parsed => {}
-                Parse::Fallback { .. } => fallback += 1,
+                Parse::Fallback { error, .. } => {
+                    fallback += 1;
+                    if list {
+                        println!("fallback {}-{}/{}: {error}", c.name, c.version, f.path);
+                    }
+                }
                 Parse::NotAnalyzed { .. } => not_analyzed += 1,
             }
         }

@@ -80,6 +80,7 @@ pub fn scan_source(path: &str, text: &str) -> FileFacts {
 /// [`scan_source`] in a chosen [`Mode`].
 pub fn scan_source_with(path: &str, text: &str, mode: Mode) -> FileFacts {
     let body = strip_bom_and_shebang(text);
+    let body = &*blank_frontmatter(body);
     if body.len() > MAX_SCAN_BYTES {
         return FileFacts {
             path: path.to_string(),
@@ -243,6 +244,35 @@ fn strip_bom_and_shebang(text: &str) -> &str {
         return &text[text.find('\n').unwrap_or(text.len())..];
     }
     text
+}
+
+/// A cargo-script frontmatter block (`---` fence lines around a manifest, at the top of the
+/// file) is not Rust tokens and syn rejects it: blank it out, newlines kept so every line and
+/// column stays where it was. Anything that is not a well-formed block is left to syn.
+fn blank_frontmatter(text: &str) -> std::borrow::Cow<'_, str> {
+    let start = text.len() - text.trim_start_matches(['\n', '\r', ' ', '\t']).len();
+    let rest = &text[start..];
+    let dashes = rest.bytes().take_while(|&b| b == b'-').count();
+    if dashes < 3 {
+        return text.into();
+    }
+    let fence = &rest[..dashes];
+    // The closing fence: a line of exactly the same dashes.
+    let mut offset = rest.find('\n').map_or(rest.len(), |i| i + 1);
+    while offset < rest.len() {
+        let line_end = rest[offset..].find('\n').map_or(rest.len(), |i| offset + i);
+        let line = rest[offset..line_end].trim_end_matches(['\r', ' ', '\t']);
+        if line == fence {
+            let end = start + line_end;
+            let blanked: String = text[..end]
+                .chars()
+                .map(|c| if c == '\n' || c == '\r' { c } else { ' ' })
+                .collect();
+            return (blanked + &text[end..]).into();
+        }
+        offset = line_end + 1;
+    }
+    text.into()
 }
 
 /// The text being scanned, with a line table to turn proc-macro2's (line, char column) into

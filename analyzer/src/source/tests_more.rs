@@ -334,3 +334,17 @@ fn empty_and_odd_inputs() {
         assert!(facts.findings.is_empty(), "{src:?}");
     }
 }
+
+#[test]
+fn cargo_script_frontmatter_is_not_a_parse_error() {
+    let src = "---\n[dependencies]\nlibc = \"0.2\"\n---\n\nfn main() {\n    unsafe { libc::getpid(); }\n}\n";
+    let facts = scan(src);
+    assert_eq!(facts.parse, Parse::Parsed);
+    let lines: Vec<(u32, Kind)> = facts.findings.iter().map(|f| (f.line, f.kind)).collect();
+    assert_eq!(lines, [(7, Kind::UnsafeBlock), (7, Kind::Ffi)]);
+    // An unclosed fence is left alone: syn decides.
+    assert!(matches!(
+        scan("---\nfn main() {}\n").parse,
+        Parse::Fallback { .. }
+    ));
+}
