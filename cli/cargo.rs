@@ -18,8 +18,15 @@ pub(crate) fn cargo_program() -> PathBuf {
 
 /// Runs `cargo metadata` for the whole graph. Every feature is enabled so that the graph holds
 /// every package the lockfile pins, whatever features the members enable by default; every
-/// platform is kept unless `--target` asks for one.
+/// platform is kept unless `--target` asks for one. Unless `--no-cache` or `--exhaustive`, the
+/// answer comes from the metadata cache when nothing it depends on changed (`meta_cache.rs`).
 pub fn metadata(config: &Config) -> Result<Metadata, Error> {
+    metadata_from(config, true).map(|(meta, _)| meta)
+}
+
+/// [`metadata`], and whether it came from the metadata cache; `cache: false` always asks
+/// cargo (which also downloads the tarballs it lacks, or says which are missing).
+pub fn metadata_from(config: &Config, cache: bool) -> Result<(Metadata, bool), Error> {
     if let Some(path) = &config.manifest_path
         && !path.is_file()
     {
@@ -28,6 +35,14 @@ pub fn metadata(config: &Config) -> Result<Metadata, Error> {
             manifest_given: true,
         });
     }
+    match crate::pipeline::cache_for(config).filter(|_| cache) {
+        Some(cache) => crate::meta_cache::metadata(config, cache.dir(), || run_metadata(config)),
+        None => run_metadata(config).map(|(meta, _)| (meta, false)),
+    }
+}
+
+/// Runs `cargo metadata`; returns the parsed graph and the JSON line it was parsed from.
+fn run_metadata(config: &Config) -> Result<(Metadata, String), Error> {
     let mut cmd = MetadataCommand::new();
     cmd.cargo_path(cargo_program());
     cmd.features(cargo_metadata::CargoOpt::AllFeatures);
@@ -40,7 +55,23 @@ pub fn metadata(config: &Config) -> Result<Metadata, Error> {
         other.push(target.clone());
     }
     cmd.other_options(other);
-    cmd.exec().map_err(|e| classify_metadata_error(e, config))
+    exec(&cmd).map_err(|e| classify_metadata_error(e, config))
+}
+
+/// `MetadataCommand::exec`, keeping the JSON line.
+fn exec(cmd: &MetadataCommand) -> Result<(Metadata, String), cargo_metadata::Error> {
+    let output = cmd.cargo_command().output()?;
+    if !output.status.success() {
+        return Err(cargo_metadata::Error::CargoMetadata {
+            stderr: String::from_utf8(output.stderr)?,
+        });
+    }
+    let stdout = String::from_utf8(output.stdout)?;
+    let line = stdout
+        .lines()
+        .find(|line| line.starts_with('{'))
+        .ok_or(cargo_metadata::Error::NoJson)?;
+    Ok((MetadataCommand::parse(line)?, line.to_owned()))
 }
 
 /// The error for a run outside any Cargo project, naming where cargo looked.

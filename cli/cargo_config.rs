@@ -21,9 +21,18 @@ struct RawSource {
 /// The config files cargo would read, most specific first: `.cargo/config.toml` (and the
 /// legacy `.cargo/config`) in each of `starts` and their ancestors, then `$CARGO_HOME`'s.
 pub fn config_files(starts: &[&Path], cargo_home: Option<&Path>) -> Vec<PathBuf> {
+    config_candidates(starts, cargo_home)
+        .into_iter()
+        .filter(|f| f.is_file())
+        .collect()
+}
+
+/// Every place [`config_files`] looks, whether a file is there or not (creating one there
+/// changes cargo's configuration), without repeats.
+pub fn config_candidates(starts: &[&Path], cargo_home: Option<&Path>) -> Vec<PathBuf> {
     let mut files = Vec::new();
     let mut push = |f: PathBuf| {
-        if f.is_file() && !files.contains(&f) {
+        if !files.contains(&f) {
             files.push(f);
         }
     };

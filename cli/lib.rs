@@ -9,7 +9,8 @@
 //! [`pipeline`] ties these into `PackageInput`s, and [`output`] writes the report atomically.
 //! [`show`] is the audit view of one package. [`check`] and [`init`] apply and write the crate
 //! trust policy (the `risk-policy` crate), [`audits`] reads cargo-vet's `supply-chain/`.
-//! [`cache`] keeps each verified tarball's facts.
+//! [`cache`] keeps each verified tarball's facts; [`meta_cache`] keeps `cargo metadata`'s answer
+//! while nothing it depends on changes.
 
 pub mod audits;
 pub mod cache;
@@ -24,6 +25,7 @@ pub mod html;
 pub mod init;
 pub mod locate;
 pub mod lockfile;
+pub mod meta_cache;
 pub mod output;
 pub mod paths;
 pub mod pipeline;

@@ -21,11 +21,13 @@ pub struct Workspace {
     pub graph: Graph,
     pub checksums: Checksums,
     pub lockfile: PathBuf,
+    /// The graph came from the metadata cache: cargo has not looked for missing tarballs.
+    pub cached_metadata: bool,
 }
 
 impl Workspace {
     pub fn load(config: &Config) -> Result<Workspace, Error> {
-        let meta = cargo::metadata(config)?;
+        let (meta, cached_metadata) = cargo::metadata_from(config, true)?;
         let graph = Graph::from_metadata(&meta);
         let lockfile = graph.workspace_root.join("Cargo.lock");
         let checksums = Checksums::read(&lockfile)?;
@@ -33,6 +35,7 @@ impl Workspace {
             graph,
             checksums,
             lockfile,
+            cached_metadata,
         })
     }
 
@@ -87,6 +90,15 @@ impl Workspace {
         };
         if missing(&inputs).is_empty() {
             return Ok(inputs);
+        }
+        if self.cached_metadata {
+            // Run cargo as a cold run would: it downloads what it lacks (the graph is the
+            // same, the cache's key said so) or fails with its own account of what is missing.
+            cargo::metadata_from(config, false)?;
+            inputs = locate_all(&self.locator());
+            if missing(&inputs).is_empty() {
+                return Ok(inputs);
+            }
         }
         let offline = !config.cargo.network_allowed();
         if !offline {

@@ -15,7 +15,7 @@
 #   bumped         one crate's cache entry deleted before each run: what `cargo update`
 #                  bumping that crate costs (its scan + the warm run); the crate is `syn`
 #   exhaustive     the tool with --exhaustive (syn parses every item; no cache)
-#   cargo-metadata `cargo metadata` alone, which every run of the tool starts with
+#   cargo-metadata `cargo metadata` alone, which every run but a warm one starts with
 # and the peak RSS of cold, warm and exhaustive runs (/usr/bin/time), the ratios against
 # parse-all, the inflated-MB rate, and whether the cold, warm and exhaustive reports are
 # byte-identical. Uses hyperfine when installed (apt-get install hyperfine), else a loop.

@@ -1,10 +1,13 @@
 //! The results cache: hits give the same bytes, broken entries are rescanned, only verified
-//! tarballs are cached, and the fast path equals the exhaustive scan end to end.
+//! tarballs are cached, and the fast path equals the exhaustive scan end to end. The metadata
+//! cache: a warm run does not start `cargo metadata`, every input of cargo's answer that
+//! changes makes it run again, broken entries are repaired.
 
 use std::path::{Path, PathBuf};
 
 use crate::support::{
-    LocalRegistry, TestResult, cargo, dep, fresh_dir, krate, manifest, tool, write,
+    Krate, LocalRegistry, TestResult, cargo, dep, fresh_dir, krate, manifest, tool, tool_with_env,
+    write,
 };
 
 const GENERATED: &str = "#[repr(C)]\n#[derive(Clone, Copy)]\npub struct S { pub a: u32 }\n\
@@ -18,8 +21,16 @@ struct Fixture {
 }
 
 fn fixture(name: &str) -> TestResult<Fixture> {
+    fixture_with(name, Vec::new())
+}
+
+/// The fixture, with `extra` crates published in its registry too.
+fn fixture_with(name: &str, extra: Vec<Krate>) -> TestResult<Fixture> {
     let root = fresh_dir(name)?;
     let reg = LocalRegistry::new(root.join("registry"))?;
+    for k in extra {
+        reg.publish(&k)?;
+    }
     for k in [
         krate("one", "1.0.0").file(
             "src/lib.rs",
@@ -62,6 +73,14 @@ impl Fixture {
     }
 }
 
+/// The results cache's entries under `dir` (the metadata cache's are beside them).
+fn facts(dir: &Path) -> Vec<PathBuf> {
+    entries(dir)
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|x| x == "facts"))
+        .collect()
+}
+
 fn entries(dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
@@ -85,17 +104,13 @@ fn cache_hits_and_rescans_give_identical_reports() -> TestResult {
     let dir = f.root.join("shared-cache");
     let dir_arg = dir.to_string_lossy().into_owned();
     let cold = f.report("cold.toml", &["--cache-dir", &dir_arg])?;
-    let stored = entries(&dir);
+    let stored = facts(&dir);
     assert_eq!(
         stored.len(),
         2,
         "one entry per verified registry tarball, none for the path dependency: {stored:?}"
     );
-    assert!(
-        stored
-            .iter()
-            .all(|p| p.extension().is_some_and(|x| x == "facts"))
-    );
+    assert_eq!(entries(&dir).len(), 3, "and one metadata entry");
     let stamps: Vec<_> = stored
         .iter()
         .map(|p| std::fs::metadata(p).and_then(|m| m.modified()))
@@ -124,7 +139,7 @@ fn cache_hits_and_rescans_give_identical_reports() -> TestResult {
     let default = f.report("default.toml", &[])?;
     assert_eq!(cold, default);
     assert_eq!(
-        entries(&f.home.join("results-cache/cargo-risk-report")).len(),
+        facts(&f.home.join("results-cache/cargo-risk-report")).len(),
         2
     );
     Ok(())
@@ -148,5 +163,240 @@ fn no_cache_and_exhaustive_scan_everything_and_agree() -> TestResult {
     );
     let text = String::from_utf8(plain)?;
     assert!(text.contains("gen"), "{text}");
+    Ok(())
+}
+
+/// A `cargo` that logs its subcommand to `cargo.log` in the fixture, then runs the real one.
+#[cfg(unix)]
+struct Logged<'a> {
+    f: &'a Fixture,
+    wrapper: String,
+    log: PathBuf,
+    cache: String,
+}
+
+#[cfg(unix)]
+impl<'a> Logged<'a> {
+    fn new(f: &'a Fixture) -> TestResult<Logged<'a>> {
+        use std::os::unix::fs::PermissionsExt;
+        let real = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+        let log = f.root.join("cargo.log");
+        let wrapper = f.root.join("cargo-wrapper.sh");
+        write(
+            &wrapper,
+            &format!(
+                "#!/bin/sh\necho \"$1\" >> '{}'\nexec '{real}' \"$@\"\n",
+                log.display()
+            ),
+        )?;
+        std::fs::set_permissions(&wrapper, std::fs::Permissions::from_mode(0o755))?;
+        Ok(Logged {
+            f,
+            wrapper: wrapper.to_string_lossy().into_owned(),
+            log,
+            cache: f.root.join("meta-cache").to_string_lossy().into_owned(),
+        })
+    }
+
+    /// Runs a report through the wrapper; its bytes, and whether `cargo metadata` ran.
+    fn report(&self, name: &str, extra: &[&str]) -> TestResult<(Vec<u8>, bool)> {
+        let before = self.metadata_runs();
+        let out = self.f.root.join(name);
+        let out_arg = out.to_string_lossy().into_owned();
+        let mut args = vec![
+            "--offline",
+            "-q",
+            "-o",
+            &out_arg,
+            "--cache-dir",
+            &self.cache,
+        ];
+        args.extend_from_slice(extra);
+        tool_with_env(&self.f.p, &self.f.home, &args, &[("CARGO", &self.wrapper)])?.ok()?;
+        let ran = self.metadata_runs() - before;
+        assert!(ran <= 1, "cargo metadata ran {ran} times");
+        Ok((std::fs::read(out)?, ran == 1))
+    }
+
+    fn metadata_runs(&self) -> usize {
+        std::fs::read_to_string(&self.log)
+            .unwrap_or_default()
+            .lines()
+            .filter(|l| *l == "metadata")
+            .count()
+    }
+
+    fn entries(&self) -> Vec<PathBuf> {
+        entries(&PathBuf::from(&self.cache).join("metadata-v1"))
+    }
+}
+
+/// `name@version (source)` of every package of a report.
+fn packages(report: &[u8]) -> TestResult<Vec<String>> {
+    let value: toml::Table = toml::from_str(std::str::from_utf8(report)?)?;
+    let table = value
+        .get("packages")
+        .and_then(toml::Value::as_table)
+        .ok_or("no packages")?;
+    Ok(table
+        .values()
+        .map(|p| {
+            let get = |k: &str| p.get(k).and_then(toml::Value::as_str).unwrap_or("?");
+            format!("{}@{} ({})", get("name"), get("version"), get("source"))
+        })
+        .collect())
+}
+
+#[cfg(unix)]
+#[test]
+fn warm_runs_skip_cargo_metadata_with_identical_bytes() -> TestResult {
+    let f = fixture("meta-warm")?;
+    let l = Logged::new(&f)?;
+    let (cold, ran) = l.report("cold.toml", &[])?;
+    assert!(ran, "a cold run asks cargo");
+    assert_eq!(l.entries().len(), 1, "one metadata entry");
+    let (warm, ran) = l.report("warm.toml", &[])?;
+    assert!(!ran, "a warm run does not start cargo metadata");
+    assert_eq!(cold, warm, "the cached metadata gives the same bytes");
+
+    // the bypasses ask cargo every time and agree
+    let (no_cache, ran) = l.report("no-cache.toml", &["--no-cache"])?;
+    assert!(ran, "--no-cache runs cargo metadata");
+    assert_eq!(cold, no_cache);
+    let (exhaustive, ran) = l.report("exhaustive.toml", &["--exhaustive"])?;
+    assert!(ran, "--exhaustive runs cargo metadata");
+    assert_eq!(cold, exhaustive);
+
+    // another pass-through flag is another key
+    let (locked, ran) = l.report("locked.toml", &["--locked"])?;
+    assert!(ran, "--locked is part of the key");
+    assert_eq!(cold, locked);
+    let (_, ran) = l.report("locked.toml", &["--locked"])?;
+    assert!(!ran);
+    assert_eq!(l.entries().len(), 2);
+    Ok(())
+}
+
+#[cfg(unix)]
+#[test]
+fn edited_inputs_rerun_cargo_metadata_and_the_report_follows() -> TestResult {
+    let f = fixture_with(
+        "meta-edits",
+        vec![krate("three", "1.0.0"), krate("one", "1.0.1")],
+    )?;
+    let l = Logged::new(&f)?;
+    let (first, ran) = l.report("r0.toml", &[])?;
+    assert!(ran);
+    let pkgs = packages(&first)?;
+    assert!(
+        pkgs.contains(&"one@1.0.1 (crates-io)".to_owned()),
+        "{pkgs:?}"
+    );
+    assert!(!pkgs.iter().any(|p| p.starts_with("three@")), "{pkgs:?}");
+    assert!(!l.report("r0.toml", &[])?.1, "warm");
+
+    // a path dependency's manifest
+    write(
+        &f.p.join("local/Cargo.toml"),
+        &manifest(Some(("local", "0.1.0")), &[dep("three")], ""),
+    )?;
+    let (r1, ran) = l.report("r1.toml", &[])?;
+    assert!(ran, "a path dependency's Cargo.toml is watched");
+    assert!(packages(&r1)?.contains(&"three@1.0.0 (crates-io)".to_owned()));
+    assert!(!l.report("r1.toml", &[])?.1, "warm again");
+
+    // a member's manifest
+    write(
+        &f.p.join("Cargo.toml"),
+        &manifest(
+            Some(("p", "0.1.0")),
+            &[dep("one")],
+            "\n[dependencies.local]\npath = \"local\"\n\n[workspace]\n",
+        ),
+    )?;
+    let (r2, ran) = l.report("r2.toml", &[])?;
+    assert!(ran, "the member's Cargo.toml is watched");
+    let pkgs = packages(&r2)?;
+    assert!(!pkgs.iter().any(|p| p.starts_with("gen@")), "{pkgs:?}");
+    assert!(!l.report("r2.toml", &[])?.1, "warm again");
+
+    // Cargo.lock
+    cargo(
+        &f.p,
+        &f.home,
+        &["update", "--offline", "-p", "one", "--precise", "1.0.0"],
+    )?
+    .ok()?;
+    let (r3, ran) = l.report("r3.toml", &[])?;
+    assert!(ran, "Cargo.lock is watched");
+    let pkgs = packages(&r3)?;
+    assert!(
+        pkgs.contains(&"one@1.0.0 (crates-io)".to_owned()),
+        "{pkgs:?}"
+    );
+    assert!(!l.report("r3.toml", &[])?.1, "warm again");
+
+    // .cargo/config.toml: patch `three` with a local copy
+    write(
+        &f.p.join("three-local/Cargo.toml"),
+        &manifest(Some(("three", "1.0.0")), &[], ""),
+    )?;
+    write(
+        &f.p.join("three-local/src/lib.rs"),
+        "pub fn t() { unsafe {} }\n",
+    )?;
+    let config = std::fs::read_to_string(f.p.join(".cargo/config.toml"))?;
+    write(
+        &f.p.join(".cargo/config.toml"),
+        &format!("{config}\n[patch.crates-io]\nthree = {{ path = \"three-local\" }}\n"),
+    )?;
+    let (r4, ran) = l.report("r4.toml", &[])?;
+    assert!(ran, ".cargo/config.toml is watched");
+    let pkgs = packages(&r4)?;
+    assert!(
+        pkgs.iter()
+            .any(|p| p.starts_with("three@1.0.0 (path+") && p.ends_with("three-local)")),
+        "{pkgs:?}"
+    );
+    let (r5, ran) = l.report("r5.toml", &[])?;
+    assert!(!ran, "warm again");
+    assert_eq!(r4, r5);
+
+    // a config file created where there was none
+    write(&f.root.join(".cargo/config.toml"), "[net]\nretry = 3\n")?;
+    assert!(
+        l.report("r6.toml", &[])?.1,
+        "a new ancestor config is watched"
+    );
+    // and, each time, the cache agrees with cargo
+    let (fresh, _) = l.report("fresh.toml", &["--no-cache"])?;
+    assert_eq!(r5, fresh);
+    Ok(())
+}
+
+#[cfg(unix)]
+#[test]
+fn corrupt_metadata_entries_are_repaired() -> TestResult {
+    let f = fixture("meta-corrupt")?;
+    let l = Logged::new(&f)?;
+    let (cold, ran) = l.report("cold.toml", &[])?;
+    assert!(ran);
+    let stored = l.entries();
+    assert_eq!(stored.len(), 1, "{stored:?}");
+    let good = std::fs::read(&stored[0])?;
+
+    let mut flipped = good.clone();
+    let at = flipped.len() - 40;
+    flipped[at] ^= 0x01;
+    for bad in [good[..good.len() / 2].to_vec(), flipped, Vec::new()] {
+        std::fs::write(&stored[0], &bad)?;
+        let (report, ran) = l.report("repaired.toml", &[])?;
+        assert!(ran, "a broken entry is a miss");
+        assert_eq!(cold, report);
+        assert_eq!(std::fs::read(&stored[0])?, good, "rewritten whole");
+    }
+    let (warm, ran) = l.report("warm.toml", &[])?;
+    assert!(!ran, "the repaired entry is used");
+    assert_eq!(cold, warm);
     Ok(())
 }
