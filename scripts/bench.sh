@@ -155,6 +155,6 @@ for g in "${GRAPHS[@]}"; do
     printf '  warm            %6.2f   (%s of parse-all)  peak %d MB\n' "$t_warm" "$(ratio "$t_warm")" $((m_warm / 1024))
     printf '  bumped (%s)  %6.2f\n' "$(basename "${syn:-none}" .crate)" "$t_bump"
     printf '  exhaustive      %6.2f   (%s of parse-all)  peak %d MB\n' "$t_full" "$(ratio "$t_full")" $((m_full / 1024))
-    printf '  cargo-metadata  %6.2f   (part of every run)\n' "$t_meta"
+    printf '  cargo-metadata  %6.2f   (every run but a warm one)\n' "$t_meta"
     echo "  reports (cold, warm, bumped, exhaustive): $same"
 done
