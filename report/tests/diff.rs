@@ -3,82 +3,15 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use risk_report::diff::{Severity, diff};
-use risk_report::facts::{
-    BinaryFile, BuildKind, BuildScript, CrateFacts, FileFacts, Finding, Kind, ManifestFacts, Role,
-};
-use risk_report::model::{DepKind, PackageInput, Report, Source};
+use risk_report::facts::{BuildKind, Kind};
+use risk_report::model::{PackageInput, Report};
 use risk_report::render;
 
-/// A package with `findings` in shipped code (`(kind, count)`), an optional build script and
-/// binaries.
-fn pkg(
-    name: &str,
-    version: &str,
-    findings: &[(Kind, u32)],
-    build: Option<&[BuildKind]>,
-    binaries: &[&str],
-) -> PackageInput {
-    let mut list = Vec::new();
-    for (kind, n) in findings {
-        for i in 0..*n {
-            list.push(Finding {
-                line: i + 1,
-                col: 1,
-                kind: *kind,
-                detail: match kind {
-                    Kind::IncludeBytes => Some("../data/blob.bin".into()),
-                    _ => None,
-                },
-                origin: Default::default(),
-                test: false,
-            });
-        }
-    }
-    list.sort();
-    let facts = CrateFacts {
-        name: name.into(),
-        version: version.into(),
-        manifest: ManifestFacts {
-            build: build.map(|_| "build.rs".to_string()),
-            ..ManifestFacts::default()
-        },
-        build_script: BuildScript {
-            path: build.map(|_| "build.rs".to_string()),
-            kinds: build.unwrap_or(&[]).iter().copied().collect(),
-            evidence: Vec::new(),
-        },
-        files: vec![FileFacts {
-            path: "src/lib.rs".into(),
-            role: Role::Shipped,
-            lines: 10,
-            findings: list,
-            ..FileFacts::default()
-        }],
-        binaries: binaries
-            .iter()
-            .map(|p| BinaryFile {
-                path: (*p).into(),
-                format: "elf".into(),
-                bytes: 4096,
-            })
-            .collect(),
-        ..CrateFacts::default()
-    };
-    PackageInput {
-        name: name.into(),
-        version: version.into(),
-        source: Source::CratesIo,
-        checksum: Some(format!("{:0>64}", version.replace('.', ""))),
-        checksum_verified: true,
-        dep_kinds: BTreeSet::from([DepKind::Normal]),
-        reached_from: BTreeMap::new(),
-        workspace_member: false,
-        facts,
-    }
-}
+mod common;
+use common::pkg;
 
 fn scenario() -> (Report, Report) {
     let old = Report::build(vec![
@@ -86,37 +19,37 @@ fn scenario() -> (Report, Report) {
             "foo-sys",
             "0.3.2",
             &[(Kind::UnsafeBlock, 2)],
-            Some(&[BuildKind::Probe]),
+            &[BuildKind::Probe],
             &[],
         ),
-        pkg("serde", "1.0.200", &[], None, &[]),
-        pkg("leftpad", "0.1.0", &[], None, &[]),
-        pkg("tempfile", "3.1.0", &[(Kind::Fs, 3)], None, &[]),
+        pkg("serde", "1.0.200", &[], &[], &[]),
+        pkg("leftpad", "0.1.0", &[], &[], &[]),
+        pkg("tempfile", "3.1.0", &[(Kind::Fs, 3)], &[], &[]),
     ]);
     let new = Report::build(vec![
         pkg(
             "foo-sys",
             "0.4.0",
             &[(Kind::UnsafeBlock, 5), (Kind::Ffi, 2)],
-            Some(&[BuildKind::Probe, BuildKind::Native]),
+            &[BuildKind::Probe, BuildKind::Native],
             &[],
         ),
-        pkg("serde", "1.0.201", &[], None, &[]),
+        pkg("serde", "1.0.201", &[], &[], &[]),
         pkg(
             "socket2",
             "0.6.1",
             &[(Kind::Net, 4), (Kind::UnsafeBlock, 120)],
-            None,
+            &[],
             &[],
         ),
         pkg(
             "blobby",
             "1.0.0",
             &[(Kind::IncludeBytes, 1)],
-            None,
+            &[],
             &["bin/helper"],
         ),
-        pkg("tempfile", "3.1.0", &[(Kind::Fs, 3)], None, &[]),
+        pkg("tempfile", "3.1.0", &[(Kind::Fs, 3)], &[], &[]),
     ]);
     (old, new)
 }
@@ -184,8 +117,8 @@ fn an_empty_delta_says_so_in_one_line() {
 
 #[test]
 fn same_version_with_new_checksum_is_critical() {
-    let old = Report::build(vec![pkg("serde", "1.0.0", &[], None, &[])]);
-    let mut tampered = pkg("serde", "1.0.0", &[], None, &[]);
+    let old = Report::build(vec![pkg("serde", "1.0.0", &[], &[], &[])]);
+    let mut tampered = pkg("serde", "1.0.0", &[], &[], &[]);
     tampered.checksum = Some("f".repeat(64));
     let new = Report::build(vec![tampered]);
     let d = diff(&old, &new);
@@ -195,20 +128,8 @@ fn same_version_with_new_checksum_is_critical() {
 
 #[test]
 fn a_bump_with_less_risk_does_not_gate() {
-    let old = Report::build(vec![pkg(
-        "a",
-        "1.0.0",
-        &[(Kind::UnsafeBlock, 3)],
-        None,
-        &[],
-    )]);
-    let new = Report::build(vec![pkg(
-        "a",
-        "1.0.1",
-        &[(Kind::UnsafeBlock, 1)],
-        None,
-        &[],
-    )]);
+    let old = Report::build(vec![pkg("a", "1.0.0", &[(Kind::UnsafeBlock, 3)], &[], &[])]);
+    let new = Report::build(vec![pkg("a", "1.0.1", &[(Kind::UnsafeBlock, 1)], &[], &[])]);
     let d = diff(&old, &new);
     assert_eq!(d.updated, 1);
     assert!(!d.adds_risk());
@@ -222,7 +143,7 @@ fn hostile_strings_cannot_inject_markup_or_escapes() {
         evil,
         "1.0.0",
         &[(Kind::IncludeBytes, 1)],
-        None,
+        &[],
         &["<script>.so"],
     );
     p.facts.files[0].findings[0].detail = Some("</details><script>alert(1)</script>".into());
@@ -252,7 +173,7 @@ fn hostile_strings_cannot_inject_markup_or_escapes() {
 fn markdown_is_cut_before_the_limit_with_a_note() {
     let old = Report::build(vec![]);
     let many: Vec<PackageInput> = (0..400)
-        .map(|i| pkg(&format!("crate{i}"), "1.0.0", &[(Kind::Net, 1)], None, &[]))
+        .map(|i| pkg(&format!("crate{i}"), "1.0.0", &[(Kind::Net, 1)], &[], &[]))
         .collect();
     let d = diff(&old, &Report::build(many));
     let mut out = Vec::new();

@@ -6,14 +6,14 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use risk_report::diff::diff;
-use risk_report::facts::{
-    BuildKind, BuildScript, CrateFacts, FileFacts, Finding, Kind, ManifestFacts, Role,
-};
-use risk_report::model::{DepKind, PackageInput, Report, Source};
+use risk_report::facts::{BuildKind, Kind};
+use risk_report::model::{PackageInput, Report};
 use risk_report::render::html::{self, Dashboard, Snapshot};
 use risk_report::render::sarif::{self, LockLines, Target};
 use risk_report::sbom;
 use serde_json::Value;
+
+mod common;
 
 /// Where `.ci/run` puts the published SARIF 2.1.0 schema (from the npm package
 /// `@microsoft/jest-sarif`, which ships it); `SARIF_SCHEMA` overrides. The schema is not kept
@@ -42,56 +42,7 @@ fn sarif_schema() -> Option<String> {
 }
 
 fn pkg(name: &str, version: &str, findings: &[(Kind, u32)], build: &[BuildKind]) -> PackageInput {
-    let mut list: Vec<Finding> = findings
-        .iter()
-        .flat_map(|(kind, n)| {
-            (0..*n).map(move |i| Finding {
-                line: i + 1,
-                col: 1,
-                kind: *kind,
-                detail: (*kind == Kind::IncludeBytes).then(|| "blob.bin".to_owned()),
-                origin: Default::default(),
-                test: false,
-            })
-        })
-        .collect();
-    list.sort();
-    let has_build = !build.is_empty();
-    PackageInput {
-        name: name.into(),
-        version: version.into(),
-        source: Source::CratesIo,
-        checksum: Some(format!("{:0>64}", version.replace('.', ""))),
-        checksum_verified: true,
-        dep_kinds: BTreeSet::from([if name.ends_with("-build") {
-            DepKind::Build
-        } else {
-            DepKind::Normal
-        }]),
-        reached_from: BTreeMap::from([("app".to_owned(), BTreeSet::from([DepKind::Normal]))]),
-        workspace_member: false,
-        facts: CrateFacts {
-            name: name.into(),
-            version: version.into(),
-            manifest: ManifestFacts {
-                build: has_build.then(|| "build.rs".to_owned()),
-                ..ManifestFacts::default()
-            },
-            build_script: BuildScript {
-                path: has_build.then(|| "build.rs".to_owned()),
-                kinds: build.iter().copied().collect(),
-                evidence: Vec::new(),
-            },
-            files: vec![FileFacts {
-                path: "src/lib.rs".into(),
-                role: Role::Shipped,
-                lines: 10,
-                findings: list,
-                ..FileFacts::default()
-            }],
-            ..CrateFacts::default()
-        },
-    }
+    common::pkg(name, version, findings, build, &[])
 }
 
 fn scenario() -> (Report, Report) {
