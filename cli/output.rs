@@ -3,7 +3,7 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use risk_report::model::{Package, Report, Source};
+use risk_report::model::{Package, Report};
 
 use crate::config::{Config, Format};
 use crate::error::Error;
@@ -89,15 +89,6 @@ pub fn write_stdout(text: &str) -> Result<(), Error> {
             path: PathBuf::from("<stdout>"),
             source,
         }),
-    }
-}
-
-/// How a source reads in keys and messages.
-pub fn source_label(source: &Source) -> String {
-    match source {
-        Source::CratesIo => "crates.io".to_owned(),
-        Source::Registry(r) | Source::Git(r) => r.clone(),
-        Source::Path(p) => format!("path {p}"),
     }
 }
 

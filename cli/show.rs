@@ -11,7 +11,6 @@ use crate::config::{Config, PackageSpec};
 use crate::error::Error;
 use crate::graph::GraphPackage;
 use crate::locate::Input;
-use crate::output::source_label;
 use crate::pipeline::{Workspace, cmp_versions};
 use crate::scan::{ReadError, read_verified};
 use crate::term::{Paint, sanitize};
@@ -124,7 +123,7 @@ fn render(
         "{} {} ({}, {provenance})",
         paint.bold(&sanitize(&pkg.name)),
         sanitize(&pkg.version),
-        sanitize(&source_label(&pkg.source)),
+        sanitize(&pkg.source.label()),
     );
     let unpacked = match unpacked {
         Ok(u) => u,

@@ -8,7 +8,7 @@ use semver::{Version, VersionReq};
 use serde::Deserialize;
 
 use crate::date::Date;
-use crate::inputs::{ALL, is_known};
+use crate::inputs::{all, is_known};
 
 /// The policy file's default name, at the workspace root.
 pub const DEFAULT_FILE: &str = "risk-policy.toml";
@@ -190,7 +190,7 @@ struct RawGrant {
 fn unknown(name: &str, place: &str) -> PolicyError {
     PolicyError(format!(
         "unknown capability `{name}` in {place}; the known ones are: {}",
-        ALL.join(", ")
+        all().collect::<Vec<_>>().join(", ")
     ))
 }
 

@@ -9,7 +9,7 @@ use risk_report::model::Report;
 
 use crate::eval::report_inputs;
 use crate::file::Verb;
-use crate::inputs::ALL;
+use crate::inputs;
 use crate::suggest::{compat_range, grant_key, list, quote};
 use crate::typosquat::Checker;
 
@@ -138,7 +138,7 @@ pub fn starting_policy(report: &Report, checker: &Checker, options: InitOptions)
         }
     );
     out.push_str("[capabilities]\n");
-    for cap in ALL {
+    for cap in inputs::all() {
         let (verb, what) = starting_verb(cap);
         let key = format!("{cap} = \"{verb}\"");
         let _ = writeln!(out, "{key:<28}# {what}");

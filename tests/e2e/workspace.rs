@@ -276,14 +276,14 @@ fn show_prints_one_verified_package() -> TestResult {
     .ok()?;
     assert!(
         out.stdout
-            .starts_with("alpha 1.0.0 (crates.io, sha256 verified)\n"),
+            .starts_with("alpha 1.0.0 (crates-io, sha256 verified)\n"),
         "{}",
         out.stdout
     );
     let out = tool(&g.ws, &g.home, &["show", "localdep@0.3.0", "--offline"])?.ok()?;
     assert!(
         out.stdout
-            .starts_with("localdep 0.3.0 (path ../localdep, unverified)\n"),
+            .starts_with("localdep 0.3.0 (path+../localdep, unverified)\n"),
         "{}",
         out.stdout
     );
