@@ -24,10 +24,11 @@ fn fast_equals_exhaustive_over_the_corpus() {
     }
 }
 
-/// Inert items around, between and shadowing the things rules look at; files syn rejects
-/// after, inside or between inert items; inert-looking text in strings and macros.
+/// Irrelevant items around, between and shadowing the things rules look at; files syn rejects
+/// after, inside or between them; item-looking text in strings and macros; every way a name
+/// reaches a rule (roots, imports, chains, globs, extern blocks, attributes).
 const TRICKY: &[&str] = &[
-    // a stand-in must keep the name that shadows the glob import
+    // an item declaring the name that shadows the glob import must stay
     "use std::fs::*;\npub struct File { a: u32 }\nfn f() { File::open(\"x\"); read(\"y\"); }\n",
     "use std::fs::*;\npub const read: u32 = 1;\nfn f() { read(\"y\"); }\n",
     "use libc::*;\npub type open = u32;\nfn f() { open(); }\n",
@@ -35,7 +36,7 @@ const TRICKY: &[&str] = &[
     "pub static mut X: u32 = 0;\npub static Y: u32 = 0;\n",
     "#[cfg(test)]\npub const T: u8 = 1;\n#[cfg(test)]\nmod tests;\n",
     "pub const A: u8 = 1;\nunsafe fn f() {}\npub const B: [u8; 2] = [1, 2];\n",
-    // errors after, between and around inert items: the exhaustive error must come out
+    // errors after, between and around irrelevant items
     "pub const A: u8 = 1;\nfn f( {}\n",
     "pub const A: u8 = 1;\n#![allow(x)]\npub const B: u8 = 2;\n",
     "pub const A: u8 = 1;\n//! inner doc after an item\n",
@@ -46,13 +47,13 @@ const TRICKY: &[&str] = &[
     "pub const A: u32 = 1 as u32 << 2;\n",
     "pub const A: u32 = 1 < 2 < 3;\n",
     "pub enum E { A = 1, B = }\n",
-    // inert-looking text where it is not an item
+    // item-looking text where it is not an item
     "macro_rules! m { () => { pub const A: u8 = 1; } }\nm!();\n",
     "const S: &str = \"pub const A: u8 = 1; unsafe { }\";\n",
     "fn f() { pub const A: u8 = 1; unsafe {} }\n",
     "mod m { pub const A: u8 = 1; pub fn g() { unsafe {} } }\n",
     "extern \"C\" { pub static X: u32; }\npub static Y: u32 = 0;\n",
-    // attributes rules read, next to inert ones
+    // attributes rules read, next to irrelevant ones
     "#[no_mangle]\npub static X: u32 = 0;\n#[repr(C)]\npub struct S;\n",
     "#[link_section = \".x\"]\npub static X: u32 = 0;\n",
     "#[doc = include_str!(\"README.md\")]\npub struct S;\n",
@@ -64,6 +65,30 @@ const TRICKY: &[&str] = &[
     "pub type F = Option<unsafe extern \"C\" fn()>;\nunsafe impl Send for X {}\n",
     "pub const A: u32 = { unsafe { 1 } };\n",
     "",
+    // how names reach rules
+    "use nix::sys::pthread::*;\nfn f() { pthread_self(); }\n",
+    "fn a() -> std::fmt::Result { Ok(()) }\nfn b() { std::fs::read(\"x\"); }\n",
+    "use std::os;\nuse os::unix::fs as ufs;\nfn f() { ufs::symlink(\"a\", \"b\"); }\n",
+    "use std::fs;\nmod m { use super::fs as f; fn g() { f::read(\"x\"); } }\n",
+    "extern \"C\" { fn __imp_x(); }\nfn f() { unsafe { __imp_x() } }\nfn g() { __imp_x(); }\n",
+    "windows_link::link!(\"k.dll\" \"system\" fn F());\n#[link(name = \"k\")]\nextern {}\n#[cfg_attr(x, no_mangle)]\npub fn h() {}\n",
+    "fn std() {}\nfn f() { std::fs::read(\"x\"); }\n",
+    "use std::env;\nfn a(env: u8) -> u8 { env }\nfn b() { let _ = env::var; }\n",
+    "use std::fs::*;\nfn read() {}\nfn f() { read(); }\n",
+    "macro_rules! m { () => { use $crate::x::*; } }\nfn f() { read(); }\n",
+    "fn f() { unsafe { mem::transmute::<u8, i8>(1) }; }\nfn g() { x::transmute(1); }\n",
+    "extern crate std as s;\nfn f() { s::env::var(\"x\"); }\n",
+    "use core::arch::*;\nfn f() { unsafe { asm!(\"nop\") } }\n",
+    "fn f() { let x = 0..std::env::args().count(); x.env; }\n",
+    // item boundaries the splitter must not misread
+    "struct A<const N: usize>;\nimpl A<{ 1 }> { fn f() { unsafe {} } }\nconst X: u8 = if true { 1 } else { 2 };\nfn g() {}\n",
+    "const F: fn() = || {};\nstatic mut G: u8 = 0;\n",
+    "pub(crate) mod m { //! inner doc\n fn a() {} fn b() { unsafe {} } }\n",
+    "#[cfg(test)]\nmod tests { fn a() {} fn b() { std::process::exit(1) } }\n",
+    // syn rejects an item no rule looks at / one a rule looks into
+    "type F = Fn(u8) + Send;\nfn f() { std::env::var(\"x\"); }\n",
+    "type F = Fn(u8) + Send + unsafe;\nfn f() { std::env::var(\"x\"); }\n",
+    "fn ok() { unsafe {} }\nfn bad( { }\n",
 ];
 
 #[test]
@@ -75,8 +100,8 @@ fn fast_equals_exhaustive_on_tricky_sources() {
     }
 }
 
-/// A stand-in keeps the names other items resolve against: without it, the glob import
-/// would turn `File::open` into file-system use.
+/// The item declaring `File` is kept: without it, the glob import would turn `File::open` into
+/// file-system use.
 #[test]
 fn shadowing_by_a_cut_item_is_kept() {
     let facts = scan_source_with("src/lib.rs", TRICKY[0], Mode::Fast);
@@ -88,7 +113,7 @@ fn shadowing_by_a_cut_item_is_kept() {
     assert_eq!(kinds, [(3, "fs")], "only `read` resolves: {facts:?}");
 }
 
-/// Big generated inputs: thousands of inert items around a few findings.
+/// Big generated inputs: thousands of irrelevant items around a few findings.
 #[test]
 fn fast_equals_exhaustive_on_generated_files() {
     let mut src = String::from("use std::fs::*;\n");
@@ -108,4 +133,19 @@ fn fast_equals_exhaustive_on_generated_files() {
     let fast = scan_source_with("src/gen.rs", &src, Mode::Fast);
     assert_eq!(full, fast);
     assert_eq!(full.findings.len(), 8);
+}
+
+/// The fast path does cut: items without a name any rule looks at are blanked (lines and
+/// columns kept), the others are left as written.
+#[test]
+fn irrelevant_items_are_blanked() {
+    let src = "use std::fmt;\nfn a() -> fmt::Result { Ok(()) }\nfn b() { std::fs::read(\"x\"); }\nstruct S { x: u8 }\n";
+    let fast = risk_analyzer::source::fast_path_text(src).expect("something to cut");
+    let lines: Vec<&str> = fast.lines().collect();
+    assert_eq!(lines.len(), 4);
+    assert_eq!(lines[0], "use std::fmt;");
+    assert!(lines[1].trim().is_empty(), "{fast:?}");
+    assert_eq!(lines[2], "fn b() { std::fs::read(\"x\"); }");
+    assert!(lines[3].trim().is_empty(), "{fast:?}");
+    assert_eq!(fast.len(), src.len());
 }

@@ -62,7 +62,8 @@ pub(crate) fn lex(src: &Src<'_>, start: usize, end: usize, out: &mut Vec<Tok>) {
                 i += 1;
                 None
             }
-            _ if c.is_ascii_punctuation() => {
+            // `_` is ASCII punctuation, but it starts identifiers (`_x`, `__imp`) too
+            _ if c.is_ascii_punctuation() && !(c == b'_' && next_is_ident(next)) => {
                 i += 1;
                 Some(TK::Punct(c as char))
             }
@@ -235,6 +236,12 @@ pub(crate) fn word(text: &str, i: usize) -> (usize, TK, usize) {
         }
     }
     (ident_end(text, i), TK::Ident, i)
+}
+
+/// Whether the byte after a `_` continues an identifier (`_x`), rather than leaving `_` alone
+/// (`_ =>`, `_,`).
+fn next_is_ident(next: u8) -> bool {
+    is_ident_byte(next)
 }
 
 fn is_ident_byte(c: u8) -> bool {

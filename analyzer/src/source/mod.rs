@@ -18,10 +18,9 @@
 mod attrs;
 mod collect;
 mod depth;
-mod fast;
 mod imports;
-mod inert;
 mod lexer;
+mod relevant;
 mod scopes;
 mod tokens;
 mod unicode;
@@ -63,11 +62,12 @@ pub const STACK_BYTES: usize = 32 * 1024 * 1024;
 /// `examples/fast_check.rs` hold them to it); `Exhaustive` exists to prove that.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum Mode {
-    /// Inert generated items (plain consts, type aliases, `#[repr(C)]` structs, literal
-    /// tables) are recognised on tokens and not handed to syn; see `fast.rs`.
+    /// Items that hold no name any rule looks at are blanked before syn sees the file; see
+    /// `relevant.rs`.
     #[default]
     Fast,
-    /// syn parses every item of every file.
+    /// syn parses every item of every file (and, when it rejects the file, the relevant items
+    /// alone, as the fast path does).
     Exhaustive,
 }
 
@@ -157,22 +157,42 @@ fn analyze(src: &Src<'_>, out: &mut Out, mode: Mode) -> Parse {
     if let Some(problem) = depth::nesting_problem(src.text) {
         return fallback(src, out, problem);
     }
-    if mode == Mode::Fast {
-        let fast = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            fast::analyze(src, &mut *out)
-        }));
-        if let Ok(Some(parse)) = fast {
-            return parse;
+    let plan = || {
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| relevant::plan(src)))
+            .ok()
+            .flatten()
+    };
+    if mode == Mode::Fast
+        && let Some(plan) = plan()
+    {
+        if syn_scan(&Src::new(&plan.text), out).is_ok() {
+            return Parse::Parsed;
         }
-        // the exhaustive path decides, from a clean slate
-        out.findings.clear();
-        out.test_mods.clear();
+        // the whole file decides, as in the exhaustive path
+        return match syn_scan(src, out) {
+            Ok(()) => Parse::Parsed,
+            Err(error) => fallback(src, out, error),
+        };
     }
+    match syn_scan(src, out) {
+        Ok(()) => Parse::Parsed,
+        // A file syn rejects whose relevant items parse alone: the rejected part holds no
+        // name any rule looks at, so the findings are exact (see `relevant.rs`).
+        Err(error) => match plan() {
+            Some(plan) if syn_scan(&Src::new(&plan.text), out).is_ok() => Parse::Parsed,
+            _ => fallback(src, out, error),
+        },
+    }
+}
+
+/// syn parses `src.text` and the visitor scans the tree. On `Err` (syn's message, or a tree
+/// too deep to walk) `out` is left empty.
+fn syn_scan(src: &Src<'_>, out: &mut Out) -> Result<(), String> {
     match syn::parse_str::<syn::File>(src.text) {
         Ok(file) => match visit::scan_file(&file, src, out) {
             Ok(()) => {
                 drop(file);
-                Parse::Parsed
+                Ok(())
             }
             Err(problem) => {
                 // The tree is deeper than our visitor dares to go, so dropping it would
@@ -180,13 +200,12 @@ fn analyze(src: &Src<'_>, out: &mut Out, mode: Mode) -> Parse {
                 std::mem::forget(file);
                 out.findings.clear();
                 out.test_mods.clear();
-                fallback(src, out, problem)
+                Err(problem)
             }
         },
         Err(e) => {
             let start = e.span().start();
-            let error = format!("{}:{}: {}", start.line, start.column + 1, e);
-            fallback(src, out, error)
+            Err(format!("{}:{}: {}", start.line, start.column + 1, e))
         }
     }
 }
@@ -402,4 +421,11 @@ pub(crate) fn shorten(text: &str) -> String {
         }
     }
     out
+}
+
+/// The text the fast path hands to syn (every irrelevant item blanked), or `None` when it
+/// hands over the whole file; for the benchmark examples.
+#[doc(hidden)]
+pub fn fast_path_text(text: &str) -> Option<String> {
+    relevant::plan(&Src::new(text)).map(|p| p.text)
 }

@@ -6,7 +6,7 @@ use risk_report::facts::{Kind, Origin, Parse};
 
 use super::tests::scan;
 use super::visit::MAX_VISIT_DEPTH;
-use super::{MAX_NESTING, STACK_BYTES};
+use super::{MAX_NESTING, Mode, STACK_BYTES, scan_source_with};
 
 /// Runs `f` on a thread with the given stack.
 fn on_stack<T: Send + 'static>(bytes: usize, f: impl FnOnce() -> T + Send + 'static) -> T {
@@ -165,7 +165,7 @@ fn fallback_error(facts: &risk_report::facts::FileFacts) -> (String, String) {
 fn syntax_error_goes_through_the_proc_macro2_fallback() {
     let src = r#"
 use std::fs as f;
-fn broken() { let = 5; }
+unsafe fn broken() { let = 5; }
 fn g() {
     unsafe { f::read("x") };
     // unsafe { in a comment }
@@ -187,6 +187,7 @@ mod tests { fn t() { unsafe {} } }
     assert_eq!(
         got,
         vec![
+            (Kind::UnsafeFn, None, Origin::Fallback, false, 3),
             (Kind::UnsafeBlock, None, Origin::Fallback, false, 5),
             (Kind::Fs, Some("std::fs::read"), Origin::Fallback, false, 5),
             (Kind::UnsafeBlock, None, Origin::Fallback, true, 10),
@@ -229,13 +230,27 @@ fn g() { let r = r#"unsafe { }"#; let c = '{'; let b = b"unsafe {"; let l: &'sta
 
 #[test]
 fn edition_2015_bare_trait_objects() {
+    // syn 3 rejects trait objects without `dyn`. This item holds no name a rule looks at, so
+    // the rest of the file is parsed without it and its findings are exact.
     let src = "type F = Fn(u8) + Send;\nfn f() { unsafe {} }\n";
+    for mode in [Mode::Fast, Mode::Exhaustive] {
+        let facts = scan_source_with("x.rs", src, mode);
+        assert_eq!(facts.parse, Parse::Parsed, "{mode:?}");
+        let got: Vec<_> = facts
+            .findings
+            .iter()
+            .map(|f| (f.line, f.kind, f.origin))
+            .collect();
+        assert_eq!(got, [(2, Kind::UnsafeBlock, Origin::Syntax)], "{mode:?}");
+    }
+    // When the rejected item does hold such a name (`unsafe`), the token scan takes the whole
+    // file.
+    let src = "type F = unsafe Fn(u8) + Send;\nfn f() { unsafe {} }\n";
     let facts = scan(src);
-    // syn 3 rejects trait objects without `dyn`; the token scan still counts the block
     let (error, lexer) = fallback_error(&facts);
     assert_eq!(
         (error.as_str(), lexer.as_str()),
-        ("1:12: expected `;`", "proc-macro2")
+        ("1:17: expected `fn`", "proc-macro2")
     );
     assert_eq!(facts.findings.len(), 1);
     assert_eq!(facts.findings[0].origin, Origin::Fallback);
@@ -344,7 +359,27 @@ fn cargo_script_frontmatter_is_not_a_parse_error() {
     assert_eq!(lines, [(7, Kind::UnsafeBlock), (7, Kind::Ffi)]);
     // An unclosed fence is left alone: syn decides.
     assert!(matches!(
-        scan("---\nfn main() {}\n").parse,
+        scan("---\nfn main() { unsafe {} }\n").parse,
         Parse::Fallback { .. }
     ));
+}
+
+#[test]
+fn identifiers_starting_with_underscore_are_one_token() {
+    // the plain lexer used to split `__x` into `_`, `_`, `x`, so a macro body never saw the
+    // call to the extern function
+    let src = "extern \"C\" { fn __x(); }\nfn f() { m!(@ __x()); let _ = 1; }\n";
+    let facts = scan(src);
+    let got: Vec<_> = facts
+        .findings
+        .iter()
+        .map(|f| (f.line, f.kind, f.origin))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (1, Kind::ExternBlock, Origin::Syntax),
+            (2, Kind::Ffi, Origin::MacroTokens)
+        ]
+    );
 }

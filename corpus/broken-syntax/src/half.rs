@@ -1,5 +1,6 @@
-//! A real syntax error between real findings; the tokens are balanced, so proc-macro2 lexes
-//! the file and the fallback scans its tokens.
+//! A real syntax error in an item that holds no name any rule looks at, between real findings:
+//! the other items are parsed without it, so the findings are exact. (`risky_error.rs` has the
+//! error in an item that matters.)
 
 pub fn peek(p: *const u8) -> u8 {
     unsafe { *p } //~ unsafe-block

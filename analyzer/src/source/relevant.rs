@@ -1,0 +1,550 @@
+//! The fast path: syn parses only the items a rule can see into.
+//!
+//! Every rule of the syn pass fires on a name: a path whose first segment is a crate root of
+//! the taxonomy (`std`, `libc`, `tokio`, ...) or a name a `use` binds to one, an item a glob of
+//! such a module supplies, a function declared in an `extern` block, an embedding or assembly
+//! macro, `transmute`, one of a few attributes (`no_mangle`, `link`, ...), or the keywords
+//! `unsafe`, `extern` and `static mut`. So the file is lexed once (our lexer, no allocation per
+//! token beyond a flat list), the set of names that can matter in *this* file is worked out
+//! from its `use` and `extern` items ([`Names`]), and every top-level item (and every item of
+//! an inline module, whose header stays) that holds none of those names is blanked out of the
+//! text, character for character, newlines kept. syn parses what is left, and every line and
+//! column stays where it was.
+//!
+//! The facts equal those of a full parse because:
+//!
+//! 1. **A cut item cannot produce a finding**: each rule needs one of the names above inside
+//!    the item. Resolution state that other items feed (declared names that shadow a root,
+//!    variable names that are not imports, glob links, `mod` scopes) only changes how a name
+//!    of the set resolves, and an item that declares or binds such a name holds it, so it is
+//!    kept. `use`, `mod` and `extern` items are always kept.
+//! 2. **What is kept parses alone**: items end at their `;` or closing brace. When the blanked
+//!    text does not parse (a cut in a place no item boundary is, say), the caller parses the
+//!    whole file instead; when the whole file does not parse but the kept items do, their
+//!    findings are exact and the file counts as parsed (the rule of `Mode::Exhaustive` too).
+//!
+//! `fast_equals_exhaustive` (tests) and `examples/fast_check.rs` (real tarballs) check it.
+
+use std::collections::HashSet;
+use std::sync::OnceLock;
+
+use super::Src;
+use super::lexer;
+use super::tokens::{Delim, TK, Tok};
+use crate::taxonomy;
+
+/// The text syn needs: the file with every irrelevant item blanked.
+#[derive(Debug)]
+pub(crate) struct Plan {
+    pub text: String,
+}
+
+/// Plans the fast parse of `src`; `None` when nothing can be cut (or the file is too odd to
+/// split safely: unbalanced brackets, a glob of a whole risky crate).
+pub(crate) fn plan(src: &Src<'_>) -> Option<Plan> {
+    let mut toks = Vec::new();
+    lexer::lex(src, 0, src.text.len(), &mut toks);
+    let close = match_brackets(&toks)?;
+    let names = Names::of(&toks, &close, src)?;
+    let mut split = Split {
+        toks: &toks,
+        close: &close,
+        src,
+        names: &names,
+        cuts: Vec::new(),
+    };
+    split.items(0, toks.len(), 0);
+    if split.cuts.is_empty() {
+        return None;
+    }
+    let text = src.text;
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    for &(s, e) in &split.cuts {
+        out.push_str(&text[at..s]);
+        for ch in text[s..e].chars() {
+            out.push(if ch == '\n' || ch == '\r' { ch } else { ' ' });
+        }
+        at = e;
+    }
+    out.push_str(&text[at..]);
+    Some(Plan { text: out })
+}
+
+/// For each opening delimiter, the index of its closing one; `None` when unbalanced.
+fn match_brackets(toks: &[Tok]) -> Option<Vec<u32>> {
+    let mut close = vec![0u32; toks.len()];
+    let mut stack: Vec<(usize, Delim)> = Vec::new();
+    for (i, t) in toks.iter().enumerate() {
+        match t.kind {
+            TK::Open(d) => stack.push((i, d)),
+            TK::Close(d) => {
+                let (o, od) = stack.pop()?;
+                if od != d {
+                    return None;
+                }
+                close[o] = u32::try_from(i).ok()?;
+            }
+            _ => {}
+        }
+    }
+    stack.is_empty().then_some(close)
+}
+
+/// What the rules look for, as sets of names and paths (built once from the taxonomy).
+struct Rules {
+    /// Crate roots a rule path starts with (`std`, `libc`, `tokio`, ...).
+    roots: HashSet<&'static str>,
+    /// Roots the taxonomy lists whole (`libc`, `nix`): any path under them counts.
+    whole: HashSet<&'static str>,
+    /// Every rule path (taxonomy entries, embedding and assembly macros), as segments.
+    paths: Vec<Vec<&'static str>>,
+    /// (root, second segment) of every rule path.
+    pairs: HashSet<(&'static str, &'static str)>,
+    /// Names that matter wherever they appear: keywords with rules, the items the import map
+    /// is built from, macro names, and the transmute rule (on the last segment of any path).
+    always: HashSet<&'static str>,
+}
+
+/// Attribute rules: these names only matter inside `#[..]`.
+const ATTRS: [&str; 4] = ["no_mangle", "export_name", "link", "link_section"];
+
+const MACROS: [&str; 6] = [
+    "asm",
+    "global_asm",
+    "naked_asm",
+    "include_bytes",
+    "include_str",
+    "include",
+];
+
+fn rules() -> &'static Rules {
+    static RULES: OnceLock<Rules> = OnceLock::new();
+    RULES.get_or_init(|| {
+        let mut paths: Vec<Vec<&'static str>> = taxonomy::TABLE
+            .iter()
+            .map(|e| e.prefix.split("::").collect())
+            .collect();
+        for root in ["std", "core", "alloc"] {
+            for m in MACROS {
+                paths.push(vec![root, m]);
+                paths.push(vec![root, "arch", m]);
+            }
+        }
+        let whole = taxonomy::TABLE
+            .iter()
+            .filter(|e| !e.prefix.contains("::"))
+            .map(|e| e.prefix)
+            .collect();
+        let mut always: HashSet<&'static str> = MACROS.into_iter().collect();
+        always.extend([
+            "transmute",
+            "transmute_copy",
+            "unsafe",
+            "extern",
+            "use",
+            "mod",
+        ]);
+        Rules {
+            roots: paths.iter().map(|p| p[0]).collect(),
+            whole,
+            pairs: paths
+                .iter()
+                .filter(|p| p.len() > 1)
+                .map(|p| (p[0], p[1]))
+                .collect(),
+            paths,
+            always,
+        }
+    })
+}
+
+impl Rules {
+    /// Whether a path starting with `segs` can name something a rule looks for: some rule
+    /// path is a prefix of it, or it is a prefix of some rule path.
+    fn reaches(&self, segs: &[&str]) -> bool {
+        self.paths.iter().any(|p| {
+            let n = p.len().min(segs.len());
+            p[..n] == segs[..n]
+        })
+    }
+}
+
+/// The names that can trigger a rule in one file, beyond [`Rules::always`] and the roots.
+#[derive(Debug, Default)]
+struct Names<'s> {
+    /// Names `use` and `extern crate` bind to a path a rule can reach, names a glob of such
+    /// a module can supply, and functions declared in `extern` blocks.
+    extra: HashSet<&'s str>,
+}
+
+impl<'s> Names<'s> {
+    /// Whether the name at `toks[k]` can trigger a rule. A crate root counts when the path
+    /// it starts can reach a rule (`std::fs`, not `std::fmt`), and when it is not followed by
+    /// `::` (a declaration or binding of that name would shadow the crate).
+    fn triggers(&self, toks: &[Tok], k: usize, src: &Src<'_>) -> bool {
+        let name = toks[k].text(src);
+        let rules = rules();
+        if rules.always.contains(name) || (!self.extra.is_empty() && self.extra.contains(name)) {
+            return true;
+        }
+        if !rules.roots.contains(name) {
+            return name == "static" && toks.get(k + 1).is_some_and(|n| n.text(src) == "mut");
+        }
+        if rules.whole.contains(name) || toks.get(k + 1).is_none_or(|t| t.kind != TK::PathSep) {
+            return true;
+        }
+        match toks.get(k + 2) {
+            Some(t) if t.kind == TK::Ident => rules.pairs.contains(&(name, t.text(src))),
+            _ => true,
+        }
+    }
+
+    /// Reads the file's `use`, `extern crate` and `extern` blocks; `None` when a glob of a
+    /// whole risky crate makes every called name a candidate.
+    fn of(toks: &[Tok], close: &[u32], src: &Src<'s>) -> Option<Names<'s>> {
+        let mut names = Names::default();
+        let mut binds: Vec<(&'s str, Vec<&'s str>)> = Vec::new();
+        let mut globs: Vec<Vec<&'s str>> = Vec::new();
+        let text = |i: usize| toks[i].text(src);
+        let is_ident = |i: usize, s: &str| {
+            toks.get(i)
+                .is_some_and(|t| t.kind == TK::Ident && t.text(src) == s)
+        };
+        for i in 0..toks.len() {
+            if toks[i].kind != TK::Ident || after_dot_or_quote(toks, i) {
+                continue;
+            }
+            match text(i) {
+                "use" => {
+                    let mut tree = UseTree {
+                        toks,
+                        close,
+                        src,
+                        binds: &mut binds,
+                        globs: &mut globs,
+                    };
+                    let mut j = i + 1;
+                    if toks.get(j).is_some_and(|t| t.kind == TK::PathSep) {
+                        j += 1;
+                    }
+                    // a `use` the tree reader does not follow (macro fragments such as
+                    // `use $crate::x;`): every name in it counts, and a glob in it gives up
+                    if tree.read(j, &mut Vec::new()).is_none() {
+                        let mut k = i + 1;
+                        while k < toks.len() && !toks[k].is_punct(';') {
+                            if toks[k].kind == TK::Ident {
+                                names.extra.insert(text(k));
+                            }
+                            if toks[k].is_punct('*') {
+                                return None;
+                            }
+                            k += 1;
+                        }
+                    }
+                }
+                "extern" if is_ident(i + 1, "crate") => {
+                    if let Some(name) = toks.get(i + 2).filter(|t| t.kind == TK::Ident) {
+                        let name = name.text(src);
+                        let alias = if is_ident(i + 3, "as") {
+                            toks.get(i + 4).map_or(name, |t| t.text(src))
+                        } else {
+                            name
+                        };
+                        binds.push((alias, vec![name]));
+                    }
+                }
+                "extern" => {
+                    // `extern "C" { fn f(); }`: calls to `f` are FFI
+                    let mut j = i + 1;
+                    if toks.get(j).is_some_and(|t| t.kind == TK::Lit) {
+                        j += 1;
+                    }
+                    if toks
+                        .get(j)
+                        .is_some_and(|t| t.kind == TK::Open(Delim::Brace))
+                    {
+                        let end = close[j] as usize;
+                        for k in j + 1..end {
+                            if is_ident(k, "fn")
+                                && let Some(n) = toks.get(k + 1).filter(|t| t.kind == TK::Ident)
+                            {
+                                names.extra.insert(n.text(src));
+                            }
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        let rules = rules();
+        // Globs: only one written from a rule root is looked into (the import map joins the
+        // glob path to the name as written).
+        for g in &globs {
+            if !rules.roots.contains(g[0]) || !rules.reaches(g) {
+                continue;
+            }
+            if g.len() == 1 || rules.whole.contains(g[0]) {
+                // `use libc::*;`, `use nix::sys::*;`: every called name is a candidate
+                return None;
+            }
+            // the names the glob can supply: the next segment of every rule path under it
+            for p in &rules.paths {
+                if p.len() > g.len() && p[..g.len()] == g[..] {
+                    names.extra.insert(p[g.len()]);
+                }
+            }
+        }
+        // A binding counts when the path it stands for can reach a rule. Paths that start
+        // with another import or `super::name` are expanded through that name (the import
+        // map follows them), so they count when that name does: repeat until stable.
+        let mut risky = vec![false; binds.len()];
+        loop {
+            let mut changed = false;
+            for (k, (alias, segs)) in binds.iter().enumerate() {
+                if risky[k] {
+                    continue;
+                }
+                let first = segs[0];
+                let ups = segs.iter().take_while(|s| **s == "super").count();
+                let counts = if ups > 0 {
+                    segs.get(ups).is_some_and(|n| names.extra.contains(n))
+                } else if matches!(first, "crate" | "self" | "Self") {
+                    false
+                } else {
+                    (first != *alias && names.extra.contains(first))
+                        || (rules.roots.contains(first) && rules.reaches(segs))
+                };
+                if counts {
+                    risky[k] = true;
+                    // `extern crate std;` binds a root to itself: nothing new
+                    if !(segs.len() == 1 && segs[0] == *alias) {
+                        changed |= names.extra.insert(alias);
+                    }
+                }
+            }
+            if !changed {
+                return Some(names);
+            }
+        }
+    }
+}
+
+/// Reads one `use` tree into bindings and globs.
+struct UseTree<'a, 's> {
+    toks: &'a [Tok],
+    close: &'a [u32],
+    src: &'a Src<'s>,
+    binds: &'a mut Vec<(&'s str, Vec<&'s str>)>,
+    globs: &'a mut Vec<Vec<&'s str>>,
+}
+
+impl<'s> UseTree<'_, 's> {
+    /// Reads the tree starting at `i` under `prefix`; returns the index after it, or `None`
+    /// when the tokens are not a plain use tree.
+    fn read(&mut self, mut i: usize, prefix: &mut Vec<&'s str>) -> Option<usize> {
+        let depth = prefix.len();
+        let toks = self.toks;
+        loop {
+            let t = toks.get(i)?;
+            match t.kind {
+                TK::Ident => {
+                    let name = t.text(self.src);
+                    i += 1;
+                    if toks.get(i).is_some_and(|t| t.kind == TK::PathSep) {
+                        prefix.push(name);
+                        i += 1;
+                        continue;
+                    }
+                    let (alias, segs) = if name == "self" {
+                        (*prefix.last()?, prefix.clone())
+                    } else {
+                        let mut segs = prefix.clone();
+                        segs.push(name);
+                        (name, segs)
+                    };
+                    let alias = match toks.get(i) {
+                        Some(a) if a.kind == TK::Ident && a.text(self.src) == "as" => {
+                            let n = toks.get(i + 1).filter(|t| t.kind == TK::Ident)?;
+                            i += 2;
+                            n.text(self.src)
+                        }
+                        _ => alias,
+                    };
+                    self.binds.push((alias, segs));
+                    break;
+                }
+                TK::Punct('*') => {
+                    if prefix.is_empty() {
+                        return None;
+                    }
+                    self.globs.push(prefix.clone());
+                    i += 1;
+                    break;
+                }
+                TK::Open(Delim::Brace) => {
+                    let end = self.close[i] as usize;
+                    let mut j = i + 1;
+                    while j < end {
+                        let mut inner = prefix.clone();
+                        j = self.read(j, &mut inner)?;
+                        if j < end && toks[j].is_punct(',') {
+                            j += 1;
+                        } else if j != end {
+                            return None;
+                        }
+                    }
+                    i = end + 1;
+                    break;
+                }
+                _ => return None,
+            }
+        }
+        prefix.truncate(depth);
+        Some(i)
+    }
+}
+
+/// An identifier after `.` (a field or method, never a path) or `'` (a lifetime).
+fn after_dot_or_quote(toks: &[Tok], i: usize) -> bool {
+    let Some(p) = i.checked_sub(1).map(|p| toks[p]) else {
+        return false;
+    };
+    if p.is_punct('\'') {
+        return true;
+    }
+    // `..x` is a range, whose end is an expression
+    p.is_punct('.') && !(i >= 2 && toks[i - 2].is_punct('.'))
+}
+
+/// Splits items and collects the byte ranges to blank.
+struct Split<'a, 's> {
+    toks: &'a [Tok],
+    close: &'a [u32],
+    src: &'a Src<'s>,
+    names: &'a Names<'s>,
+    cuts: Vec<(usize, usize)>,
+}
+
+impl Split<'_, '_> {
+    /// The items in `toks[start..end]`; `gap` is the byte where the text before the first one
+    /// starts (its comments go with it).
+    fn items(&mut self, start: usize, end: usize, mut gap: usize) {
+        let mut i = start;
+        while i < end {
+            let e = self.item_end(i, end);
+            if let Some(brace) = self.inline_mod(i, e) {
+                let body_end = self.close[brace] as usize;
+                self.items(brace + 1, body_end, self.toks[brace].end as usize);
+            } else if !self.is_inner_attr(i) && !self.relevant(i, e) {
+                self.cuts.push((gap, self.toks[e - 1].end as usize));
+            }
+            gap = self.toks[e - 1].end as usize;
+            i = e;
+        }
+    }
+
+    fn is_inner_attr(&self, i: usize) -> bool {
+        let t = self.toks;
+        t[i].is_punct('#')
+            && t.get(i + 1).is_some_and(|t| t.is_punct('!'))
+            && t.get(i + 2)
+                .is_some_and(|t| t.kind == TK::Open(Delim::Bracket))
+    }
+
+    /// Index after the item starting at `i`: after its `;`, or after a closing brace that
+    /// something item-like follows.
+    fn item_end(&self, i: usize, end: usize) -> usize {
+        let t = self.toks;
+        if self.is_inner_attr(i) {
+            return self.close[i + 2] as usize + 1;
+        }
+        let mut j = i;
+        while j < end {
+            match t[j].kind {
+                TK::Open(d) => {
+                    j = self.close[j] as usize + 1;
+                    if d == Delim::Brace {
+                        if j < end && t[j].is_punct(';') {
+                            return j + 1;
+                        }
+                        if j >= end || self.starts_item(j) {
+                            return j;
+                        }
+                    }
+                }
+                TK::Punct(';') => return j + 1,
+                _ => j += 1,
+            }
+        }
+        end
+    }
+
+    /// Whether token `j` can begin an item (after a closing brace).
+    fn starts_item(&self, j: usize) -> bool {
+        let t = self.toks[j];
+        match t.kind {
+            TK::Ident => !matches!(t.text(self.src), "else" | "as" | "where" | "for" | "in"),
+            TK::Punct('#') | TK::PathSep => true,
+            _ => false,
+        }
+    }
+
+    /// The body's opening brace when `toks[i..e]` is `attrs vis mod name { .. }`.
+    fn inline_mod(&self, i: usize, e: usize) -> Option<usize> {
+        let t = self.toks;
+        let mut j = i;
+        while j < e {
+            match t[j].kind {
+                TK::Punct('#') => {
+                    j += 1;
+                    if t.get(j).is_some_and(|t| t.kind == TK::Open(Delim::Bracket)) {
+                        j = self.close[j] as usize + 1;
+                    }
+                }
+                TK::Ident if matches!(t[j].text(self.src), "pub" | "unsafe") => {
+                    j += 1;
+                    if t.get(j).is_some_and(|t| t.kind == TK::Open(Delim::Paren)) {
+                        j = self.close[j] as usize + 1;
+                    }
+                }
+                TK::Ident if t[j].text(self.src) == "mod" => {
+                    let brace = j + 2;
+                    let named = t.get(j + 1).is_some_and(|t| t.kind == TK::Ident);
+                    let body = t
+                        .get(brace)
+                        .is_some_and(|t| t.kind == TK::Open(Delim::Brace));
+                    return (named && body && self.close[brace] as usize + 1 == e).then_some(brace);
+                }
+                _ => return None,
+            }
+        }
+        None
+    }
+
+    /// Whether any name in `toks[i..e]` can trigger a rule.
+    fn relevant(&self, i: usize, e: usize) -> bool {
+        let t = self.toks;
+        // end of the attribute being read (`#[..]`, `#![..]`), where attribute rules apply
+        let mut attr_end = 0;
+        for k in i..e {
+            match t[k].kind {
+                TK::Punct('#') => {
+                    let j = k + 1 + usize::from(t.get(k + 1).is_some_and(|n| n.is_punct('!')));
+                    if t.get(j).is_some_and(|n| n.kind == TK::Open(Delim::Bracket)) {
+                        attr_end = attr_end.max(self.close[j] as usize);
+                    }
+                }
+                TK::Ident
+                    if !after_dot_or_quote(t, k)
+                        && (self.names.triggers(t, k, self.src)
+                            || (k < attr_end && ATTRS.contains(&t[k].text(self.src)))) =>
+                {
+                    return true;
+                }
+                _ => {}
+            }
+        }
+        false
+    }
+}
