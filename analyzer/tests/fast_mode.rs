@@ -85,6 +85,13 @@ const TRICKY: &[&str] = &[
     "const F: fn() = || {};\nstatic mut G: u8 = 0;\n",
     "pub(crate) mod m { //! inner doc\n fn a() {} fn b() { unsafe {} } }\n",
     "#[cfg(test)]\nmod tests { fn a() {} fn b() { std::process::exit(1) } }\n",
+    // type positions: only array lengths, const blocks, attributes and macros count
+    "const X: [u8; std::env::args().count()] = [0; 3];\nconst Y: windows_sys::core::HRESULT = 0x8000_u32 as _;\n",
+    "struct S { a: [u8; { unsafe { 1 } }], b: windows_sys::core::PCWSTR, #[doc = include_str!(\"r\")] c: u8 }\n",
+    "type T = fn() -> m!(std::fs::read);\ntype U = unsafe extern \"C\" fn(libc::c_int);\n",
+    "const C: Foo<{ libc::X }> = 1;\nstatic S: unsafe extern \"C\" fn() = f;\nstatic R: u8 = std::env::var;\n",
+    "struct S<T = libc::c_int> { a: T }\nunion U { a: std::fs::File }\nstruct V(pub windows_sys::X, [u8; libc::N]);\n",
+    "const _: () = { std::fs::read(\"x\"); };\nstatic mut M: libc::c_int = 0;\n",
     // syn rejects an item no rule looks at / one a rule looks into
     "type F = Fn(u8) + Send;\nfn f() { std::env::var(\"x\"); }\n",
     "type F = Fn(u8) + Send + unsafe;\nfn f() { std::env::var(\"x\"); }\n",

@@ -7,7 +7,7 @@
 use std::time::Instant;
 
 use risk_analyzer::source::scan_source;
-use risk_analyzer::{Limits, scan_crate_tarball};
+use risk_analyzer::{Limits, Mode, scan_crate_tarball};
 use risk_report::facts::{FileFacts, Kind, Parse};
 use testkit::Tarball;
 
@@ -115,15 +115,12 @@ fn bracket_free_recursion_fifty_thousand_deep() {
         ),
         (
             "*const",
-            format!(
-                "type T = {}u8; fn f() {{ unsafe {{}} }}",
-                "*const ".repeat(n)
-            ),
+            format!("fn f() {{ let t: {}u8; unsafe {{}} }}", "*const ".repeat(n)),
         ),
         (
             "fn() ->",
             format!(
-                "type T = {}u8; fn f() {{ unsafe {{}} }}",
+                "fn f() {{ let t: {}u8; unsafe {{}} }}",
                 "fn() -> ".repeat(n)
             ),
         ),
@@ -162,6 +159,17 @@ fn bracket_free_recursion_fifty_thousand_deep() {
         let facts = timed(what, src);
         assert!(matches!(facts.parse, Parse::Fallback { .. }), "{what}");
         assert_eq!(count(&facts, Kind::UnsafeBlock), 1, "{what}");
+    }
+    // In an item no rule looks into, the depth costs nothing: the other items are parsed
+    // without it (in both modes).
+    let src = format!(
+        "type T = {}u8;\nfn f() {{ unsafe {{}} }}",
+        "*const ".repeat(n)
+    );
+    for mode in [Mode::Fast, Mode::Exhaustive] {
+        let facts = risk_analyzer::source::scan_source_with("src/lib.rs", &src, mode);
+        assert_eq!(facts.parse, Parse::Parsed, "{mode:?}");
+        assert_eq!(count(&facts, Kind::UnsafeBlock), 1, "{mode:?}");
     }
 }
 

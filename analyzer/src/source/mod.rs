@@ -154,32 +154,38 @@ fn analyze(src: &Src<'_>, out: &mut Out, mode: Mode) -> Parse {
         );
         return fallback_with(src, out, why, false);
     }
-    if let Some(problem) = depth::nesting_problem(src.text) {
-        return fallback(src, out, problem);
-    }
     let plan = || {
         std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| relevant::plan(src)))
             .ok()
             .flatten()
     };
+    // The relevant items alone; `Err` when they nest too deep or syn rejects them.
+    let relevant = |plan: &relevant::Plan, out: &mut Out| match depth::nesting_problem(&plan.text) {
+        Some(problem) => Err(problem),
+        None => syn_scan(&Src::new(&plan.text), out),
+    };
+    let whole = |out: &mut Out| match depth::nesting_problem(src.text) {
+        Some(problem) => Err(problem),
+        None => syn_scan(src, out),
+    };
     if mode == Mode::Fast
         && let Some(plan) = plan()
     {
-        if syn_scan(&Src::new(&plan.text), out).is_ok() {
+        if relevant(&plan, out).is_ok() {
             return Parse::Parsed;
         }
         // the whole file decides, as in the exhaustive path
-        return match syn_scan(src, out) {
+        return match whole(out) {
             Ok(()) => Parse::Parsed,
             Err(error) => fallback(src, out, error),
         };
     }
-    match syn_scan(src, out) {
+    match whole(out) {
         Ok(()) => Parse::Parsed,
-        // A file syn rejects whose relevant items parse alone: the rejected part holds no
-        // name any rule looks at, so the findings are exact (see `relevant.rs`).
+        // A file syn rejects (or that nests too deep) whose relevant items parse alone: the
+        // rest holds no name any rule looks at, so the findings are exact (see `relevant.rs`).
         Err(error) => match plan() {
-            Some(plan) if syn_scan(&Src::new(&plan.text), out).is_ok() => Parse::Parsed,
+            Some(plan) if relevant(&plan, out).is_ok() => Parse::Parsed,
             _ => fallback(src, out, error),
         },
     }

@@ -53,18 +53,26 @@ pub(crate) fn plan(src: &Src<'_>) -> Option<Plan> {
         names: &names,
         cuts: Vec::new(),
     };
-    split.items(0, toks.len(), 0);
+    split.items(0, toks.len(), 0, 0);
     if split.cuts.is_empty() {
         return None;
     }
+    // A cut keeps its newlines, and the characters after its last one as spaces: every line
+    // and column of the text that stays is where it was, and syn lexes no long blank runs.
     let text = src.text;
-    let mut out = String::with_capacity(text.len());
+    let mut out = String::with_capacity(text.len() / 2);
     let mut at = 0;
     for &(s, e) in &split.cuts {
         out.push_str(&text[at..s]);
-        for ch in text[s..e].chars() {
-            out.push(if ch == '\n' || ch == '\r' { ch } else { ' ' });
-        }
+        let cut = &text[s..e];
+        let tail = match cut.rfind('\n') {
+            Some(nl) => {
+                out.extend(cut.bytes().filter(|&b| b == b'\n').map(char::from));
+                &cut[nl + 1..]
+            }
+            None => cut,
+        };
+        out.extend(std::iter::repeat_n(' ', tail.chars().count()));
         at = e;
     }
     out.push_str(&text[at..]);
@@ -344,6 +352,9 @@ impl<'s> UseTree<'_, 's> {
     /// when the tokens are not a plain use tree.
     fn read(&mut self, mut i: usize, prefix: &mut Vec<&'s str>) -> Option<usize> {
         let depth = prefix.len();
+        if depth > MAX_MOD_DEPTH {
+            return None;
+        }
         let toks = self.toks;
         loop {
             let t = toks.get(i)?;
@@ -417,6 +428,10 @@ fn after_dot_or_quote(toks: &[Tok], i: usize) -> bool {
     p.is_punct('.') && !(i >= 2 && toks[i - 2].is_punct('.'))
 }
 
+/// Deepest inline module whose items are split one by one (deeper ones are kept or cut
+/// whole), and deepest `use` group read: bounds the recursion on hostile files.
+const MAX_MOD_DEPTH: usize = 32;
+
 /// Splits items and collects the byte ranges to blank.
 struct Split<'a, 's> {
     toks: &'a [Tok],
@@ -429,13 +444,23 @@ struct Split<'a, 's> {
 impl Split<'_, '_> {
     /// The items in `toks[start..end]`; `gap` is the byte where the text before the first one
     /// starts (its comments go with it).
-    fn items(&mut self, start: usize, end: usize, mut gap: usize) {
+    fn items(&mut self, start: usize, end: usize, mut gap: usize, depth: usize) {
         let mut i = start;
         while i < end {
             let e = self.item_end(i, end);
-            if let Some(brace) = self.inline_mod(i, e) {
+            let inline_mod = if depth < MAX_MOD_DEPTH {
+                self.inline_mod(i, e)
+            } else {
+                None
+            };
+            if let Some(brace) = inline_mod {
                 let body_end = self.close[brace] as usize;
-                self.items(brace + 1, body_end, self.toks[brace].end as usize);
+                self.items(
+                    brace + 1,
+                    body_end,
+                    self.toks[brace].end as usize,
+                    depth + 1,
+                );
             } else if !self.is_inner_attr(i) && !self.relevant(i, e) {
                 self.cuts.push((gap, self.toks[e - 1].end as usize));
             }
@@ -525,9 +550,13 @@ impl Split<'_, '_> {
     /// Whether any name in `toks[i..e]` can trigger a rule.
     fn relevant(&self, i: usize, e: usize) -> bool {
         let t = self.toks;
+        let types = self.type_segment(i, e);
         // end of the attribute being read (`#[..]`, `#![..]`), where attribute rules apply
         let mut attr_end = 0;
+        // end of a `[..]` or `{..}` group inside the type segment: expressions again
+        let mut expr_end = 0;
         for k in i..e {
+            let in_types = types.is_some_and(|(s, end, _)| (s..end).contains(&k));
             match t[k].kind {
                 TK::Punct('#') => {
                     let j = k + 1 + usize::from(t.get(k + 1).is_some_and(|n| n.is_punct('!')));
@@ -535,8 +564,14 @@ impl Split<'_, '_> {
                         attr_end = attr_end.max(self.close[j] as usize);
                     }
                 }
+                TK::Open(Delim::Bracket | Delim::Brace)
+                    if in_types && k >= expr_end && types.is_some_and(|(_, _, b)| b != Some(k)) =>
+                {
+                    expr_end = self.close[k] as usize + 1;
+                }
                 TK::Ident
-                    if !after_dot_or_quote(t, k)
+                    if !(in_types && k >= expr_end)
+                        && !after_dot_or_quote(t, k)
                         && (self.names.triggers(t, k, self.src)
                             || (k < attr_end && ATTRS.contains(&t[k].text(self.src)))) =>
                 {
@@ -546,5 +581,67 @@ impl Split<'_, '_> {
             }
         }
         false
+    }
+
+    /// Where `toks[i..e]` is only types: the type of a `const` or `static`, a type alias, the
+    /// generics and fields of a struct or union (with the index of its `{` body). No rule
+    /// looks at a type path, nor at `unsafe`/`extern` in a function pointer type, so names
+    /// there only count inside `[..]` and `{..}` (array lengths, const blocks, attributes).
+    /// `None` for other items, and when the item holds a macro or a `=` the reading above
+    /// does not expect.
+    fn type_segment(&self, i: usize, e: usize) -> Option<(usize, usize, Option<usize>)> {
+        let t = self.toks;
+        let text = |k: usize| {
+            t.get(k)
+                .filter(|n| n.kind == TK::Ident)
+                .map(|n| n.text(self.src))
+        };
+        let mut j = i;
+        loop {
+            match t.get(j)?.kind {
+                TK::Punct('#')
+                    if t.get(j + 1)
+                        .is_some_and(|n| n.kind == TK::Open(Delim::Bracket)) =>
+                {
+                    j = self.close[j + 1] as usize + 1;
+                }
+                TK::Ident if text(j) == Some("pub") => {
+                    j += 1;
+                    if t.get(j).is_some_and(|n| n.kind == TK::Open(Delim::Paren)) {
+                        j = self.close[j] as usize + 1;
+                    }
+                }
+                _ => break,
+            }
+        }
+        let named = t
+            .get(j + 1)
+            .is_some_and(|n| n.kind == TK::Ident || n.is_punct('_'));
+        let (start, end, body) = match text(j)? {
+            "const" | "static" if named && t.get(j + 2).is_some_and(|n| n.is_punct(':')) => {
+                let mut k = j + 3;
+                while k < e {
+                    match t[k].kind {
+                        TK::Open(_) => k = self.close[k] as usize + 1,
+                        TK::Punct('=' | ';') => break,
+                        _ => k += 1,
+                    }
+                }
+                (j + 3, k.min(e), None)
+            }
+            "type" if named => (j + 2, e, None),
+            "struct" | "union" if named => {
+                if (j + 2..e).any(|k| t[k].is_punct('=')) {
+                    return None;
+                }
+                let body = (j + 2..e).find(|&k| t[k].kind == TK::Open(Delim::Brace));
+                (j + 2, e, body)
+            }
+            _ => return None,
+        };
+        if (start..end).any(|k| t[k].is_punct('!')) {
+            return None;
+        }
+        Some((start, end, body))
     }
 }

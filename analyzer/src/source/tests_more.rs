@@ -245,16 +245,25 @@ fn edition_2015_bare_trait_objects() {
     }
     // When the rejected item does hold such a name (`unsafe`), the token scan takes the whole
     // file.
-    let src = "type F = unsafe Fn(u8) + Send;\nfn f() { unsafe {} }\n";
+    let src = "fn g(x: Box<Fn(u8)>) { unsafe {} }\nfn f() { unsafe {} }\n";
     let facts = scan(src);
     let (error, lexer) = fallback_error(&facts);
     assert_eq!(
         (error.as_str(), lexer.as_str()),
-        ("1:17: expected `fn`", "proc-macro2")
+        ("1:15: expected `,`", "proc-macro2")
     );
-    assert_eq!(facts.findings.len(), 1);
-    assert_eq!(facts.findings[0].origin, Origin::Fallback);
-    assert_eq!(facts.findings[0].kind, Kind::UnsafeBlock);
+    let got: Vec<_> = facts
+        .findings
+        .iter()
+        .map(|f| (f.line, f.kind, f.origin))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (1, Kind::UnsafeBlock, Origin::Fallback),
+            (2, Kind::UnsafeBlock, Origin::Fallback)
+        ]
+    );
 }
 
 #[test]
