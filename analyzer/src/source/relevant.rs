@@ -557,6 +557,8 @@ impl Split<'_, '_> {
         let mut expr_end = 0;
         for k in i..e {
             let in_types = types.is_some_and(|(s, end, _)| (s..end).contains(&k));
+            // a name only a type can hold here, or a field or method name
+            let inert = (in_types && k >= expr_end) || after_dot_or_quote(t, k);
             match t[k].kind {
                 TK::Punct('#') => {
                     let j = k + 1 + usize::from(t.get(k + 1).is_some_and(|n| n.is_punct('!')));
@@ -570,8 +572,7 @@ impl Split<'_, '_> {
                     expr_end = self.close[k] as usize + 1;
                 }
                 TK::Ident
-                    if !(in_types && k >= expr_end)
-                        && !after_dot_or_quote(t, k)
+                    if !inert
                         && (self.names.triggers(t, k, self.src)
                             || (k < attr_end && ATTRS.contains(&t[k].text(self.src)))) =>
                 {
