@@ -92,6 +92,14 @@ const TRICKY: &[&str] = &[
     "const C: Foo<{ libc::X }> = 1;\nstatic S: unsafe extern \"C\" fn() = f;\nstatic R: u8 = std::env::var;\n",
     "struct S<T = libc::c_int> { a: T }\nunion U { a: std::fs::File }\nstruct V(pub windows_sys::X, [u8; libc::N]);\n",
     "const _: () = { std::fs::read(\"x\"); };\nstatic mut M: libc::c_int = 0;\n",
+    // extern blocks: functions become `fn NAME();`, the rest is cut or kept whole
+    "#[link(name = \"x\")]\nextern \"C\" { fn a(); }\nfn f() { unsafe { a() } }\n",
+    "extern \"C\" {\n    #[link_name = \"b\"]\n    pub fn a(x: *const libc::c_char) -> i32;\n    pub static S: u8;\n    pub type T;\n}\nfn f() { unsafe { a(0 as _) } }\n",
+    "unsafe extern \"C\" { pub safe fn a(); pub unsafe fn b(); static mut M: u8; }\nfn f() { a(); unsafe { b() } }\n",
+    "extern \"C\" { fn a<T>(x: [u8; std::env::args().count()]) -> T; fn std(); }\nfn f() { std::fs::read(\"x\"); }\n",
+    "extern { fn a(...); fn b(x: u8, ...) -> u8; }\nfn f() { a(); }\n",
+    "#[cfg(test)]\nextern \"C\" { m!(); fn a(); #[no_mangle] fn c(); }\nfn f() { a(); c(); }\n",
+    "mod m { extern \"system\" { fn a(\n    x: u8,\n) -> u8; } pub fn g() { a(1); } }\n",
     // syn rejects an item no rule looks at / one a rule looks into
     "type F = Fn(u8) + Send;\nfn f() { std::env::var(\"x\"); }\n",
     "type F = Fn(u8) + Send + unsafe;\nfn f() { std::env::var(\"x\"); }\n",

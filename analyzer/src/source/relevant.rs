@@ -461,12 +461,90 @@ impl Split<'_, '_> {
                     self.toks[brace].end as usize,
                     depth + 1,
                 );
-            } else if !self.is_inner_attr(i) && !self.relevant(i, e) {
+            } else if let Some(brace) = self.extern_block(i, e) {
+                let body_end = self.close[brace] as usize;
+                self.foreign_items(brace + 1, body_end, self.toks[brace].end as usize);
+            } else if !self.is_inner_attr(i) && !self.relevant(i, e, None) {
                 self.cuts.push((gap, self.toks[e - 1].end as usize));
             }
             gap = self.toks[e - 1].end as usize;
             i = e;
         }
+    }
+
+    /// The body's opening brace when `toks[i..e]` is `attrs unsafe? extern "abi"? { .. }`
+    /// with no other name a rule looks at in its header.
+    fn extern_block(&self, i: usize, e: usize) -> Option<usize> {
+        let t = self.toks;
+        let mut j = i;
+        while t.get(j)?.is_punct('#') {
+            let open = j + 1;
+            if t.get(open)?.kind != TK::Open(Delim::Bracket) {
+                return None;
+            }
+            j = self.close[open] as usize + 1;
+        }
+        let attrs_end = j;
+        if t.get(j)?.kind == TK::Ident && t[j].text(self.src) == "unsafe" {
+            j += 1;
+        }
+        if !(t.get(j)?.kind == TK::Ident && t[j].text(self.src) == "extern") {
+            return None;
+        }
+        j += 1;
+        if t.get(j)?.kind == TK::Lit {
+            j += 1;
+        }
+        let brace = j;
+        let whole =
+            t.get(brace)?.kind == TK::Open(Delim::Brace) && self.close[brace] as usize + 1 == e;
+        // the header's attributes (`#[link(..)]`) must hold nothing a rule reads
+        (whole && !self.relevant(i, attrs_end, None)).then_some(brace)
+    }
+
+    /// The items of an `extern` block: one that holds a name a rule looks at stays whole; a
+    /// function keeps only `fn NAME();`, which is all the import map reads of it (calls to
+    /// `NAME` are FFI); anything else is cut.
+    fn foreign_items(&mut self, start: usize, end: usize, mut gap: usize) {
+        let t = self.toks;
+        let mut i = start;
+        while i < end {
+            let e = self.item_end(i, end);
+            let stand_in = self.foreign_fn(i, e);
+            if !self.relevant(i, e, stand_in.map(|(_, name, _, _)| name)) {
+                match stand_in {
+                    Some((fun, name, open, close)) => {
+                        let semi = e - 1;
+                        self.cuts.push((gap, t[fun].start as usize));
+                        self.cuts
+                            .push((t[name].end as usize, t[open].start as usize));
+                        self.cuts
+                            .push((t[open].end as usize, t[close].start as usize));
+                        self.cuts
+                            .push((t[close].end as usize, t[semi].start as usize));
+                    }
+                    None => self.cuts.push((gap, t[e - 1].end as usize)),
+                }
+            }
+            gap = t[e - 1].end as usize;
+            i = e;
+        }
+    }
+
+    /// (`fn`, its name, `(`, `)`) when `toks[i..e]` is a foreign function ending in `;`.
+    fn foreign_fn(&self, i: usize, e: usize) -> Option<(usize, usize, usize, usize)> {
+        let t = self.toks;
+        if !t.get(e - 1)?.is_punct(';') {
+            return None;
+        }
+        let fun = (i..e).find(|&k| t[k].kind == TK::Ident && t[k].text(self.src) == "fn")?;
+        let name = fun + 1;
+        if t.get(name)?.kind != TK::Ident {
+            return None;
+        }
+        let open = (name + 1..e).find(|&k| t[k].kind == TK::Open(Delim::Paren))?;
+        let close = self.close[open] as usize;
+        (close < e - 1).then_some((fun, name, open, close))
     }
 
     fn is_inner_attr(&self, i: usize) -> bool {
@@ -547,8 +625,8 @@ impl Split<'_, '_> {
         None
     }
 
-    /// Whether any name in `toks[i..e]` can trigger a rule.
-    fn relevant(&self, i: usize, e: usize) -> bool {
+    /// Whether any name in `toks[i..e]` (but the token `skip`) can trigger a rule.
+    fn relevant(&self, i: usize, e: usize, skip: Option<usize>) -> bool {
         let t = self.toks;
         let types = self.type_segment(i, e);
         // end of the attribute being read (`#[..]`, `#![..]`), where attribute rules apply
@@ -558,7 +636,7 @@ impl Split<'_, '_> {
         for k in i..e {
             let in_types = types.is_some_and(|(s, end, _)| (s..end).contains(&k));
             // a name only a type can hold here, or a field or method name
-            let inert = (in_types && k >= expr_end) || after_dot_or_quote(t, k);
+            let inert = (in_types && k >= expr_end) || after_dot_or_quote(t, k) || skip == Some(k);
             match t[k].kind {
                 TK::Punct('#') => {
                     let j = k + 1 + usize::from(t.get(k + 1).is_some_and(|n| n.is_punct('!')));
