@@ -10,10 +10,20 @@ use super::tokens::{Delim, TK, Tok};
 
 /// Lexes `src.text[start..end]` into `out`.
 pub(crate) fn lex(src: &Src<'_>, start: usize, end: usize, out: &mut Vec<Tok>) {
+    lex_with::<true>(src, start, end, out);
+}
+
+/// [`lex`] without lines and columns (every token says line 0, column 1): for passes that
+/// only need the tokens and their byte ranges.
+pub(crate) fn lex_unplaced(src: &Src<'_>, start: usize, end: usize, out: &mut Vec<Tok>) {
+    lex_with::<false>(src, start, end, out);
+}
+
+fn lex_with<const PLACED: bool>(src: &Src<'_>, start: usize, end: usize, out: &mut Vec<Tok>) {
     let end = end.min(src.text.len());
     let text = &src.text[..end];
     let b = text.as_bytes();
-    let (line0, col0) = src.line_col(start);
+    let (line0, col0) = if PLACED { src.line_col(start) } else { (0, 0) };
     let mut pos = Pos {
         line: line0,
         col: col0,
@@ -74,9 +84,13 @@ pub(crate) fn lex(src: &Src<'_>, start: usize, end: usize, out: &mut Vec<Tok>) {
                     i = j;
                     if ident_start != tok_start {
                         // raw identifier: the token is the name after `r#`
-                        pos.advance(b, ident_start);
+                        if PLACED {
+                            pos.advance(b, ident_start);
+                        }
                         out.push(pos.tok(kind, ident_start, i));
-                        pos.advance(b, i);
+                        if PLACED {
+                            pos.advance(b, i);
+                        }
                         continue;
                     }
                     Some(kind)
@@ -88,7 +102,9 @@ pub(crate) fn lex(src: &Src<'_>, start: usize, end: usize, out: &mut Vec<Tok>) {
         };
         i = i.min(b.len());
         if let Some(kind) = kind {
-            pos.advance(b, tok_start);
+            if PLACED {
+                pos.advance(b, tok_start);
+            }
             let mut tok = pos.tok(kind, tok_start, i);
             if let TK::Punct(_) = kind {
                 tok.joint = b.get(i).is_some_and(|n| n.is_ascii_punctuation());
@@ -249,10 +265,19 @@ fn is_ident_byte(c: u8) -> bool {
 }
 
 fn ident_end(text: &str, i: usize) -> usize {
-    text[i..]
+    let b = text.as_bytes();
+    let mut j = i;
+    while j < b.len() && (b[j].is_ascii_alphanumeric() || b[j] == b'_') {
+        j += 1;
+    }
+    if b.get(j).is_none_or(|&c| c < 0x80) {
+        return j;
+    }
+    // a non-ASCII character: Unicode decides whether it continues the identifier
+    text[j..]
         .char_indices()
         .find(|&(_, c)| !(c == '_' || c.is_alphanumeric()))
-        .map_or(text.len(), |(k, _)| i + k)
+        .map_or(text.len(), |(k, _)| j + k)
 }
 
 /// Index just past a raw string's closing `"` followed by `hashes` `#`.

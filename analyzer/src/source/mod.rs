@@ -85,7 +85,7 @@ pub fn scan_source_with(path: &str, text: &str, mode: Mode) -> FileFacts {
         return FileFacts {
             path: path.to_string(),
             bytes: text.len() as u64,
-            lines: u32::try_from(text.lines().count()).unwrap_or(u32::MAX),
+            lines: line_count(text),
             parse: Parse::NotAnalyzed {
                 reason: format!(
                     "larger than the {} MiB scan cap ({} bytes)",
@@ -110,12 +110,19 @@ pub fn scan_source_with(path: &str, text: &str, mode: Mode) -> FileFacts {
     FileFacts {
         path: path.to_string(),
         bytes: text.len() as u64,
-        lines: u32::try_from(text.lines().count()).unwrap_or(u32::MAX),
+        lines: line_count(text),
         parse,
         findings: out.findings,
         test_mods: out.test_mods,
         ..FileFacts::default()
     }
+}
+
+/// `text.lines().count()`, counting newlines in one fast pass.
+fn line_count(text: &str) -> u32 {
+    let newlines = text.bytes().filter(|&b| b == b'\n').count();
+    let last = usize::from(!text.is_empty() && !text.ends_with('\n'));
+    u32::try_from(newlines + last).unwrap_or(u32::MAX)
 }
 
 /// What the scan of one file collects.
@@ -305,44 +312,58 @@ fn blank_frontmatter(text: &str) -> std::borrow::Cow<'_, str> {
 #[derive(Debug)]
 pub(crate) struct Src<'s> {
     pub text: &'s str,
-    /// Byte offset where each line starts.
-    line_starts: Vec<usize>,
-    /// Whether each line is pure ASCII (column == byte offset within the line).
-    line_ascii: Vec<bool>,
+    /// The line table, built on first use (the fast path's planning never needs the whole
+    /// file's).
+    lines: std::cell::OnceCell<Lines>,
     /// Last (line, column, byte) converted on a non-ASCII line: scans usually move forward,
     /// so restarting from here keeps long non-ASCII lines linear.
     cursor: Cell<(usize, usize, usize)>,
 }
 
+#[derive(Debug)]
+struct Lines {
+    /// Byte offset where each line starts.
+    starts: Vec<usize>,
+    /// Whether each line is pure ASCII (column == byte offset within the line).
+    ascii: Vec<bool>,
+}
+
+impl Lines {
+    fn of(text: &str) -> Lines {
+        let b = text.as_bytes();
+        let mut starts = vec![0];
+        let mut ascii = Vec::new();
+        let mut start = 0;
+        while let Some(nl) = b[start..].iter().position(|&c| c == b'\n') {
+            ascii.push(b[start..start + nl].is_ascii());
+            start += nl + 1;
+            starts.push(start);
+        }
+        ascii.push(b[start..].is_ascii());
+        Lines { starts, ascii }
+    }
+}
+
 impl<'s> Src<'s> {
     pub fn new(text: &'s str) -> Self {
-        let mut line_starts = vec![0];
-        let mut line_ascii = Vec::new();
-        let mut ascii = true;
-        for (i, &b) in text.as_bytes().iter().enumerate() {
-            if b == b'\n' {
-                line_starts.push(i + 1);
-                line_ascii.push(ascii);
-                ascii = true;
-            } else if b >= 0x80 {
-                ascii = false;
-            }
-        }
-        line_ascii.push(ascii);
         Src {
             text,
-            line_starts,
-            line_ascii,
+            lines: std::cell::OnceCell::new(),
             cursor: Cell::new((0, 0, 0)),
         }
     }
 
+    fn lines(&self) -> &Lines {
+        self.lines.get_or_init(|| Lines::of(self.text))
+    }
+
     /// Byte offset of a 1-based line and 0-based char column (proc-macro2's convention).
     pub fn offset(&self, line: usize, col: usize) -> usize {
-        let Some(&start) = self.line_starts.get(line.wrapping_sub(1)) else {
+        let lines = self.lines();
+        let Some(&start) = lines.starts.get(line.wrapping_sub(1)) else {
             return self.text.len();
         };
-        if self.line_ascii[line - 1] {
+        if lines.ascii[line - 1] {
             return (start + col).min(self.text.len());
         }
         let (cl, cc, cb) = self.cursor.get();
@@ -370,9 +391,10 @@ impl<'s> Src<'s> {
 
     /// (1-based line, 0-based char column) of a byte offset.
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
-        let line = self.line_starts.partition_point(|&s| s <= offset);
-        let start = self.line_starts[line.saturating_sub(1)];
-        let col = if self.line_ascii[line.saturating_sub(1)] {
+        let lines = self.lines();
+        let line = lines.starts.partition_point(|&s| s <= offset);
+        let start = lines.starts[line.saturating_sub(1)];
+        let col = if lines.ascii[line.saturating_sub(1)] {
             offset - start
         } else {
             self.text[start..offset].chars().count()

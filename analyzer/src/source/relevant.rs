@@ -25,7 +25,7 @@
 //!
 //! `fast_equals_exhaustive` (tests) and `examples/fast_check.rs` (real tarballs) check it.
 
-use std::collections::HashSet;
+use foldhash::HashSet;
 use std::sync::OnceLock;
 
 use super::Src;
@@ -42,8 +42,8 @@ pub(crate) struct Plan {
 /// Plans the fast parse of `src`; `None` when nothing can be cut (or the file is too odd to
 /// split safely: unbalanced brackets, a glob of a whole risky crate).
 pub(crate) fn plan(src: &Src<'_>) -> Option<Plan> {
-    let mut toks = Vec::new();
-    lexer::lex(src, 0, src.text.len(), &mut toks);
+    let mut toks = Vec::with_capacity(src.text.len() / 4);
+    lexer::lex_unplaced(src, 0, src.text.len(), &mut toks);
     let close = match_brackets(&toks)?;
     let names = Names::of(&toks, &close, src)?;
     let mut split = Split {

@@ -392,3 +392,14 @@ fn identifiers_starting_with_underscore_are_one_token() {
         ]
     );
 }
+
+#[test]
+fn line_count_matches_str_lines() {
+    for text in ["", "\n", "a", "a\n", "a\nb", "a\r\nb\r\n", "\n\n", "é\nü"] {
+        assert_eq!(
+            super::line_count(text) as usize,
+            text.lines().count(),
+            "{text:?}"
+        );
+    }
+}
