@@ -56,7 +56,11 @@ fn evil_archive() -> Vec<u8> {
 
 fn evil_source() -> Vec<u8> {
     let (r, mut t) = base("evil-source");
-    let deep = format!("pub fn d() {{ let c = {}1; }}\n", "|a| ".repeat(50_000));
+    // deep inside a function a rule looks into (`unsafe`), so syn cannot skip it
+    let deep = format!(
+        "pub fn d() {{ let c = {}1; unsafe {{}} }}\n",
+        "|a| ".repeat(50_000)
+    );
     t.file(
         &format!("{r}/src/lib.rs"),
         "mod deep;\nmod bad;\n/* \u{202e} } \u{2066}if admin\u{2069} \u{2066} */\n\
