@@ -92,6 +92,15 @@ const TRICKY: &[&str] = &[
     "const C: Foo<{ libc::X }> = 1;\nstatic S: unsafe extern \"C\" fn() = f;\nstatic R: u8 = std::env::var;\n",
     "struct S<T = libc::c_int> { a: T }\nunion U { a: std::fs::File }\nstruct V(pub windows_sys::X, [u8; libc::N]);\n",
     "const _: () = { std::fs::read(\"x\"); };\nstatic mut M: libc::c_int = 0;\n",
+    // impl and trait blocks are split item by item
+    "impl S { fn a() {} fn b() { unsafe {} } const C: u8 = 1; type T = u8; }\nunsafe impl Send for S {}\n",
+    "#[cfg(test)]\nimpl<const N: usize> A<{ N }> where [u8; N]: Sized { fn a() { std::fs::read(\"x\"); } fn b() {} }\n",
+    "pub unsafe trait T { fn a(&self) {} unsafe fn b(&self); fn c() { std::env::var(\"x\"); } }\n",
+    "impl S { m!(); fn env() {} }\nfn f() { use std::env; env::var(\"x\"); }\n",
+    "impl S { #[no_mangle] fn a() {} #[unsafe(export_name = \"x\")] fn b() {} }\n",
+    "auto trait A {}\ndefault impl<T> X for T { fn a() {} }\nimpl X for Y { fn f( {} }\n",
+    // `unsafe(..)` attributes: only what they wrap counts
+    "#[unsafe(method(x:))]\nfn a() {}\n#[unsafe(no_mangle)]\nfn b() {}\n#[cfg_attr(x, unsafe(export_name = \"c\"))]\nfn c() {}\n#[doc = unsafe { \"d\" }]\nfn d() {}\n",
     // extern blocks: functions become `fn NAME();`, the rest is cut or kept whole
     "#[link(name = \"x\")]\nextern \"C\" { fn a(); }\nfn f() { unsafe { a() } }\n",
     "extern \"C\" {\n    #[link_name = \"b\"]\n    pub fn a(x: *const libc::c_char) -> i32;\n    pub static S: u8;\n    pub type T;\n}\nfn f() { unsafe { a(0 as _) } }\n",

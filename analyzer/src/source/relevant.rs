@@ -461,6 +461,17 @@ impl Split<'_, '_> {
                     self.toks[brace].end as usize,
                     depth + 1,
                 );
+            } else if let Some(brace) = self
+                .impl_or_trait(i, e)
+                .filter(|_| depth < MAX_MOD_DEPTH && self.relevant(i, e, None))
+            {
+                let body_end = self.close[brace] as usize;
+                self.items(
+                    brace + 1,
+                    body_end,
+                    self.toks[brace].end as usize,
+                    depth + 1,
+                );
             } else if let Some(brace) = self.extern_block(i, e) {
                 let body_end = self.close[brace] as usize;
                 self.foreign_items(brace + 1, body_end, self.toks[brace].end as usize);
@@ -470,6 +481,52 @@ impl Split<'_, '_> {
             gap = self.toks[e - 1].end as usize;
             i = e;
         }
+    }
+
+    /// The body's opening brace when `toks[i..e]` is an `impl` or `trait` block: its header
+    /// stays (with whatever a rule finds in it, `unsafe impl` included) and its items are
+    /// kept or cut one by one, like a module's.
+    fn impl_or_trait(&self, i: usize, e: usize) -> Option<usize> {
+        let t = self.toks;
+        let mut j = i;
+        loop {
+            let tok = t.get(j)?;
+            match tok.kind {
+                TK::Punct('#') => {
+                    let open = j + 1;
+                    if t.get(open)?.kind != TK::Open(Delim::Bracket) {
+                        return None;
+                    }
+                    j = self.close[open] as usize + 1;
+                }
+                TK::Ident => match tok.text(self.src) {
+                    "pub" => {
+                        j += 1;
+                        if t.get(j).is_some_and(|n| n.kind == TK::Open(Delim::Paren)) {
+                            j = self.close[j] as usize + 1;
+                        }
+                    }
+                    "unsafe" | "default" | "auto" => j += 1,
+                    "impl" | "trait" => break,
+                    _ => return None,
+                },
+                _ => return None,
+            }
+        }
+        // the body: the brace group that ends the item
+        let mut k = j;
+        while k < e {
+            if let TK::Open(d) = t[k].kind {
+                let c = self.close[k] as usize;
+                if c + 1 == e {
+                    return (d == Delim::Brace).then_some(k);
+                }
+                k = c + 1;
+            } else {
+                k += 1;
+            }
+        }
+        None
     }
 
     /// The body's opening brace when `toks[i..e]` is `attrs unsafe? extern "abi"? { .. }`
@@ -635,8 +692,15 @@ impl Split<'_, '_> {
         let mut expr_end = 0;
         for k in i..e {
             let in_types = types.is_some_and(|(s, end, _)| (s..end).contains(&k));
-            // a name only a type can hold here, or a field or method name
-            let inert = (in_types && k >= expr_end) || after_dot_or_quote(t, k) || skip == Some(k);
+            // a name only a type can hold here, a field or method name, or the `unsafe(..)`
+            // wrapper of an attribute (what it wraps is read on its own: `no_mangle`, ...)
+            let inert = (in_types && k >= expr_end)
+                || after_dot_or_quote(t, k)
+                || skip == Some(k)
+                || (k < attr_end
+                    && t.get(k + 1)
+                        .is_some_and(|n| n.kind == TK::Open(Delim::Paren))
+                    && t[k].text(self.src) == "unsafe");
             match t[k].kind {
                 TK::Punct('#') => {
                     let j = k + 1 + usize::from(t.get(k + 1).is_some_and(|n| n.is_punct('!')));
