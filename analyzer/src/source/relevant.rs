@@ -448,23 +448,16 @@ impl Split<'_, '_> {
         let mut i = start;
         while i < end {
             let e = self.item_end(i, end);
-            let inline_mod = if depth < MAX_MOD_DEPTH {
-                self.inline_mod(i, e)
-            } else {
-                None
-            };
-            if let Some(brace) = inline_mod {
-                let body_end = self.close[brace] as usize;
-                self.items(
-                    brace + 1,
-                    body_end,
-                    self.toks[brace].end as usize,
-                    depth + 1,
-                );
-            } else if let Some(brace) = self
-                .impl_or_trait(i, e)
-                .filter(|_| depth < MAX_MOD_DEPTH && self.relevant(i, e, None))
-            {
+            // an inline module, or a relevant impl or trait block: header kept, items split
+            let container = (depth < MAX_MOD_DEPTH)
+                .then(|| {
+                    self.inline_mod(i, e).or_else(|| {
+                        self.impl_or_trait(i, e)
+                            .filter(|_| self.relevant(i, e, None))
+                    })
+                })
+                .flatten();
+            if let Some(brace) = container {
                 let body_end = self.close[brace] as usize;
                 self.items(
                     brace + 1,

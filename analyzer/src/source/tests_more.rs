@@ -236,11 +236,7 @@ fn edition_2015_bare_trait_objects() {
     for mode in [Mode::Fast, Mode::Exhaustive] {
         let facts = scan_source_with("x.rs", src, mode);
         assert_eq!(facts.parse, Parse::Parsed, "{mode:?}");
-        let got: Vec<_> = facts
-            .findings
-            .iter()
-            .map(|f| (f.line, f.kind, f.origin))
-            .collect();
+        let got = placed(&facts);
         assert_eq!(got, [(2, Kind::UnsafeBlock, Origin::Syntax)], "{mode:?}");
     }
     // When the rejected item does hold such a name (`unsafe`), the token scan takes the whole
@@ -252,11 +248,7 @@ fn edition_2015_bare_trait_objects() {
         (error.as_str(), lexer.as_str()),
         ("1:15: expected `,`", "proc-macro2")
     );
-    let got: Vec<_> = facts
-        .findings
-        .iter()
-        .map(|f| (f.line, f.kind, f.origin))
-        .collect();
+    let got = placed(&facts);
     assert_eq!(
         got,
         [
@@ -379,11 +371,7 @@ fn identifiers_starting_with_underscore_are_one_token() {
     // call to the extern function
     let src = "extern \"C\" { fn __x(); }\nfn f() { m!(@ __x()); let _ = 1; }\n";
     let facts = scan(src);
-    let got: Vec<_> = facts
-        .findings
-        .iter()
-        .map(|f| (f.line, f.kind, f.origin))
-        .collect();
+    let got = placed(&facts);
     assert_eq!(
         got,
         [
@@ -402,4 +390,13 @@ fn line_count_matches_str_lines() {
             "{text:?}"
         );
     }
+}
+
+/// (line, kind, origin) of each finding.
+fn placed(facts: &risk_report::facts::FileFacts) -> Vec<(u32, Kind, Origin)> {
+    facts
+        .findings
+        .iter()
+        .map(|f| (f.line, f.kind, f.origin))
+        .collect()
 }
