@@ -1,12 +1,15 @@
 //! Test inputs built at test time, shared by the analyzer's and the binary's tests: crate
 //! tarballs laid out as `cargo package` does, hostile tarballs with raw headers, and the
-//! corpus folders read from disk. Test-only code: panics on I/O errors are the right failure.
+//! corpus folders read from disk, and made-up package inputs for report tests (`packages`).
+//! Test-only code: panics on I/O errors are the right failure.
 
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
     missing_debug_implementations
 )]
+
+pub mod packages;
 
 use std::collections::BTreeMap;
 use std::io::Write;

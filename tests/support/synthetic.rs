@@ -1,68 +1,26 @@
 //! Made-up reports for the dashboard tests: `n` packages with a spread of capabilities, one
 //! of them named to break out of markup if anything rendered it as HTML.
 
-use std::collections::{BTreeMap, BTreeSet};
-
-use risk_report::facts::{
-    BuildKind, BuildScript, CrateFacts, FileFacts, Finding, Kind, ManifestFacts, Role,
-};
-use risk_report::model::{DepKind, PackageInput, Report, Source};
+use risk_report::facts::{BuildKind, Kind};
+use risk_report::model::{DepKind, PackageInput, Report};
+use testkit::packages::Package;
 
 /// A crate name no real registry allows, as a hostile report file could carry.
 pub const HOSTILE: &str = "evil</script><img src=x onerror=\"window.__xss=1\">";
 
 fn input(name: &str, version: &str, findings: &[(Kind, u32)], build: &[BuildKind]) -> PackageInput {
-    let mut list: Vec<Finding> = findings
-        .iter()
-        .flat_map(|(kind, n)| {
-            (0..*n).map(move |i| Finding {
-                line: i + 1,
-                col: 1,
-                kind: *kind,
-                detail: None,
-                origin: Default::default(),
-                test: false,
-            })
-        })
-        .collect();
-    list.sort();
-    let has_build = !build.is_empty();
-    let kind = if name.bytes().last().unwrap_or(0).is_multiple_of(5) {
-        DepKind::Build
-    } else {
-        DepKind::Normal
-    };
-    PackageInput {
-        name: name.into(),
-        version: version.into(),
-        source: Source::CratesIo,
-        checksum: Some("ab".repeat(32)),
-        checksum_verified: true,
-        dep_kinds: BTreeSet::from([kind]),
-        reached_from: BTreeMap::from([("app".to_owned(), BTreeSet::from([kind]))]),
-        workspace_member: false,
-        facts: CrateFacts {
-            name: name.into(),
-            version: version.into(),
-            manifest: ManifestFacts {
-                build: has_build.then(|| "build.rs".to_owned()),
-                ..ManifestFacts::default()
-            },
-            build_script: BuildScript {
-                path: has_build.then(|| "build.rs".to_owned()),
-                kinds: build.iter().copied().collect(),
-                evidence: Vec::new(),
-            },
-            files: vec![FileFacts {
-                path: "src/lib.rs".into(),
-                role: Role::Shipped,
-                lines: 100 + name.len() as u32,
-                findings: list,
-                ..FileFacts::default()
-            }],
-            ..CrateFacts::default()
+    Package {
+        findings,
+        build,
+        dep_kind: if name.bytes().last().unwrap_or(0).is_multiple_of(5) {
+            DepKind::Build
+        } else {
+            DepKind::Normal
         },
+        lines: 100 + name.len() as u32,
+        ..Package::new(name, version)
     }
+    .input()
 }
 
 /// `n` packages; `step` shifts which ones have which capability, so that consecutive steps
