@@ -260,47 +260,9 @@ fn the_sbom_carries_pins_scope_and_risk_properties() {
     assert!(sbom::compare(&pins, &sbom::pins_of_report(&new)).is_empty());
 }
 
-/// A report of `n` packages with a spread of capabilities, for size and speed checks (the
-/// browser test uses the same shape).
-pub fn synthetic(n: usize) -> Report {
-    let kinds = [
-        Kind::UnsafeBlock,
-        Kind::Net,
-        Kind::Fs,
-        Kind::Ffi,
-        Kind::Process,
-        Kind::EnvRead,
-        Kind::ExternBlock,
-    ];
-    let names: Vec<(String, String)> = (0..n)
-        .map(|i| (format!("crate-{i:04}"), format!("1.{}.{}", i % 7, i % 13)))
-        .collect();
-    Report::build(
-        names
-            .iter()
-            .enumerate()
-            .map(|(i, (name, version))| {
-                let findings: Vec<(Kind, u32)> = kinds
-                    .iter()
-                    .enumerate()
-                    .filter(|(k, _)| (i + k).is_multiple_of(k + 3))
-                    .map(|(k, kind)| (*kind, ((i * (k + 1)) % 40) as u32 + 1))
-                    .collect();
-                let build: &[BuildKind] = match i % 11 {
-                    0 => &[BuildKind::Native],
-                    1 => &[BuildKind::Probe],
-                    _ => &[],
-                };
-                pkg(name, version, &findings, build)
-            })
-            .collect(),
-    )
-}
-
 #[test]
-fn the_dashboard_of_a_thousand_packages_is_small_and_quick() {
-    let report = synthetic(1000);
-    let started = std::time::Instant::now();
+fn the_dashboard_of_a_thousand_packages_is_small() {
+    let report = Report::build(testkit::packages::spread(1000, 0));
     let d = Dashboard {
         title: "synthetic".into(),
         generator: "test".into(),
@@ -313,9 +275,7 @@ fn the_dashboard_of_a_thousand_packages_is_small_and_quick() {
     };
     let mut out = Vec::new();
     html::render(&d, &mut out).unwrap();
-    let took = started.elapsed();
     assert!(out.len() < 2_000_000, "{} bytes", out.len());
-    assert!(took.as_secs() < 5, "{took:?}");
     let page = String::from_utf8(out).unwrap();
     assert_eq!(page.matches("\"key\":\"crate-").count(), 1000);
 }

@@ -97,3 +97,47 @@ impl<'a> Package<'a> {
         }
     }
 }
+
+/// `n` packages `crate-0000`, `crate-0001`, ... with a spread of capabilities and build-script
+/// kinds, for size and rendering checks. `step` shifts which package has which capability
+/// (and goes into the versions), so consecutive steps make a history with changes in it.
+pub fn spread(n: usize, step: usize) -> Vec<PackageInput> {
+    let kinds = [
+        Kind::UnsafeBlock,
+        Kind::Net,
+        Kind::Fs,
+        Kind::Ffi,
+        Kind::Process,
+        Kind::EnvRead,
+        Kind::ExternBlock,
+        Kind::UnsafeFn,
+    ];
+    (0..n)
+        .map(|i| {
+            let j = i + step * 7;
+            let findings: Vec<(Kind, u32)> = (kinds.iter().enumerate())
+                .filter(|(k, _)| (j + k).is_multiple_of(k + 3))
+                .map(|(k, kind)| (*kind, ((j * (k + 1)) % 40) as u32 + 1))
+                .collect();
+            let build: &[BuildKind] = match j % 11 {
+                0 => &[BuildKind::Native],
+                1 => &[BuildKind::Probe],
+                _ => &[],
+            };
+            let name = format!("crate-{i:04}");
+            let version = format!("1.{step}.{}", i % 13);
+            Package {
+                findings: &findings,
+                build,
+                dep_kind: if i % 5 == 0 {
+                    DepKind::Build
+                } else {
+                    DepKind::Normal
+                },
+                lines: 100 + (i % 50) as u32,
+                ..Package::new(&name, &version)
+            }
+            .input()
+        })
+        .collect()
+}
