@@ -176,7 +176,8 @@ fn irrelevant_items_are_blanked() {
 
 mod generated {
     //! Files assembled from item templates: imports, relevant and irrelevant items, broken
-    //! ones, modules, impl, trait and extern blocks, in any order, with names drawn from a
+    //! ones, modules, impl, trait and extern blocks, functions whose bodies are assembled from
+    //! statement templates, in any order, with names drawn from a
     //! pool that mixes rule names (`std`, `fs`, `read`, `libc`, `env`, ...) with plain ones.
     //! Both modes must give the same facts.
 
@@ -254,6 +255,62 @@ mod generated {
         "/// doc\n#[doc = include_str!(\"{a}\")]\nfn {b}() {{}}",
     ];
 
+    /// Statements of a function body, cut or kept one by one; `as`, `else` and `.` after a
+    /// block, block-like statements followed by another, broken ones, local items.
+    const STATEMENTS: &[&str] = &[
+        "let {a} = {b}::{c}(1);",
+        "{a}::{b}();",
+        "let _ = unsafe {{ {a}() }} as u8;",
+        "let Some({a}) = {b} else {{ return }};",
+        "if {a} {{ {b}::{c}(); }} else {{ {c}(); }}",
+        "if {a} {{ }} {b}::{c}();",
+        "match {a} {{ {b} => {c}(), _ => {{}} }}",
+        "unsafe {{ {a}::{b} }}.{c}();",
+        "loop {{ break }} {a}();",
+        "#[cfg(test)] let {a} = {b}::{c};",
+        "#[cfg(test)] {a}::{b}();",
+        "use {a}::{b};",
+        "use std::fs as {a};",
+        "fn {a}() {{ {b}::{c}(); }}",
+        "struct {a}; impl {a} {{ fn f() {{ {b}(); }} }}",
+        "{a}!({b}::{c});",
+        "{a}! {{ {b}::{c}() }}",
+        "{a}! {{ }} let {b} = {c};",
+        "let {a} = || {{ {b}::{c}() }};",
+        "let {a}: {b}::{c} = {c};",
+        "{a} = {{ {b} }} - 1;",
+        "let x = {a} {{ f: {b}::{c} }};",
+        "{{ {a}::{b}(); }}",
+        "{{ {a} }} {b}::{c}();",
+        "{a}::{b}::<{{ 1 }}>();",
+        "let = {a};",
+        "let x = [{a}; {b}::{c}];",
+        "'l: loop {{ break 'l {a}::{b}(); }}",
+        "async {{ {a}::{b}() }}.await;",
+        "extern \"C\" {{ fn {a}(); }}",
+        "{a}::{b}()",
+        "const {{ {a}::{b} }};",
+        "static mut {a}: u8 = 0;",
+        "#![allow({a})]",
+        "for {a} in {b}::{c}() {{ }}",
+        "while let Some({a}) = {b}.{c}() {{ }}",
+        "mod {a} {{ fn f() {{ {b}::{c}(); }} }}",
+        "unsafe {{ }} {a}",
+        "let {a} = {b} {{ }} as {c};",
+        "return {a}::{b};",
+    ];
+
+    /// Functions whose bodies are assembled from [`STATEMENTS`]; `{body}` is the body.
+    const FUNCTIONS: &[&str] = &[
+        "fn {a}() {{ {body} }}",
+        "pub unsafe fn {a}({b}: u8) -> u8 {{ {body} }}",
+        "impl {a} {{ fn {b}(&self) {{ {body} }} const X: u8 = 1; }}",
+        "trait {a} {{ fn {b}() {{ {body} }} }}",
+        "#[cfg(test)] fn {a}() {{ #![allow(x)] {body} }}",
+        "extern \"C\" fn {a}() {{ {body} }}",
+        "mod {a} {{ async fn {b}() {{ {body} }} }}",
+    ];
+
     fn fill(template: &str, names: &[usize; 3]) -> String {
         template
             .replace("{a}", NAMES[names[0]])
@@ -267,8 +324,20 @@ mod generated {
         let name = 0..NAMES.len();
         let names = [name.clone(), name.clone(), name];
         let import = (prop::sample::select(IMPORTS), names.clone()).prop_map(|(t, n)| fill(t, &n));
-        let item = (prop::sample::select(ITEMS), names).prop_map(|(t, n)| fill(t, &n));
-        let part = prop_oneof![1 => import, 4 => item];
+        let item = (prop::sample::select(ITEMS), names.clone()).prop_map(|(t, n)| fill(t, &n));
+        let statement =
+            (prop::sample::select(STATEMENTS), names.clone()).prop_map(|(t, n)| fill(t, &n));
+        let function = (
+            prop::sample::select(FUNCTIONS),
+            names,
+            prop::collection::vec(statement, 0..8),
+            any::<bool>(),
+        )
+            .prop_map(|(t, n, body, one_line)| {
+                let body = body.join(if one_line { " " } else { "\n" });
+                fill(t, &n).replace("{body}", &body)
+            });
+        let part = prop_oneof![1 => import, 4 => item, 3 => function];
         (prop::collection::vec(part, 0..30), any::<bool>())
             .prop_map(|(parts, one_line)| parts.join(if one_line { " " } else { "\n" }))
     }

@@ -96,63 +96,66 @@ fn bracket_free_recursion_fifty_thousand_deep() {
     let cases = [
         (
             "closures |a|",
-            format!("fn f() {{ let c = {}x; unsafe {{}} }}", "|a| ".repeat(n)),
+            format!("fn f() {{ let c = {}unsafe {{}}; }}", "|a| ".repeat(n)),
         ),
         (
             "move ||",
-            format!(
-                "fn f() {{ let c = {}x; unsafe {{}} }}",
-                "move || ".repeat(n)
-            ),
+            format!("fn f() {{ let c = {}unsafe {{}}; }}", "move || ".repeat(n)),
         ),
         (
             "return",
-            format!("fn f() {{ {}x; unsafe {{}} }}", "return ".repeat(n)),
+            format!("fn f() {{ {}unsafe {{}}; }}", "return ".repeat(n)),
         ),
         (
             "&mut",
-            format!("fn f() {{ let c = {}x; unsafe {{}} }}", "&mut ".repeat(n)),
+            format!("fn f() {{ let c = {}unsafe {{}}; }}", "&mut ".repeat(n)),
         ),
         (
             "*const",
-            format!("fn f() {{ let t: {}u8; unsafe {{}} }}", "*const ".repeat(n)),
+            format!(
+                "fn f() {{ let t: {}u8 = unsafe {{}}; }}",
+                "*const ".repeat(n)
+            ),
         ),
         (
             "fn() ->",
             format!(
-                "fn f() {{ let t: {}u8; unsafe {{}} }}",
+                "fn f() {{ let t: {}u8 = unsafe {{}}; }}",
                 "fn() -> ".repeat(n)
             ),
         ),
         (
             "a = b = ..",
-            format!("fn f() {{ {}x; unsafe {{}} }}", "a = ".repeat(n)),
+            format!("fn f() {{ {}unsafe {{}}; }}", "a = ".repeat(n)),
         ),
         (
             ".. .. x",
-            format!("fn f() {{ let c = {}x; unsafe {{}} }}", ".. ".repeat(n)),
+            format!("fn f() {{ let c = {}unsafe {{}}; }}", ".. ".repeat(n)),
         ),
         (
             "let chains",
-            format!("fn f() {{ if {}x {{}} unsafe {{}} }}", "let a = ".repeat(n)),
+            format!(
+                "fn f() {{ if {}x {{ unsafe {{}} }} }}",
+                "let a = ".repeat(n)
+            ),
         ),
         (
             "a @ b @ ..",
             format!(
-                "fn f() {{ match x {{ {}_ => {{}} }} unsafe {{}} }}",
+                "fn f() {{ match x {{ {}_ => {{ unsafe {{}} }} }} }}",
                 "a @ ".repeat(n)
             ),
         ),
         (
             "box patterns",
             format!(
-                "fn f() {{ match x {{ {}_ => {{}} }} unsafe {{}} }}",
+                "fn f() {{ match x {{ {}_ => {{ unsafe {{}} }} }} }}",
                 "box ".repeat(n)
             ),
         ),
         (
             "return {x} +",
-            format!("fn f() {{ {}x; unsafe {{}} }}", "return {x} + ".repeat(n)),
+            format!("fn f() {{ {}unsafe {{}}; }}", "return {x} + ".repeat(n)),
         ),
     ];
     for (what, src) in cases {
@@ -160,16 +163,19 @@ fn bracket_free_recursion_fifty_thousand_deep() {
         assert!(matches!(facts.parse, Parse::Fallback { .. }), "{what}");
         assert_eq!(count(&facts, Kind::UnsafeBlock), 1, "{what}");
     }
-    // In an item no rule looks into, the depth costs nothing: the other items are parsed
-    // without it (in both modes).
-    let src = format!(
+    // In an item or a statement no rule looks into, the depth costs nothing: the rest is
+    // parsed without it (in both modes).
+    let item = format!(
         "type T = {}u8;\nfn f() {{ unsafe {{}} }}",
         "*const ".repeat(n)
     );
-    for mode in [Mode::Fast, Mode::Exhaustive] {
-        let facts = risk_analyzer::source::scan_source_with("src/lib.rs", &src, mode);
-        assert_eq!(facts.parse, Parse::Parsed, "{mode:?}");
-        assert_eq!(count(&facts, Kind::UnsafeBlock), 1, "{mode:?}");
+    let statement = format!("fn f() {{ let c = {}x; unsafe {{}} }}", "|a| ".repeat(n));
+    for src in [item, statement] {
+        for mode in [Mode::Fast, Mode::Exhaustive] {
+            let facts = risk_analyzer::source::scan_source_with("src/lib.rs", &src, mode);
+            assert_eq!(facts.parse, Parse::Parsed, "{mode:?}");
+            assert_eq!(count(&facts, Kind::UnsafeBlock), 1, "{mode:?}");
+        }
     }
 }
 

@@ -56,9 +56,9 @@ fn evil_archive() -> Vec<u8> {
 
 fn evil_source() -> Vec<u8> {
     let (r, mut t) = base("evil-source");
-    // deep inside a function a rule looks into (`unsafe`), so syn cannot skip it
+    // deep inside a statement a rule looks into (`unsafe`), so syn cannot skip it
     let deep = format!(
-        "pub fn d() {{ let c = {}1; unsafe {{}} }}\n",
+        "pub fn d() {{ let c = {}unsafe {{ 1 }}; }}\n",
         "|a| ".repeat(50_000)
     );
     t.file(

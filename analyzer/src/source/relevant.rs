@@ -7,8 +7,9 @@
 //! `unsafe`, `extern` and `static mut`. So the file is lexed once (our lexer, no allocation per
 //! token beyond a flat list), the set of names that can matter in *this* file is worked out
 //! from its `use` and `extern` items ([`Names`]), and every top-level item (and every item of
-//! an inline module, whose header stays) that holds none of those names is blanked out of the
-//! text, character for character, newlines kept. syn parses what is left, and every line and
+//! an inline module, impl or trait block, and every statement of a function body, whose
+//! headers stay) that holds none of those names is blanked out of the text, character for
+//! character, newlines kept. syn parses what is left, and every line and
 //! column stays where it was.
 //!
 //! The facts equal those of a full parse because:
@@ -18,10 +19,13 @@
 //!    variable names that are not imports, glob links, `mod` scopes) only changes how a name
 //!    of the set resolves, and an item that declares or binds such a name holds it, so it is
 //!    kept. `use`, `mod` and `extern` items are always kept.
-//! 2. **What is kept parses alone**: items end at their `;` or closing brace. When the blanked
-//!    text does not parse (a cut in a place no item boundary is, say), the caller parses the
-//!    whole file instead; when the whole file does not parse but the kept items do, their
-//!    findings are exact and the file counts as parsed (the rule of `Mode::Exhaustive` too).
+//! 2. **What is kept parses alone**: items and statements end at their `;` or closing brace
+//!    (a block-like statement ends at its `}` when something that can only start a new
+//!    statement follows). When the blanked text does not parse (a cut in a place no boundary
+//!    is, say), the caller parses the whole file instead; when the whole file does not parse
+//!    but the kept parts do, their findings are exact and the file counts as parsed (the rule
+//!    of `Mode::Exhaustive` too). A wrong boundary can only cost time: what is cut holds no
+//!    name a rule fires on, and a kept part that no longer parses sends the file whole to syn.
 //!
 //! `fast_equals_exhaustive` (tests) and `examples/fast_check.rs` (real tarballs) check it.
 
@@ -470,6 +474,15 @@ impl Split<'_, '_> {
                 self.foreign_items(brace + 1, body_end, self.toks[brace].end as usize);
             } else if !self.is_inner_attr(i) && !self.relevant(i, e, None) {
                 self.cuts.push((gap, self.toks[e - 1].end as usize));
+            } else if let Some(brace) = self.fn_body(i, e).filter(|_| depth < MAX_MOD_DEPTH) {
+                // a relevant function: header kept, its statements kept or cut one by one
+                let body_end = self.close[brace] as usize;
+                self.items(
+                    brace + 1,
+                    body_end,
+                    self.toks[brace].end as usize,
+                    depth + 1,
+                );
             }
             gap = self.toks[e - 1].end as usize;
             i = e;
@@ -506,7 +519,12 @@ impl Split<'_, '_> {
                 _ => return None,
             }
         }
-        // the body: the brace group that ends the item
+        self.body(j, e)
+    }
+
+    /// The opening brace of the group that ends `toks[j..e]`, if a brace group ends it.
+    fn body(&self, j: usize, e: usize) -> Option<usize> {
+        let t = self.toks;
         let mut k = j;
         while k < e {
             if let TK::Open(d) = t[k].kind {
@@ -520,6 +538,46 @@ impl Split<'_, '_> {
             }
         }
         None
+    }
+
+    /// The body's opening brace when `toks[i..e]` is a function with a body
+    /// (`attrs vis qualifiers fn name .. { .. }`). Its statements are split like items: a
+    /// statement ends at a `;` of the body's level or at a `}` that a new statement follows
+    /// ([`Split::item_end`]), which is where syn ends it too.
+    fn fn_body(&self, i: usize, e: usize) -> Option<usize> {
+        let t = self.toks;
+        let mut j = i;
+        loop {
+            let tok = t.get(j)?;
+            match tok.kind {
+                TK::Punct('#') => {
+                    let open = j + 1;
+                    if t.get(open)?.kind != TK::Open(Delim::Bracket) {
+                        return None;
+                    }
+                    j = self.close[open] as usize + 1;
+                }
+                TK::Ident => match tok.text(self.src) {
+                    "pub" => {
+                        j += 1;
+                        if t.get(j).is_some_and(|n| n.kind == TK::Open(Delim::Paren)) {
+                            j = self.close[j] as usize + 1;
+                        }
+                    }
+                    "const" | "async" | "unsafe" | "safe" | "default" => j += 1,
+                    "extern" => {
+                        j += 1;
+                        if t.get(j).is_some_and(|n| n.kind == TK::Lit) {
+                            j += 1;
+                        }
+                    }
+                    "fn" => break,
+                    _ => return None,
+                },
+                _ => return None,
+            }
+        }
+        self.body(j, e)
     }
 
     /// The body's opening brace when `toks[i..e]` is `attrs unsafe? extern "abi"? { .. }`

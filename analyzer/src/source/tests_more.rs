@@ -124,16 +124,16 @@ fn ten_thousand_deep_nesting_does_not_crash() {
     // operator chains and prefix runs
     for src in [
         format!(
-            "fn f() {{ let x = 1{}; unsafe {{}} }}",
+            "fn f() {{ let x = unsafe {{ 1 }}{}; }}",
             " + 1".repeat(10_000)
         ),
         format!(
-            "fn f() {{ let x = y{}; unsafe {{}} }}",
+            "fn f() {{ let x = unsafe {{ y }}{}; }}",
             ".a()".repeat(10_000)
         ),
-        format!("fn f() {{ let x = {}y; unsafe {{}} }}", "-".repeat(10_000)),
+        format!("fn f() {{ let x = {}unsafe {{ y }}; }}", "-".repeat(10_000)),
         format!(
-            "fn f() {{ if a {{}} {} unsafe {{}} }}",
+            "fn f() {{ if a {{}} {}else {{ unsafe {{}} }} }}",
             "else if a {} ".repeat(10_000)
         ),
     ] {
@@ -165,7 +165,7 @@ fn fallback_error(facts: &risk_report::facts::FileFacts) -> (String, String) {
 fn syntax_error_goes_through_the_proc_macro2_fallback() {
     let src = r#"
 use std::fs as f;
-unsafe fn broken() { let = 5; }
+unsafe fn broken() { let = unsafe; }
 fn g() {
     unsafe { f::read("x") };
     // unsafe { in a comment }

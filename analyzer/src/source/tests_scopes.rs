@@ -234,7 +234,7 @@ fn fallback_files_keep_one_merged_scope() {
     let src = "\
 use std::fs;
 mod a { fn g() { fs::read(\"x\"); } }
-unsafe fn broken() { let = 5; }
+unsafe fn broken() { let = unsafe; }
 ";
     let facts = scan(src);
     assert!(matches!(facts.parse, Parse::Fallback { .. }));
