@@ -220,6 +220,9 @@ mod generated {
         "use std::fmt;",
         "extern crate std as {a};",
         "use crate::{a}::{b} as {c};",
+        "#[cfg(unix)] use std::{a}::{{self}};",
+        "pub use {a}::{{self as {b}, {c}}};",
+        "#[cfg(test)] use {{std::{a}, {b}}};",
     ];
 
     /// Items; `{a}`, `{b}`, `{c}` are filled from [`NAMES`].
@@ -276,6 +279,8 @@ mod generated {
         "{a}!({b}::{c});",
         "{a}! {{ {b}::{c}() }}",
         "{a}! {{ }} let {b} = {c};",
+        "{a}! {{ let q = 1; {b}::{c}() }};",
+        "macro_rules! {a} {{ () => {{ x; {b}::{c}() }} }}",
         "let {a} = || {{ {b}::{c}() }};",
         "let {a}: {b}::{c} = {c};",
         "{a} = {{ {b} }} - 1;",

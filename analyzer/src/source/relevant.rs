@@ -474,18 +474,61 @@ impl Split<'_, '_> {
                 self.foreign_items(brace + 1, body_end, self.toks[brace].end as usize);
             } else if !self.is_inner_attr(i) && !self.relevant(i, e, None) {
                 self.cuts.push((gap, self.toks[e - 1].end as usize));
-            } else if let Some(brace) = self.fn_body(i, e).filter(|_| depth < MAX_MOD_DEPTH) {
-                // a relevant function: header kept, its statements kept or cut one by one
-                let body_end = self.close[brace] as usize;
-                self.items(
-                    brace + 1,
-                    body_end,
-                    self.toks[brace].end as usize,
-                    depth + 1,
-                );
+            } else if depth < MAX_MOD_DEPTH {
+                // a relevant function: header kept, its statements kept or cut one by one;
+                // any other relevant item or statement: the same in the blocks it holds
+                match self.fn_body(i, e) {
+                    Some(brace) => self.block(brace, depth),
+                    None => self.blocks(i, e, depth),
+                }
             }
             gap = self.toks[e - 1].end as usize;
             i = e;
+        }
+    }
+
+    /// The statements of the brace group opening at `brace`, kept or cut one by one.
+    fn block(&mut self, brace: usize, depth: usize) {
+        let end = self.close[brace] as usize;
+        self.items(brace + 1, end, self.toks[brace].end as usize, depth + 1);
+    }
+
+    /// The brace groups of a relevant item or statement `toks[i..e]`, inside parentheses and
+    /// brackets too (closures passed as arguments), each split like a function body: blocks,
+    /// match arms, closure bodies. Macro bodies are not split (a cut could let syn parse one
+    /// it leaves opaque today), nor attributes and `use` groups (whose `self` binds a name it
+    /// does not spell). A brace group that is not a
+    /// block (a struct literal or pattern) holds no `;`, and a cut inside it can only leave
+    /// text that no longer parses, which sends the file whole to syn.
+    fn blocks(&mut self, i: usize, e: usize, depth: usize) {
+        let t = self.toks;
+        // a macro body (`m! {`, `macro_rules! m {`), or a `use` group (`a::{self, b}`,
+        // `use {..}`), whose `self` binds a name it does not spell
+        let not_a_block = |k: usize| {
+            let before = |n: usize| k.checked_sub(n).map(|p| t[p]);
+            before(1).is_some_and(|p| {
+                p.is_punct('!')
+                    || p.kind == TK::PathSep
+                    || (p.kind == TK::Ident && p.text(self.src) == "use")
+                    || (p.kind == TK::Ident && before(2).is_some_and(|q| q.is_punct('!')))
+            })
+        };
+        let mut k = i;
+        while k < e {
+            match t[k].kind {
+                TK::Punct('#')
+                    if t.get(k + 1)
+                        .is_some_and(|n| n.kind == TK::Open(Delim::Bracket)) =>
+                {
+                    k = self.close[k + 1] as usize + 1;
+                }
+                TK::Open(_) if not_a_block(k) => k = self.close[k] as usize + 1,
+                TK::Open(Delim::Brace) => {
+                    self.block(k, depth);
+                    k = self.close[k] as usize + 1;
+                }
+                _ => k += 1,
+            }
         }
     }
 
