@@ -3,6 +3,7 @@
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use cargo_metadata::{Metadata, MetadataCommand};
 
@@ -27,6 +28,16 @@ pub fn metadata(config: &Config) -> Result<Metadata, Error> {
 /// [`metadata`], and whether it came from the metadata cache; `cache: false` always asks
 /// cargo (which also downloads the tarballs it lacks, or says which are missing).
 pub fn metadata_from(config: &Config, cache: bool) -> Result<(Metadata, bool), Error> {
+    metadata_with(config, cache, None)
+}
+
+/// [`metadata_from`], running `during` on this thread while cargo runs (not when the cache
+/// answers); the flag it gets is set as soon as cargo has failed.
+pub fn metadata_with(
+    config: &Config,
+    cache: bool,
+    during: Option<&dyn Fn(&AtomicBool)>,
+) -> Result<(Metadata, bool), Error> {
     if let Some(path) = &config.manifest_path
         && !path.is_file()
     {
@@ -36,13 +47,19 @@ pub fn metadata_from(config: &Config, cache: bool) -> Result<(Metadata, bool), E
         });
     }
     match crate::pipeline::cache_for(config).filter(|_| cache) {
-        Some(cache) => crate::meta_cache::metadata(config, cache.dir(), || run_metadata(config)),
-        None => run_metadata(config).map(|(meta, _)| (meta, false)),
+        Some(cache) => {
+            crate::meta_cache::metadata(config, cache.dir(), || run_metadata(config, during))
+        }
+        None => run_metadata(config, during).map(|(meta, _)| (meta, false)),
     }
 }
 
-/// Runs `cargo metadata`; returns the parsed graph and the JSON line it was parsed from.
-fn run_metadata(config: &Config) -> Result<(Metadata, String), Error> {
+/// Runs `cargo metadata` (and `during` meanwhile); returns the parsed graph and the JSON line
+/// it was parsed from.
+fn run_metadata(
+    config: &Config,
+    during: Option<&dyn Fn(&AtomicBool)>,
+) -> Result<(Metadata, String), Error> {
     let mut cmd = MetadataCommand::new();
     cmd.cargo_path(cargo_program());
     cmd.features(cargo_metadata::CargoOpt::AllFeatures);
@@ -55,7 +72,24 @@ fn run_metadata(config: &Config) -> Result<(Metadata, String), Error> {
         other.push(target.clone());
     }
     cmd.other_options(other);
-    exec(&cmd).map_err(|e| classify_metadata_error(e, config))
+    let result = match during {
+        None => exec(&cmd),
+        Some(during) => {
+            let failed = AtomicBool::new(false);
+            std::thread::scope(|s| {
+                let cargo = s.spawn(|| {
+                    let result = exec(&cmd);
+                    failed.store(result.is_err(), Ordering::Relaxed);
+                    result
+                });
+                during(&failed);
+                cargo
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+        }
+    };
+    result.map_err(|e| classify_metadata_error(e, config))
 }
 
 /// `MetadataCommand::exec`, keeping the JSON line.

@@ -5,13 +5,15 @@
 //! The flow, one module per step:
 //! [`cargo`] runs `cargo metadata`, [`graph`] turns it into packages with their sources and
 //! dependency kinds, [`lockfile`] reads the pinned checksums, [`cargo_config`] and [`locate`]
-//! find each package's tarball (or directory), [`scan`] verifies and scans them in parallel,
+//! find each package's tarball (or directory), [`scan`] verifies and scans them in parallel
+//! ([`ahead`] starts on the lockfile's tarballs while cargo metadata runs),
 //! [`pipeline`] ties these into `PackageInput`s, and [`output`] writes the report atomically.
 //! [`show`] is the audit view of one package. [`check`] and [`init`] apply and write the crate
 //! trust policy (the `risk-policy` crate), [`audits`] reads cargo-vet's `supply-chain/`.
 //! [`cache`] keeps each verified tarball's facts; [`meta_cache`] keeps `cargo metadata`'s answer
 //! while nothing it depends on changes.
 
+pub mod ahead;
 pub mod audits;
 pub mod cache;
 pub mod cargo;

@@ -62,6 +62,22 @@ impl Locator {
         }
     }
 
+    /// The places cargo would look for a workspace rooted at `root`, run from the current
+    /// folder: the cargo cache and the local registries its configuration files name.
+    pub fn for_root(root: &Path) -> Locator {
+        let home = cargo_home();
+        let cwd = std::env::current_dir().ok();
+        let mut starts: Vec<&Path> = vec![root];
+        if let Some(cwd) = &cwd {
+            starts.push(cwd);
+        }
+        let files = crate::cargo_config::config_files(&starts, home.as_deref());
+        Locator::new(
+            home.as_deref(),
+            crate::cargo_config::local_registries(&files),
+        )
+    }
+
     /// Every existing `NAME-VERSION.crate`, cache folders first, then local registries.
     pub fn tarballs(&self, name: &str, version: &str) -> Vec<PathBuf> {
         let file = format!("{name}-{version}.crate");

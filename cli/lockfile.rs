@@ -91,6 +91,13 @@ impl Checksums {
         }
     }
 
+    /// Every pinned package: name, version, checksum.
+    pub fn pinned(&self) -> impl Iterator<Item = (&str, &str, &str)> {
+        self.by_source
+            .iter()
+            .map(|((name, version, _), sum)| (name.as_str(), version.as_str(), sum.as_str()))
+    }
+
     pub fn len(&self) -> usize {
         self.by_source.len()
     }

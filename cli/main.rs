@@ -10,7 +10,7 @@ use cargo_risk_report::config::{Command, Config, DiffFormat, Format};
 use cargo_risk_report::locate::{self, Locator};
 use cargo_risk_report::term::{self, Paint};
 use cargo_risk_report::{
-    Exit, cargo, check, delta, html, init, output, pipeline, sbom, show, source_delta,
+    Exit, cargo, check, delta, html, init, output, pipeline, sbom, scan, show, source_delta,
 };
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use risk_report::diff::ReportDiff;
@@ -223,14 +223,19 @@ fn summary(
 
 fn scan(config: &Config) -> anyhow::Result<pipeline::Scanned> {
     let bar = progress_bar(config);
-    let on_total = |n| {
+    let total = |n, done| {
         bar.set_length(n);
+        bar.set_position(done);
         // Shown only from here: before, cargo metadata is running and there is no total.
         if wants_progress(config) {
             bar.set_draw_target(ProgressDrawTarget::stderr());
         }
     };
-    let scanned = pipeline::build_inputs(config, &on_total, &|| bar.inc(1))?;
+    let progress = scan::Progress {
+        total: &total,
+        done: &|| bar.inc(1),
+    };
+    let scanned = pipeline::build_inputs(config, &progress)?;
     bar.finish_and_clear();
     Ok(scanned)
 }

@@ -1,19 +1,20 @@
 //! From the configuration to one `PackageInput` per package: graph, checksums, tarballs,
 //! scan. The report builder takes it from there.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
+use std::sync::atomic::AtomicBool;
 
 use risk_report::model::PackageInput;
 
+use crate::ahead::Ahead;
 use crate::cache::Cache;
 use crate::cargo;
-use crate::cargo_config;
 use crate::config::Config;
 use crate::error::Error;
 use crate::graph::{Graph, GraphPackage};
-use crate::locate::{self, Input, Locator};
+use crate::locate::{Input, Locator};
 use crate::lockfile::Checksums;
-use crate::scan::{self, Job};
+use crate::scan::{self, Job, Progress};
 
 /// The graph and what Cargo.lock pins, before anything is read.
 #[derive(Debug, Clone)]
@@ -27,7 +28,16 @@ pub struct Workspace {
 
 impl Workspace {
     pub fn load(config: &Config) -> Result<Workspace, Error> {
-        let (meta, cached_metadata) = cargo::metadata_from(config, true)?;
+        Workspace::load_with(config, None)
+    }
+
+    /// [`Workspace::load`], running `during` while cargo runs (not when the metadata cache
+    /// answers); `during` is told when cargo has failed.
+    pub fn load_with(
+        config: &Config,
+        during: Option<&dyn Fn(&AtomicBool)>,
+    ) -> Result<Workspace, Error> {
+        let (meta, cached_metadata) = cargo::metadata_with(config, true, during)?;
         let graph = Graph::from_metadata(&meta);
         let lockfile = graph.workspace_root.join("Cargo.lock");
         let checksums = Checksums::read(&lockfile)?;
@@ -59,14 +69,7 @@ impl Workspace {
     }
 
     fn locator(&self) -> Locator {
-        let home = locate::cargo_home();
-        let cwd = std::env::current_dir().ok();
-        let mut starts: Vec<&Path> = vec![&self.graph.workspace_root];
-        if let Some(cwd) = &cwd {
-            starts.push(cwd);
-        }
-        let files = cargo_config::config_files(&starts, home.as_deref());
-        Locator::new(home.as_deref(), cargo_config::local_registries(&files))
+        Locator::for_root(&self.graph.workspace_root)
     }
 
     /// Where to read each package from. Missing tarballs are fetched once with `cargo fetch`
@@ -137,14 +140,23 @@ pub struct Scanned {
     pub stats: Stats,
 }
 
-/// Graph, tarballs, verification and scan: every package's `PackageInput`. `on_total` is told
-/// how many packages will be scanned, `on_done` is called once per finished package.
-pub fn build_inputs(
-    config: &Config,
-    on_total: &dyn Fn(u64),
-    on_done: &(dyn Fn() + Sync),
-) -> Result<Scanned, Error> {
-    let ws = Workspace::load(config)?;
+/// Graph, tarballs, verification and scan: every package's `PackageInput`, with `progress`
+/// told how far the scan is. While `cargo metadata` runs, the lockfile's tarballs are scanned
+/// ahead (`ahead.rs`).
+pub fn build_inputs(config: &Config, progress: &Progress<'_>) -> Result<Scanned, Error> {
+    let pool = scan::pool(config.jobs)?;
+    let options = scan::Options {
+        limits: config.limits,
+        mode: if config.exhaustive {
+            risk_analyzer::Mode::Exhaustive
+        } else {
+            risk_analyzer::Mode::Fast
+        },
+        cache: cache_for(config),
+    };
+    let ahead = Ahead::default();
+    let during = |stop: &AtomicBool| ahead.run(config, &pool, &options, progress, stop);
+    let ws = Workspace::load_with(config, Some(&during))?;
     let packages = ws.selected(config.include_members);
     let located = ws.locate(config, &packages)?;
     let jobs: Vec<Job> = packages
@@ -156,18 +168,7 @@ pub fn build_inputs(
             input,
         })
         .collect();
-    on_total(jobs.len() as u64);
-    let pool = scan::pool(config.jobs)?;
-    let options = scan::Options {
-        limits: config.limits,
-        mode: if config.exhaustive {
-            risk_analyzer::Mode::Exhaustive
-        } else {
-            risk_analyzer::Mode::Fast
-        },
-        cache: cache_for(config),
-    };
-    let results = scan::scan_all(&pool, &jobs, &options, on_done)?;
+    let results = scan::scan_all(&pool, &jobs, &options, progress, &ahead)?;
 
     let mut stats = Stats {
         packages: jobs.len(),

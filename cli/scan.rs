@@ -9,6 +9,7 @@ use rayon::prelude::*;
 use risk_analyzer::{Limits, Mode};
 use risk_report::facts::CrateFacts;
 
+use crate::ahead::Ahead;
 use crate::cache::{self, Cache};
 use crate::error::{Error, Mismatch};
 use crate::locate::Input;
@@ -46,6 +47,19 @@ pub struct Options {
 /// A scanned package, or the reason it was refused.
 type Outcome = Result<Scanned, Mismatch>;
 
+/// Where a progress display hears about the scan: `total(packages, already_done)` when the
+/// number of packages is known (again once the graph is), `done()` after each one.
+pub struct Progress<'a> {
+    pub total: &'a dyn Fn(u64, u64),
+    pub done: &'a (dyn Fn() + Sync),
+}
+
+impl std::fmt::Debug for Progress<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Progress")
+    }
+}
+
 /// Builds the worker pool: `jobs` threads, or the machine's parallelism.
 pub fn pool(jobs: Option<usize>) -> Result<rayon::ThreadPool, Error> {
     let threads = jobs
@@ -60,22 +74,31 @@ pub fn pool(jobs: Option<usize>) -> Result<rayon::ThreadPool, Error> {
         .map_err(|e| Error::ThreadPool(e.to_string()))
 }
 
-/// Scans every job; results are in job order. Every tarball is verified before it is read;
-/// once one mismatch is seen the remaining jobs are still verified (so the error lists all of
-/// them, whatever the timing) but no longer scanned.
+/// Scans every job (taking what `ahead` already scanned from the same verified bytes);
+/// results are in job order. Every tarball is verified before it is read; once one mismatch is
+/// seen the remaining jobs are still verified (so the error lists all of them, whatever the
+/// timing) but no longer scanned.
 pub fn scan_all(
     pool: &rayon::ThreadPool,
     jobs: &[Job],
     options: &Options,
-    on_done: &(dyn Fn() + Sync),
+    progress: &Progress<'_>,
+    ahead: &Ahead,
 ) -> Result<Vec<Scanned>, Error> {
+    let taken: Vec<Option<Scanned>> = jobs.iter().map(|job| ahead.take(job)).collect();
+    let reused = taken.iter().filter(|t| t.is_some()).count();
+    (progress.total)(jobs.len() as u64, reused as u64);
     let refused = AtomicBool::new(false);
     let outcomes: Vec<Outcome> = pool.install(|| {
         jobs.par_iter()
-            .map(|job| {
-                let out = scan_one(job, options, &refused);
-                on_done();
-                out
+            .zip(taken)
+            .map(|(job, taken)| match taken {
+                Some(s) => Ok(s),
+                None => {
+                    let out = scan_one(job, options, &refused);
+                    (progress.done)();
+                    out
+                }
             })
             .collect()
     });
@@ -94,7 +117,9 @@ pub fn scan_all(
     }
 }
 
-fn scan_one(job: &Job, options: &Options, refused: &AtomicBool) -> Outcome {
+/// Reads, verifies and scans one package (through the cache); nothing is scanned once
+/// `refused` is set.
+pub(crate) fn scan_one(job: &Job, options: &Options, refused: &AtomicBool) -> Outcome {
     let root = format!("{}-{}", job.name, job.version);
     let (limits, mode) = (&options.limits, options.mode);
     let (facts, verified) = match &job.input {

@@ -400,3 +400,87 @@ fn corrupt_metadata_entries_are_repaired() -> TestResult {
     assert_eq!(cold, warm);
     Ok(())
 }
+
+/// What runs beside `cargo metadata` (`ahead.rs`): the lockfile's tarballs, found where the
+/// report looks, each scanned once; a result is handed out only for the same name, version
+/// and verified checksum, and only once, and it equals a scan made afterwards.
+#[test]
+fn the_scan_ahead_hands_out_only_results_of_the_same_verified_tarball() -> TestResult {
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+
+    use cargo_risk_report::ahead::Ahead;
+    use cargo_risk_report::config::Config;
+    use cargo_risk_report::locate::Input;
+    use cargo_risk_report::lockfile::Checksums;
+    use cargo_risk_report::scan::{self, Job, Options, Progress};
+
+    let f = fixture("scan-ahead")?;
+    let config = Config {
+        manifest_path: Some(f.p.join("Cargo.toml")),
+        ..Config::default()
+    };
+    let pool = scan::pool(Some(2))?;
+    let options = Options::default();
+    let done = AtomicUsize::new(0);
+    let progress = Progress {
+        total: &|_, _| {},
+        done: &|| {
+            done.fetch_add(1, Ordering::Relaxed);
+        },
+    };
+    let ahead = Ahead::default();
+    ahead.run(&config, &pool, &options, &progress, &AtomicBool::new(false));
+    assert_eq!(
+        done.load(Ordering::Relaxed),
+        2,
+        "the two registry packages, not the path dependency"
+    );
+
+    let lock = Checksums::read(&f.p.join("Cargo.lock"))?;
+    let sum = lock
+        .pinned()
+        .find(|(name, _, _)| *name == "one")
+        .map(|(_, _, sum)| sum.to_owned())
+        .ok_or("one is pinned")?;
+    let job = |sum: &str| Job {
+        name: "one".into(),
+        version: "1.0.0".into(),
+        input: Input::Tarball {
+            candidates: vec![f.root.join("registry/one-1.0.0.crate")],
+            checksum: Some(sum.to_owned()),
+        },
+    };
+    assert!(
+        ahead.take(&job(&"0".repeat(64))).is_none(),
+        "another checksum"
+    );
+    let taken = ahead.take(&job(&sum)).ok_or("scanned ahead")?;
+    assert!(taken.verified);
+    assert!(ahead.take(&job(&sum)).is_none(), "handed out once");
+    let now = scan::scan_all(&pool, &[job(&sum)], &options, &progress, &Ahead::default())?;
+    assert_eq!(now[0].facts, taken.facts);
+    assert!(!taken.facts.files.is_empty());
+
+    // cargo failed before it started: nothing is scanned; `--target`: nothing either
+    let before = done.load(Ordering::Relaxed);
+    let stopped = Ahead::default();
+    stopped.run(&config, &pool, &options, &progress, &AtomicBool::new(true));
+    let targeted = Config {
+        target: Some("x86_64-unknown-linux-gnu".into()),
+        ..config.clone()
+    };
+    stopped.run(
+        &targeted,
+        &pool,
+        &options,
+        &progress,
+        &AtomicBool::new(false),
+    );
+    assert!(stopped.take(&job(&sum)).is_none());
+    assert_eq!(
+        done.load(Ordering::Relaxed),
+        before,
+        "nothing more was scanned"
+    );
+    Ok(())
+}
