@@ -68,9 +68,17 @@ fn lex_with<const PLACED: bool>(src: &Src<'_>, start: usize, end: usize, out: &m
                 i += 1;
                 Some(TK::Close(Delim::from_byte(c)))
             }
-            _ if c.is_ascii_whitespace() => {
+            b' ' | b'\t' | b'\n' | b'\r' | b'\x0c' => {
                 i += 1;
+                while b.get(i).is_some_and(u8::is_ascii_whitespace) {
+                    i += 1;
+                }
                 None
+            }
+            // the common case of `word`: no literal prefix (`r`, `b`, `c`), no raw identifier
+            b'a' | b'd'..=b'q' | b's'..=b'z' | b'A'..=b'Z' => {
+                i = ident_end(text, i);
+                Some(TK::Ident)
             }
             // `_` is ASCII punctuation, but it starts identifiers (`_x`, `__imp`) too
             _ if c.is_ascii_punctuation() && !(c == b'_' && next_is_ident(next)) => {
@@ -147,10 +155,7 @@ impl Pos {
 }
 
 fn memchr_newline(b: &[u8], i: usize) -> usize {
-    b[i..]
-        .iter()
-        .position(|&c| c == b'\n')
-        .map_or(b.len(), |p| i + p)
+    memchr::memchr(b'\n', &b[i..]).map_or(b.len(), |p| i + p)
 }
 
 /// Index just past the block comment starting at `i` (`/*`), honouring nesting.
@@ -175,12 +180,12 @@ pub(crate) fn skip_block_comment(b: &[u8], mut i: usize) -> usize {
 
 /// Index just past the closing `q`, starting inside the literal; backslash escapes skipped.
 pub(crate) fn skip_quoted(b: &[u8], mut i: usize, q: u8) -> usize {
-    while i < b.len() {
-        match b[i] {
-            b'\\' => i += 2,
-            c if c == q => return i + 1,
-            _ => i += 1,
+    while let Some(p) = b.get(i..).and_then(|rest| memchr::memchr2(b'\\', q, rest)) {
+        i += p;
+        if b[i] == q {
+            return i + 1;
         }
+        i += 2;
     }
     b.len()
 }
@@ -266,10 +271,10 @@ fn is_ident_byte(c: u8) -> bool {
 
 fn ident_end(text: &str, i: usize) -> usize {
     let b = text.as_bytes();
-    let mut j = i;
-    while j < b.len() && (b[j].is_ascii_alphanumeric() || b[j] == b'_') {
-        j += 1;
-    }
+    let j = b[i..]
+        .iter()
+        .position(|&c| !(c.is_ascii_alphanumeric() || c == b'_'))
+        .map_or(b.len(), |p| i + p);
     if b.get(j).is_none_or(|&c| c < 0x80) {
         return j;
     }

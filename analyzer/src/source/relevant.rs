@@ -50,11 +50,16 @@ pub(crate) fn plan(src: &Src<'_>) -> Option<Plan> {
     lexer::lex_unplaced(src, 0, src.text.len(), &mut toks);
     let close = match_brackets(&toks)?;
     let names = Names::of(&toks, &close, src)?;
+    // whether each token is a name that can trigger a rule, looked up once: items are read
+    // again when they are split
+    let triggers: Vec<bool> = (0..toks.len())
+        .map(|k| toks[k].kind == TK::Ident && names.triggers(&toks, k, src))
+        .collect();
     let mut split = Split {
         toks: &toks,
         close: &close,
         src,
-        names: &names,
+        triggers: &triggers,
         cuts: Vec::new(),
     };
     split.items(0, toks.len(), 0, 0);
@@ -69,18 +74,41 @@ pub(crate) fn plan(src: &Src<'_>) -> Option<Plan> {
     for &(s, e) in &split.cuts {
         out.push_str(&text[at..s]);
         let cut = &text[s..e];
-        let tail = match cut.rfind('\n') {
+        let tail = match memchr::memrchr(b'\n', cut.as_bytes()) {
             Some(nl) => {
-                out.extend(cut.bytes().filter(|&b| b == b'\n').map(char::from));
+                push_run(
+                    &mut out,
+                    NEWLINES,
+                    memchr::memchr_iter(b'\n', cut.as_bytes()).count(),
+                );
                 &cut[nl + 1..]
             }
             None => cut,
         };
-        out.extend(std::iter::repeat_n(' ', tail.chars().count()));
+        let width = if tail.is_ascii() {
+            tail.len()
+        } else {
+            tail.chars().count()
+        };
+        push_run(&mut out, SPACES, width);
         at = e;
     }
     out.push_str(&text[at..]);
     Some(Plan { text: out })
+}
+
+/// Runs of blanks, appended a slice at a time.
+const NEWLINES: &str = "\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n";
+const SPACES: &str = "                                                                ";
+
+/// Appends `n` times the one-byte character `run` is made of.
+fn push_run(out: &mut String, run: &str, n: usize) {
+    let mut left = n;
+    while left > 0 {
+        let k = left.min(run.len());
+        out.push_str(&run[..k]);
+        left -= k;
+    }
 }
 
 /// For each opening delimiter, the index of its closing one; `None` when unbalanced.
@@ -116,6 +144,8 @@ struct Rules {
     /// Names that matter wherever they appear: keywords with rules, the items the import map
     /// is built from, macro names, and the transmute rule (on the last segment of any path).
     always: HashSet<&'static str>,
+    /// [`Sieve`] of `always`, the roots and `static`.
+    sieve: Sieve,
 }
 
 /// Attribute rules: these names only matter inside `#[..]`.
@@ -157,8 +187,13 @@ fn rules() -> &'static Rules {
             "use",
             "mod",
         ]);
+        let roots: HashSet<&'static str> = paths.iter().map(|p| p[0]).collect();
+        let mut sieve = Sieve::default();
+        for name in always.iter().chain(&roots).chain(&["static"]) {
+            sieve.add(name);
+        }
         Rules {
-            roots: paths.iter().map(|p| p[0]).collect(),
+            roots,
             whole,
             pairs: paths
                 .iter()
@@ -167,6 +202,7 @@ fn rules() -> &'static Rules {
                 .collect(),
             paths,
             always,
+            sieve,
         }
     })
 }
@@ -188,6 +224,30 @@ struct Names<'s> {
     /// Names `use` and `extern crate` bind to a path a rule can reach, names a glob of such
     /// a module can supply, and functions declared in `extern` blocks.
     extra: HashSet<&'s str>,
+    /// [`Sieve`] of every name [`Names::triggers`] can say yes to.
+    sieve: Sieve,
+}
+
+/// A 256-bit set of (first byte, length) pairs: a name whose pair is absent is in none of the
+/// sets, which most identifiers are, and costs no hashing.
+#[derive(Debug, Default, Clone, Copy)]
+struct Sieve([u64; 4]);
+
+impl Sieve {
+    fn bit(name: &str) -> usize {
+        let first = name.as_bytes().first().copied().unwrap_or(0) as usize;
+        (first * 31 + name.len()) % 256
+    }
+
+    fn add(&mut self, name: &str) {
+        let b = Sieve::bit(name);
+        self.0[b / 64] |= 1 << (b % 64);
+    }
+
+    fn may_hold(&self, name: &str) -> bool {
+        let b = Sieve::bit(name);
+        self.0[b / 64] & (1 << (b % 64)) != 0
+    }
 }
 
 impl<'s> Names<'s> {
@@ -196,6 +256,9 @@ impl<'s> Names<'s> {
     /// `::` (a declaration or binding of that name would shadow the crate).
     fn triggers(&self, toks: &[Tok], k: usize, src: &Src<'_>) -> bool {
         let name = toks[k].text(src);
+        if !self.sieve.may_hold(name) {
+            return false;
+        }
         let rules = rules();
         if rules.always.contains(name) || (!self.extra.is_empty() && self.extra.contains(name)) {
             return true;
@@ -336,6 +399,10 @@ impl<'s> Names<'s> {
                 }
             }
             if !changed {
+                names.sieve = rules.sieve;
+                for name in &names.extra {
+                    names.sieve.add(name);
+                }
                 return Some(names);
             }
         }
@@ -441,7 +508,8 @@ struct Split<'a, 's> {
     toks: &'a [Tok],
     close: &'a [u32],
     src: &'a Src<'s>,
-    names: &'a Names<'s>,
+    /// [`Names::triggers`] of every token.
+    triggers: &'a [bool],
     cuts: Vec<(usize, usize)>,
 }
 
@@ -788,13 +856,15 @@ impl Split<'_, '_> {
             let in_types = types.is_some_and(|(s, end, _)| (s..end).contains(&k));
             // a name only a type can hold here, a field or method name, or the `unsafe(..)`
             // wrapper of an attribute (what it wraps is read on its own: `no_mangle`, ...)
-            let inert = (in_types && k >= expr_end)
-                || after_dot_or_quote(t, k)
-                || skip == Some(k)
-                || (k < attr_end
-                    && t.get(k + 1)
-                        .is_some_and(|n| n.kind == TK::Open(Delim::Paren))
-                    && t[k].text(self.src) == "unsafe");
+            let inert = || {
+                (in_types && k >= expr_end)
+                    || after_dot_or_quote(t, k)
+                    || skip == Some(k)
+                    || (k < attr_end
+                        && t.get(k + 1)
+                            .is_some_and(|n| n.kind == TK::Open(Delim::Paren))
+                        && t[k].text(self.src) == "unsafe")
+            };
             match t[k].kind {
                 TK::Punct('#') => {
                     let j = k + 1 + usize::from(t.get(k + 1).is_some_and(|n| n.is_punct('!')));
@@ -808,9 +878,9 @@ impl Split<'_, '_> {
                     expr_end = self.close[k] as usize + 1;
                 }
                 TK::Ident
-                    if !inert
-                        && (self.names.triggers(t, k, self.src)
-                            || (k < attr_end && ATTRS.contains(&t[k].text(self.src)))) =>
+                    if (self.triggers[k]
+                        || (k < attr_end && ATTRS.contains(&t[k].text(self.src))))
+                        && !inert() =>
                 {
                     return true;
                 }
