@@ -113,6 +113,17 @@ const TRICKY: &[&str] = &[
     "type F = Fn(u8) + Send;\nfn f() { std::env::var(\"x\"); }\n",
     "type F = Fn(u8) + Send + unsafe;\nfn f() { std::env::var(\"x\"); }\n",
     "fn ok() { unsafe {} }\nfn bad( { }\n",
+    // opaque macro bodies (a top-level `fn NAME`): only paths the token scanner resolves count
+    "link!(\"k.dll\" \"system\" fn f(x : *mut ::windows_sys::core::GUID) -> windows_sys::core::BOOL);\n",
+    "link!(\"k\" fn f(x: libc::c_int) -> libc::c_int);\nm!(fn g(); libc::free);\n",
+    "m!(fn f() -> std::fs::File; std::fs::read(\"x\"));\nm!(fn g() std::env::var);\n",
+    "m!(r#fn as u8, S { f: std::fs::remove_file });\nm!(x as fn(u8) -> u8, S { f: std::fs::read });\n",
+    "m!(fn f() -> std::fs::File; #[link(name = \"x\")] fn g(););\nm!(fn h() { unsafe {} });\n",
+    "outer!(fn a(); inner!(fn b() -> std::fs::File; std::fs::read()););\n",
+    "m!(use std::fs; fn f() -> fs::File);\nm! { fn f() -> T; static mut X: u8 = 0; }\n",
+    "use std::fs as sys;\nm!(fn f() -> sys::File; let x: sys::File = sys::File::open(\"x\"););\n",
+    "m!(fn f(); std::fs::read::<u8>);\nm!(fn f(); <std::fs::File as T>::open);\nm!(fn f(); x.std::fs);\n",
+    "macro_rules! m { () => { link!(\"k\" fn f() -> std::fs::File); std::fs::read() } }\n",
 ];
 
 #[test]
@@ -172,6 +183,18 @@ fn irrelevant_items_are_blanked() {
     assert_eq!(lines[2], "fn b() { std::fs::read(\"x\"); }");
     assert!(lines[3].trim().is_empty(), "{fast:?}");
     assert_eq!(fast.len(), src.len());
+}
+
+/// A `link!` line whose only rule name is a type the token scanner does not resolve is cut.
+#[test]
+fn opaque_macro_bodies_with_only_types_are_blanked() {
+    let src = "fn f() { std::fs::read(\"x\"); }\nlink!(\"k\" \"system\" fn g(h: HANDLE) -> windows_sys::core::BOOL);\n";
+    let fast = risk_analyzer::source::fast_path_text(src).expect("something to cut");
+    let lines: Vec<&str> = fast.lines().collect();
+    assert_eq!(lines[0], "fn f() { std::fs::read(\"x\"); }");
+    assert!(lines[1].trim().is_empty(), "{fast:?}");
+    let kept = "link!(\"k\" fn g() -> T; windows_sys::Win32::CloseHandle(0));\n";
+    assert_eq!(risk_analyzer::source::fast_path_text(kept), None);
 }
 
 mod generated {
@@ -246,6 +269,10 @@ mod generated {
         "macro_rules! {a} {{ () => {{ {b}::{c}() }} }}",
         "{a}!({b}, {c});",
         "{a}! {{ \"k\" \"s\" fn {b}() }}",
+        "{a}!(\"k\" \"s\" fn {b}(x : *mut ::{c}::fs::G) -> {c}::fs::B);",
+        "{a}!(fn {b}() -> {c}::fs::File; {c}::{b}(\"x\"));",
+        "{a}!(r#fn as u8, {b}::{c});",
+        "{a}!(fn {b}(); #[{c}] fn q(); {b}::{c});",
         "mod {a} {{ use super::*; fn f() {{ {b}::{c}(); }} }}",
         "#[cfg(test)] mod {a} {{ fn f() {{ unsafe {{}} }} }}",
         "mod {a};",

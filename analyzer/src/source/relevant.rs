@@ -34,7 +34,7 @@ use std::sync::OnceLock;
 
 use super::Src;
 use super::lexer;
-use super::tokens::{Delim, TK, Tok};
+use super::tokens::{self, Delim, TK, Tok};
 use crate::taxonomy;
 
 /// The text syn needs: the file with every irrelevant item blanked.
@@ -52,9 +52,10 @@ pub(crate) fn plan(src: &Src<'_>) -> Option<Plan> {
     let names = Names::of(&toks, &close, src)?;
     // whether each token is a name that can trigger a rule, looked up once: items are read
     // again when they are split
-    let triggers: Vec<bool> = (0..toks.len())
+    let mut triggers: Vec<bool> = (0..toks.len())
         .map(|k| toks[k].kind == TK::Ident && names.triggers(&toks, k, src))
         .collect();
+    settle_macro_bodies(&toks, &close, src, &mut triggers);
     let mut split = Split {
         toks: &toks,
         close: &close,
@@ -109,6 +110,67 @@ fn push_run(out: &mut String, run: &str, n: usize) {
         out.push_str(&run[..k]);
         left -= k;
     }
+}
+
+/// In the body of a macro invocation that syn certainly leaves to the token scanner, a crate
+/// root or an imported name can only reach a rule through a path the scanner resolves
+/// ([`tokens::resolved_paths`]); elsewhere in the body (a type after `->` or `x:`, a declared
+/// name) it triggers nothing, and is no longer counted. Keywords, macro names and attribute
+/// names still count. This is what makes the `link!` lines of the windows-sys family, whose
+/// only rule names are return and parameter types, irrelevant.
+///
+/// Walking each body on its own is exact for the tokens the scanner reaches through it, and
+/// when a body sits inside a bigger opaque body the scanner walks that one instead, stepping
+/// through the inner tokens with the same decisions or skipping them (inside an attribute, a
+/// `use`, generic arguments): a name found inert here is inert there too.
+fn settle_macro_bodies(toks: &[Tok], close: &[u32], src: &Src<'_>, triggers: &mut [bool]) {
+    let rules = rules();
+    let mut resolved = Vec::new();
+    for k in 1..toks.len().saturating_sub(1) {
+        if !(toks[k].is_punct('!')
+            && toks[k - 1].kind == TK::Ident
+            && matches!(toks[k + 1].kind, TK::Open(_)))
+        {
+            continue;
+        }
+        let (start, end) = (k + 2, close[k + 1] as usize);
+        if !(start..end).any(|j| triggers[j]) || !opaque_to_syn(toks, close, start, end, src) {
+            continue;
+        }
+        resolved.clear();
+        resolved.resize(end - start, false);
+        tokens::resolved_paths(&toks[start..end], src, |s, e| resolved[s..e].fill(true));
+        for (j, resolved) in (start..end).zip(&resolved) {
+            let name = toks[j].text(src);
+            let keyword = rules.always.contains(name)
+                || (name == "static" && toks.get(j + 1).is_some_and(|n| n.text(src) == "mut"));
+            if triggers[j] && !resolved && !keyword {
+                triggers[j] = false;
+            }
+        }
+    }
+}
+
+/// Whether syn cannot parse `toks[start..end]` as comma-separated expressions (so a macro
+/// body goes to the token scanner): it holds, outside any bracket, `fn` and a name, which only
+/// an item can. (`fn(u8)` is a pointer type, `r#fn` an identifier.)
+fn opaque_to_syn(toks: &[Tok], close: &[u32], start: usize, end: usize, src: &Src<'_>) -> bool {
+    let mut j = start;
+    while j < end {
+        match toks[j].kind {
+            TK::Open(_) => j = close[j] as usize + 1,
+            TK::Ident
+                if toks[j].text(src) == "fn"
+                    && !src.text[..toks[j].start as usize].ends_with("r#")
+                    && j + 1 < end
+                    && toks[j + 1].kind == TK::Ident =>
+            {
+                return true;
+            }
+            _ => j += 1,
+        }
+    }
+    false
 }
 
 /// For each opening delimiter, the index of its closing one; `None` when unbalanced.

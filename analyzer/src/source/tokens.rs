@@ -234,6 +234,102 @@ const KEYWORDS: &[&str] = &[
     "where", "while", "yield",
 ];
 
+/// What starts at one token of the walk [`scan`] makes, and so where the walk goes next.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Step {
+    Open,
+    Close,
+    /// `#[..]` or `#![..]`, whose `[` is at `open`: read by the attribute rules, then the walk
+    /// goes on after its `]`.
+    Attr {
+        inner: bool,
+        open: usize,
+    },
+    /// `unsafe`, `extern` and `static`, each with a rule of its own.
+    Unsafe,
+    Extern,
+    Static,
+    /// `use ..;`: imports are read by the import map, never counted; skipped to the `;`.
+    Use,
+    /// A path starts here (see [`path_at`]).
+    Path,
+    Other,
+}
+
+/// The step at `toks[i]`.
+pub(crate) fn step(toks: &[Tok], i: usize, src: &Src<'_>) -> Step {
+    let t = toks[i];
+    let prev_kind = i.checked_sub(1).map(|p| toks[p].kind);
+    match t.kind {
+        TK::Open(_) => Step::Open,
+        TK::Close(_) => Step::Close,
+        TK::Punct('#') => {
+            let inner = toks.get(i + 1).is_some_and(|n| n.is_punct('!'));
+            let open = i + 1 + usize::from(inner);
+            if toks
+                .get(open)
+                .is_some_and(|n| n.kind == TK::Open(Delim::Bracket))
+            {
+                Step::Attr { inner, open }
+            } else {
+                Step::Other
+            }
+        }
+        TK::Ident => {
+            if prev_kind == Some(TK::Punct('\'')) || prev_kind == Some(TK::Punct('$')) {
+                // a lifetime (`'static mut` is not a `static mut`) or a macro variable
+                return Step::Other;
+            }
+            let after_sep = matches!(prev_kind, Some(TK::Punct('.') | TK::PathSep));
+            match t.text(src) {
+                "unsafe" => return Step::Unsafe,
+                "extern" => return Step::Extern,
+                "static" => return Step::Static,
+                "use" if !after_sep => return Step::Use,
+                _ => {}
+            }
+            let declared = i
+                .checked_sub(1)
+                .is_some_and(|p| toks[p].kind == TK::Ident && DECL.contains(&toks[p].text(src)));
+            if after_sep || declared {
+                Step::Other
+            } else {
+                Step::Path
+            }
+        }
+        TK::PathSep
+            if !matches!(prev_kind, Some(TK::Ident | TK::Punct('>') | TK::Punct('$')))
+                && toks.get(i + 1).is_some_and(|n| n.kind == TK::Ident) =>
+        {
+            Step::Path
+        }
+        _ => Step::Other,
+    }
+}
+
+/// Calls `f` with the token range of every path [`scan`] resolves (not one in a type
+/// position, not one led by a keyword): a name of `toks` outside them can only reach a rule
+/// as a keyword or inside an attribute.
+pub(crate) fn resolved_paths(toks: &[Tok], src: &Src<'_>, mut f: impl FnMut(usize, usize)) {
+    let m = matching(toks);
+    let mut segs = Vec::new();
+    let mut i = 0;
+    while i < toks.len() {
+        i = match step(toks, i, src) {
+            Step::Attr { open, .. } => m[open] as usize + 1,
+            Step::Use => skip_to_semi(toks, &m, i + 1),
+            Step::Path => {
+                let p = path_at(toks, &m, i, src, &mut segs);
+                if p.resolved {
+                    f(i, p.end);
+                }
+                p.end
+            }
+            _ => i + 1,
+        };
+    }
+}
+
 /// The token-level rules. See `docs/capabilities.md` for what each one matches.
 pub(crate) fn scan(toks: &[Tok], ctx: &Ctx<'_, '_>, out: &mut Out) {
     let src = ctx.src;
@@ -251,131 +347,82 @@ pub(crate) fn scan(toks: &[Tok], ctx: &Ctx<'_, '_>, out: &mut Out) {
         let mut emit = |kind: Kind, detail: Option<String>| {
             out.push(t.line, t.col, kind, detail, ctx.origin, test);
         };
-        match t.kind {
-            TK::Open(_) => open_stack.push(i),
-            TK::Close(_) => {
-                open_stack.pop();
+        let next = |k: usize| toks.get(i + k);
+        i = match step(toks, i, src) {
+            Step::Open => {
+                open_stack.push(i);
+                i + 1
             }
-            TK::Punct('#') => {
-                let inner = toks.get(i + 1).is_some_and(|n| n.is_punct('!'));
-                let j = i + 1 + usize::from(inner);
+            Step::Close => {
+                open_stack.pop();
+                i + 1
+            }
+            Step::Attr { inner, open } => {
+                let close = m[open] as usize;
+                let content = &toks[open + 1..close.min(toks.len())];
+                for (kind, detail) in attrs::rules(content, src) {
+                    emit(kind, detail);
+                }
+                if attrs::is_test(content, src) {
+                    if inner {
+                        let end = open_stack.last().map_or(toks.len(), |&o| m[o] as usize);
+                        test_until = test_until.max(end);
+                    } else {
+                        let (end, module) = item_extent(toks, &m, close + 1, src);
+                        test_until = test_until.max(end);
+                        if ctx.whole_file
+                            && let Some(module) = module
+                        {
+                            out.test_mods.push(module);
+                        }
+                    }
+                }
+                // only embedded content is looked for inside attributes
+                // (`#[doc = include_str!("README.md")]`)
+                for (k, a) in content.iter().enumerate() {
+                    if a.kind == TK::Ident
+                        && content.get(k + 1).is_some_and(|n| n.is_punct('!'))
+                        && let Some(hit) = ctx.imports.resolve_macro(&[a.text(src)], false)
+                    {
+                        let detail = macro_args(&content[k + 2..], src);
+                        let test = ctx.test || i < test_until;
+                        out.push(a.line, a.col, hit.kind(), detail, ctx.origin, test);
+                    }
+                }
+                close + 1
+            }
+            Step::Unsafe => {
+                if let Some(kind) = unsafe_rule(toks, i, src, i < foreign_until) {
+                    emit(kind, None);
+                }
+                i + 1
+            }
+            Step::Extern => {
+                let mut j = i + 1;
+                let mut abi = None;
+                if toks.get(j).is_some_and(|n| n.kind == TK::Lit) {
+                    abi = unquote(toks[j].text(src)).map(str::to_string);
+                    j += 1;
+                }
                 if toks
                     .get(j)
-                    .is_some_and(|n| n.kind == TK::Open(Delim::Bracket))
+                    .is_some_and(|n| n.kind == TK::Open(Delim::Brace))
                 {
-                    let close = m[j] as usize;
-                    let content = &toks[j + 1..close.min(toks.len())];
-                    for (kind, detail) in attrs::rules(content, src) {
-                        emit(kind, detail);
-                    }
-                    if attrs::is_test(content, src) {
-                        if inner {
-                            let end = open_stack.last().map_or(toks.len(), |&o| m[o] as usize);
-                            test_until = test_until.max(end);
-                        } else {
-                            let (end, module) = item_extent(toks, &m, close + 1, src);
-                            test_until = test_until.max(end);
-                            if ctx.whole_file
-                                && let Some(module) = module
-                            {
-                                out.test_mods.push(module);
-                            }
-                        }
-                    }
-                    // only embedded content is looked for inside attributes
-                    // (`#[doc = include_str!("README.md")]`)
-                    for (k, a) in content.iter().enumerate() {
-                        if a.kind == TK::Ident
-                            && content.get(k + 1).is_some_and(|n| n.is_punct('!'))
-                            && let Some(hit) = ctx.imports.resolve_macro(&[a.text(src)], false)
-                        {
-                            let detail = macro_args(&content[k + 2..], src);
-                            let test = ctx.test || i < test_until;
-                            out.push(a.line, a.col, hit.kind(), detail, ctx.origin, test);
-                        }
-                    }
-                    i = close + 1;
-                    continue;
+                    emit(Kind::ExternBlock, Some(abi.unwrap_or_else(|| "C".into())));
+                    foreign_until = foreign_until.max(m[j] as usize);
                 }
+                i + 1
             }
-            TK::Ident => {
-                let word = t.text(src);
-                let prev = i.checked_sub(1).map(|p| toks[p]);
-                let prev_kind = prev.map(|p| p.kind);
-                if prev_kind == Some(TK::Punct('\'')) || prev_kind == Some(TK::Punct('$')) {
-                    // a lifetime (`'static mut` is not a `static mut`) or a macro variable
-                    i += 1;
-                    continue;
+            Step::Static => {
+                if next(1).is_some_and(|n| n.is_ident(src, "mut")) {
+                    emit(Kind::StaticMut, None);
                 }
-                let next = |k: usize| toks.get(i + k);
-                match word {
-                    "unsafe" => {
-                        if let Some(kind) = unsafe_rule(toks, i, src, i < foreign_until) {
-                            emit(kind, None);
-                        }
-                        i += 1;
-                        continue;
-                    }
-                    "extern" => {
-                        let mut j = i + 1;
-                        let mut abi = None;
-                        if toks.get(j).is_some_and(|n| n.kind == TK::Lit) {
-                            abi = unquote(toks[j].text(src)).map(str::to_string);
-                            j += 1;
-                        }
-                        if toks
-                            .get(j)
-                            .is_some_and(|n| n.kind == TK::Open(Delim::Brace))
-                        {
-                            emit(Kind::ExternBlock, Some(abi.unwrap_or_else(|| "C".into())));
-                            foreign_until = foreign_until.max(m[j] as usize);
-                        }
-                        i += 1;
-                        continue;
-                    }
-                    "static" => {
-                        if next(1).is_some_and(|n| n.is_ident(src, "mut")) {
-                            emit(Kind::StaticMut, None);
-                        }
-                        i += 1;
-                        continue;
-                    }
-                    "use"
-                        if !prev_kind
-                            .is_some_and(|k| matches!(k, TK::Punct('.') | TK::PathSep)) =>
-                    {
-                        // imports are read by the import map, never counted themselves
-                        i = skip_to_semi(toks, &m, i + 1);
-                        continue;
-                    }
-                    _ => {}
-                }
-                if matches!(prev_kind, Some(TK::Punct('.') | TK::PathSep)) {
-                    i += 1;
-                    continue;
-                }
-                if let Some(p) = prev
-                    && p.kind == TK::Ident
-                    && DECL.contains(&p.text(src))
-                {
-                    i += 1;
-                    continue;
-                }
-                i = path_rule(toks, &m, i, ctx, test, &mut segs, &mut buf, out);
-                continue;
+                i + 1
             }
-            TK::PathSep => {
-                let prev_kind = i.checked_sub(1).map(|p| toks[p].kind);
-                if !matches!(prev_kind, Some(TK::Ident | TK::Punct('>') | TK::Punct('$')))
-                    && toks.get(i + 1).is_some_and(|n| n.kind == TK::Ident)
-                {
-                    i = path_rule(toks, &m, i, ctx, test, &mut segs, &mut buf, out);
-                    continue;
-                }
-            }
-            _ => {}
-        }
-        i += 1;
+            Step::Use => skip_to_semi(toks, &m, i + 1),
+            Step::Path => path_rule(toks, &m, i, ctx, test, &mut segs, &mut buf, out),
+            Step::Other => i + 1,
+        };
     }
 }
 
@@ -463,22 +510,33 @@ fn skip_to_semi(toks: &[Tok], m: &[u32], mut j: usize) -> usize {
     j
 }
 
-/// A path starting at `i`: collected, resolved and classified. Returns the index after it.
-#[allow(clippy::too_many_arguments)]
-fn path_rule<'s>(
+/// How [`scan`] reads the path starting at `i`.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct PathAt {
+    /// The index after the path (and its generics).
+    pub end: usize,
+    pub leading: bool,
+    /// `path(..)`.
+    pub callee: bool,
+    /// `path!`.
+    pub is_macro: bool,
+    /// `path::<..>`.
+    pub turbofish: bool,
+    /// Resolved and classified: not led by a keyword, not a type after `x:`, `->`, `<`,
+    /// `impl`, `dyn`, `for` or `where` (unless called or invoked as a macro).
+    pub resolved: bool,
+}
+
+/// The path starting at `i`; `segs` gets its segments.
+pub(crate) fn path_at<'s>(
     toks: &[Tok],
     m: &[u32],
     i: usize,
-    ctx: &Ctx<'_, 's>,
-    test: bool,
+    src: &Src<'s>,
     segs: &mut Vec<&'s str>,
-    buf: &mut Vec<&'s str>,
-    out: &mut Out,
-) -> usize {
-    let src = ctx.src;
-    let t = toks[i];
+) -> PathAt {
     segs.clear();
-    let leading = t.kind == TK::PathSep;
+    let leading = toks[i].kind == TK::PathSep;
     let mut j = i + usize::from(leading);
     let mut turbofish = false;
     while let Some(s) = toks.get(j).filter(|s| s.kind == TK::Ident) {
@@ -501,9 +559,6 @@ fn path_rule<'s>(
             _ => break,
         }
     }
-    if segs.is_empty() || KEYWORDS.contains(&segs[0]) {
-        return j.max(i + 1);
-    }
     let next = toks.get(j);
     let callee = next.is_some_and(|n| n.kind == TK::Open(Delim::Paren));
     let is_macro =
@@ -516,7 +571,40 @@ fn path_rule<'s>(
             || p.is_punct('<')
             || (p.kind == TK::Ident && matches!(p.text(src), "impl" | "dyn" | "for" | "where"))
     });
-    if type_position && !callee && !is_macro {
+    let keyword = segs.is_empty() || KEYWORDS.contains(&segs[0]);
+    PathAt {
+        end: if keyword { j.max(i + 1) } else { j },
+        leading,
+        callee,
+        is_macro,
+        turbofish,
+        resolved: !keyword && (callee || is_macro || !type_position),
+    }
+}
+
+/// A path starting at `i`: collected, resolved and classified. Returns the index after it.
+#[allow(clippy::too_many_arguments)]
+fn path_rule<'s>(
+    toks: &[Tok],
+    m: &[u32],
+    i: usize,
+    ctx: &Ctx<'_, 's>,
+    test: bool,
+    segs: &mut Vec<&'s str>,
+    buf: &mut Vec<&'s str>,
+    out: &mut Out,
+) -> usize {
+    let t = toks[i];
+    let src = ctx.src;
+    let PathAt {
+        end: j,
+        leading,
+        callee,
+        is_macro,
+        turbofish,
+        resolved,
+    } = path_at(toks, m, i, src, segs);
+    if !resolved {
         return j;
     }
     let mut emit = |kind: Kind, detail: String| {
