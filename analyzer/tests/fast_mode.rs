@@ -124,6 +124,14 @@ const TRICKY: &[&str] = &[
     "use std::fs as sys;\nm!(fn f() -> sys::File; let x: sys::File = sys::File::open(\"x\"););\n",
     "m!(fn f(); std::fs::read::<u8>);\nm!(fn f(); <std::fs::File as T>::open);\nm!(fn f(); x.std::fs);\n",
     "macro_rules! m { () => { link!(\"k\" fn f() -> std::fs::File); std::fs::read() } }\n",
+    // the items of an opaque macro body, kept or cut one by one
+    "m!(fn a(); #[cfg(test)] pub unsafe fn b(); fn c(); unsafe fn d(););\n",
+    "m!(fn a(); type X = std::fs::File; const Y: std::fs::File = std::fs::File::open;);\n",
+    "m!(pub fn a(); unsafe { x });\nm!(fn a(); static mut X: u8 = 0; fn b(););\n",
+    "m!(#![cfg(test)] fn a(); unsafe fn b(););\nm!(fn a() {} unsafe fn b() {} fn c() { std::fs::read() });\n",
+    "m!(fn a(); extern \"C\" { fn f(); } fn g() { f() });\nfn h() { unsafe { f() } }\n",
+    "m!(fn a(); use std::fs; fn b() { fs::read() });\nm!(fn a(); #[no_mangle] fn b(); fn c(););\n",
+    "impl S { m!(#[unsafe(method(a))] pub fn a(&self); #[unsafe(method(b))] pub unsafe fn b(););\n}\n",
 ];
 
 #[test]
@@ -273,6 +281,9 @@ mod generated {
         "{a}!(fn {b}() -> {c}::fs::File; {c}::{b}(\"x\"));",
         "{a}!(r#fn as u8, {b}::{c});",
         "{a}!(fn {b}(); #[{c}] fn q(); {b}::{c});",
+        "{a}!(fn {b}(); pub unsafe fn {c}(); fn q() {{ {b}::{c}() }} type T = {c}::fs::F;);",
+        "{a}!(#[unsafe(method({b}))] pub fn {b}(); #[cfg(test)] unsafe fn {c}(); static mut Z: u8 = 0;);",
+        "{a}! {{ fn {b}() {{}} unsafe {{ {c}() }} extern \"C\" {{ fn {c}(); }} }}",
         "mod {a} {{ use super::*; fn f() {{ {b}::{c}(); }} }}",
         "#[cfg(test)] mod {a} {{ fn f() {{ unsafe {{}} }} }}",
         "mod {a};",

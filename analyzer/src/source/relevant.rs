@@ -652,13 +652,47 @@ impl Split<'_, '_> {
                 {
                     k = self.close[k + 1] as usize + 1;
                 }
-                TK::Open(_) if not_a_block(k) => k = self.close[k] as usize + 1,
+                TK::Open(_) if not_a_block(k) => {
+                    if t[k - 1].is_punct('!') && k >= 2 && t[k - 2].kind == TK::Ident {
+                        self.macro_items(k);
+                    }
+                    k = self.close[k] as usize + 1;
+                }
                 TK::Open(Delim::Brace) => {
                     self.block(k, depth);
                     k = self.close[k] as usize + 1;
                 }
                 _ => k += 1,
             }
+        }
+    }
+
+    /// The items of the body opening at `open` of a macro syn certainly leaves to the token
+    /// scanner (see [`opaque_to_syn`]), kept or cut one by one, unless the macro's name
+    /// counts (`include_str!`, ...). The first item that makes the body opaque always stays,
+    /// so syn leaves what remains to the scanner too. An item ends at its `;` or its closing
+    /// brace, where the scanner's state does not carry over: a path or keyword after a cut
+    /// sees a `;`, `}` or `]` before it, as it did, and every look-ahead, attribute extent,
+    /// `use` and `extern` block stays inside its item.
+    fn macro_items(&mut self, open: usize) {
+        let t = self.toks;
+        let end = self.close[open] as usize;
+        if self.triggers[open - 2] || !opaque_to_syn(t, self.close, open + 1, end, self.src) {
+            return;
+        }
+        let mut gap = t[open].end as usize;
+        let mut opaque = false;
+        let mut i = open + 1;
+        while i < end {
+            let e = self.item_end(i, end);
+            let witness = !opaque && opaque_to_syn(t, self.close, i, e, self.src);
+            opaque |= witness;
+            // no type-position rule here: the scanner resolves `type X = std::fs::File;`
+            if !witness && !self.is_inner_attr(i) && !self.holds_trigger(i, e, None, None) {
+                self.cuts.push((gap, t[e - 1].end as usize));
+            }
+            gap = t[e - 1].end as usize;
+            i = e;
         }
     }
 
@@ -908,8 +942,18 @@ impl Split<'_, '_> {
 
     /// Whether any name in `toks[i..e]` (but the token `skip`) can trigger a rule.
     fn relevant(&self, i: usize, e: usize, skip: Option<usize>) -> bool {
+        self.holds_trigger(i, e, skip, self.type_segment(i, e))
+    }
+
+    /// [`Split::relevant`], with the type segment given.
+    fn holds_trigger(
+        &self,
+        i: usize,
+        e: usize,
+        skip: Option<usize>,
+        types: Option<(usize, usize, Option<usize>)>,
+    ) -> bool {
         let t = self.toks;
-        let types = self.type_segment(i, e);
         // end of the attribute being read (`#[..]`, `#![..]`), where attribute rules apply
         let mut attr_end = 0;
         // end of a `[..]` or `{..}` group inside the type segment: expressions again
