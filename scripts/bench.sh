@@ -9,7 +9,10 @@
 # Sets up each graph with `cargo generate-lockfile` + `cargo fetch` (network allowed here,
 # unlike the tests), then prints, per graph, the median wall time of:
 #   inflate-only   every tarball read and inflated in memory (examples/inflate_only.rs)
-#   parse-all      that plus `syn::parse_file` on every .rs file, all cores (parse_all.rs)
+#   parse-all      that plus `syn::parse_file` on every .rs file, all cores (parse_all.rs),
+#                  with the system allocator: the baseline the ratios are against
+#   parse-all+jemalloc  the same pass with the allocator the tool uses (jemalloc), so the
+#                  second ratio leaves the allocator out
 #   cold           the tool with an empty cache
 #   warm           the tool again, nothing changed (every entry a cache hit)
 #   bumped         one crate's cache entry deleted before each run: what `cargo update`
@@ -111,11 +114,15 @@ peak_kb() { # peak RSS in KB of one run of CMD
 }
 
 cd "$ROOT"
+mkdir -p "$WORK"
+# the jemalloc baseline in a target folder of its own (the feature would rebuild the analyzer)
+CARGO_TARGET_DIR=$WORK/target-jemalloc cargo build --release -q -p risk-analyzer \
+    --example parse_all --features bench-jemalloc
 cargo build --release -q --bin cargo-risk-report
 cargo build --release -q -p risk-analyzer --example inflate_only --example parse_all
 BIN=$ROOT/target/release/cargo-risk-report
 EX=$ROOT/target/release/examples
-mkdir -p "$WORK"
+PARSE_JE=$WORK/target-jemalloc/release/examples/parse_all
 
 for g in "${GRAPHS[@]}"; do
     setup "$g"
@@ -134,6 +141,7 @@ for g in "${GRAPHS[@]}"; do
 
     t_inflate=$(median true "$EX/inflate_only $dir/crates")
     t_parse=$(median true "$EX/parse_all $dir/crates")
+    t_parse_je=$(median true "$PARSE_JE $dir/crates")
     t_meta=$(median true "cargo metadata --manifest-path $dir/Cargo.toml --offline --format-version 1")
     t_cold=$(median "rm -rf $cache" "$tool --cache-dir $cache -o $dir/cold.toml")
     t_warm=$(median true "$tool --cache-dir $cache -o $dir/warm.toml")
@@ -151,7 +159,8 @@ for g in "${GRAPHS[@]}"; do
     echo "== $g: $packages packages, $mb MB of .rs inflated; medians of $RUNS runs, seconds"
     printf '  inflate-only    %6.2f\n' "$t_inflate"
     printf '  parse-all       %6.2f   (1.00)\n' "$t_parse"
-    printf '  cold            %6.2f   (%s of parse-all, %.0f MB/s)  peak %d MB\n' "$t_cold" "$(ratio "$t_cold")" "$(awk -v a="$mb" -v b="$t_cold" 'BEGIN {print a / b}')" $((m_cold / 1024))
+    printf '  parse-all+jemalloc %6.2f\n' "$t_parse_je"
+    printf '  cold            %6.2f   (%s of parse-all, %s of parse-all+jemalloc, %.0f MB/s)  peak %d MB\n' "$t_cold" "$(ratio "$t_cold")" "$(awk -v a="$t_cold" -v b="$t_parse_je" 'BEGIN {printf "%.2f", a / b}')" "$(awk -v a="$mb" -v b="$t_cold" 'BEGIN {print a / b}')" $((m_cold / 1024))
     printf '  warm            %6.2f   (%s of parse-all)  peak %d MB\n' "$t_warm" "$(ratio "$t_warm")" $((m_warm / 1024))
     printf '  bumped (%s)  %6.2f\n' "$(basename "${syn:-none}" .crate)" "$t_bump"
     printf '  exhaustive      %6.2f   (%s of parse-all)  peak %d MB\n' "$t_full" "$(ratio "$t_full")" $((m_full / 1024))

@@ -2,6 +2,13 @@
 //! `.rs` file with `syn::parse_file`, across all cores, and nothing else: the cost a scanner
 //! that fully parses everything cannot go below.
 //! `cargo run --release -p risk-analyzer --example parse_all -- FILE_OR_DIR...`
+//!
+//! Built with `--features bench-jemalloc`, it uses the allocator the tool uses, for a second
+//! baseline that leaves the allocator out of the ratio.
+
+#[cfg(all(feature = "bench-jemalloc", not(target_env = "msvc")))]
+#[global_allocator]
+static ALLOC: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 
 use std::path::PathBuf;
 use std::time::Instant;
