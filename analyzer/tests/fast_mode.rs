@@ -132,6 +132,13 @@ const TRICKY: &[&str] = &[
     "m!(fn a(); extern \"C\" { fn f(); } fn g() { f() });\nfn h() { unsafe { f() } }\n",
     "m!(fn a(); use std::fs; fn b() { fs::read() });\nm!(fn a(); #[no_mangle] fn b(); fn c(););\n",
     "impl S { m!(#[unsafe(method(a))] pub fn a(&self); #[unsafe(method(b))] pub unsafe fn b(););\n}\n",
+    // comments are blanked, but not in macro bodies and attributes, nor unterminated ones
+    "//! crate docs\n/// doc\nfn f() { /* c */ unsafe {} // t\n /** d */ std::fs::read(); }\n",
+    "fn f() { let s = include_str!(concat!(/* c */ \"a\", \"b\")); }\n#[doc = include_str!(/* d */ \"x\")]\nfn g() {}\n",
+    "fn f() { unsafe {} /// dangling\n}\nfn g() { std::env::var(\"x\"); }\n",
+    "fn f() { unsafe {} }\n/* unterminated /* nested */\n",
+    "fn f() { \0 unsafe {} }\n/// doc\nfn g() {}\n",
+    "#[cfg(test) /* c */]\nfn f() { unsafe {} }\nm!(fn a(); /* x */ unsafe fn b(););\n",
 ];
 
 #[test]
@@ -191,6 +198,18 @@ fn irrelevant_items_are_blanked() {
     assert_eq!(lines[2], "fn b() { std::fs::read(\"x\"); }");
     assert!(lines[3].trim().is_empty(), "{fast:?}");
     assert_eq!(fast.len(), src.len());
+}
+
+/// Comments of kept code are blanked (doc comments are attributes to syn), lines kept.
+#[test]
+fn comments_of_kept_code_are_blanked() {
+    let src = "/// doc\nfn f() { // why\n    std::fs::read(\"x\"); /* c */ }\n";
+    let fast = risk_analyzer::source::fast_path_text(src).expect("something to cut");
+    let lines: Vec<&str> = fast.lines().collect();
+    assert_eq!(lines.len(), 3, "{fast:?}");
+    assert!(lines[0].trim().is_empty(), "{fast:?}");
+    assert_eq!(lines[1], "fn f() {");
+    assert_eq!(lines[2].trim_end(), "    std::fs::read(\"x\");         }");
 }
 
 /// A `link!` line whose only rule name is a type the token scanner does not resolve is cut.
@@ -284,6 +303,9 @@ mod generated {
         "{a}!(fn {b}(); pub unsafe fn {c}(); fn q() {{ {b}::{c}() }} type T = {c}::fs::F;);",
         "{a}!(#[unsafe(method({b}))] pub fn {b}(); #[cfg(test)] unsafe fn {c}(); static mut Z: u8 = 0;);",
         "{a}! {{ fn {b}() {{}} unsafe {{ {c}() }} extern \"C\" {{ fn {c}(); }} }}",
+        "/// doc {a}\nfn {a}() {{ /* {b} */ {b}::{c}(); // {c}\n }}",
+        "fn {a}() {{ include_str!(concat!(/* {b} */ \"{c}\")); }}",
+        "#[{a}(/* {b} */ {c})] /** {a} */ fn {b}() {{}}",
         "mod {a} {{ use super::*; fn f() {{ {b}::{c}(); }} }}",
         "#[cfg(test)] mod {a} {{ fn f() {{ unsafe {{}} }} }}",
         "mod {a};",
@@ -332,6 +354,7 @@ mod generated {
         "async {{ {a}::{b}() }}.await;",
         "extern \"C\" {{ fn {a}(); }}",
         "{a}::{b}()",
+        "/* {a} */ {b}::{c}(); /// {a}\n",
         "const {{ {a}::{b} }};",
         "static mut {a}: u8 = 0;",
         "#![allow({a})]",

@@ -247,6 +247,13 @@ fn bom_crlf_and_nul_bytes() {
     assert_eq!(count(&nul_code, Kind::UnsafeBlock), 1);
     let all_nul = scan_source("src/e.rs", &"\0".repeat(10_000));
     assert!(all_nul.findings.is_empty());
+    // the fast path blanks comments, but never an unclosed one: still a syntax error
+    for open in ["/* open", "/* /* nested */ still open", "/*/"] {
+        let text = format!("/// doc\nfn f() {{ unsafe {{}} }}\n{open}\n");
+        let facts = scan_source("src/f.rs", &text);
+        assert!(matches!(facts.parse, Parse::Fallback { .. }), "{open}");
+        assert_eq!(count(&facts, Kind::UnsafeBlock), 1);
+    }
 }
 
 #[test]

@@ -158,8 +158,14 @@ fn memchr_newline(b: &[u8], i: usize) -> usize {
     memchr::memchr(b'\n', &b[i..]).map_or(b.len(), |p| i + p)
 }
 
-/// Index just past the block comment starting at `i` (`/*`), honouring nesting.
-pub(crate) fn skip_block_comment(b: &[u8], mut i: usize) -> usize {
+/// Index just past the block comment starting at `i` (`/*`), honouring nesting; the end of
+/// the text when it is not closed.
+pub(crate) fn skip_block_comment(b: &[u8], i: usize) -> usize {
+    block_comment_end(b, i).unwrap_or(b.len())
+}
+
+/// Index just past the block comment starting at `i` (`/*`), honouring nesting, if it ends.
+pub(crate) fn block_comment_end(b: &[u8], mut i: usize) -> Option<usize> {
     let mut depth = 0usize;
     while i + 1 < b.len() {
         if b[i] == b'/' && b[i + 1] == b'*' {
@@ -169,13 +175,13 @@ pub(crate) fn skip_block_comment(b: &[u8], mut i: usize) -> usize {
             depth -= 1;
             i += 2;
             if depth == 0 {
-                return i;
+                return Some(i);
             }
         } else {
             i += 1;
         }
     }
-    b.len()
+    None
 }
 
 /// Index just past the closing `q`, starting inside the literal; backslash escapes skipped.

@@ -64,7 +64,8 @@ pub(crate) fn plan(src: &Src<'_>) -> Option<Plan> {
         cuts: Vec::new(),
     };
     split.items(0, toks.len(), 0, 0);
-    if split.cuts.is_empty() {
+    let cuts = with_comments(&toks, &close, src.text, split.cuts);
+    if cuts.is_empty() {
         return None;
     }
     // A cut keeps its newlines, and the characters after its last one as spaces: every line
@@ -72,7 +73,7 @@ pub(crate) fn plan(src: &Src<'_>) -> Option<Plan> {
     let text = src.text;
     let mut out = String::with_capacity(text.len() / 2);
     let mut at = 0;
-    for &(s, e) in &split.cuts {
+    for &(s, e) in &cuts {
         out.push_str(&text[at..s]);
         let cut = &text[s..e];
         let tail = match memchr::memrchr(b'\n', cut.as_bytes()) {
@@ -96,6 +97,88 @@ pub(crate) fn plan(src: &Src<'_>) -> Option<Plan> {
     }
     out.push_str(&text[at..]);
     Some(Plan { text: out })
+}
+
+/// `cuts` and, merged in order, the comments of the text that stays (doc comments are
+/// `#[doc]` attributes to syn, which no rule reads): every run of whitespace and comments
+/// between two kept tokens that holds a comment. Not inside a macro body or an attribute, where
+/// the source text between tokens can become a finding's detail (`include_str!(/* .. */ ..)`).
+fn with_comments(
+    toks: &[Tok],
+    close: &[u32],
+    text: &str,
+    cuts: Vec<(usize, usize)>,
+) -> Vec<(usize, usize)> {
+    let mut out = Vec::with_capacity(cuts.len() * 2);
+    let mut next_cut = cuts.iter().peekable();
+    // gaps before tokens up to this index are inside a macro body or an attribute
+    let mut opaque_until = None::<usize>;
+    let mut prev_end = 0usize;
+    for k in 0..=toks.len() {
+        let start = toks.get(k).map_or(text.len(), |t| t.start as usize);
+        while let Some(&&(x, y)) = next_cut.peek() {
+            if x > prev_end {
+                break;
+            }
+            out.push((x, y));
+            next_cut.next();
+            if y > prev_end {
+                // the gap is inside this cut: carry on after it
+                prev_end = y;
+            }
+        }
+        let opaque = opaque_until.is_some_and(|u| k <= u);
+        if start > prev_end && !opaque && comments_only(&text[prev_end..start]) {
+            out.push((prev_end, start));
+        }
+        let Some(t) = toks.get(k) else { break };
+        let after_bang = k >= 1
+            && (toks[k - 1].is_punct('!')
+                || (k >= 2 && toks[k - 1].kind == TK::Ident && toks[k - 2].is_punct('!')));
+        let group = match t.kind {
+            TK::Punct('#') => {
+                let open = k + 1 + usize::from(toks.get(k + 1).is_some_and(|n| n.is_punct('!')));
+                toks.get(open)
+                    .filter(|n| n.kind == TK::Open(Delim::Bracket))
+                    .map(|_| close[open] as usize)
+            }
+            TK::Open(_) if after_bang => Some(close[k] as usize),
+            _ => None,
+        };
+        if let Some(end) = group {
+            opaque_until = Some(opaque_until.map_or(end, |u| u.max(end)));
+        }
+        prev_end = prev_end.max(t.end as usize);
+    }
+    out.extend(next_cut);
+    out
+}
+
+/// Whether `gap` is whitespace and comments, with at least one comment (not a stray
+/// character the lexer skipped, which syn would reject).
+fn comments_only(gap: &str) -> bool {
+    let b = gap.as_bytes();
+    let mut i = 0;
+    let mut comment = false;
+    while i < b.len() {
+        match (b[i], b.get(i + 1)) {
+            (c, _) if c.is_ascii_whitespace() => i += 1,
+            (b'/', Some(b'/')) => {
+                comment = true;
+                i = memchr::memchr(b'\n', &b[i..]).map_or(b.len(), |p| i + p);
+            }
+            (b'/', Some(b'*')) => {
+                comment = true;
+                match lexer::block_comment_end(b, i) {
+                    Some(end) => i = end,
+                    // unterminated: a syntax error syn must still see
+                    None => return false,
+                }
+            }
+            _ => return false,
+        }
+    }
+    comment
 }
 
 /// Runs of blanks, appended a slice at a time.
