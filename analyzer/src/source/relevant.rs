@@ -783,6 +783,13 @@ impl Split<'_, '_> {
     /// stays (with whatever a rule finds in it, `unsafe impl` included) and its items are
     /// kept or cut one by one, like a module's.
     fn impl_or_trait(&self, i: usize, e: usize) -> Option<usize> {
+        let j = self.header(i, &["unsafe", "default", "auto"], &["impl", "trait"])?;
+        self.body(j, e)
+    }
+
+    /// The index of the keyword (one of `keywords`) that follows the attributes, visibility
+    /// and `qualifiers` starting `toks[i..]` (`extern` with its ABI), if one does.
+    fn header(&self, i: usize, qualifiers: &[&str], keywords: &[&str]) -> Option<usize> {
         let t = self.toks;
         let mut j = i;
         loop {
@@ -795,21 +802,24 @@ impl Split<'_, '_> {
                     }
                     j = self.close[open] as usize + 1;
                 }
-                TK::Ident => match tok.text(self.src) {
-                    "pub" => {
-                        j += 1;
+                TK::Ident => {
+                    let word = tok.text(self.src);
+                    j += 1;
+                    if keywords.contains(&word) {
+                        return Some(j - 1);
+                    } else if word == "pub" {
                         if t.get(j).is_some_and(|n| n.kind == TK::Open(Delim::Paren)) {
                             j = self.close[j] as usize + 1;
                         }
+                    } else if !qualifiers.contains(&word) {
+                        return None;
+                    } else if word == "extern" && t.get(j).is_some_and(|n| n.kind == TK::Lit) {
+                        j += 1;
                     }
-                    "unsafe" | "default" | "auto" => j += 1,
-                    "impl" | "trait" => break,
-                    _ => return None,
-                },
+                }
                 _ => return None,
             }
         }
-        self.body(j, e)
     }
 
     /// The opening brace of the group that ends `toks[j..e]`, if a brace group ends it.
@@ -835,38 +845,8 @@ impl Split<'_, '_> {
     /// statement ends at a `;` of the body's level or at a `}` that a new statement follows
     /// ([`Split::item_end`]), which is where syn ends it too.
     fn fn_body(&self, i: usize, e: usize) -> Option<usize> {
-        let t = self.toks;
-        let mut j = i;
-        loop {
-            let tok = t.get(j)?;
-            match tok.kind {
-                TK::Punct('#') => {
-                    let open = j + 1;
-                    if t.get(open)?.kind != TK::Open(Delim::Bracket) {
-                        return None;
-                    }
-                    j = self.close[open] as usize + 1;
-                }
-                TK::Ident => match tok.text(self.src) {
-                    "pub" => {
-                        j += 1;
-                        if t.get(j).is_some_and(|n| n.kind == TK::Open(Delim::Paren)) {
-                            j = self.close[j] as usize + 1;
-                        }
-                    }
-                    "const" | "async" | "unsafe" | "safe" | "default" => j += 1,
-                    "extern" => {
-                        j += 1;
-                        if t.get(j).is_some_and(|n| n.kind == TK::Lit) {
-                            j += 1;
-                        }
-                    }
-                    "fn" => break,
-                    _ => return None,
-                },
-                _ => return None,
-            }
-        }
+        let qualifiers = ["const", "async", "unsafe", "safe", "default", "extern"];
+        let j = self.header(i, &qualifiers, &["fn"])?;
         self.body(j, e)
     }
 
