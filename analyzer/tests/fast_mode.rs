@@ -139,6 +139,10 @@ const TRICKY: &[&str] = &[
     "fn f() { unsafe {} }\n/* unterminated /* nested */\n",
     "fn f() { \0 unsafe {} }\n/// doc\nfn g() {}\n",
     "#[cfg(test) /* c */]\nfn f() { unsafe {} }\nm!(fn a(); /* x */ unsafe fn b(););\n",
+    // written-out doc attributes, next to other attributes and in macro bodies
+    "#![doc = \"crate\"]\n#[doc = \"x\"]\n#[cfg(test)]\nfn f() { #[doc = \"y\"] let a = std::fs::read(); }\n",
+    "#[doc = include_str!(\"README.md\")]\nfn f() {}\n#[cfg_attr(test, doc = \"x\")]\nfn g() { unsafe {} }\n",
+    "m!(#[doc = \"x\"] fn a(); unsafe fn b(););\nfn f() { unsafe {} #[doc = \"dangling\"] }\n",
 ];
 
 #[test]
@@ -306,6 +310,7 @@ mod generated {
         "/// doc {a}\nfn {a}() {{ /* {b} */ {b}::{c}(); // {c}\n }}",
         "fn {a}() {{ include_str!(concat!(/* {b} */ \"{c}\")); }}",
         "#[{a}(/* {b} */ {c})] /** {a} */ fn {b}() {{}}",
+        "#[doc = \"{a}\"] #[{b}] fn {c}() {{ #[doc = \"q\"] {a}::{b}() }}",
         "mod {a} {{ use super::*; fn f() {{ {b}::{c}(); }} }}",
         "#[cfg(test)] mod {a} {{ fn f() {{ unsafe {{}} }} }}",
         "mod {a};",
