@@ -73,26 +73,30 @@ impl Ahead {
         (progress.total)(jobs.len() as u64, 0);
         let never = AtomicBool::new(false);
         pool.install(|| {
-            jobs.par_iter().for_each(|job| {
-                if stop.load(Ordering::Relaxed) {
-                    return;
-                }
-                if let (
-                    Ok(s),
-                    Input::Tarball {
-                        checksum: Some(sum),
-                        ..
-                    },
-                ) = (scan::scan_one(job, options, &never), &job.input)
-                    && s.verified
-                {
-                    let key = (job.name.clone(), job.version.clone(), sum.clone());
-                    if let Ok(mut done) = self.done.lock() {
-                        done.insert(key, s);
+            scan::largest_first(&jobs)
+                .into_iter()
+                .par_bridge()
+                .for_each(|i| {
+                    let job = &jobs[i];
+                    if stop.load(Ordering::Relaxed) {
+                        return;
                     }
-                }
-                (progress.done)();
-            });
+                    if let (
+                        Ok(s),
+                        Input::Tarball {
+                            checksum: Some(sum),
+                            ..
+                        },
+                    ) = (scan::scan_one(job, options, &never), &job.input)
+                        && s.verified
+                    {
+                        let key = (job.name.clone(), job.version.clone(), sum.clone());
+                        if let Ok(mut done) = self.done.lock() {
+                            done.insert(key, s);
+                        }
+                    }
+                    (progress.done)();
+                });
         });
     }
 

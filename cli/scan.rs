@@ -85,26 +85,31 @@ pub fn scan_all(
     progress: &Progress<'_>,
     ahead: &Ahead,
 ) -> Result<Vec<Scanned>, Error> {
-    let taken: Vec<Option<Scanned>> = jobs.iter().map(|job| ahead.take(job)).collect();
-    let reused = taken.iter().filter(|t| t.is_some()).count();
+    let mut outcomes: Vec<Option<Outcome>> =
+        jobs.iter().map(|job| ahead.take(job).map(Ok)).collect();
+    let reused = outcomes.iter().filter(|t| t.is_some()).count();
     (progress.total)(jobs.len() as u64, reused as u64);
     let refused = AtomicBool::new(false);
-    let outcomes: Vec<Outcome> = pool.install(|| {
-        jobs.par_iter()
-            .zip(taken)
-            .map(|(job, taken)| match taken {
-                Some(s) => Ok(s),
-                None => {
-                    let out = scan_one(job, options, &refused);
-                    (progress.done)();
-                    out
-                }
+    let left: Vec<usize> = largest_first(jobs)
+        .into_iter()
+        .filter(|&i| outcomes[i].is_none())
+        .collect();
+    let done: Vec<(usize, Outcome)> = pool.install(|| {
+        left.into_iter()
+            .par_bridge()
+            .map(|i| {
+                let out = scan_one(&jobs[i], options, &refused);
+                (progress.done)();
+                (i, out)
             })
             .collect()
     });
+    for (i, out) in done {
+        outcomes[i] = Some(out);
+    }
     let mut scanned = Vec::with_capacity(outcomes.len());
     let mut mismatches = Vec::new();
-    for o in outcomes {
+    for o in outcomes.into_iter().flatten() {
         match o {
             Ok(s) => scanned.push(s),
             Err(m) => mismatches.push(m),
@@ -115,6 +120,21 @@ pub fn scan_all(
     } else {
         Err(Error::ChecksumMismatch(mismatches))
     }
+}
+
+/// Job indices, biggest tarball first (directories last): the workers take them in this
+/// order, so the biggest crates start first and no worker is left alone with one at the end.
+pub(crate) fn largest_first(jobs: &[Job]) -> Vec<usize> {
+    let size = |job: &Job| match &job.input {
+        Input::Tarball { candidates, .. } => candidates
+            .first()
+            .and_then(|p| std::fs::metadata(p).ok())
+            .map_or(0, |m| m.len()),
+        _ => 0,
+    };
+    let mut order: Vec<(u64, usize)> = jobs.iter().enumerate().map(|(i, j)| (size(j), i)).collect();
+    order.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    order.into_iter().map(|(_, i)| i).collect()
 }
 
 /// Reads, verifies and scans one package (through the cache); nothing is scanned once
