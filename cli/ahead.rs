@@ -33,8 +33,8 @@ pub struct Ahead {
 
 impl Ahead {
     /// Scans every package the lockfile cargo will most likely use pins a checksum for, on
-    /// `pool`; `on_total` and `on_done` report progress as the main scan does.
-    /// Stops early once `stop` is set (cargo failed: the run ends with its error).
+    /// `pool`, telling `progress` as the main scan does. Stops early once `stop` is set (cargo
+    /// failed: the run ends with its error).
     pub fn run(
         &self,
         config: &Config,
@@ -81,19 +81,12 @@ impl Ahead {
                     if stop.load(Ordering::Relaxed) {
                         return;
                     }
-                    if let (
-                        Ok(s),
-                        Input::Tarball {
-                            checksum: Some(sum),
-                            ..
-                        },
-                    ) = (scan::scan_one(job, options, &never), &job.input)
+                    if let Ok(s) = scan::scan_one(job, options, &never)
                         && s.verified
+                        && let Some(key) = key(job)
+                        && let Ok(mut done) = self.done.lock()
                     {
-                        let key = (job.name.clone(), job.version.clone(), sum.clone());
-                        if let Ok(mut done) = self.done.lock() {
-                            done.insert(key, s);
-                        }
+                        done.insert(key, s);
                     }
                     (progress.done)();
                 });
@@ -102,19 +95,23 @@ impl Ahead {
 
     /// The result for `job`, when it was scanned ahead from the same verified bytes.
     pub fn take(&self, job: &Job) -> Option<Scanned> {
-        let Input::Tarball {
+        let key = key(job)?;
+        self.done.lock().ok()?.remove(&key)
+    }
+}
+
+/// The key of a job whose tarball has a pinned checksum.
+fn key(job: &Job) -> Option<Key> {
+    match &job.input {
+        Input::Tarball {
             checksum: Some(sum),
             ..
-        } = &job.input
-        else {
-            return None;
-        };
-        let key = (
+        } => Some((
             job.name.clone(),
             job.version.clone(),
             sum.to_ascii_lowercase(),
-        );
-        self.done.lock().ok()?.remove(&key)
+        )),
+        _ => None,
     }
 }
 

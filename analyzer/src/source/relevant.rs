@@ -7,10 +7,18 @@
 //! `unsafe`, `extern` and `static mut`. So the file is lexed once (our lexer, no allocation per
 //! token beyond a flat list), the set of names that can matter in *this* file is worked out
 //! from its `use` and `extern` items ([`Names`]), and every top-level item (and every item of
-//! an inline module, impl or trait block, and every statement of a function body, whose
+//! an inline module, impl or trait block, and every statement of a block in a kept item, whose
 //! headers stay) that holds none of those names is blanked out of the text, character for
-//! character, newlines kept. syn parses what is left, and every line and
-//! column stays where it was.
+//! character, newlines kept. syn parses what is left, and every line and column stays where
+//! it was. Three refinements:
+//!
+//! - In a macro body syn certainly leaves to the token scan ([`opaque_to_syn`]), a root or
+//!   imported name only counts inside a path the scan resolves ([`settle_macro_bodies`]), and
+//!   the body's items are kept or cut one by one ([`Split::macro_items`]).
+//! - `use` groups and macro bodies are never split: a group's `self` binds a name it does not
+//!   spell, and a cut in a macro body could let syn parse it as expressions.
+//! - Comments of the kept text are blanked too ([`with_comments`]), except inside macro bodies
+//!   and attributes (the text between tokens can be a detail) and unclosed ones.
 //!
 //! The facts equal those of a full parse because:
 //!
@@ -132,9 +140,6 @@ fn with_comments(
             out.push((prev_end, start));
         }
         let Some(t) = toks.get(k) else { break };
-        let after_bang = k >= 1
-            && (toks[k - 1].is_punct('!')
-                || (k >= 2 && toks[k - 1].kind == TK::Ident && toks[k - 2].is_punct('!')));
         let group = match t.kind {
             TK::Punct('#') => {
                 let open = k + 1 + usize::from(toks.get(k + 1).is_some_and(|n| n.is_punct('!')));
@@ -142,7 +147,7 @@ fn with_comments(
                     .filter(|n| n.kind == TK::Open(Delim::Bracket))
                     .map(|_| close[open] as usize)
             }
-            TK::Open(_) if after_bang => Some(close[k] as usize),
+            TK::Open(_) if macro_body(toks, k) => Some(close[k] as usize),
             _ => None,
         };
         if let Some(end) = group {
@@ -209,14 +214,11 @@ fn push_run(out: &mut String, run: &str, n: usize) {
 fn settle_macro_bodies(toks: &[Tok], close: &[u32], src: &Src<'_>, triggers: &mut [bool]) {
     let rules = rules();
     let mut resolved = Vec::new();
-    for k in 1..toks.len().saturating_sub(1) {
-        if !(toks[k].is_punct('!')
-            && toks[k - 1].kind == TK::Ident
-            && matches!(toks[k + 1].kind, TK::Open(_)))
-        {
+    for k in 0..toks.len() {
+        if !invocation(toks, k) {
             continue;
         }
-        let (start, end) = (k + 2, close[k + 1] as usize);
+        let (start, end) = (k + 1, close[k] as usize);
         if !(start..end).any(|j| triggers[j]) || !opaque_to_syn(toks, close, start, end, src) {
             continue;
         }
@@ -232,6 +234,23 @@ fn settle_macro_bodies(toks: &[Tok], close: &[u32], src: &Src<'_>, triggers: &mu
             }
         }
     }
+}
+
+/// Whether `toks[k]` opens the body of a macro: of an invocation (`m!(..)`) or of a
+/// definition (`macro_rules! m {..}`).
+fn macro_body(toks: &[Tok], k: usize) -> bool {
+    matches!(toks[k].kind, TK::Open(_))
+        && k >= 1
+        && (toks[k - 1].is_punct('!')
+            || (k >= 2 && toks[k - 1].kind == TK::Ident && toks[k - 2].is_punct('!')))
+}
+
+/// Whether `toks[k]` opens the body of a macro invocation (`name!(..)`, `path::name! {..}`).
+fn invocation(toks: &[Tok], k: usize) -> bool {
+    matches!(toks[k].kind, TK::Open(_))
+        && k >= 2
+        && toks[k - 1].is_punct('!')
+        && toks[k - 2].kind == TK::Ident
 }
 
 /// Whether syn cannot parse `toks[start..end]` as comma-separated expressions (so a macro
@@ -718,13 +737,11 @@ impl Split<'_, '_> {
         // a macro body (`m! {`, `macro_rules! m {`), or a `use` group (`a::{self, b}`,
         // `use {..}`), whose `self` binds a name it does not spell
         let not_a_block = |k: usize| {
-            let before = |n: usize| k.checked_sub(n).map(|p| t[p]);
-            before(1).is_some_and(|p| {
-                p.is_punct('!')
-                    || p.kind == TK::PathSep
-                    || (p.kind == TK::Ident && p.text(self.src) == "use")
-                    || (p.kind == TK::Ident && before(2).is_some_and(|q| q.is_punct('!')))
-            })
+            macro_body(t, k)
+                || k.checked_sub(1).is_some_and(|p| {
+                    t[p].kind == TK::PathSep
+                        || (t[p].kind == TK::Ident && t[p].text(self.src) == "use")
+                })
         };
         let mut k = i;
         while k < e {
@@ -736,7 +753,7 @@ impl Split<'_, '_> {
                     k = self.close[k + 1] as usize + 1;
                 }
                 TK::Open(_) if not_a_block(k) => {
-                    if t[k - 1].is_punct('!') && k >= 2 && t[k - 2].kind == TK::Ident {
+                    if invocation(t, k) {
                         self.macro_items(k);
                     }
                     k = self.close[k] as usize + 1;
