@@ -15,8 +15,13 @@
 #                  second ratio leaves the allocator out
 #   cold           the tool with an empty cache
 #   warm           the tool again, nothing changed (every entry a cache hit)
-#   bumped         one crate's cache entry deleted before each run: what `cargo update`
-#                  bumping that crate costs (its scan + the warm run); the crate is `syn`
+#   bumped         one crate's cache entry deleted before each run: that crate's scan + the
+#                  warm run (the crate: the first of BUMP_CANDIDATES that can be bumped)
+#   bumped-lock    what `cargo update` of that one crate really costs: each run finds
+#                  Cargo.lock switched between two lockfiles (made once with
+#                  `cargo update -p CRATE@V --precise` one patch version back) and neither
+#                  version's entry cached, so cargo metadata runs again (its cache is keyed by
+#                  Cargo.lock) while the new tarball is scanned
 #   exhaustive     the tool with --exhaustive (syn parses every item; no cache)
 #   cargo-metadata `cargo metadata` alone, which every run but a warm one starts with
 # and the peak RSS of cold, warm and exhaustive runs (/usr/bin/time), the ratios against
@@ -32,6 +37,8 @@ if [[ -n "${JOBS:-}" ]]; then JOBS_ARG=(-j "$JOBS"); fi
 GRAPHS=("$@")
 if [[ ${#GRAPHS[@]} -eq 0 ]]; then GRAPHS=(small medium large); fi
 CARGO_HOME=${CARGO_HOME:-$HOME/.cargo}
+# the crates a bump may move, first that works (typical mid-size crates, not windows-sys)
+BUMP_CANDIDATES=${BUMP_CANDIDATES:-"syn serde_json regex-automata memchr libc tokio"}
 
 deps_of() {
     case "$1" in
@@ -75,7 +82,29 @@ setup() {
         : >"$dir/src/lib.rs"
         (cd "$dir" && cargo generate-lockfile -q)
     fi
+    # an interrupted run may have left the bumped lockfile in place
+    if [[ -f $dir/Cargo.lock.a ]]; then cp "$dir/Cargo.lock.a" "$dir/Cargo.lock"; fi
     (cd "$dir" && cargo fetch -q)
+    # the one-crate bump: Cargo.lock.b has the first of BUMP_CANDIDATES that cargo can move
+    # one patch version back (the newest version of it in the graph); `bump` says which
+    if [[ ! -f $dir/Cargo.lock.a ]]; then
+        cp "$dir/Cargo.lock" "$dir/Cargo.lock.a"
+        local name ver prev
+        for name in $BUMP_CANDIDATES; do
+            ver=$(awk -v n="name = \"$name\"" '$0 == n {getline; gsub(/"/, "", $3); print $3}' \
+                "$dir/Cargo.lock.a" | sort -V | tail -1)
+            [[ $ver =~ ^[0-9]+\.[0-9]+\.[0-9]+$ && ${ver##*.} -gt 0 ]] || continue
+            prev=${ver%.*}.$((${ver##*.} - 1))
+            if (cd "$dir" && cargo update -q -p "$name@$ver" --precise "$prev" 2>/dev/null &&
+                cargo fetch -q); then
+                cp "$dir/Cargo.lock" "$dir/Cargo.lock.b"
+                echo "$name $ver $prev" >"$dir/bump"
+                break
+            fi
+            cp "$dir/Cargo.lock.a" "$dir/Cargo.lock"
+        done
+        cp "$dir/Cargo.lock.a" "$dir/Cargo.lock"
+    fi
     rm -f "$dir"/crates/*.crate
     awk '/^name = /{n=$3} /^version = /{v=$3} /^source = "registry/{gsub(/"/,"",n); gsub(/"/,"",v); print n"-"v".crate"}' \
         "$dir/Cargo.lock" | while read -r f; do
@@ -130,12 +159,20 @@ for g in "${GRAPHS[@]}"; do
     cache=$dir/cache
     packages=$(grep -c '^name = ' "$dir/Cargo.lock")
     tool="$BIN risk-report --manifest-path $dir/Cargo.toml --offline -q ${JOBS_ARG[*]:-}"
-    # the crate whose entry a "bump" deletes: the newest syn in the graph
-    syn=$(ls "$dir"/crates/syn-*.crate 2>/dev/null | sort -V | tail -1)
-    bump="true"
-    if [[ -n $syn ]]; then
-        sha=$(sha256sum "$(readlink -f "$syn")" | cut -c1-64)
+    # the bumped crate: its entry alone dropped ("bumped"), or the lockfile switched
+    # ("bumped-lock", dropping the entries of every tarball the two lockfiles disagree on)
+    bump="true" lock_bump="" bump_label="none"
+    if [[ -f $dir/bump ]]; then
+        read -r bname bfrom bto <"$dir/bump"
+        bump_label="$bname $bfrom"
+        sha=$(sha256sum "$(readlink -f "$dir/crates/$bname-$bfrom.crate")" | cut -c1-64)
         bump="rm -f $cache/r*/${sha:0:2}/$sha.facts"
+        changed=$({ diff <(grep '^checksum' "$dir/Cargo.lock.a" | sort) \
+            <(grep '^checksum' "$dir/Cargo.lock.b" | sort) || true; } |
+            sed -n 's/^[<>] checksum = "\([0-9a-f]*\)"/\1/p')
+        lock_changed=$(wc -l <<<"$changed")
+        lock_bump=$(awk -v c="$cache" '{printf "rm -f %s/r*/%s/%s.facts; ", c, substr($1, 1, 2), $1}' <<<"$changed")
+        lock_bump+="if cmp -s $dir/Cargo.lock $dir/Cargo.lock.a; then cp $dir/Cargo.lock.b $dir/Cargo.lock; else cp $dir/Cargo.lock.a $dir/Cargo.lock; fi"
     fi
     mb=$("$EX/parse_all" "$dir/crates" | sed -n 's/.*files, \([0-9.]*\) MB.*/\1/p')
 
@@ -146,6 +183,11 @@ for g in "${GRAPHS[@]}"; do
     t_cold=$(median "rm -rf $cache" "$tool --cache-dir $cache -o $dir/cold.toml")
     t_warm=$(median true "$tool --cache-dir $cache -o $dir/warm.toml")
     t_bump=$(median "$bump" "$tool --cache-dir $cache -o $dir/bumped.toml")
+    t_lock=""
+    if [[ -n $lock_bump ]]; then
+        t_lock=$(median "$lock_bump" "$tool --cache-dir $cache -o $dir/bumped-lock.toml")
+        cp "$dir/Cargo.lock.a" "$dir/Cargo.lock"
+    fi
     t_full=$(median true "$tool --exhaustive -o $dir/exhaustive.toml")
     m_cold=$(peak_kb "rm -rf $cache && $tool --cache-dir $cache -o $dir/cold.toml")
     m_warm=$(peak_kb "$tool --cache-dir $cache -o $dir/warm.toml")
@@ -162,7 +204,10 @@ for g in "${GRAPHS[@]}"; do
     printf '  parse-all+jemalloc %6.2f\n' "$t_parse_je"
     printf '  cold            %6.2f   (%s of parse-all, %s of parse-all+jemalloc, %.0f MB/s)  peak %d MB\n' "$t_cold" "$(ratio "$t_cold")" "$(awk -v a="$t_cold" -v b="$t_parse_je" 'BEGIN {printf "%.2f", a / b}')" "$(awk -v a="$mb" -v b="$t_cold" 'BEGIN {print a / b}')" $((m_cold / 1024))
     printf '  warm            %6.2f   (%s of parse-all)  peak %d MB\n' "$t_warm" "$(ratio "$t_warm")" $((m_warm / 1024))
-    printf '  bumped (%s)  %6.2f\n' "$(basename "${syn:-none}" .crate)" "$t_bump"
+    printf '  bumped          %6.2f   (%s: its entry dropped, its scan + warm)\n' "$t_bump" "$bump_label"
+    if [[ -n $t_lock ]]; then
+        printf '  bumped-lock     %6.2f   (Cargo.lock switched %s <-> %s, %d tarballs differ: + cargo metadata)\n' "$t_lock" "$bfrom" "$bto" "$lock_changed"
+    fi
     printf '  exhaustive      %6.2f   (%s of parse-all)  peak %d MB\n' "$t_full" "$(ratio "$t_full")" $((m_full / 1024))
     printf '  cargo-metadata  %6.2f   (every run but a warm one)\n' "$t_meta"
     echo "  reports (cold, warm, bumped, exhaustive): $same"

@@ -1,7 +1,7 @@
-//! The results cache: hits give the same bytes, broken entries are rescanned, only verified
-//! tarballs are cached, and the fast path equals the exhaustive scan end to end. The metadata
-//! cache: a warm run does not start `cargo metadata`, every input of cargo's answer that
-//! changes makes it run again, broken entries are repaired.
+//! The results cache: hits give the same bytes, broken entries are rescanned, concurrent runs
+//! share one folder safely, only verified tarballs are cached, and the fast path equals the
+//! exhaustive scan end to end. The metadata cache: a warm run does not start `cargo metadata`,
+//! every input of cargo's answer that changes makes it run again, broken entries are repaired.
 
 use std::path::{Path, PathBuf};
 
@@ -142,6 +142,58 @@ fn cache_hits_and_rescans_give_identical_reports() -> TestResult {
         facts(&f.home.join("results-cache/cargo-risk-report")).len(),
         2
     );
+    Ok(())
+}
+
+/// Runs that share one cache folder at the same time (CI jobs with one `--cache-dir`): each
+/// writes its entries to a temporary file and renames it into place, so none fails, none
+/// reads half an entry, all give the bytes of an uncached run, and what they leave is whole.
+#[test]
+fn concurrent_runs_share_one_cache_safely() -> TestResult {
+    const RUNS: usize = 6;
+    let f = fixture("cache-concurrent")?;
+    let dir = f.root.join("shared-cache");
+    let dir_arg = dir.to_string_lossy().into_owned();
+    let reference = f.report("reference.toml", &["--no-cache"])?;
+    for round in 0..2 {
+        // round 0 races on an empty folder (every run writes every entry), round 1 races
+        // readers of the entries round 0 left
+        let reports: Vec<TestResult<Vec<u8>>> = std::thread::scope(|s| {
+            let runs: Vec<_> = (0..RUNS)
+                .map(|i| {
+                    let (f, dir_arg) = (&f, &dir_arg);
+                    s.spawn(move || {
+                        f.report(&format!("run-{round}-{i}.toml"), &["--cache-dir", dir_arg])
+                    })
+                })
+                .collect();
+            runs.into_iter()
+                .map(|r| r.join().unwrap_or_else(|_| Err("a run panicked".into())))
+                .collect()
+        });
+        for (i, report) in reports.into_iter().enumerate() {
+            assert_eq!(report?, reference, "round {round}, run {i}");
+        }
+        assert_eq!(facts(&dir).len(), 2, "one entry per tarball");
+        assert_eq!(
+            entries(&dir).len(),
+            3,
+            "and one metadata entry; no temporary file left behind"
+        );
+    }
+    // what the races left is whole: a run that may only read it gives the same bytes
+    let stamps = |paths: &[PathBuf]| -> TestResult<Vec<_>> {
+        Ok(paths
+            .iter()
+            .map(|p| std::fs::metadata(p).and_then(|m| m.modified()))
+            .collect::<Result<_, _>>()?)
+    };
+    let before = stamps(&facts(&dir))?;
+    assert_eq!(
+        f.report("after.toml", &["--cache-dir", &dir_arg])?,
+        reference
+    );
+    assert_eq!(stamps(&facts(&dir))?, before, "every entry was a hit");
     Ok(())
 }
 
