@@ -26,7 +26,9 @@
 #   cargo-metadata `cargo metadata` alone, which every run but a warm one starts with
 # and the peak RSS of cold, warm and exhaustive runs (/usr/bin/time), the ratios against
 # parse-all, the inflated-MB rate, and whether the cold, warm and exhaustive reports are
-# byte-identical. Uses hyperfine when installed (apt-get install hyperfine), else a loop.
+# byte-identical. The runs are interleaved (one of each measurement per round), and the cold
+# run's ratio to the parse-all run of its own round is printed too: on a shared machine the
+# ratio of medians taken minutes apart drifts more than the paired one.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -114,27 +116,23 @@ setup() {
     done
 }
 
-# median wall seconds of RUNS runs of CMD, each after PREPARE
-median() {
-    local prepare=$1 cmd=$2
-    if command -v hyperfine >/dev/null; then
-        local json
-        json=$(mktemp)
-        hyperfine --style none --runs "$RUNS" --prepare "$prepare" --export-json "$json" "$cmd" >/dev/null
-        grep -o '"median": *[0-9.e+-]*' "$json" | head -1 | sed 's/.*: *//'
-        rm -f "$json"
-    else
-        local times=()
-        for _ in $(seq "$RUNS"); do
-            bash -c "$prepare"
-            local s e
-            s=$(date +%s.%N)
-            bash -c "$cmd" >/dev/null 2>&1
-            e=$(date +%s.%N)
-            times+=("$(awk -v s="$s" -v e="$e" 'BEGIN {print e - s}')")
-        done
-        printf '%s\n' "${times[@]}" | sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'
+# Wall seconds of one run of CMD after PREPARE, read off bash's own clock (EPOCHREALTIME), so
+# nothing but CMD's processes is timed. The measurements of a graph are interleaved, one run
+# of each per round, so a noisy neighbour slows all of them alike and the ratios hold.
+once() {
+    eval "$1" >/dev/null 2>&1
+    local s=$EPOCHREALTIME e
+    if ! eval "$2" >/dev/null 2>&1; then
+        echo "bench: failed: $2" >&2
+        exit 1
     fi
+    e=$EPOCHREALTIME
+    awk -v s="$s" -v e="$e" 'BEGIN {printf "%.4f", e - s}'
+}
+
+# the median of the numbers given
+median() {
+    printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'
 }
 
 peak_kb() { # peak RSS in KB of one run of CMD
@@ -176,19 +174,40 @@ for g in "${GRAPHS[@]}"; do
     fi
     mb=$("$EX/parse_all" "$dir/crates" | sed -n 's/.*files, \([0-9.]*\) MB.*/\1/p')
 
-    t_inflate=$(median true "$EX/inflate_only $dir/crates")
-    t_parse=$(median true "$EX/parse_all $dir/crates")
-    t_parse_je=$(median true "$PARSE_JE $dir/crates")
-    t_meta=$(median true "cargo metadata --manifest-path $dir/Cargo.toml --offline --format-version 1")
-    t_cold=$(median "rm -rf $cache" "$tool --cache-dir $cache -o $dir/cold.toml")
-    t_warm=$(median true "$tool --cache-dir $cache -o $dir/warm.toml")
-    t_bump=$(median "$bump" "$tool --cache-dir $cache -o $dir/bumped.toml")
-    t_lock=""
-    if [[ -n $lock_bump ]]; then
-        t_lock=$(median "$lock_bump" "$tool --cache-dir $cache -o $dir/bumped-lock.toml")
-        cp "$dir/Cargo.lock.a" "$dir/Cargo.lock"
-    fi
-    t_full=$(median true "$tool --exhaustive -o $dir/exhaustive.toml")
+    names=(inflate parse parse_je meta cold warm bump full)
+    if [[ -n $lock_bump ]]; then names+=(lock); fi
+    declare -A T=()
+    for _ in $(seq "$RUNS"); do
+        if [[ -f $dir/Cargo.lock.a ]]; then cp "$dir/Cargo.lock.a" "$dir/Cargo.lock"; fi
+        T[inflate]+=" $(once true "$EX/inflate_only $dir/crates")"
+        T[parse]+=" $(once true "$EX/parse_all $dir/crates")"
+        T[parse_je]+=" $(once true "$PARSE_JE $dir/crates")"
+        T[meta]+=" $(once true "cargo metadata --manifest-path $dir/Cargo.toml --offline --format-version 1")"
+        T[cold]+=" $(once "rm -rf $cache" "$tool --cache-dir $cache -o $dir/cold.toml")"
+        T[warm]+=" $(once true "$tool --cache-dir $cache -o $dir/warm.toml")"
+        T[bump]+=" $(once "$bump" "$tool --cache-dir $cache -o $dir/bumped.toml")"
+        T[full]+=" $(once true "$tool --exhaustive -o $dir/exhaustive.toml")"
+        # last: it leaves the other lockfile in place, which the next round puts back
+        if [[ -n $lock_bump ]]; then
+            T[lock]+=" $(once "$lock_bump" "$tool --cache-dir $cache -o $dir/bumped-lock.toml")"
+        fi
+    done
+    if [[ -f $dir/Cargo.lock.a ]]; then cp "$dir/Cargo.lock.a" "$dir/Cargo.lock"; fi
+    declare -A M=()
+    for n in "${names[@]}"; do
+        # shellcheck disable=SC2086 # the runs' times, one word each
+        M[$n]=$(median ${T[$n]})
+    done
+    # the cold run against parse-all of the same round: the median and range of those ratios
+    read -r -a cold_runs <<<"${T[cold]}"
+    read -r -a parse_runs <<<"${T[parse]}"
+    paired=()
+    for k in "${!cold_runs[@]}"; do
+        paired+=("$(awk -v a="${cold_runs[$k]}" -v b="${parse_runs[$k]}" 'BEGIN {printf "%.3f", a / b}')")
+    done
+    paired_range=$(printf '%s\n' "${paired[@]}" | sort -g | awk 'NR==1{lo=$1} {hi=$1} END {printf "%.2f-%.2f", lo, hi}')
+    t_inflate=${M[inflate]} t_parse=${M[parse]} t_parse_je=${M[parse_je]} t_meta=${M[meta]}
+    t_cold=${M[cold]} t_warm=${M[warm]} t_bump=${M[bump]} t_full=${M[full]} t_lock=${M[lock]:-}
     m_cold=$(peak_kb "rm -rf $cache && $tool --cache-dir $cache -o $dir/cold.toml")
     m_warm=$(peak_kb "$tool --cache-dir $cache -o $dir/warm.toml")
     m_full=$(peak_kb "$tool --exhaustive -o $dir/exhaustive.toml")
@@ -203,6 +222,7 @@ for g in "${GRAPHS[@]}"; do
     printf '  parse-all       %6.2f   (1.00)\n' "$t_parse"
     printf '  parse-all+jemalloc %6.2f\n' "$t_parse_je"
     printf '  cold            %6.2f   (%s of parse-all, %s of parse-all+jemalloc, %.0f MB/s)  peak %d MB\n' "$t_cold" "$(ratio "$t_cold")" "$(awk -v a="$t_cold" -v b="$t_parse_je" 'BEGIN {printf "%.2f", a / b}')" "$(awk -v a="$mb" -v b="$t_cold" 'BEGIN {print a / b}')" $((m_cold / 1024))
+    printf '                           (cold / parse-all of the same round: median %.2f, range %s)\n' "$(median "${paired[@]}")" "$paired_range"
     printf '  warm            %6.2f   (%s of parse-all)  peak %d MB\n' "$t_warm" "$(ratio "$t_warm")" $((m_warm / 1024))
     printf '  bumped          %6.2f   (%s: its entry dropped, its scan + warm)\n' "$t_bump" "$bump_label"
     if [[ -n $t_lock ]]; then
