@@ -124,6 +124,7 @@ once() {
     local s=$EPOCHREALTIME e
     if ! eval "$2" >/dev/null 2>&1; then
         echo "bench: failed: $2" >&2
+        : >"$WORK/.failed" # this runs in a command substitution: the caller stops
         exit 1
     fi
     e=$EPOCHREALTIME
@@ -142,6 +143,7 @@ peak_kb() { # peak RSS in KB of one run of CMD
 
 cd "$ROOT"
 mkdir -p "$WORK"
+rm -f "$WORK/.failed"
 # the jemalloc baseline in a target folder of its own (the feature would rebuild the analyzer)
 CARGO_TARGET_DIR=$WORK/target-jemalloc cargo build --release -q -p risk-analyzer \
     --example parse_all --features bench-jemalloc
@@ -193,6 +195,7 @@ for g in "${GRAPHS[@]}"; do
         fi
     done
     if [[ -f $dir/Cargo.lock.a ]]; then cp "$dir/Cargo.lock.a" "$dir/Cargo.lock"; fi
+    if [[ -e $WORK/.failed ]]; then exit 1; fi
     declare -A M=()
     for n in "${names[@]}"; do
         # shellcheck disable=SC2086 # the runs' times, one word each
