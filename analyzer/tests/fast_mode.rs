@@ -124,6 +124,11 @@ const TRICKY: &[&str] = &[
     "use std::fs as sys;\nm!(fn f() -> sys::File; let x: sys::File = sys::File::open(\"x\"););\n",
     "m!(fn f(); std::fs::read::<u8>);\nm!(fn f(); <std::fs::File as T>::open);\nm!(fn f(); x.std::fs);\n",
     "macro_rules! m { () => { link!(\"k\" fn f() -> std::fs::File); std::fs::read() } }\n",
+    // opaque bodies inside opaque bodies: the outer walk decides the inner tokens
+    "m!(fn a() -> std::fs::File; n!(fn b(x: libc::c_int); std::fs::read(\"x\")); libc::free);\n",
+    "m!(fn a(); n!(fn b() -> std::fs::File; o!(fn c(); std::env::var)); fn d() -> std::fs::File);\n",
+    "m! { fn a() -> T; n!(fn b(); static mut X: u8 = 0;) }\nm!(n!(fn c() -> std::fs::File); unsafe {});\n",
+    "m!(fn a() {} n!(fn b() {} unsafe {} n!(fn c(); std::fs::read)));\nfn f() { m!(fn g(); unsafe {}) }\n",
     // the items of an opaque macro body, kept or cut one by one
     "m!(fn a(); #[cfg(test)] pub unsafe fn b(); fn c(); unsafe fn d(););\n",
     "m!(fn a(); type X = std::fs::File; const Y: std::fs::File = std::fs::File::open;);\n",

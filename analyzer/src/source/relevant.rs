@@ -211,17 +211,30 @@ fn push_run(out: &mut String, run: &str, n: usize) {
 /// when a body sits inside a bigger opaque body the scanner walks that one instead, stepping
 /// through the inner tokens with the same decisions or skipping them (inside an attribute, a
 /// `use`, generic arguments): a name found inert here is inert there too.
+///
+/// Linear in the file however deep invocations nest (`m!(m!(m!(..)))` was quadratic): whether
+/// a body holds a trigger is read off counts made before any is cleared (a body they say holds
+/// one but no longer does clears nothing), and a body inside one already settled is not walked
+/// again (the walk of the outer body decided its tokens, and not walking can only keep more).
 fn settle_macro_bodies(toks: &[Tok], close: &[u32], src: &Src<'_>, triggers: &mut [bool]) {
     let rules = rules();
     let mut resolved = Vec::new();
+    // before[j]: how many of toks[..j] were triggers before this pass
+    let mut before = Vec::with_capacity(toks.len() + 1);
+    before.push(0u32);
+    for (j, &t) in triggers.iter().enumerate() {
+        before.push(before[j] + u32::from(t));
+    }
+    let mut settled_until = 0;
     for k in 0..toks.len() {
-        if !invocation(toks, k) {
+        if k < settled_until || !invocation(toks, k) {
             continue;
         }
         let (start, end) = (k + 1, close[k] as usize);
-        if !(start..end).any(|j| triggers[j]) || !opaque_to_syn(toks, close, start, end, src) {
+        if before[end] == before[start] || !opaque_to_syn(toks, close, start, end, src) {
             continue;
         }
+        settled_until = end;
         resolved.clear();
         resolved.resize(end - start, false);
         tokens::resolved_paths(&toks[start..end], src, |s, e| resolved[s..e].fill(true));
