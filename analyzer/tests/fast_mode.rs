@@ -159,6 +159,28 @@ fn fast_equals_exhaustive_on_tricky_sources() {
     }
 }
 
+/// `use` groups nested without a segment between them (`{self, {..}}`), shallower and deeper
+/// than the tree reader follows (then every name of the `use` counts): the same facts.
+#[test]
+fn fast_equals_exhaustive_on_nested_use_groups() {
+    for depth in [1, 2, 31, 32, 33, 100] {
+        for (open, close) in [("{", "}"), ("{self, ", "}"), ("{env, ", ", io}")] {
+            let src = format!(
+                "use std::{}fs as f{};\nfn g() {{ f::read(\"x\"); env::var(\"y\"); }}\n",
+                open.repeat(depth),
+                close.repeat(depth)
+            );
+            let full = scan_source_with("src/lib.rs", &src, Mode::Exhaustive);
+            let fast = scan_source_with("src/lib.rs", &src, Mode::Fast);
+            assert_eq!(full, fast, "{depth} x {open}");
+            assert!(
+                full.findings.iter().any(|f| f.kind.code() == "fs"),
+                "{depth} x {open}: {full:?}"
+            );
+        }
+    }
+}
+
 /// The item declaring `File` is kept: without it, the glob import would turn `File::open` into
 /// file-system use.
 #[test]

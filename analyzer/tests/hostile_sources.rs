@@ -122,6 +122,24 @@ fn macro_bodies_fifty_thousand_deep() {
     }
 }
 
+/// `use` groups nested fifty thousand deep with no segment between them: the fast path's
+/// tree reader recursed once per group, unbounded, and overflowed the stack (aborting the
+/// run); it now gives up past a depth and the file goes to the token scan.
+#[test]
+fn use_groups_fifty_thousand_deep() {
+    let n = 50_000;
+    for open in ["{", "{self, ", "{a::b, "] {
+        let src = format!(
+            "use std::{}fs{};\nfn f() {{ unsafe {{}} }}\n",
+            open.repeat(n),
+            "}".repeat(n)
+        );
+        let facts = timed(open, src);
+        assert!(matches!(facts.parse, Parse::Fallback { .. }), "{open}");
+        assert_eq!(count(&facts, Kind::UnsafeBlock), 1, "{open}");
+    }
+}
+
 /// Recursion in syn without a single bracket: each of these overflowed a 2 MiB stack (and
 /// the 64 MiB workers too, at this depth) before the pre-check counted it.
 #[test]

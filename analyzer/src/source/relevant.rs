@@ -475,6 +475,7 @@ impl<'s> Names<'s> {
                         src,
                         binds: &mut binds,
                         globs: &mut globs,
+                        groups: 0,
                     };
                     let mut j = i + 1;
                     if toks.get(j).is_some_and(|t| t.kind == TK::PathSep) {
@@ -593,6 +594,9 @@ struct UseTree<'a, 's> {
     src: &'a Src<'s>,
     binds: &'a mut Vec<(&'s str, Vec<&'s str>)>,
     globs: &'a mut Vec<Vec<&'s str>>,
+    /// Groups open around the tree being read: `{self, {self, ..}}` nests without a segment,
+    /// and each group is a frame of `read`, so it is bounded like the path.
+    groups: usize,
 }
 
 impl<'s> UseTree<'_, 's> {
@@ -642,6 +646,10 @@ impl<'s> UseTree<'_, 's> {
                     break;
                 }
                 TK::Open(Delim::Brace) => {
+                    if self.groups >= MAX_MOD_DEPTH {
+                        return None;
+                    }
+                    self.groups += 1;
                     let end = self.close[i] as usize;
                     let mut j = i + 1;
                     while j < end {
@@ -653,6 +661,7 @@ impl<'s> UseTree<'_, 's> {
                             return None;
                         }
                     }
+                    self.groups -= 1;
                     i = end + 1;
                     break;
                 }
