@@ -122,6 +122,24 @@ fn macro_bodies_fifty_thousand_deep() {
     }
 }
 
+/// `extern` blocks inside `extern` blocks, and `use` items inside the groups of `use` items
+/// (which the tree reader gives up on): the fast path read every nested one again to the end
+/// of the outermost (100 000 deep: 63 s and 532 s), now each token once.
+#[test]
+fn nested_extern_blocks_and_uses_fifty_thousand_deep() {
+    let n = 50_000;
+    let externs = format!("{}fn f();{}", "extern \"C\" { ".repeat(n), "}".repeat(n));
+    let facts = timed("extern in extern", externs);
+    assert_eq!(count(&facts, Kind::ExternBlock), n);
+    let uses = format!(
+        "{}env{}\nfn f() {{ unsafe {{}} }}\n",
+        "use std::{fs, ".repeat(n),
+        "}".repeat(n) + ";"
+    );
+    let facts = timed("use in use", uses);
+    assert_eq!(count(&facts, Kind::UnsafeBlock), 1);
+}
+
 /// `use` groups nested fifty thousand deep with no segment between them: the fast path's
 /// tree reader recursed once per group, unbounded, and overflowed the stack (aborting the
 /// run); it now gives up past a depth and the file goes to the token scan.

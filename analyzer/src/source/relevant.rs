@@ -463,11 +463,16 @@ impl<'s> Names<'s> {
             toks.get(i)
                 .is_some_and(|t| t.kind == TK::Ident && t.text(src) == s)
         };
+        // how far the names of an unfollowed `use`, and the functions of an `extern` block,
+        // were already read: a `use` or `extern` inside that range adds nothing new, and
+        // reading it again made nested ones (`use a::{b, use a::{..` ) quadratic
+        let (mut extra_until, mut extern_until) = (0, 0);
         for i in 0..toks.len() {
             if toks[i].kind != TK::Ident || after_dot_or_quote(toks, i) {
                 continue;
             }
             match text(i) {
+                "use" if i < extra_until => {}
                 "use" => {
                     let mut tree = UseTree {
                         toks,
@@ -494,6 +499,7 @@ impl<'s> Names<'s> {
                             }
                             k += 1;
                         }
+                        extra_until = k;
                     }
                 }
                 "extern" if is_ident(i + 1, "crate") => {
@@ -507,6 +513,7 @@ impl<'s> Names<'s> {
                         binds.push((alias, vec![name]));
                     }
                 }
+                "extern" if i < extern_until => {}
                 "extern" => {
                     // `extern "C" { fn f(); }`: calls to `f` are FFI
                     let mut j = i + 1;
@@ -518,6 +525,7 @@ impl<'s> Names<'s> {
                         .is_some_and(|t| t.kind == TK::Open(Delim::Brace))
                     {
                         let end = close[j] as usize;
+                        extern_until = end;
                         for k in j + 1..end {
                             if is_ident(k, "fn")
                                 && let Some(n) = toks.get(k + 1).filter(|t| t.kind == TK::Ident)
