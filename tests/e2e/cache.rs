@@ -81,6 +81,14 @@ fn facts(dir: &Path) -> Vec<PathBuf> {
         .collect()
 }
 
+/// The modification times of `paths`: an entry a run rewrote has a new one.
+fn modified(paths: &[PathBuf]) -> TestResult<Vec<std::time::SystemTime>> {
+    Ok(paths
+        .iter()
+        .map(|p| std::fs::metadata(p).and_then(|m| m.modified()))
+        .collect::<Result<_, _>>()?)
+}
+
 fn entries(dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
@@ -111,18 +119,11 @@ fn cache_hits_and_rescans_give_identical_reports() -> TestResult {
         "one entry per verified registry tarball, none for the path dependency: {stored:?}"
     );
     assert_eq!(entries(&dir).len(), 3, "and one metadata entry");
-    let stamps: Vec<_> = stored
-        .iter()
-        .map(|p| std::fs::metadata(p).and_then(|m| m.modified()))
-        .collect::<Result<_, _>>()?;
+    let stamps = modified(&stored)?;
 
     let warm = f.report("warm.toml", &["--cache-dir", &dir_arg])?;
     assert_eq!(cold, warm, "a cache hit gives the same bytes");
-    let again: Vec<_> = stored
-        .iter()
-        .map(|p| std::fs::metadata(p).and_then(|m| m.modified()))
-        .collect::<Result<_, _>>()?;
-    assert_eq!(stamps, again, "hits are read, not rewritten");
+    assert_eq!(stamps, modified(&stored)?, "hits are read, not rewritten");
 
     // truncated and bit-flipped entries are detected, rescanned and rewritten
     let first = std::fs::read(&stored[0])?;
@@ -182,18 +183,12 @@ fn concurrent_runs_share_one_cache_safely() -> TestResult {
         );
     }
     // what the races left is whole: a run that may only read it gives the same bytes
-    let stamps = |paths: &[PathBuf]| -> TestResult<Vec<_>> {
-        Ok(paths
-            .iter()
-            .map(|p| std::fs::metadata(p).and_then(|m| m.modified()))
-            .collect::<Result<_, _>>()?)
-    };
-    let before = stamps(&facts(&dir))?;
+    let before = modified(&facts(&dir))?;
     assert_eq!(
         f.report("after.toml", &["--cache-dir", &dir_arg])?,
         reference
     );
-    assert_eq!(stamps(&facts(&dir))?, before, "every entry was a hit");
+    assert_eq!(modified(&facts(&dir))?, before, "every entry was a hit");
     Ok(())
 }
 
