@@ -185,7 +185,7 @@ pub fn render_facts(out: &mut String, facts: &CrateFacts, unpacked: &Unpacked, p
                 Role::Shipped => {}
                 Role::Build => tags.push("build"),
                 Role::Test => tags.push("test"),
-                Role::Unused => tags.push("unused"),
+                Role::Unreached => tags.push("unreached"),
             }
             if f.test && file.role != Role::Test {
                 tags.push("test");

@@ -11,9 +11,12 @@
 //! typosquats, in the report, `check` and the delta.
 //! `exports`: the SBOM (CycloneDX-validated, verified round trip), SARIF and the dashboard of a
 //! real workspace; `browser`: the dashboard in headless Chromium.
+//! `adversarial`: the adversarial corpus, each crate's hidden capability found.
 //! `hostile`: hostile crates and hostile report files. `cache`: the results cache, and fast
 //! mode against `--exhaustive`.
 
+#[path = "e2e/adversarial.rs"]
+mod adversarial;
 #[path = "e2e/browser.rs"]
 mod browser;
 #[path = "e2e/cache.rs"]

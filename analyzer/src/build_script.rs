@@ -10,7 +10,9 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use risk_report::facts::{BuildKind, BuildScript, FileFacts, Kind, ManifestFacts, Role};
+use risk_report::facts::{
+    BuildKind, BuildScript, COMPUTED_CFG, FileFacts, Kind, ManifestFacts, Role,
+};
 
 /// Build-dependencies that say what a build script does. Reviewed as data: add a row to teach
 /// the classifier a new crate.
@@ -125,5 +127,75 @@ pub fn classify(
         path: Some(path),
         kinds,
         evidence,
+        sets_cfg: Vec::new(),
+    }
+}
+
+/// Build-dependencies whose API sets `cfg` names the script passes them
+/// (`autocfg::AutoCfg::emit_expression_cfg(.., "name")`, `cfg_aliases! { name: {..} }`).
+const CFG_HELPERS: &[&str] = &["autocfg", "cfg_aliases", "rustc_version", "version_check"];
+
+/// The `cfg` names the build script's code (`texts`, every file of its module tree) can set,
+/// sorted: names printed literally (`cargo:rustc-cfg=NAME`, `cargo::rustc-cfg=NAME="v"`),
+/// [`COMPUTED_CFG`] when it prints a directive or name it builds at run time
+/// (`println!("cargo:rustc-cfg={}", name)`, `"cargo:{}"`), and `test` / `doctest` when it hands
+/// those words to a helper that sets cfgs (see [`CFG_HELPERS`]).
+pub fn sets_cfg<S: AsRef<str>>(
+    texts: impl IntoIterator<Item = S>,
+    build_dependencies: &BTreeSet<String>,
+) -> Vec<String> {
+    let helper = build_dependencies
+        .iter()
+        .any(|d| CFG_HELPERS.contains(&d.replace('-', "_").as_str()));
+    let mut names = BTreeSet::new();
+    for text in texts {
+        let words = crate::source::cfg_words(text.as_ref());
+        for lit in &words.literals {
+            cfg_directives(lit, &mut names);
+            if helper && matches!(lit.as_str(), "test" | "doctest") {
+                names.insert(lit.clone());
+            }
+        }
+        if helper {
+            names.extend(
+                words
+                    .alias_keys
+                    .into_iter()
+                    .filter(|k| k == "test" || k == "doctest"),
+            );
+        }
+    }
+    names.into_iter().collect()
+}
+
+/// The `cfg` names one string literal of a build script sets when printed.
+fn cfg_directives(lit: &str, names: &mut BTreeSet<String>) {
+    const DIRECTIVE: &str = "rustc-cfg";
+    for (at, _) in lit.match_indices(DIRECTIVE) {
+        let rest = &lit[at + DIRECTIVE.len()..];
+        let Some(rest) = rest.strip_prefix('=') else {
+            if rest.is_empty() || rest.starts_with('{') {
+                names.insert(COMPUTED_CFG.to_owned());
+            }
+            continue;
+        };
+        let name: String = rest
+            .chars()
+            .take_while(|c| c.is_alphanumeric() || *c == '_')
+            .collect();
+        if name.is_empty() {
+            names.insert(COMPUTED_CFG.to_owned());
+        } else {
+            names.insert(name);
+        }
+    }
+    // a directive whose kind is filled in at run time: `cargo:{}`, `cargo::{}={}`, `rustc-{}`
+    for prefix in ["cargo:", "cargo::", "rustc-"] {
+        for (at, _) in lit.match_indices(prefix) {
+            let rest = &lit[at + prefix.len()..];
+            if rest.is_empty() || rest.starts_with('{') {
+                names.insert(COMPUTED_CFG.to_owned());
+            }
+        }
     }
 }

@@ -4,16 +4,18 @@
 //! single file is pure, and results are sorted before they are returned, so the facts are the
 //! same whatever the thread count.
 
-use std::collections::BTreeSet;
+use std::collections::BTreeMap;
 use std::panic::{self, AssertUnwindSafe};
 use std::path::Path;
 
 use rayon::prelude::*;
-use risk_report::facts::{CrateFacts, FileFacts, ManifestFacts, Parse, Role};
+use risk_report::facts::{CrateFacts, FileFacts, ManifestFacts, Parse, Role, SkippedEntry};
 
 use crate::archive::{self, ArchiveError, Limits, Unpacked};
-use crate::source::Mode;
-use crate::{binary, build_script, manifest, source, vcs};
+use crate::gates::{self, TestRules};
+use crate::source::decls::Alias;
+use crate::source::{Mode, Scanned};
+use crate::{binary, build_script, manifest, modtree, source, vcs};
 
 /// Scans a `.crate` tarball held in memory. `expected_root` is `name-version` when known.
 pub fn scan_crate_tarball(gz: &[u8], expected_root: Option<&str>, limits: &Limits) -> CrateFacts {
@@ -83,7 +85,16 @@ pub fn scan_unpacked(unpacked: &Unpacked) -> CrateFacts {
     scan_unpacked_with(unpacked, Mode::Fast)
 }
 
+/// Bound on the rounds of scanning files the module walk finds that are not named `*.rs`
+/// (each round scans at least one more file).
+const MAX_ROUNDS: usize = 16;
+
 /// [`scan_unpacked`] in a chosen [`Mode`].
+///
+/// Every `*.rs` file and every target root is scanned (in parallel); the module trees of the
+/// targets then decide each file's role ([`modtree`]), files they reach that are not named
+/// `*.rs` are scanned in turn, and what the build script can print and the crate imports
+/// decide which gated code is test code ([`gates`]).
 pub fn scan_unpacked_with(unpacked: &Unpacked, mode: Mode) -> CrateFacts {
     let files = &unpacked.files;
     let manifest_text = files
@@ -95,30 +106,171 @@ pub fn scan_unpacked_with(unpacked: &Unpacked, mode: Mode) -> CrateFacts {
     let (name, version) =
         package_name_version(manifest_text.as_deref()).unwrap_or((root_name, root_version));
 
-    let rs: Vec<(&String, &Vec<u8>)> = files.iter().filter(|(p, _)| p.ends_with(".rs")).collect();
-    let mut scanned: Vec<FileFacts> = rs.par_iter().map(|(p, b)| scan_file(p, b, mode)).collect();
-    scanned.sort_by(|a, b| a.path.cmp(&b.path));
-    assign_roles(&mut scanned, &manifest);
+    let roots: Vec<(String, Role)> = manifest
+        .targets
+        .iter()
+        .map(|t| (t.path.clone(), target_role(&t.kind)))
+        .collect();
+    let first: Vec<&String> = files
+        .keys()
+        .filter(|p| p.ends_with(".rs") || roots.iter().any(|(r, _)| r == *p))
+        .collect();
+    let mut scanned: BTreeMap<String, Scanned> = scan_all(files, &first, mode);
 
-    let build_script = build_script::classify(&manifest, &scanned, files);
+    let skipped = skipped_paths(&unpacked.root, &unpacked.skipped);
+    let normal: Vec<String> = (manifest.dependencies.iter())
+        .chain(&manifest.build_dependencies)
+        .map(|d| d.replace('-', "_"))
+        .collect();
+    let build_roots: Vec<(String, Role)> = roots
+        .iter()
+        .filter(|(_, r)| *r == Role::Build)
+        .cloned()
+        .collect();
+    let mut round = 0;
+    let (tree, rules, sets_cfg) = loop {
+        round += 1;
+        let aliases: Vec<&Alias> = scanned.values().flat_map(|s| &s.decls.aliases).collect();
+        let macros = modtree::macro_table(scanned.iter().map(|(p, s)| (p.as_str(), &s.decls)));
+        let walk_with = |rules: &TestRules, roots: &[(String, Role)]| {
+            let known = |p: &str| match scanned.get(p) {
+                Some(s) if matches!(s.facts.parse, Parse::NotAnalyzed { .. }) => {
+                    modtree::Known::Unreadable
+                }
+                Some(s) => modtree::Known::Decls(&s.decls),
+                None => modtree::Known::NotScanned,
+            };
+            let exists = |p: &str| files.contains_key(p);
+            let why = |p: &str| skipped.get(p).cloned();
+            let holds = |g: &gates::Gate| rules.holds(g);
+            modtree::walk(
+                roots,
+                &modtree::Crate {
+                    known: &known,
+                    macros: &macros,
+                    exists: &exists,
+                    skipped: &why,
+                    holds: &holds,
+                },
+            )
+        };
+        // A build script never sees its own `cfg`s: its tree decides with none settable.
+        let plain = TestRules::new(
+            &manifest.dev_dependencies,
+            &normal,
+            aliases.iter().copied(),
+            &[],
+        );
+        let build_tree = walk_with(&plain, &build_roots);
+        let build_texts = (build_tree.roles.iter())
+            .filter(|(_, r)| **r == Role::Build)
+            .filter_map(|(p, _)| files.get(p))
+            .map(|b| String::from_utf8_lossy(b));
+        let sets_cfg = build_script::sets_cfg(build_texts, &manifest.build_dependencies);
+        let rules = TestRules::new(
+            &manifest.dev_dependencies,
+            &normal,
+            aliases.iter().copied(),
+            &sets_cfg,
+        );
+        let tree = walk_with(&rules, &roots);
+        let pending: Vec<String> = (tree.pending.iter())
+            .chain(&build_tree.pending)
+            .filter(|p| !scanned.contains_key(*p))
+            .cloned()
+            .collect();
+        if pending.is_empty() || round >= MAX_ROUNDS {
+            let mut tree = tree;
+            if !pending.is_empty() {
+                tree.computed = true;
+                for p in pending {
+                    tree.unread
+                        .insert(format!("{p}: not scanned (more than {MAX_ROUNDS} rounds)"));
+                }
+            }
+            break (tree, rules, sets_cfg);
+        }
+        let pending: Vec<&String> = pending.iter().collect();
+        let more = scan_all(files, &pending, mode);
+        scanned.extend(more);
+    };
+
+    let forbids_unsafe = (manifest.targets.iter())
+        .filter(|t| matches!(t.kind.as_str(), "lib" | "proc-macro"))
+        .filter_map(|t| scanned.get(&t.path))
+        .any(|s| s.decls.forbids_unsafe);
+    let mut out: Vec<FileFacts> = scanned
+        .into_values()
+        .map(|s| {
+            let role = tree.roles.get(&s.facts.path).copied();
+            let mut facts = s.decided(&rules);
+            facts.role = role.unwrap_or(Role::Unreached);
+            facts
+        })
+        .collect();
+    out.sort_by(|a, b| a.path.cmp(&b.path));
+
+    let mut build_script = build_script::classify(&manifest, &out, files);
+    if build_script.path.is_some() {
+        build_script.sets_cfg = sets_cfg;
+    }
     let binaries = files
         .iter()
         .filter_map(|(p, b)| binary::detect_binary(p, b))
         .collect();
     let mut skipped = unpacked.skipped.clone();
     skipped.sort();
+    let has_unreached = out.iter().any(|f| f.role == Role::Unreached);
 
     CrateFacts {
         name,
         version,
         manifest,
+        unreached_may_compile: has_unreached && (build_script.path.is_some() || tree.computed),
         build_script,
-        files: scanned,
+        files: out,
         binaries,
         skipped,
         vcs: vcs::read_vcs_info(files.get(".cargo_vcs_info.json").map(Vec::as_slice)),
         not_analyzed: None,
+        forbids_unsafe,
+        unread_modules: tree.unread.into_iter().collect(),
     }
+}
+
+/// The role a target gives the files it reaches.
+fn target_role(kind: &str) -> Role {
+    match kind {
+        "build-script" => Role::Build,
+        "example" | "test" | "bench" => Role::Test,
+        // lib, proc-macro, bin, and any kind a future cargo adds: the safe side
+        _ => Role::Shipped,
+    }
+}
+
+/// Scans `paths` of `files` in parallel.
+fn scan_all(
+    files: &BTreeMap<String, Vec<u8>>,
+    paths: &[&String],
+    mode: Mode,
+) -> BTreeMap<String, Scanned> {
+    paths
+        .par_iter()
+        .filter_map(|p| files.get(*p).map(|b| ((*p).clone(), scan_file(p, b, mode))))
+        .collect()
+}
+
+/// Skipped archive entries by crate path (the `name-version/` root taken off), with the
+/// reason; for use when a module names one.
+fn skipped_paths(root: &str, skipped: &[SkippedEntry]) -> BTreeMap<String, String> {
+    let prefix = format!("{root}/");
+    skipped
+        .iter()
+        .filter_map(|s| {
+            let rel = s.path.strip_prefix(&prefix)?;
+            Some((rel.to_owned(), s.reason.clone()))
+        })
+        .collect()
 }
 
 /// A target whose file is not in the crate is a manifest problem worth seeing (cargo would
@@ -159,20 +311,23 @@ fn package_name_version(text: Option<&str>) -> Option<(String, String)> {
 
 /// Scans one file, turning bytes that are not UTF-8 and scanner panics into recorded facts:
 /// one bad file never aborts the crate, and never counts as zero findings.
-fn scan_file(path: &str, bytes: &[u8], mode: Mode) -> FileFacts {
-    scan_file_with(path, bytes, |p, t| source::scan_source_with(p, t, mode))
+fn scan_file(path: &str, bytes: &[u8], mode: Mode) -> Scanned {
+    scan_file_with(path, bytes, |p, t| source::scan(p, t, mode))
 }
 
 /// [`scan_file`] with the source scanner as a parameter, so that a test can hand it one that
 /// panics (no input is known to make syn panic today; this proves the guard, not a bug).
-fn scan_file_with(path: &str, bytes: &[u8], scan: impl Fn(&str, &str) -> FileFacts) -> FileFacts {
+fn scan_file_with(path: &str, bytes: &[u8], scan: impl Fn(&str, &str) -> Scanned) -> Scanned {
     let lines = bytes.split(|&b| b == b'\n').count() as u32;
-    let not_analyzed = |reason: String| FileFacts {
-        path: path.to_string(),
-        bytes: bytes.len() as u64,
-        lines,
-        parse: Parse::NotAnalyzed { reason },
-        ..FileFacts::default()
+    let not_analyzed = |reason: String| Scanned {
+        facts: FileFacts {
+            path: path.to_string(),
+            bytes: bytes.len() as u64,
+            lines,
+            parse: Parse::NotAnalyzed { reason },
+            ..FileFacts::default()
+        },
+        ..Scanned::default()
     };
     let text = match std::str::from_utf8(bytes) {
         Ok(t) => t,
@@ -184,7 +339,7 @@ fn scan_file_with(path: &str, bytes: &[u8], scan: impl Fn(&str, &str) -> FileFac
         }
     };
     match panic::catch_unwind(AssertUnwindSafe(|| scan(path, text))) {
-        Ok(facts) => facts,
+        Ok(scanned) => scanned,
         Err(payload) => {
             let msg = payload
                 .downcast_ref::<&str>()
@@ -196,114 +351,23 @@ fn scan_file_with(path: &str, bytes: &[u8], scan: impl Fn(&str, &str) -> FileFac
     }
 }
 
-/// Decides which files ship, which belong to the build script, which are test-only and which
-/// no target uses.
-fn assign_roles(files: &mut [FileFacts], manifest: &ManifestFacts) {
-    let build_dir = manifest.build.as_deref().and_then(module_dir_of_root);
-    let test_dirs: BTreeSet<String> = manifest
-        .targets
-        .iter()
-        .filter(|t| matches!(t.kind.as_str(), "example" | "test" | "bench"))
-        .filter_map(|t| module_dir_of_root(&t.path))
-        .chain(["tests/", "benches/", "examples/"].map(String::from))
-        .collect();
-    let test_roots: BTreeSet<&str> = manifest
-        .targets
-        .iter()
-        .filter(|t| matches!(t.kind.as_str(), "example" | "test" | "bench"))
-        .map(|t| t.path.as_str())
-        .collect();
-
-    // Files declared by `#[cfg(test)] mod x;`, and everything below them.
-    let mut test_modules: BTreeSet<String> = BTreeSet::new();
-    let mut test_module_dirs: BTreeSet<String> = BTreeSet::new();
-    for f in files.iter() {
-        for m in &f.test_mods {
-            for candidate in test_mod_candidates(&f.path, m) {
-                if let Some(dir) = candidate.strip_suffix("mod.rs") {
-                    test_module_dirs.insert(dir.to_string());
-                } else if let Some(stem) = candidate.strip_suffix(".rs") {
-                    test_module_dirs.insert(format!("{stem}/"));
-                }
-                test_modules.insert(candidate);
-            }
-        }
-    }
-
-    for f in files.iter_mut() {
-        let p = f.path.as_str();
-        f.role = if manifest.build.as_deref() == Some(p)
-            || build_dir.as_deref().is_some_and(|d| p.starts_with(d))
-        {
-            Role::Build
-        } else if test_roots.contains(p)
-            || test_dirs.iter().any(|d| p.starts_with(d.as_str()))
-            || test_modules.contains(p)
-            || test_module_dirs.iter().any(|d| p.starts_with(d.as_str()))
-        {
-            Role::Test
-        } else if manifest.build.is_none() && p == "build.rs" {
-            // `build = false` with a `build.rs` left in the tarball: cargo compiles it for no
-            // target, so its findings are kept but not counted as shipped.
-            Role::Unused
-        } else {
-            Role::Shipped
-        };
-    }
-}
-
-/// For a target root not at the crate root (`build/main.rs`, `examples/demo/main.rs`), the
-/// folder its modules live in; `None` for root-level files such as `build.rs`.
-fn module_dir_of_root(path: &str) -> Option<String> {
-    let (dir, _) = path.rsplit_once('/')?;
-    Some(format!("{dir}/"))
-}
-
-/// Where the file for `mod name;` declared in `parent` can be, by rustc's rules.
-fn test_mod_candidates(parent: &str, name: &str) -> Vec<String> {
-    let parent_dir = parent.rsplit_once('/').map_or("", |(d, _)| d);
-    let join = |dir: &str, rest: &str| {
-        if dir.is_empty() {
-            rest.to_string()
-        } else {
-            format!("{dir}/{rest}")
-        }
-    };
-    if let Some(path) = name.strip_prefix("path:") {
-        return vec![join(parent_dir, path)];
-    }
-    let file_name = parent.rsplit('/').next().unwrap_or(parent);
-    let is_mod_root = matches!(file_name, "lib.rs" | "main.rs" | "mod.rs")
-        || !parent.contains('/')
-        || parent.starts_with("src/bin/") && parent.matches('/').count() == 2;
-    let dir = if is_mod_root {
-        parent_dir.to_string()
-    } else {
-        join(parent_dir, file_name.trim_end_matches(".rs"))
-    };
-    vec![
-        join(&dir, &format!("{name}.rs")),
-        join(&dir, &format!("{name}/mod.rs")),
-    ]
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn a_panicking_scan_is_a_file_not_analyzed() {
-        fn boom(_: &str, _: &str) -> FileFacts {
+        fn boom(_: &str, _: &str) -> Scanned {
             panic!("syn fell over at 3:14")
         }
-        fn boom_owned(_: &str, text: &str) -> FileFacts {
+        fn boom_owned(_: &str, text: &str) -> Scanned {
             panic!("{} bytes were too many", text.len())
         }
         // The default hook would print the panic: keep the test output clean.
         let hook = panic::take_hook();
         panic::set_hook(Box::new(|_| {}));
-        let a = scan_file_with("src/a.rs", b"fn a() {}\n", boom);
-        let b = scan_file_with("src/b.rs", b"xyz", boom_owned);
+        let a = scan_file_with("src/a.rs", b"fn a() {}\n", boom).facts;
+        let b = scan_file_with("src/b.rs", b"xyz", boom_owned).facts;
         panic::set_hook(hook);
         assert_eq!(
             a.parse,
@@ -335,25 +399,5 @@ mod tests {
         );
         assert_eq!(split_root("x-0.1.0"), ("x".into(), "0.1.0".into()));
         assert_eq!(split_root("noversion"), ("noversion".into(), String::new()));
-    }
-
-    #[test]
-    fn test_module_candidates_follow_rustc() {
-        assert_eq!(
-            test_mod_candidates("src/lib.rs", "tests"),
-            vec!["src/tests.rs".to_string(), "src/tests/mod.rs".to_string()]
-        );
-        assert_eq!(
-            test_mod_candidates("src/a.rs", "t"),
-            vec!["src/a/t.rs".to_string(), "src/a/t/mod.rs".to_string()]
-        );
-        assert_eq!(
-            test_mod_candidates("src/a/mod.rs", "t"),
-            vec!["src/a/t.rs".to_string(), "src/a/t/mod.rs".to_string()]
-        );
-        assert_eq!(
-            test_mod_candidates("src/lib.rs", "path:testing/x.rs"),
-            vec!["src/testing/x.rs".to_string()]
-        );
     }
 }

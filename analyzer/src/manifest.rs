@@ -155,7 +155,9 @@ impl Reader<'_> {
             proc_macro,
             build,
             targets,
-            build_dependencies: self.build_dependencies(),
+            build_dependencies: self.dependency_names(DepTable::Build),
+            dependencies: self.dependency_names(DepTable::Normal),
+            dev_dependencies: self.dependency_names(DepTable::Dev),
             error: None,
         }
     }
@@ -282,16 +284,23 @@ impl Reader<'_> {
         found
     }
 
-    /// Real crate names of every build dependency, whatever the table spelling or target.
-    fn build_dependencies(&self) -> BTreeSet<String> {
+    /// The names of one kind of dependency, whatever the table spelling or target: the real
+    /// crate names of build dependencies (what the build-script rules look for), the names code
+    /// uses (the table key, `-` as `_`) of normal and dev ones.
+    fn dependency_names(&self, which: DepTable) -> BTreeSet<String> {
         let mut tables = vec![self.doc];
         if let Some(per_target) = self.doc.get("target").and_then(Value::as_table) {
             tables.extend(per_target.values().filter_map(Value::as_table));
         }
+        let keys: &[&str] = match which {
+            DepTable::Normal => &["dependencies"],
+            DepTable::Build => &["build-dependencies", "build_dependencies"],
+            DepTable::Dev => &["dev-dependencies", "dev_dependencies"],
+        };
         let mut names = BTreeSet::new();
         for table in tables {
-            for key in ["build-dependencies", "build_dependencies"] {
-                let Some(deps) = table.get(key).and_then(Value::as_table) else {
+            for key in keys {
+                let Some(deps) = table.get(*key).and_then(Value::as_table) else {
                     continue;
                 };
                 for (name, spec) in deps {
@@ -300,12 +309,23 @@ impl Reader<'_> {
                         .and_then(|t| t.get("package"))
                         .and_then(Value::as_str)
                         .unwrap_or(name);
-                    names.insert(real.to_owned());
+                    names.insert(match which {
+                        DepTable::Build => real.to_owned(),
+                        DepTable::Normal | DepTable::Dev => name.replace('-', "_"),
+                    });
                 }
             }
         }
         names
     }
+}
+
+/// The three dependency tables of a manifest.
+#[derive(Clone, Copy)]
+enum DepTable {
+    Normal,
+    Build,
+    Dev,
 }
 
 fn target(kind: &str, name: &str, path: &str) -> Target {

@@ -236,6 +236,7 @@ mod tests {
             path: "build.rs".into(),
             kinds: [risk_report::facts::BuildKind::Network].into(),
             evidence: vec!["network: build-dependency reqwest".into()],
+            ..BuildScriptRow::default()
         });
         p.binaries = vec![BinaryFile {
             path: "lib/x.so".into(),

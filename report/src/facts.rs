@@ -236,10 +236,12 @@ pub enum Role {
     Shipped,
     /// The build script or one of its modules.
     Build,
-    /// Tests, benches, examples and modules only declared under `#[cfg(test)]`.
+    /// Reached only by test, bench and example targets, or only through test-only code
+    /// (`#[cfg(test)] mod x;`).
     Test,
-    /// In the tarball but part of no target cargo builds (a `build.rs` with `build = false`).
-    Unused,
+    /// A Rust file in the crate that no target's module tree reaches (a `build.rs` with
+    /// `build = false`, a file no `mod` names). Its findings are counted apart.
+    Unreached,
 }
 
 /// The scan of one `.rs` file.
@@ -253,10 +255,6 @@ pub struct FileFacts {
     pub parse: Parse,
     /// Sorted by (line, col, kind, detail).
     pub findings: Vec<Finding>,
-    /// Out-of-line modules this file declares under `#[cfg(test)]` (`#[cfg(test)] mod tests;`),
-    /// as the module names; the crate pass turns the files they name into test files.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub test_mods: Vec<String>,
 }
 
 /// A target from the manifest (or found by cargo's auto-discovery rules).
@@ -278,6 +276,12 @@ pub struct ManifestFacts {
     pub build: Option<String>,
     pub targets: Vec<Target>,
     pub build_dependencies: BTreeSet<String>,
+    /// Names code uses for the normal dependencies (the table key, `-` as `_`), any target.
+    #[serde(default)]
+    pub dependencies: BTreeSet<String>,
+    /// Names code uses for the dev-dependencies, any target.
+    #[serde(default)]
+    pub dev_dependencies: BTreeSet<String>,
     /// Set when the manifest is missing or malformed; the rest then holds cargo's defaults.
     pub error: Option<String>,
 }
@@ -326,7 +330,15 @@ pub struct BuildScript {
     pub kinds: BTreeSet<BuildKind>,
     /// Why each kind was given: `native: build-dependency cc`, `network: build.rs:12 reqwest::get`.
     pub evidence: Vec<String>,
+    /// The `cfg` names it can set (`cargo:rustc-cfg=NAME`), sorted; [`COMPUTED_CFG`] when it
+    /// prints a name built at run time. A name it sets no longer marks test-only code.
+    #[serde(default)]
+    pub sets_cfg: Vec<String>,
 }
+
+/// In [`BuildScript::sets_cfg`]: the script prints a `cfg` name it builds at run time, so it
+/// can set any (`test` included).
+pub const COMPUTED_CFG: &str = "<computed>";
 
 /// A binary file shipped in the tarball.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
@@ -372,6 +384,18 @@ pub struct CrateFacts {
     pub vcs: VcsInfo,
     /// Set when the crate as a whole could not be read (corrupt gzip, ...).
     pub not_analyzed: Option<String>,
+    /// The library (or proc-macro) root starts with `#![forbid(unsafe_code)]`.
+    #[serde(default)]
+    pub forbids_unsafe: bool,
+    /// Module declarations and `include!`s of reached code whose file could not be read, as
+    /// `file:line: what -> path: why` (a skipped entry, a file not in the crate, a path
+    /// computed by a macro or at build time). Sorted.
+    #[serde(default)]
+    pub unread_modules: Vec<String>,
+    /// Some unreached file may still be compiled: the crate has a build script (which can copy
+    /// or generate code to `include!`) or a module or `include!` path that is computed.
+    #[serde(default)]
+    pub unreached_may_compile: bool,
 }
 
 /// Counts of each kind, split by whether the code ships.
@@ -383,8 +407,8 @@ pub struct Counts {
     pub build: BTreeMap<Kind, u64>,
     /// Tests, benches, examples and `#[cfg(test)]` code.
     pub test: BTreeMap<Kind, u64>,
-    /// Files no target builds.
-    pub unused: BTreeMap<Kind, u64>,
+    /// Files no target reaches.
+    pub unreached: BTreeMap<Kind, u64>,
     /// Findings that came from macro tokens (already included above).
     pub macro_tokens: BTreeMap<Kind, u64>,
     /// Findings from a fallback token scan (already included above): approximate.
@@ -398,7 +422,7 @@ impl CrateFacts {
         for file in &self.files {
             for f in &file.findings {
                 let bucket = match (file.role, f.test) {
-                    (Role::Unused, _) => &mut c.unused,
+                    (Role::Unreached, _) => &mut c.unreached,
                     (Role::Test, _) | (_, true) => &mut c.test,
                     (Role::Build, false) => &mut c.build,
                     (Role::Shipped, false) => &mut c.shipped,

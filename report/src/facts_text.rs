@@ -40,9 +40,19 @@ fn write_all(out: &mut String, c: &CrateFacts) -> std::fmt::Result {
         let deps: Vec<&str> = m.build_dependencies.iter().map(String::as_str).collect();
         writeln!(out, "build-dependencies: {}", deps.join(", "))?;
     }
+    if !m.dev_dependencies.is_empty() {
+        let deps: Vec<&str> = m.dev_dependencies.iter().map(String::as_str).collect();
+        writeln!(out, "dev-dependencies: {}", deps.join(", "))?;
+    }
+    if c.forbids_unsafe {
+        writeln!(out, "forbids-unsafe")?;
+    }
     if let Some(path) = &c.build_script.path {
         let kinds: Vec<&str> = c.build_script.kinds.iter().map(|k| k.code()).collect();
         writeln!(out, "build-script {path}: {}", kinds.join(", "))?;
+        if !c.build_script.sets_cfg.is_empty() {
+            writeln!(out, "  sets-cfg: {}", c.build_script.sets_cfg.join(", "))?;
+        }
         for e in &c.build_script.evidence {
             writeln!(out, "  {e}")?;
         }
@@ -63,12 +73,18 @@ fn write_all(out: &mut String, c: &CrateFacts) -> std::fmt::Result {
     for s in &c.skipped {
         writeln!(out, "skipped {}: {}", s.path, s.reason)?;
     }
+    for u in &c.unread_modules {
+        writeln!(out, "unread {u}")?;
+    }
+    if c.unreached_may_compile {
+        writeln!(out, "unreached-may-compile")?;
+    }
     for f in &c.files {
         let role = match f.role {
             Role::Shipped => "shipped",
             Role::Build => "build",
             Role::Test => "test",
-            Role::Unused => "unused",
+            Role::Unreached => "unreached",
         };
         let parse = match &f.parse {
             Parse::Parsed => "parsed".to_string(),
@@ -97,7 +113,7 @@ fn write_all(out: &mut String, c: &CrateFacts) -> std::fmt::Result {
         ("shipped", &counts.shipped),
         ("build", &counts.build),
         ("test", &counts.test),
-        ("unused", &counts.unused),
+        ("unreached", &counts.unreached),
     ] {
         if !map.is_empty() {
             let parts: Vec<String> = map

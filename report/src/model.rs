@@ -163,6 +163,18 @@ pub struct Package {
     /// Findings in tests, benches, examples and `#[cfg(test)]` code.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub test: BTreeMap<Kind, u64>,
+    /// Findings in Rust files no target reaches (see `coverage.unreached`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub unreached: BTreeMap<Kind, u64>,
+    /// `links = "..."` of the manifest: the native library the package says it links.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub links: Option<String>,
+    /// The roots of the targets that build into users' code or run at build time.
+    #[serde(default, skip_serializing_if = "Targets::is_empty")]
+    pub targets: Targets,
+    /// The library root starts with `#![forbid(unsafe_code)]`.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub forbids_unsafe: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub build_script: Option<BuildScriptRow>,
     /// Files embedded by `include_bytes!` / `include_str!` / `include!` in shipped or build
@@ -179,12 +191,57 @@ pub struct Package {
     pub audit: Option<crate::audit::AuditRow>,
 }
 
+/// Target root paths, as the crate's manifest (and cargo's discovery) gives them.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Targets {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lib: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub proc_macro: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub build: Option<String>,
+    /// Binary roots, sorted.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub bins: Vec<String>,
+}
+
+impl Targets {
+    pub fn is_empty(&self) -> bool {
+        *self == Targets::default()
+    }
+
+    fn of(manifest: &crate::facts::ManifestFacts) -> Targets {
+        let path_of = |kind: &str| {
+            manifest
+                .targets
+                .iter()
+                .find(|t| t.kind == kind)
+                .map(|t| t.path.clone())
+        };
+        let mut bins: Vec<String> = (manifest.targets.iter())
+            .filter(|t| t.kind == "bin")
+            .map(|t| t.path.clone())
+            .collect();
+        bins.sort();
+        bins.dedup();
+        Targets {
+            lib: path_of("lib"),
+            proc_macro: path_of("proc-macro"),
+            build: manifest.build.clone(),
+            bins,
+        }
+    }
+}
+
 /// The build script of a package.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BuildScriptRow {
     pub path: String,
     pub kinds: BTreeSet<BuildKind>,
     pub evidence: Vec<String>,
+    /// The `cfg` names it can set; `<computed>` when it builds one at run time.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sets_cfg: Vec<String>,
 }
 
 /// How much of the package was analyzed.
@@ -204,6 +261,12 @@ pub struct Coverage {
     /// Tarball entries that were skipped (links, traversal, caps), with the reason.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub skipped: Vec<SkippedEntry>,
+    /// Rust files no target's module tree reaches; their findings are under `unreached`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unreached: Vec<String>,
+    /// Modules and `include!`s of reached code whose file could not be read, with why.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unread_modules: Vec<String>,
     /// What is wrong with the crate's own Cargo.toml (malformed, a build script outside the
     /// crate, targets whose files are missing); the targets are then cargo's defaults.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -313,10 +376,22 @@ impl Package {
             path: path.clone(),
             kinds: facts.build_script.kinds.clone(),
             evidence: facts.build_script.evidence.clone(),
+            sets_cfg: facts.build_script.sets_cfg.clone(),
         });
 
         let mut capabilities = BTreeSet::new();
-        for kind in counts.shipped.keys().chain(counts.build.keys()) {
+        // Unreached files count when something could still compile them: unknown is risk.
+        let unreached = facts
+            .unreached_may_compile
+            .then_some(&counts.unreached)
+            .into_iter()
+            .flat_map(BTreeMap::keys);
+        for kind in counts
+            .shipped
+            .keys()
+            .chain(counts.build.keys())
+            .chain(unreached)
+        {
             capabilities.insert(kind.capability().to_string());
         }
         if build_script.is_some() {
@@ -332,14 +407,17 @@ impl Package {
         let mut embedded = BTreeSet::new();
         let mut coverage = Coverage {
             skipped: facts.skipped.clone(),
+            unread_modules: facts.unread_modules.clone(),
             manifest_error: facts.manifest.error.clone(),
             ..Coverage::default()
         };
         for f in &facts.files {
             coverage.files += 1;
             coverage.lines += u64::from(f.lines);
-            if f.role == Role::Test {
-                coverage.test_files += 1;
+            match f.role {
+                Role::Test => coverage.test_files += 1,
+                Role::Unreached => coverage.unreached.push(f.path.clone()),
+                Role::Shipped | Role::Build => {}
             }
             match &f.parse {
                 Parse::Parsed => {}
@@ -385,6 +463,10 @@ impl Package {
             shipped: counts.shipped,
             build: counts.build,
             test: counts.test,
+            unreached: counts.unreached,
+            links: facts.manifest.links.clone(),
+            targets: Targets::of(&facts.manifest),
+            forbids_unsafe: facts.forbids_unsafe,
             build_script,
             embedded: embedded.into_iter().collect(),
             binaries: facts.binaries.clone(),

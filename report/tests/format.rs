@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use risk_report::facts::{
     BinaryFile, BuildKind, BuildScript, CrateFacts, FileFacts, Finding, Kind, ManifestFacts,
-    Origin, Parse, Role, SkippedEntry, VcsInfo,
+    Origin, Parse, Role, SkippedEntry, Target, VcsInfo,
 };
 use risk_report::model::{DepKind, PackageInput, Report, Source};
 
@@ -29,7 +29,25 @@ fn full_input(name: &str, source: Source) -> PackageInput {
         version: "1.0.0".into(),
         manifest: ManifestFacts {
             proc_macro: true,
+            links: Some("foo".into()),
             build: Some("build.rs".into()),
+            targets: vec![
+                Target {
+                    kind: "lib".into(),
+                    name: "foo".into(),
+                    path: "src/lib.rs".into(),
+                },
+                Target {
+                    kind: "proc-macro".into(),
+                    name: "foo".into(),
+                    path: "src/lib.rs".into(),
+                },
+                Target {
+                    kind: "bin".into(),
+                    name: "foo".into(),
+                    path: "src/main.rs".into(),
+                },
+            ],
             error: Some("bin target `x` points at `src/x.rs`, which is not in the crate".into()),
             ..ManifestFacts::default()
         },
@@ -37,6 +55,7 @@ fn full_input(name: &str, source: Source) -> PackageInput {
             path: Some("build.rs".into()),
             kinds: BTreeSet::from([BuildKind::Native, BuildKind::Probe]),
             evidence: vec!["native: build-dependency cc".into()],
+            sets_cfg: vec!["has_foo".into()],
         },
         files: vec![
             FileFacts {
@@ -94,6 +113,13 @@ fn full_input(name: &str, source: Source) -> PackageInput {
                 lines: 4,
                 ..FileFacts::default()
             },
+            FileFacts {
+                path: "src/alt.rs".into(),
+                role: Role::Unreached,
+                lines: 3,
+                findings: vec![finding(2, Kind::Ffi, Some("libc::open"))],
+                ..FileFacts::default()
+            },
         ],
         binaries: vec![BinaryFile {
             path: "lib/libfoo.a".into(),
@@ -111,6 +137,9 @@ fn full_input(name: &str, source: Source) -> PackageInput {
             path_in_vcs: Some("crates/foo".into()),
         },
         not_analyzed: None,
+        forbids_unsafe: true,
+        unread_modules: vec!["src/lib.rs: mod evil -> src/evil.rs: symbolic link".into()],
+        unreached_may_compile: true,
     };
     PackageInput {
         name: name.into(),
@@ -233,7 +262,8 @@ fn key_paths(value: &toml::Value, prefix: &str, out: &mut BTreeSet<String>) {
                 } else if Kind::from_code(k).is_some()
                     && (prefix.ends_with("shipped")
                         || prefix.ends_with(".build")
-                        || prefix.ends_with(".test"))
+                        || prefix.ends_with(".test")
+                        || prefix.ends_with(".unreached"))
                 {
                     "<kind>".to_string()
                 } else if prefix.ends_with("build_script_kinds") {

@@ -37,6 +37,18 @@ pub fn corpus_cases() -> Vec<PathBuf> {
     cases
 }
 
+/// The adversarial corpus: every folder of `corpus/adversarial/` holding a `Cargo.toml`,
+/// sorted.
+pub fn adversarial_cases() -> Vec<PathBuf> {
+    let mut cases: Vec<PathBuf> = std::fs::read_dir(corpus_dir().join("adversarial"))
+        .expect("corpus/adversarial/ exists")
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.join("Cargo.toml").is_file())
+        .collect();
+    cases.sort();
+    cases
+}
+
 /// Every file under `dir` (relative `/`-separated path to bytes), minus `exclude` names.
 pub fn read_tree(dir: &Path, exclude: &[&str]) -> BTreeMap<String, Vec<u8>> {
     let mut out = BTreeMap::new();

@@ -77,6 +77,7 @@ impl<'a> Package<'a> {
                     path: build,
                     kinds: self.build.iter().copied().collect(),
                     evidence: Vec::new(),
+                    sets_cfg: Vec::new(),
                 },
                 files: vec![FileFacts {
                     path: "src/lib.rs".into(),

@@ -5,7 +5,8 @@ use risk_report::facts::Kind;
 
 use super::Src;
 use super::tokens::{Delim, TK, Tok};
-use super::unquote;
+use super::{string_value, unquote};
+use crate::gates::{CFG_DOCTEST, CFG_TEST, Gate};
 
 /// Bound on `cfg_attr(.., cfg_attr(.., ..))` and `all(any(..))` nesting we follow.
 const MAX_DEPTH: usize = 16;
@@ -62,55 +63,195 @@ fn rules_into(c: &[Tok], src: &Src<'_>, out: &mut Vec<(Kind, Option<String>)>, d
     }
 }
 
-/// Whether the attribute makes its item test code: `#[test]`, `#[bench]`, `#[tokio::test]`
-/// and the like, or a `cfg` that requires `test`.
-pub(crate) fn is_test(content: &[Tok], src: &Src<'_>) -> bool {
-    let Some(first) = content.first().filter(|t| t.kind == TK::Ident) else {
-        return false;
-    };
-    let name = first.text(src);
-    if name == "cfg" {
-        return group(content).is_some_and(|inner| requires_test(inner, src, 0));
+/// The gate an attribute puts on its item (see `crate::gates`): a `cfg` that needs `test` or
+/// `doctest`, or an attribute macro by its path. Built-in and tool attributes are none.
+pub(crate) fn gate(content: &[Tok], src: &Src<'_>) -> Option<Gate> {
+    let leading = content.first()?.kind == TK::PathSep;
+    let mut k = usize::from(leading);
+    let first = content.get(k).filter(|t| t.kind == TK::Ident)?;
+    let name = src.ident_at(first.start as usize);
+    if name == "cfg" && !leading {
+        return group(content).and_then(|inner| cfg_gate(inner, src, 0));
     }
-    // the last segment of the attribute's path
-    let mut last = name;
-    let mut k = 1;
+    let mut segs = vec![name.to_owned()];
+    k += 1;
     while k + 1 < content.len() && content[k].kind == TK::PathSep {
-        last = content[k + 1].text(src);
+        segs.push(src.ident_at(content[k + 1].start as usize).to_owned());
         k += 2;
     }
-    matches!(last, "test" | "bench" | "rstest" | "test_case")
-        && content.get(k).is_none_or(|t| matches!(t.kind, TK::Open(_)))
+    attr_gate(segs, leading)
 }
 
-/// Whether a cfg predicate can only hold when `test` is set: `test`, `all(test, ..)`,
-/// `any(test, all(test, ..))`. `not(..)` never does, even `not(not(test))`: rare, and erring
-/// towards "shipped" is the safe side for a risk report.
-pub(crate) fn requires_test(pred: &[Tok], src: &Src<'_>, depth: usize) -> bool {
-    let Some(first) = pred.first().filter(|t| t.kind == TK::Ident) else {
-        return false;
-    };
+/// A built-in attribute: rustc reads it, no macro can hide behind its name.
+pub(crate) fn is_builtin(name: &str) -> bool {
+    BUILTIN.contains(&name)
+}
+
+/// [`gate`] for an attribute that is not `cfg`, from the segments of its path.
+pub(crate) fn attr_gate(segs: Vec<String>, leading: bool) -> Option<Gate> {
+    let first = segs.first()?;
+    let builtin = segs.len() == 1 && !leading && is_builtin(first);
+    (!builtin && !TOOLS.contains(&first.as_str())).then(|| Gate::attr(segs))
+}
+
+/// Attributes rustc itself reads: never a macro that could strip its item. (`test` and
+/// `bench` are macros of the prelude, so gates.)
+const BUILTIN: &[&str] = &[
+    "allow",
+    "automatically_derived",
+    "cfg",
+    "cfg_attr",
+    "cold",
+    "collapse_debuginfo",
+    "crate_name",
+    "crate_type",
+    "debugger_visualizer",
+    "deny",
+    "deprecated",
+    "derive",
+    "doc",
+    "expect",
+    "export_name",
+    "feature",
+    "forbid",
+    "global_allocator",
+    "ignore",
+    "inline",
+    "instruction_set",
+    "link",
+    "link_name",
+    "link_ordinal",
+    "link_section",
+    "macro_export",
+    "macro_use",
+    "must_use",
+    "naked",
+    "no_builtins",
+    "no_implicit_prelude",
+    "no_main",
+    "no_mangle",
+    "no_std",
+    "non_exhaustive",
+    "panic_handler",
+    "path",
+    "proc_macro",
+    "proc_macro_attribute",
+    "proc_macro_derive",
+    "recursion_limit",
+    "repr",
+    "should_panic",
+    "target_feature",
+    "track_caller",
+    "type_length_limit",
+    "unsafe",
+    "used",
+    "warn",
+    "windows_subsystem",
+];
+
+/// Tool attribute namespaces: `#[rustfmt::skip]`, `#[clippy::allow(..)]`, ...
+const TOOLS: &[&str] = &[
+    "rustfmt",
+    "clippy",
+    "diagnostic",
+    "rustdoc",
+    "rust_analyzer",
+];
+
+/// The [`Gate::Cfg`] bits of a cfg predicate that holds only when `test` or `doctest` is set:
+/// `test`, `all(test, ..)`, `any(test, doctest)`. `not(..)` never does, even `not(not(test))`:
+/// rare, and erring towards "shipped" is the safe side for a risk report.
+pub(crate) fn cfg_gate(pred: &[Tok], src: &Src<'_>, depth: usize) -> Option<Gate> {
+    cfg_bits(pred, src, depth).map(Gate::Cfg)
+}
+
+fn cfg_bits(pred: &[Tok], src: &Src<'_>, depth: usize) -> Option<u8> {
+    let first = pred.first().filter(|t| t.kind == TK::Ident)?;
     if depth > MAX_DEPTH {
-        return false;
+        return None;
     }
     match first.text(src) {
-        "test" => pred.len() == 1,
+        "test" if pred.len() == 1 => Some(CFG_TEST),
+        "doctest" if pred.len() == 1 => Some(CFG_DOCTEST),
         "all" => group(pred)
-            .is_some_and(|inner| split_commas(inner).any(|p| requires_test(p, src, depth + 1))),
-        "any" => group(pred).is_some_and(|inner| {
-            let mut parts = split_commas(inner).peekable();
-            parts.peek().is_some() && parts.all(|p| requires_test(p, src, depth + 1))
+            .and_then(|inner| split_commas(inner).find_map(|p| cfg_bits(p, src, depth + 1))),
+        "any" => group(pred).and_then(|inner| {
+            let mut bits = 0;
+            for part in split_commas(inner) {
+                bits |= cfg_bits(part, src, depth + 1)?;
+            }
+            (bits != 0).then_some(bits)
         }),
-        _ => false,
+        _ => None,
     }
 }
 
-/// `path = "..."`: the module file override.
-pub(crate) fn path_value(content: &[Tok], src: &Src<'_>) -> Option<String> {
-    if content.len() == 3 && content[0].is_ident(src, "path") && content[1].is_punct('=') {
-        return unquote(content[2].text(src)).map(str::to_string);
+/// The forms of `#[path = ..]` (also inside `cfg_attr`): the module file override.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub(crate) enum PathAttr {
+    /// `#[path = "x.rs"]`.
+    Literal(String),
+    /// Anything else rustc would have to expand first (`$p` in a macro body).
+    Computed,
+}
+
+/// One `path` attribute of an item.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub(crate) struct PathOverride {
+    pub value: PathAttr,
+    /// Inside a `cfg_attr`: only applies when its predicate holds.
+    pub conditional: bool,
+    /// The test gate of that predicate, when it holds only in test builds.
+    pub gate: Option<Gate>,
+}
+
+/// The path overrides of one attribute (`path = ".."`, or inside `cfg_attr`s), appended to
+/// `out` in order. rustc uses the first `path` that survives `cfg` expansion.
+pub(crate) fn path_overrides(content: &[Tok], src: &Src<'_>, out: &mut Vec<PathOverride>) {
+    path_overrides_into(content, src, None, false, out, 0);
+}
+
+fn path_overrides_into(
+    c: &[Tok],
+    src: &Src<'_>,
+    gate: Option<&Gate>,
+    conditional: bool,
+    out: &mut Vec<PathOverride>,
+    depth: usize,
+) {
+    let Some(first) = c.first().filter(|t| t.kind == TK::Ident) else {
+        return;
+    };
+    if depth > MAX_DEPTH {
+        return;
     }
-    None
+    match first.text(src) {
+        "path" if c.get(1).is_some_and(|t| t.is_punct('=')) => {
+            let value = match c.get(2..) {
+                Some([lit]) if lit.kind == TK::Lit => match string_value(lit.text(src)) {
+                    Some(p) => PathAttr::Literal(p),
+                    None => PathAttr::Computed,
+                },
+                _ => PathAttr::Computed,
+            };
+            out.push(PathOverride {
+                value,
+                conditional,
+                gate: gate.cloned(),
+            });
+        }
+        "cfg_attr" => {
+            if let Some(inner) = group(c) {
+                let mut parts = split_commas(inner);
+                let pred_gate = parts.next().and_then(|p| cfg_gate(p, src, 0));
+                let gate = pred_gate.as_ref().or(gate);
+                for part in parts {
+                    path_overrides_into(part, src, gate, true, out, depth + 1);
+                }
+            }
+        }
+        _ => {}
+    }
 }
 
 /// The tokens inside the group right after a leading identifier: `name( .. )`.

@@ -10,6 +10,7 @@ use syn::{
 
 use super::imports::{Imports, ROOT, ScopeId};
 use super::tokens::{self, Delim, TK, Tok, matching};
+use super::use_tokens::{self, Leaf};
 use super::visit::MAX_VISIT_DEPTH;
 use super::{Src, lexer};
 
@@ -227,17 +228,12 @@ pub(crate) fn from_tokens<'s>(toks: &[Tok], src: &Src<'s>) -> Imports<'s> {
                 let mut j = i + 1;
                 let anchored = toks.get(j).is_some_and(|n| n.kind == TK::PathSep);
                 j += usize::from(anchored);
-                let mut prefix = Vec::new();
-                use_tree_tokens(
-                    toks,
-                    &m,
-                    &mut j,
-                    src,
-                    &mut prefix,
-                    anchored,
-                    &mut imports,
-                    0,
-                );
+                use_tokens::read(toks, &m, &mut j, src, &mut |leaf| match leaf {
+                    Leaf::Name { alias, segs } => {
+                        imports.add_use(ROOT, alias, segs.to_vec(), anchored);
+                    }
+                    Leaf::Glob { segs } => imports.add_glob(ROOT, segs.to_vec(), anchored),
+                });
                 i = j;
                 continue;
             }
@@ -299,82 +295,4 @@ pub(crate) fn from_tokens<'s>(toks: &[Tok], src: &Src<'s>) -> Imports<'s> {
     }
     imports.finish();
     imports
-}
-
-/// One use tree from flat tokens: `a::b`, `a::b as c`, `a::{..}`, `a::*`, `self`.
-#[allow(clippy::too_many_arguments)]
-fn use_tree_tokens<'s>(
-    toks: &[Tok],
-    m: &[u32],
-    j: &mut usize,
-    src: &Src<'s>,
-    prefix: &mut Vec<&'s str>,
-    anchored: bool,
-    imports: &mut Imports<'s>,
-    depth: usize,
-) {
-    let base = prefix.len();
-    while let Some(t) = toks.get(*j) {
-        match t.kind {
-            TK::Ident => {
-                let word = t.text(src);
-                *j += 1;
-                if toks.get(*j).is_some_and(|n| n.kind == TK::PathSep) {
-                    prefix.push(word);
-                    *j += 1;
-                    continue;
-                }
-                let alias = match toks.get(*j) {
-                    Some(a) if a.is_ident(src, "as") => {
-                        *j += 2;
-                        toks.get(*j - 1).map_or(word, |n| n.text(src))
-                    }
-                    _ => word,
-                };
-                if word == "self" {
-                    if let Some(&last) = prefix.last() {
-                        let alias = if alias == "self" { last } else { alias };
-                        imports.add_use(ROOT, alias, prefix.clone(), anchored);
-                    }
-                } else {
-                    let mut segs = prefix.clone();
-                    segs.push(word);
-                    imports.add_use(ROOT, alias, segs, anchored);
-                }
-                break;
-            }
-            TK::Punct('*') => {
-                imports.add_glob(ROOT, prefix.clone(), anchored);
-                *j += 1;
-                break;
-            }
-            TK::Open(Delim::Brace) => {
-                let close = m[*j] as usize;
-                *j += 1;
-                if depth < 16 {
-                    while *j < close {
-                        use_tree_tokens(toks, m, j, src, prefix, anchored, imports, depth + 1);
-                        if toks.get(*j).is_some_and(|n| n.is_punct(',')) {
-                            *j += 1;
-                        } else {
-                            break;
-                        }
-                    }
-                }
-                *j = close + 1;
-                break;
-            }
-            _ => break,
-        }
-    }
-    prefix.truncate(base);
-    // the outermost call consumes through the `;`
-    if depth == 0 {
-        while let Some(t) = toks.get(*j) {
-            *j += 1;
-            if t.is_punct(';') {
-                break;
-            }
-        }
-    }
 }

@@ -33,6 +33,7 @@ use risk_report::facts::Kind;
 
 use super::scopes::{self, Binding, Scope, is_self_root};
 pub(crate) use super::scopes::{ROOT, ScopeId};
+use crate::gates::Gate;
 use crate::taxonomy::{self, Entry};
 
 /// Names, globs and local declarations of one file, per module.
@@ -256,6 +257,48 @@ impl<'a, 's> Resolver<'a, 's> {
         let scopes = &self.imports.scopes;
         let sc = &scopes[self.scope];
         std::iter::once(sc).chain(sc.links.iter().filter_map(|&l| scopes.get(l)))
+    }
+
+    /// What `name` is bound to in this module itself (no glob, no parent: an import elsewhere
+    /// cannot shadow the prelude here, and a glob that would is an ambiguity rustc rejects),
+    /// as the roots of the paths it stands for (`self` for paths into the crate). With
+    /// `path_root`, the name starts a path (type namespace): items the module declares and
+    /// `extern crate .. as name` count too.
+    pub fn roots_of(&self, name: &str, path_root: bool) -> Vec<String> {
+        let sc = &self.imports.scopes[self.scope];
+        let mut roots: Vec<String> = (sc.names.get(name).into_iter().flatten())
+            .map(|b| {
+                if b.local {
+                    "self".to_owned()
+                } else {
+                    b.segs.first().copied().unwrap_or("self").to_owned()
+                }
+            })
+            .collect();
+        if path_root {
+            if sc.locals.contains(name) {
+                roots.push("self".to_owned());
+            }
+            if let Some(b) = self.imports.crates.get(name) {
+                roots.push(b.segs.first().copied().unwrap_or("self").to_owned());
+            }
+        }
+        roots.sort();
+        roots.dedup();
+        roots
+    }
+
+    /// `gate` with what its attribute path's first segment is bound to in this module.
+    pub fn bind(&self, gate: Gate) -> Gate {
+        match gate {
+            Gate::Attr { segs, bound: None } => {
+                let bound = segs
+                    .first()
+                    .map(|first| self.roots_of(first, segs.len() > 1));
+                Gate::Attr { segs, bound }
+            }
+            other => other,
+        }
     }
 
     pub fn is_extern_fn(&self, name: &str) -> bool {

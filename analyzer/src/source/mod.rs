@@ -17,6 +17,7 @@
 
 mod attrs;
 mod collect;
+pub(crate) mod decls;
 mod depth;
 mod imports;
 mod lexer;
@@ -24,6 +25,7 @@ mod relevant;
 mod scopes;
 mod tokens;
 mod unicode;
+mod use_tokens;
 mod visit;
 
 #[cfg(test)]
@@ -37,6 +39,7 @@ use std::cell::Cell;
 
 use risk_report::facts::{FileFacts, Finding, Kind, Origin, Parse};
 
+use crate::gates::{GateId, GateTable};
 use imports::ROOT;
 
 /// Deepest bracket nesting, and deepest angle-bracket nesting within one statement, handed to
@@ -72,17 +75,54 @@ pub enum Mode {
 }
 
 /// Scans one file. Pure: the same path and text always give the same facts. The role is left
-/// as `Shipped`; the crate pass sets it.
+/// as `Shipped`; the crate pass sets it. Test-only code is decided by the default
+/// [`TestRules`](crate::gates::TestRules) (the crate pass uses the crate's own).
 pub fn scan_source(path: &str, text: &str) -> FileFacts {
     scan_source_with(path, text, Mode::Fast)
 }
 
 /// [`scan_source`] in a chosen [`Mode`].
 pub fn scan_source_with(path: &str, text: &str, mode: Mode) -> FileFacts {
+    let scanned = scan(path, text, mode);
+    scanned.decided(&crate::gates::TestRules::default())
+}
+
+/// The scan of one file before the crate pass decides what is test code.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Scanned {
+    /// The facts, every finding with `test = false`.
+    pub facts: FileFacts,
+    /// The gates findings sit under.
+    pub gates: GateTable,
+    /// Per finding (same order), the ids of its gates.
+    pub gated: Vec<Vec<GateId>>,
+    pub decls: decls::Decls,
+}
+
+impl Scanned {
+    /// The facts with each finding's `test` decided by `rules`.
+    pub fn decided(mut self, rules: &crate::gates::TestRules) -> FileFacts {
+        self.decide(rules);
+        self.facts
+    }
+
+    /// Sets each finding's `test`: true when one of its gates holds.
+    pub fn decide(&mut self, rules: &crate::gates::TestRules) {
+        let gates = &self.gates;
+        for (f, ids) in self.facts.findings.iter_mut().zip(&self.gated) {
+            f.test = ids
+                .iter()
+                .any(|&id| gates.get(id).is_some_and(|g| rules.holds(g)));
+        }
+    }
+}
+
+/// Scans one file, leaving test code undecided (see [`Scanned`]).
+pub(crate) fn scan(path: &str, text: &str, mode: Mode) -> Scanned {
     let body = strip_bom_and_shebang(text);
     let body = &*blank_frontmatter(body);
     if body.len() > MAX_SCAN_BYTES {
-        return FileFacts {
+        let facts = FileFacts {
             path: path.to_string(),
             bytes: text.len() as u64,
             lines: line_count(text),
@@ -95,26 +135,39 @@ pub fn scan_source_with(path: &str, text: &str, mode: Mode) -> FileFacts {
             },
             ..FileFacts::default()
         };
+        return Scanned {
+            facts,
+            ..Scanned::default()
+        };
     }
     let src = Src::new(body);
+    // one lex of the whole file, for the declarations and the fast path's plan
+    let mut toks = Vec::with_capacity(body.len() / 4);
+    lexer::lex_unplaced(&src, 0, body.len(), &mut toks);
+    let decls = decls::read(&toks, &src);
     let mut out = Out::default();
-    let parse = analyze(&src, &mut out, mode);
+    let parse = analyze(&src, &toks, &mut out, mode);
+    drop(toks);
     // Text-level rules (bidi controls, lookalike identifiers): exact in every parse mode.
     unicode::scan(body, &mut out);
     // proc-macro2 keeps every lexed file in a thread-local source map (u32 offsets, text
     // copied): forget this file's spans so a long-running worker neither grows nor overflows.
     proc_macro2::extra::invalidate_current_thread_spans();
-    out.findings.sort();
-    out.test_mods.sort();
-    out.test_mods.dedup();
-    FileFacts {
-        path: path.to_string(),
-        bytes: text.len() as u64,
-        lines: line_count(text),
-        parse,
-        findings: out.findings,
-        test_mods: out.test_mods,
-        ..FileFacts::default()
+    let mut pairs: Vec<(Finding, Vec<GateId>)> = out.findings.into_iter().zip(out.gated).collect();
+    pairs.sort();
+    let (findings, gated) = pairs.into_iter().unzip();
+    Scanned {
+        facts: FileFacts {
+            path: path.to_string(),
+            bytes: text.len() as u64,
+            lines: line_count(text),
+            parse,
+            findings,
+            ..FileFacts::default()
+        },
+        gates: out.gates,
+        gated,
+        decls,
     }
 }
 
@@ -129,7 +182,9 @@ fn line_count(text: &str) -> u32 {
 #[derive(Debug, Default)]
 pub(crate) struct Out {
     pub findings: Vec<Finding>,
-    pub test_mods: Vec<String>,
+    /// Per finding (same index), the gates of the code it is in.
+    pub gated: Vec<Vec<GateId>>,
+    pub gates: GateTable,
 }
 
 impl Out {
@@ -140,7 +195,7 @@ impl Out {
         kind: Kind,
         detail: Option<String>,
         origin: Origin,
-        test: bool,
+        gates: &[GateId],
     ) {
         self.findings.push(Finding {
             line,
@@ -148,12 +203,18 @@ impl Out {
             kind,
             detail,
             origin,
-            test,
+            test: false,
         });
+        self.gated.push(gates.to_vec());
+    }
+
+    fn clear(&mut self) {
+        self.findings.clear();
+        self.gated.clear();
     }
 }
 
-fn analyze(src: &Src<'_>, out: &mut Out, mode: Mode) -> Parse {
+fn analyze(src: &Src<'_>, toks: &[tokens::Tok], out: &mut Out, mode: Mode) -> Parse {
     if src.text.len() > MAX_SYN_BYTES {
         let why = format!(
             "larger than the {} MiB syntax-tree cap",
@@ -162,7 +223,7 @@ fn analyze(src: &Src<'_>, out: &mut Out, mode: Mode) -> Parse {
         return fallback_with(src, out, why, false);
     }
     let plan = || {
-        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| relevant::plan(src)))
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| relevant::plan(src, toks)))
             .ok()
             .flatten()
     };
@@ -211,8 +272,7 @@ fn syn_scan(src: &Src<'_>, out: &mut Out) -> Result<(), String> {
                 // The tree is deeper than our visitor dares to go, so dropping it would
                 // recurse just as deep: leak it instead (only pathological files get here).
                 std::mem::forget(file);
-                out.findings.clear();
-                out.test_mods.clear();
+                out.clear();
                 Err(problem)
             }
         },
@@ -254,8 +314,7 @@ fn fallback_with(src: &Src<'_>, out: &mut Out, error: String, proc_macro2: bool)
             src,
             imports: imports.at(ROOT),
             origin: Origin::Fallback,
-            test: false,
-            whole_file: true,
+            gates: &[],
         },
         out,
     );
@@ -265,17 +324,53 @@ fn fallback_with(src: &Src<'_>, out: &mut Out, error: String, proc_macro2: bool)
     }
 }
 
-/// rustc ignores a leading byte-order mark and a `#!` line that does not start an inner
-/// attribute (`#![...]`). The shebang line is cut after its text but before its newline, so
-/// line numbers stay those of the file.
+/// rustc ignores a leading byte-order mark and a `#!` line, unless what follows the `#!`,
+/// past whitespace and comments that are not doc comments, is `[`: then it is an inner
+/// attribute (`#![allow(..)]`, `#!/**/[allow(..)]`) and the line is code. The shebang line is
+/// cut after its text but before its newline, so line numbers stay those of the file.
 fn strip_bom_and_shebang(text: &str) -> &str {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     if let Some(rest) = text.strip_prefix("#!")
-        && !rest.trim_start().starts_with('[')
+        && !next_is_bracket(rest)
     {
         return &text[text.find('\n').unwrap_or(text.len())..];
     }
     text
+}
+
+/// Whether the first token of `rest` that is not whitespace or a plain (non-doc) comment is
+/// `[`.
+fn next_is_bracket(rest: &str) -> bool {
+    let b = rest.as_bytes();
+    let mut i = 0;
+    loop {
+        while b.get(i).is_some_and(u8::is_ascii_whitespace) {
+            i += 1;
+        }
+        let tail = &rest[i..];
+        if tail.starts_with("//") {
+            // `///` and `//!` are doc comments (tokens); `////` is plain again
+            let doc =
+                (tail.starts_with("///") && !tail.starts_with("////")) || tail.starts_with("//!");
+            if doc {
+                return false;
+            }
+            i += tail.find('\n').unwrap_or(tail.len());
+        } else if tail.starts_with("/*") {
+            let doc =
+                (tail.starts_with("/**") && !tail.starts_with("/***") && !tail.starts_with("/**/"))
+                    || tail.starts_with("/*!");
+            if doc {
+                return false;
+            }
+            match lexer::block_comment_end(b, i) {
+                Some(end) => i = end,
+                None => return false,
+            }
+        } else {
+            return tail.starts_with('[');
+        }
+    }
 }
 
 /// A cargo-script frontmatter block (`---` fence lines around a manifest, at the top of the
@@ -423,6 +518,63 @@ impl<'s> Src<'s> {
     }
 }
 
+/// What a build script's text says about the `cfg` names it can set: the contents of its
+/// string literals (plain, raw, byte and C strings, as written), and the keys of
+/// `name: { .. }` pairs (the `cfg_aliases!` syntax).
+#[derive(Debug, Default)]
+pub(crate) struct CfgWords {
+    pub literals: Vec<String>,
+    pub alias_keys: Vec<String>,
+}
+
+pub(crate) fn cfg_words(text: &str) -> CfgWords {
+    let src = Src::new(text);
+    let mut toks = Vec::new();
+    lexer::lex_unplaced(&src, 0, text.len(), &mut toks);
+    let mut words = CfgWords::default();
+    for (k, t) in toks.iter().enumerate() {
+        match t.kind {
+            tokens::TK::Lit => {
+                if let Some(s) = string_value(t.text(&src)) {
+                    words.literals.push(s);
+                }
+            }
+            tokens::TK::Ident
+                if toks.get(k + 1).is_some_and(|n| n.is_punct(':') && !n.joint)
+                    && toks
+                        .get(k + 2)
+                        .is_some_and(|n| n.kind == tokens::TK::Open(tokens::Delim::Brace)) =>
+            {
+                words.alias_keys.push(t.text(&src).to_owned());
+            }
+            _ => {}
+        }
+    }
+    words
+}
+
+/// The value of a string literal token as rustc reads it: escapes (`\x68`, `\u{2f}`) and
+/// raw strings worked out; byte and C strings read as UTF-8 (lossily). `None` when `lit` is
+/// not a string literal.
+pub(crate) fn string_value(lit: &str) -> Option<String> {
+    let plain = lit.strip_prefix(['b', 'c']).unwrap_or(lit);
+    if let Some(inner) = unquote(plain)
+        && !plain.starts_with('r')
+        && !inner.contains('\\')
+    {
+        return Some(inner.to_owned());
+    }
+    if lit.starts_with('b') {
+        let bytes = syn::parse_str::<syn::LitByteStr>(lit).ok()?.value();
+        return Some(String::from_utf8_lossy(&bytes).into_owned());
+    }
+    if lit.starts_with('c') {
+        let c = syn::parse_str::<syn::LitCStr>(lit).ok()?.value();
+        return Some(c.to_string_lossy().into_owned());
+    }
+    syn::parse_str::<syn::LitStr>(lit).ok().map(|l| l.value())
+}
+
 /// A string literal's contents as written (no unescaping: paths in `include_bytes!` rarely
 /// hold escapes), or `None` when `lit` is not a plain or raw string literal.
 pub(crate) fn unquote(lit: &str) -> Option<&str> {
@@ -455,5 +607,8 @@ pub(crate) fn shorten(text: &str) -> String {
 /// hands over the whole file; for the benchmark examples.
 #[doc(hidden)]
 pub fn fast_path_text(text: &str) -> Option<String> {
-    relevant::plan(&Src::new(text)).map(|p| p.text)
+    let src = Src::new(text);
+    let mut toks = Vec::new();
+    lexer::lex_unplaced(&src, 0, text.len(), &mut toks);
+    relevant::plan(&src, &toks).map(|p| p.text)
 }

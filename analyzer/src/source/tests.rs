@@ -424,10 +424,23 @@ fn cfg_test_and_test_functions_are_flagged() {
     "#;
     let f = parsed(src);
     let flags: Vec<bool> = f.findings.iter().map(|f| f.test).collect();
-    assert_eq!(flags, vec![false, true, true, true, true, false, false]);
+    // `#[tokio::test]` is test code only where tokio is a dev-only dependency, which the
+    // default rules know of none
+    assert_eq!(flags, vec![false, true, true, false, true, false, false]);
+    let scanned = super::scan("src/lib.rs", src, super::Mode::Fast);
+    let mods: Vec<(String, usize)> = (scanned.decls.mods.iter())
+        .map(|m| match &m.name {
+            super::decls::Name::Literal(n) => (n.clone(), m.gates.len()),
+            super::decls::Name::Computed => ("$".into(), m.gates.len()),
+        })
+        .collect();
     assert_eq!(
-        f.test_mods,
-        vec!["out_of_line".to_string(), "path:t/helpers.rs".to_string()]
+        mods,
+        vec![
+            ("out_of_line".to_string(), 1),
+            ("helpers".to_string(), 1),
+            ("shipped_mod".to_string(), 0)
+        ]
     );
     let whole = parsed("#![cfg(test)]\nfn f() { unsafe {} }");
     assert!(whole.findings[0].test);
@@ -450,4 +463,35 @@ fn bom_shebang_crlf_and_lines() {
 fn non_ascii_columns_are_in_characters() {
     let f = parsed("fn f() { let é = \"ü\"; unsafe {} }");
     assert_eq!(f.findings[0].col, 23);
+}
+
+#[test]
+fn shebang_only_when_no_bracket_follows() {
+    let code = |src: &str| {
+        parsed(src)
+            .findings
+            .iter()
+            .map(|f| f.kind)
+            .collect::<Vec<_>>()
+    };
+    // a real shebang line is cut, whatever it holds
+    assert!(code("#!/usr/bin/env x unsafe {}\nfn f() {}\n").is_empty());
+    // `[` after whitespace or comments: an inner attribute, and the line is code
+    assert_eq!(
+        code("#!/**/[allow(unused)] fn f() { unsafe {} }\n"),
+        vec![Kind::UnsafeBlock]
+    );
+    assert_eq!(
+        code("#! // c\n [allow(unused)] fn f() { unsafe {} }\n"),
+        vec![Kind::UnsafeBlock]
+    );
+    assert_eq!(
+        code("#!/* a /* nested */ b */[allow(unused)] fn f() { unsafe {} }\n"),
+        vec![Kind::UnsafeBlock]
+    );
+    // a doc comment is a token: what comes first is not `[`, so this is a shebang
+    assert!(!super::next_is_bracket("/// doc\n[allow(unused)]"));
+    assert!(!super::next_is_bracket("/** doc */[allow(unused)]"));
+    assert!(super::next_is_bracket("/**/[allow(unused)]"));
+    assert!(super::next_is_bracket("//// plain\n[allow(unused)]"));
 }

@@ -14,6 +14,7 @@ use risk_report::facts::{Kind, Origin};
 
 use super::imports::{MacroHit, Resolver};
 use super::{Out, Src, attrs, shorten, unquote};
+use crate::gates::{GateId, GateStack};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Delim {
@@ -201,10 +202,8 @@ pub(crate) struct Ctx<'a, 's> {
     /// Resolution in the module the tokens are written in.
     pub imports: Resolver<'a, 's>,
     pub origin: Origin,
-    /// The tokens are already inside test code.
-    pub test: bool,
-    /// The tokens are a whole file: `#[cfg(test)] mod x;` goes to `test_mods`.
-    pub whole_file: bool,
+    /// The gates of the code the tokens are in (see `crate::gates`).
+    pub gates: &'a [GateId],
 }
 
 /// Keywords after which an identifier is a name being declared, not a path.
@@ -334,18 +333,25 @@ pub(crate) fn resolved_paths(toks: &[Tok], src: &Src<'_>, mut f: impl FnMut(usiz
 pub(crate) fn scan(toks: &[Tok], ctx: &Ctx<'_, '_>, out: &mut Out) {
     let src = ctx.src;
     let m = matching(toks);
-    // tokens with an index below these are test code / inside an `extern` block
-    let mut test_until = 0usize;
+    // attributed items, innermost last: (index of the item's last token, whether its gate
+    // was new to the stack)
+    let mut gated: Vec<(usize, bool)> = Vec::new();
+    let mut gates = GateStack::of(ctx.gates);
+    // tokens with an index below this are inside an `extern` block
     let mut foreign_until = 0usize;
     let mut open_stack: Vec<usize> = Vec::new();
     let mut segs: Vec<&str> = Vec::new();
     let mut buf: Vec<&str> = Vec::new();
     let mut i = 0;
     while i < toks.len() {
+        while let Some((_, added)) = gated.pop_if(|g| g.0 < i) {
+            if added {
+                gates.truncate(gates.len() - 1);
+            }
+        }
         let t = toks[i];
-        let test = ctx.test || i < test_until;
-        let mut emit = |kind: Kind, detail: Option<String>| {
-            out.push(t.line, t.col, kind, detail, ctx.origin, test);
+        let emit = |out: &mut Out, kind: Kind, detail: Option<String>| {
+            out.push(t.line, t.col, kind, detail, ctx.origin, gates.ids());
         };
         let next = |k: usize| toks.get(i + k);
         i = match step(toks, i, src) {
@@ -361,21 +367,7 @@ pub(crate) fn scan(toks: &[Tok], ctx: &Ctx<'_, '_>, out: &mut Out) {
                 let close = m[open] as usize;
                 let content = &toks[open + 1..close.min(toks.len())];
                 for (kind, detail) in attrs::rules(content, src) {
-                    emit(kind, detail);
-                }
-                if attrs::is_test(content, src) {
-                    if inner {
-                        let end = open_stack.last().map_or(toks.len(), |&o| m[o] as usize);
-                        test_until = test_until.max(end);
-                    } else {
-                        let (end, module) = item_extent(toks, &m, close + 1, src);
-                        test_until = test_until.max(end);
-                        if ctx.whole_file
-                            && let Some(module) = module
-                        {
-                            out.test_mods.push(module);
-                        }
-                    }
+                    emit(out, kind, detail);
                 }
                 // only embedded content is looked for inside attributes
                 // (`#[doc = include_str!("README.md")]`)
@@ -385,15 +377,23 @@ pub(crate) fn scan(toks: &[Tok], ctx: &Ctx<'_, '_>, out: &mut Out) {
                         && let Some(hit) = ctx.imports.resolve_macro(&[a.text(src)], false)
                     {
                         let detail = macro_args(&content[k + 2..], src);
-                        let test = ctx.test || i < test_until;
-                        out.push(a.line, a.col, hit.kind(), detail, ctx.origin, test);
+                        out.push(a.line, a.col, hit.kind(), detail, ctx.origin, gates.ids());
                     }
+                }
+                let gate = attrs::gate(content, src).map(|g| ctx.imports.bind(g));
+                if let Some(id) = gate.and_then(|g| out.gates.id(g)) {
+                    let end = if inner {
+                        open_stack.last().map_or(toks.len(), |&o| m[o] as usize)
+                    } else {
+                        item_extent(toks, &m, close + 1)
+                    };
+                    gated.push((end, gates.push(id)));
                 }
                 close + 1
             }
             Step::Unsafe => {
                 if let Some(kind) = unsafe_rule(toks, i, src, i < foreign_until) {
-                    emit(kind, None);
+                    emit(out, kind, None);
                 }
                 i + 1
             }
@@ -408,19 +408,23 @@ pub(crate) fn scan(toks: &[Tok], ctx: &Ctx<'_, '_>, out: &mut Out) {
                     .get(j)
                     .is_some_and(|n| n.kind == TK::Open(Delim::Brace))
                 {
-                    emit(Kind::ExternBlock, Some(abi.unwrap_or_else(|| "C".into())));
+                    emit(
+                        out,
+                        Kind::ExternBlock,
+                        Some(abi.unwrap_or_else(|| "C".into())),
+                    );
                     foreign_until = foreign_until.max(m[j] as usize);
                 }
                 i + 1
             }
             Step::Static => {
                 if next(1).is_some_and(|n| n.is_ident(src, "mut")) {
-                    emit(Kind::StaticMut, None);
+                    emit(out, Kind::StaticMut, None);
                 }
                 i + 1
             }
             Step::Use => skip_to_semi(toks, &m, i + 1),
-            Step::Path => path_rule(toks, &m, i, ctx, test, &mut segs, &mut buf, out),
+            Step::Path => path_rule(toks, &m, i, ctx, gates.ids(), &mut segs, &mut buf, out),
             Step::Other => i + 1,
         };
     }
@@ -461,10 +465,9 @@ fn unsafe_rule(toks: &[Tok], i: usize, src: &Src<'_>, in_foreign: bool) -> Optio
     }
 }
 
-/// From `j` (just after an outer attribute), the item it applies to: the index where its
-/// body ends, and the module name (or `path:` override) of a body-less `mod name;`.
-fn item_extent(toks: &[Tok], m: &[u32], mut j: usize, src: &Src<'_>) -> (usize, Option<String>) {
-    let mut path_attr = None;
+/// From `j` (just after an outer attribute), the item it applies to: the index of its last
+/// token (its closing brace or `;`).
+pub(crate) fn item_extent(toks: &[Tok], m: &[u32], mut j: usize) -> usize {
     while j < toks.len() {
         let t = toks[j];
         match t.kind {
@@ -473,29 +476,16 @@ fn item_extent(toks: &[Tok], m: &[u32], mut j: usize, src: &Src<'_>) -> (usize, 
                     .get(j + 1)
                     .is_some_and(|n| n.kind == TK::Open(Delim::Bracket)) =>
             {
-                let close = m[j + 1] as usize;
-                let content = &toks[(j + 2).min(close)..close.min(toks.len())];
-                if let Some(p) = attrs::path_value(content, src) {
-                    path_attr = Some(p);
-                }
-                j = close + 1;
+                j = m[j + 1] as usize + 1;
             }
-            TK::Open(Delim::Brace) => return (m[j] as usize, None),
+            TK::Open(Delim::Brace) => return m[j] as usize,
             TK::Open(_) => j = m[j] as usize + 1,
-            TK::Close(_) => return (j, None),
-            TK::Punct(';') => {
-                let module =
-                    (j >= 2 && toks[j - 2].is_ident(src, "mod") && toks[j - 1].kind == TK::Ident)
-                        .then(|| match path_attr {
-                            Some(p) => format!("path:{p}"),
-                            None => toks[j - 1].text(src).to_string(),
-                        });
-                return (j, module);
-            }
+            TK::Close(_) => return j,
+            TK::Punct(';') => return j,
             _ => j += 1,
         }
     }
-    (toks.len(), None)
+    toks.len()
 }
 
 fn skip_to_semi(toks: &[Tok], m: &[u32], mut j: usize) -> usize {
@@ -589,7 +579,7 @@ fn path_rule<'s>(
     m: &[u32],
     i: usize,
     ctx: &Ctx<'_, 's>,
-    test: bool,
+    gates: &[GateId],
     segs: &mut Vec<&'s str>,
     buf: &mut Vec<&'s str>,
     out: &mut Out,
@@ -608,7 +598,7 @@ fn path_rule<'s>(
         return j;
     }
     let mut emit = |kind: Kind, detail: String| {
-        out.push(t.line, t.col, kind, Some(detail), ctx.origin, test);
+        out.push(t.line, t.col, kind, Some(detail), ctx.origin, gates);
     };
     if is_macro && let Some(hit) = ctx.imports.resolve_macro(segs, leading) {
         let args_start = j + 1;
@@ -623,7 +613,7 @@ fn path_rule<'s>(
                     macro_args(&toks[args_start + 1..close.min(toks.len())], src)
                 }),
         };
-        out.push(t.line, t.col, kind, detail, ctx.origin, test);
+        out.push(t.line, t.col, kind, detail, ctx.origin, gates);
         return j + 1;
     }
     if let Some(entry) = ctx.imports.classify(segs, leading, callee, buf) {

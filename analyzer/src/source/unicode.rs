@@ -93,14 +93,7 @@ fn bidi(text: &str, out: &mut Out) {
                 .map(|&c| format!("U+{:04X} {}", u32::from(c), bidi_name(c)))
                 .collect::<Vec<_>>()
                 .join(", ");
-            out.push(
-                l,
-                col,
-                Kind::BidiControl,
-                Some(detail),
-                Origin::Syntax,
-                false,
-            );
+            out.push(l, col, Kind::BidiControl, Some(detail), Origin::Syntax, &[]);
         }
         line_start += line.len();
     }
@@ -167,7 +160,7 @@ fn idents(text: &str, out: &mut Out) {
                             Kind::ConfusableIdent,
                             Some(detail),
                             Origin::Syntax,
-                            false,
+                            &[],
                         );
                     }
                     end.max(i + 1)

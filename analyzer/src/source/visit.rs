@@ -18,6 +18,7 @@ use syn::{
 use super::imports::{Imports, MacroHit, ROOT, ScopeId};
 use super::tokens::{self, Ctx, TK, Tok};
 use super::{Out, Src, attrs, collect, lexer, shorten};
+use crate::gates::{Gate, GateStack};
 
 /// Deepest syn tree we walk (expression, type, pattern and item levels together). The
 /// byte-level pre-check keeps bracket nesting under `MAX_NESTING`; this catches what it cannot
@@ -32,17 +33,14 @@ pub(crate) fn scan_file(file: &syn::File, src: &Src<'_>, out: &mut Out) -> Resul
         imports: &imports,
         scope: ROOT,
         out,
-        test: 0,
+        gates: GateStack::default(),
         depth: 0,
         too_deep: false,
         segs: Vec::new(),
         buf: Vec::new(),
         toks: Vec::new(),
     };
-    if file.attrs.iter().any(|a| v.is_test_attr(a)) {
-        v.test = 1;
-    }
-    v.visit_file(file);
+    v.with_attrs(&file.attrs, |v| v.visit_file(file));
     if v.too_deep {
         return Err(format!("syntax tree deeper than {MAX_VISIT_DEPTH}"));
     }
@@ -55,8 +53,8 @@ struct Scanner<'a, 's> {
     /// The module being walked: paths resolve in its scope.
     scope: ScopeId,
     out: &'a mut Out,
-    /// How many enclosing items are test code.
-    test: u32,
+    /// The gates of the enclosing items (see `crate::gates`).
+    gates: GateStack,
     depth: u32,
     too_deep: bool,
     segs: Vec<&'s str>,
@@ -74,7 +72,7 @@ impl<'s> Scanner<'_, 's> {
             kind,
             detail,
             Origin::Syntax,
-            self.test > 0,
+            self.gates.ids(),
         );
     }
 
@@ -109,24 +107,47 @@ impl<'s> Scanner<'_, 's> {
         open.min(close)..close
     }
 
-    fn is_test_attr(&mut self, attr: &Attribute) -> bool {
-        let Some(last) = attr.path().segments.last() else {
-            return false;
-        };
-        let id = &last.ident;
-        if !(id == "cfg" || id == "test" || id == "bench" || id == "rstest" || id == "test_case") {
-            return false;
+    /// The gate an attribute puts on its item, if any.
+    fn gate(&mut self, attr: &Attribute) -> Option<Gate> {
+        let path = attr.path();
+        let first = path.segments.first()?;
+        if path.segments.len() == 1 && path.leading_colon.is_none() {
+            if first.ident == "cfg" {
+                // cheap test first: only a predicate naming `test` or `doctest` is a gate
+                let start = self.src.span_offset(attr.pound_token.spans[0]);
+                let end = self.src.span_offset(attr.bracket_token.span.close());
+                if !self
+                    .src
+                    .text
+                    .get(start..end)
+                    .is_some_and(|t| t.contains("test"))
+                {
+                    return None;
+                }
+                let range = self.attr_tokens(attr);
+                return attrs::gate(&self.toks[range], self.src);
+            }
+            if attrs::is_builtin(&first.ident.to_string()) {
+                return None;
+            }
         }
-        let range = self.attr_tokens(attr);
-        attrs::is_test(&self.toks[range], self.src)
+        let segs = (path.segments.iter())
+            .map(|s| self.src.ident(&s.ident).to_owned())
+            .collect();
+        let gate = attrs::attr_gate(segs, path.leading_colon.is_some())?;
+        Some(self.imports.at(self.scope).bind(gate))
     }
 
-    /// Runs `f` with the test depth raised when `attrs` mark test code.
+    /// Runs `f` with the gates of `attrs` added to those of the enclosing items.
     fn with_attrs(&mut self, attrs: &[Attribute], f: impl FnOnce(&mut Self)) {
-        let is_test = attrs.iter().any(|a| self.is_test_attr(a));
-        self.test += u32::from(is_test);
+        let depth = self.gates.len();
+        for a in attrs {
+            if let Some(id) = self.gate(a).and_then(|g| self.out.gates.id(g)) {
+                self.gates.push(id);
+            }
+        }
         f(self);
-        self.test -= u32::from(is_test);
+        self.gates.truncate(depth);
     }
 
     /// Resolves and classifies an expression path; `callee` when it is called.
@@ -168,8 +189,7 @@ impl<'s> Scanner<'_, 's> {
             src: self.src,
             imports: self.imports.at(self.scope),
             origin: Origin::MacroTokens,
-            test: self.test > 0,
-            whole_file: false,
+            gates: self.gates.ids(),
         };
         tokens::scan(&toks, &ctx, self.out);
         self.toks = toks;
@@ -301,23 +321,6 @@ impl<'ast> Visit<'ast> for Scanner<'_, '_> {
     }
 
     fn visit_item_mod(&mut self, m: &'ast ItemMod) {
-        if m.content.is_none() && self.test > 0 {
-            let path = m.attrs.iter().find_map(|a| match &a.meta {
-                syn::Meta::NameValue(nv) if nv.path.is_ident("path") => match &nv.value {
-                    Expr::Lit(syn::ExprLit {
-                        lit: syn::Lit::Str(s),
-                        ..
-                    }) => Some(s.value()),
-                    _ => None,
-                },
-                _ => None,
-            });
-            let entry = match path {
-                Some(p) => format!("path:{p}"),
-                None => self.src.ident(&m.ident).to_string(),
-            };
-            self.out.test_mods.push(entry);
-        }
         let outer = self.scope;
         if m.content.is_some()
             && let Some(scope) = self

@@ -1,0 +1,628 @@
+//! What one file tells the module walk (`crate::modtree`) and the test rules
+//! (`crate::gates`): its out-of-line `mod` declarations, its `include!`s, the names its `use`
+//! and `mod` items bind, and whether it forbids unsafe code.
+//!
+//! Read from the file's flat tokens, one engine for every file whether syn takes it or not,
+//! and inside macro bodies too: `cfg_if! { if #[cfg(unix)] { mod unix; } }` declares `unix`
+//! once expanded, and a `mod $name;` in a `macro_rules!` body declares a module whose name
+//! only an invocation knows (recorded as computed). Every walk here is a loop over the tokens;
+//! nothing recurses with the nesting.
+
+use std::collections::HashSet;
+
+use super::attrs::{self, PathAttr, PathOverride};
+use super::tokens::{self, Delim, TK, Tok};
+use super::use_tokens::{self, Leaf};
+use super::{Src, shorten, string_value};
+use crate::gates::Gate;
+
+/// A module or file name as written, or one a macro supplies.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub(crate) enum Name {
+    Literal(String),
+    /// `mod $name;` in a macro body.
+    Computed,
+}
+
+/// An inline module around a declaration: `mod name { .. }`, with its path overrides.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub(crate) struct Inline {
+    pub name: Name,
+    pub paths: Vec<PathOverride>,
+}
+
+/// `mod name;`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct ModDecl {
+    /// The `macro_rules!` whose body it is in: it declares a module where the macro is
+    /// invoked.
+    pub in_macro: Option<String>,
+    pub name: Name,
+    /// Inline modules it sits in, outermost first: they change the folder it is looked for in.
+    pub inline: Vec<Inline>,
+    /// Its `#[path]` overrides, in order.
+    pub paths: Vec<PathOverride>,
+    /// The gates of the code it sits in and its own: when one holds, what it names is test
+    /// code.
+    pub gates: Vec<Gate>,
+}
+
+/// What an `include!` names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum IncludeArg {
+    /// A literal path, relative to the folder of the including file.
+    Relative(String),
+    /// `concat!(env!("CARGO_MANIFEST_DIR"), "..")`: relative to the crate root.
+    CrateRoot(String),
+    /// A path under `OUT_DIR`: code the build script generates, as written.
+    OutDir(String),
+    /// Any other computed path, as written.
+    Computed(String),
+}
+
+/// `include!(..)`: a file spliced in as items or an expression of the module it is in. Its
+/// own `mod` items resolve from its folder (rustc sets the module folder to it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Include {
+    pub in_macro: Option<String>,
+    pub arg: IncludeArg,
+    pub gates: Vec<Gate>,
+}
+
+/// `name!(..)`: where a `macro_rules!` of the crate that declares modules expands them.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub(crate) struct Invocation {
+    pub in_macro: Option<String>,
+    pub name: String,
+    pub inline: Vec<Inline>,
+    pub gates: Vec<Gate>,
+}
+
+/// What binds a name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum Binder {
+    /// `use`: every namespace, macros included.
+    Use,
+    /// `extern crate` and `mod`: the type namespace only (a path root, never an attribute).
+    Item,
+}
+
+/// A name some item of the file binds, and the root it stands for (`self` for paths into
+/// the crate and for its modules).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Alias {
+    pub name: String,
+    pub root: String,
+    pub binder: Binder,
+}
+
+/// Everything the crate pass reads of one file before deciding roles.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct Decls {
+    pub mods: Vec<ModDecl>,
+    pub includes: Vec<Include>,
+    /// Macro invocations, once per name and place.
+    pub invocations: Vec<Invocation>,
+    /// Some declaration sits deeper than [`MAX_INLINE_DEPTH`] inline modules: not followed.
+    pub too_deep: bool,
+    /// Every name a `use`, an `extern crate` or a `mod` binds.
+    pub aliases: Vec<Alias>,
+    /// `#![forbid(unsafe_code)]` at the top of the file.
+    pub forbids_unsafe: bool,
+}
+
+/// Deepest inline-module nesting (inside one macro body) whose declarations are followed, and
+/// most gates kept on one declaration. Real crates nest a few levels; deeper declarations are
+/// not followed and the file says so ([`Decls::too_deep`]), which the walk treats as a module
+/// it cannot see. Fewer gates can only make code count as shipped.
+const MAX_INLINE_DEPTH: usize = 32;
+const MAX_GATES: usize = 64;
+
+/// A bracket group being walked, and what to restore when it closes.
+struct Group {
+    /// Index of its closing token.
+    close: usize,
+    /// Lengths of the inline-module and gate stacks before it opened.
+    inline_len: usize,
+    gates_len: usize,
+    /// It is the body of this `macro_rules!`.
+    macro_name: Option<String>,
+}
+
+/// Where a declaration sits: the macro body it is in, and the inline modules and gates
+/// around it (inside that body only: the body expands where the macro is invoked).
+struct Context {
+    in_macro: Option<String>,
+    inline: Vec<Inline>,
+    gates: Vec<Gate>,
+}
+
+/// Reads the declarations of a file from its tokens (lexed from `src`).
+pub(crate) fn read(toks: &[Tok], src: &Src<'_>) -> Decls {
+    let m = tokens::matching(toks);
+    let mut r = Reader {
+        toks,
+        m: &m,
+        src,
+        groups: Vec::new(),
+        bodies: Vec::new(),
+        inline: Vec::new(),
+        gates: Vec::new(),
+        ranges: Vec::new(),
+        seen: HashSet::new(),
+        out: Decls::default(),
+    };
+    r.walk();
+    r.out
+}
+
+struct Reader<'a, 's> {
+    toks: &'a [Tok],
+    m: &'a [u32],
+    src: &'a Src<'s>,
+    groups: Vec<Group>,
+    /// Indices in `groups` of the open `macro_rules!` bodies.
+    bodies: Vec<usize>,
+    /// The inline modules around the current token, outermost first.
+    inline: Vec<Inline>,
+    /// The gates around the current token: the file's inner attributes, then those of each
+    /// open group and attributed item, in nesting order.
+    gates: Vec<Gate>,
+    /// Items under gates of their outer attributes: (index of the item's last token, length
+    /// of the gate stack before them).
+    ranges: Vec<(usize, usize)>,
+    /// Invocations already recorded.
+    seen: HashSet<Invocation>,
+    out: Decls,
+}
+
+impl Reader<'_, '_> {
+    fn walk(&mut self) {
+        let toks = self.toks;
+        let mut i = 0;
+        while i < toks.len() {
+            while let Some(g) = self.groups.pop_if(|g| g.close < i) {
+                self.inline.truncate(g.inline_len);
+                self.gates.truncate(g.gates_len);
+                if g.macro_name.is_some() {
+                    self.bodies.pop();
+                }
+            }
+            while let Some((_, len)) = self.ranges.pop_if(|r| r.0 < i) {
+                self.gates.truncate(len);
+            }
+            let t = toks[i];
+            i = match t.kind {
+                TK::Open(_) => {
+                    self.open(i, None, Vec::new(), None);
+                    i + 1
+                }
+                TK::Punct('#') => self.attributes(i),
+                TK::Ident if t.text(self.src) == "include" => self.include(i),
+                TK::Ident if !self.after_path_or_dot(i) && !self.raw(i) => match t.text(self.src) {
+                    "mod" => self.module(i, Vec::new(), Vec::new()),
+                    "use" => self.use_item(i),
+                    "extern" => self.extern_crate(i),
+                    "macro_rules" => self.macro_rules(i),
+                    _ => self.invocation(i),
+                },
+                TK::Ident => self.invocation(i),
+                _ => i + 1,
+            };
+        }
+    }
+
+    fn raw(&self, i: usize) -> bool {
+        self.src.text[..self.toks[i].start as usize].ends_with("r#")
+    }
+
+    fn after_path_or_dot(&self, i: usize) -> bool {
+        i > 0 && matches!(self.toks[i - 1].kind, TK::PathSep | TK::Punct('.' | '$'))
+    }
+
+    fn open(
+        &mut self,
+        i: usize,
+        inline: Option<Inline>,
+        gates: Vec<Gate>,
+        macro_name: Option<String>,
+    ) {
+        if macro_name.is_some() {
+            self.bodies.push(self.groups.len());
+        }
+        self.groups.push(Group {
+            close: self.m[i] as usize,
+            inline_len: self.inline.len(),
+            gates_len: self.gates.len(),
+            macro_name,
+        });
+        self.inline.extend(inline);
+        self.gates.extend(gates);
+    }
+
+    /// Where the current token sits, `own` gates added; `None` when it is nested too deep to
+    /// follow.
+    fn context(&mut self, own: Vec<Gate>) -> Option<Context> {
+        // inside a macro body, only what opened inside it: the body expands elsewhere
+        let (in_macro, inline_from, gates_from) = match self.bodies.last() {
+            Some(&b) => {
+                let g = &self.groups[b];
+                (g.macro_name.clone(), g.inline_len, g.gates_len)
+            }
+            None => (None, 0, 0),
+        };
+        let inline = &self.inline[inline_from..];
+        if inline.len() > MAX_INLINE_DEPTH {
+            self.out.too_deep = true;
+            return None;
+        }
+        let mut gates = own;
+        gates.extend(self.gates[gates_from..].iter().take(MAX_GATES).cloned());
+        gates.sort();
+        gates.dedup();
+        Some(Context {
+            in_macro,
+            inline: inline.to_vec(),
+            gates,
+        })
+    }
+
+    /// The attribute at `i` (`#[..]` or `#![..]`) and any that follow; returns where to go on.
+    fn attributes(&mut self, i: usize) -> usize {
+        let toks = self.toks;
+        let inner = toks.get(i + 1).is_some_and(|n| n.is_punct('!'));
+        let open = i + 1 + usize::from(inner);
+        if !toks
+            .get(open)
+            .is_some_and(|n| n.kind == TK::Open(Delim::Bracket))
+        {
+            return i + 1;
+        }
+        let close = (self.m[open] as usize).min(toks.len());
+        let content = &toks[open + 1..close];
+        if inner {
+            // applies to the rest of the enclosing group (or file), popped with it
+            self.gates.extend(attrs::gate(content, self.src));
+            if self.groups.is_empty() && forbids_unsafe(content, self.src) {
+                self.out.forbids_unsafe = true;
+            }
+            return close + 1;
+        }
+        // a run of outer attributes, then the item they apply to
+        let mut gates = Vec::new();
+        let mut paths = Vec::new();
+        let mut j = i;
+        while toks.get(j).is_some_and(|t| t.is_punct('#'))
+            && toks
+                .get(j + 1)
+                .is_some_and(|n| n.kind == TK::Open(Delim::Bracket))
+        {
+            let close = (self.m[j + 1] as usize).min(toks.len());
+            let content = &toks[j + 2..close.max(j + 2)];
+            gates.extend(attrs::gate(content, self.src));
+            attrs::path_overrides(content, self.src, &mut paths);
+            j = close + 1;
+        }
+        let k = self.skip_visibility(j);
+        if toks.get(k).is_some_and(|t| t.is_ident(self.src, "mod")) && !self.raw(k) {
+            return self.module(k, gates, paths);
+        }
+        if !gates.is_empty() {
+            let end = tokens::item_extent(toks, self.m, j);
+            self.ranges.push((end, self.gates.len()));
+            self.gates.extend(gates);
+        }
+        j
+    }
+
+    fn skip_visibility(&self, mut j: usize) -> usize {
+        let toks = self.toks;
+        if toks.get(j).is_some_and(|t| t.is_punct('$'))
+            && toks.get(j + 1).is_some_and(|t| t.kind == TK::Ident)
+        {
+            // `$vis` in a macro body
+            j += 2;
+        }
+        if toks.get(j).is_some_and(|t| t.is_ident(self.src, "pub")) {
+            j += 1;
+            if toks
+                .get(j)
+                .is_some_and(|t| t.kind == TK::Open(Delim::Paren))
+            {
+                j = self.m[j] as usize + 1;
+            }
+        }
+        j
+    }
+
+    /// `mod` at `i`, with the gates and path overrides of its attributes.
+    fn module(&mut self, i: usize, own: Vec<Gate>, paths: Vec<PathOverride>) -> usize {
+        let toks = self.toks;
+        let (name, after) = match (toks.get(i + 1), toks.get(i + 2)) {
+            (Some(n), _) if n.kind == TK::Ident => {
+                let name = self.src.ident_at(n.start as usize).to_owned();
+                (Name::Literal(name), i + 2)
+            }
+            (Some(d), Some(n)) if d.is_punct('$') && n.kind == TK::Ident => (Name::Computed, i + 3),
+            _ => return i + 1,
+        };
+        if let Name::Literal(n) = &name {
+            self.out.aliases.push(Alias {
+                name: n.clone(),
+                root: "self".to_owned(),
+                binder: Binder::Item,
+            });
+        }
+        match toks.get(after) {
+            Some(t) if t.is_punct(';') => {
+                let Some(Context {
+                    in_macro,
+                    inline,
+                    gates,
+                }) = self.context(own)
+                else {
+                    return after + 1;
+                };
+                self.out.mods.push(ModDecl {
+                    in_macro,
+                    name,
+                    inline,
+                    paths,
+                    gates,
+                });
+                after + 1
+            }
+            Some(t) if t.kind == TK::Open(Delim::Brace) => {
+                self.open(after, Some(Inline { name, paths }), own, None);
+                after + 1
+            }
+            _ => after,
+        }
+    }
+
+    /// `macro_rules! name { .. }` at `i`: its body declares what it declares where the
+    /// macro is invoked.
+    fn macro_rules(&mut self, i: usize) -> usize {
+        let toks = self.toks;
+        match (toks.get(i + 1), toks.get(i + 2), toks.get(i + 3)) {
+            (Some(bang), Some(name), Some(body))
+                if bang.is_punct('!')
+                    && name.kind == TK::Ident
+                    && matches!(body.kind, TK::Open(_)) =>
+            {
+                let name = self.src.ident_at(name.start as usize).to_owned();
+                self.open(i + 3, None, Vec::new(), Some(name));
+                i + 4
+            }
+            _ => i + 1,
+        }
+    }
+
+    /// `name!(..)` or `path::name!(..)` at `i`.
+    fn invocation(&mut self, i: usize) -> usize {
+        let toks = self.toks;
+        let is_call = toks.get(i + 1).is_some_and(|n| n.is_punct('!'))
+            && toks
+                .get(i + 2)
+                .is_some_and(|n| matches!(n.kind, TK::Open(_)))
+            && !(i > 0 && toks[i - 1].is_punct('$'));
+        if !is_call {
+            return i + 1;
+        }
+        let Some(Context {
+            in_macro,
+            inline,
+            gates,
+        }) = self.context(Vec::new())
+        else {
+            return i + 2;
+        };
+        let inv = Invocation {
+            in_macro,
+            name: self.src.ident_at(toks[i].start as usize).to_owned(),
+            inline,
+            gates,
+        };
+        if self.seen.insert(inv.clone()) {
+            self.out.invocations.push(inv);
+        }
+        i + 2
+    }
+
+    /// `include!(..)` at `i` (also `std::include!`, `::core::include!`).
+    fn include(&mut self, i: usize) -> usize {
+        let toks = self.toks;
+        let qualified_by_std = i >= 2
+            && toks[i - 1].kind == TK::PathSep
+            && matches!(toks[i - 2].text(self.src), "std" | "core");
+        if self.raw(i)
+            || (self.after_path_or_dot(i) && !qualified_by_std)
+            || !toks.get(i + 1).is_some_and(|n| n.is_punct('!'))
+            || !toks
+                .get(i + 2)
+                .is_some_and(|n| matches!(n.kind, TK::Open(_)))
+        {
+            return i + 1;
+        }
+        let close = (self.m[i + 2] as usize).min(toks.len());
+        let arg = include_arg(&toks[i + 3..close], self.src);
+        let Some(Context {
+            in_macro, gates, ..
+        }) = self.context(Vec::new())
+        else {
+            return i + 3;
+        };
+        self.out.includes.push(Include {
+            in_macro,
+            arg,
+            gates,
+        });
+        i + 3
+    }
+
+    fn use_item(&mut self, i: usize) -> usize {
+        let toks = self.toks;
+        let mut j = i + 1;
+        let anchored = toks.get(j).is_some_and(|n| n.kind == TK::PathSep);
+        j += usize::from(anchored);
+        let aliases = &mut self.out.aliases;
+        use_tokens::read(toks, self.m, &mut j, self.src, &mut |leaf| {
+            if let Leaf::Name { alias, segs } = leaf {
+                let root = match segs.first() {
+                    Some(&("crate" | "self" | "super" | "$crate")) if !anchored => "self",
+                    Some(root) => root,
+                    None => return,
+                };
+                aliases.push(Alias {
+                    name: alias.to_owned(),
+                    root: root.to_owned(),
+                    binder: Binder::Use,
+                });
+            }
+        });
+        j
+    }
+
+    /// `extern crate name as alias;`.
+    fn extern_crate(&mut self, i: usize) -> usize {
+        let toks = self.toks;
+        let src = self.src;
+        if !toks.get(i + 1).is_some_and(|n| n.is_ident(src, "crate")) {
+            return i + 1;
+        }
+        let Some(name) = toks.get(i + 2).filter(|n| n.kind == TK::Ident) else {
+            return i + 2;
+        };
+        let name = src.ident_at(name.start as usize);
+        let alias = match (toks.get(i + 3), toks.get(i + 4)) {
+            (Some(a), Some(n)) if a.is_ident(src, "as") && n.kind == TK::Ident => {
+                src.ident_at(n.start as usize)
+            }
+            _ => name,
+        };
+        let root = if name == "self" { "self" } else { name };
+        self.out.aliases.push(Alias {
+            name: alias.to_owned(),
+            root: root.to_owned(),
+            binder: Binder::Item,
+        });
+        i + 3
+    }
+}
+
+/// `forbid(.., unsafe_code, ..)`.
+fn forbids_unsafe(content: &[Tok], src: &Src<'_>) -> bool {
+    content.first().is_some_and(|t| t.is_ident(src, "forbid"))
+        && content
+            .get(1)
+            .is_some_and(|t| t.kind == TK::Open(Delim::Paren))
+        && content[2..].iter().any(|t| t.is_ident(src, "unsafe_code"))
+}
+
+/// What the tokens between `include!(` and `)` name.
+fn include_arg(args: &[Tok], src: &Src<'_>) -> IncludeArg {
+    let written = || match (args.first(), args.last()) {
+        (Some(a), Some(b)) => shorten(&src.text[a.start as usize..b.end as usize]),
+        _ => String::new(),
+    };
+    if let [lit] = args
+        && lit.kind == TK::Lit
+        && let Some(path) = string_value(lit.text(src))
+    {
+        return IncludeArg::Relative(path);
+    }
+    // concat!(env!("CARGO_MANIFEST_DIR"), "/src/x.rs") and the like, macros written bare or
+    // as `core::concat!`, `::std::env!`
+    let Some((inner, _)) = builtin_call(args, 0, "concat", src) else {
+        return IncludeArg::Computed(written());
+    };
+    let mut base = None;
+    let mut path = String::new();
+    let mut k = 0;
+    while k < inner.len() {
+        let t = inner[k];
+        if let Some((var, next)) = builtin_call(inner, k, "env", src) {
+            if k != 0 {
+                return IncludeArg::Computed(written());
+            }
+            base = Some(match var {
+                [v] => string_value(v.text(src)).unwrap_or_default(),
+                _ => String::new(),
+            });
+            k = next;
+            continue;
+        }
+        match t.kind {
+            TK::Lit => match string_value(t.text(src)) {
+                Some(s) => path.push_str(&s),
+                None => return IncludeArg::Computed(written()),
+            },
+            TK::Punct(',') => {}
+            _ => return IncludeArg::Computed(written()),
+        }
+        k += 1;
+    }
+    match base.as_deref() {
+        None => IncludeArg::Relative(path),
+        Some("CARGO_MANIFEST_DIR") => {
+            IncludeArg::CrateRoot(path.trim_start_matches('/').to_owned())
+        }
+        Some("OUT_DIR") => IncludeArg::OutDir(written()),
+        Some(_) => IncludeArg::Computed(written()),
+    }
+}
+
+/// `name!(..)`, `std::name!(..)`, `::core::name!(..)` starting at `toks[k]`: the tokens
+/// inside the group, and the index after it.
+fn builtin_call<'t>(
+    toks: &'t [Tok],
+    mut k: usize,
+    name: &str,
+    src: &Src<'_>,
+) -> Option<(&'t [Tok], usize)> {
+    if toks.get(k)?.kind == TK::PathSep {
+        k += 1;
+    }
+    if toks.get(k + 1).is_some_and(|t| t.kind == TK::PathSep)
+        && toks
+            .get(k)
+            .is_some_and(|t| matches!(t.text(src), "std" | "core"))
+    {
+        k += 2;
+    }
+    if !(toks.get(k)?.is_ident(src, name) && toks.get(k + 1)?.is_punct('!')) {
+        return None;
+    }
+    let open = k + 2;
+    if !matches!(toks.get(open)?.kind, TK::Open(_)) {
+        return None;
+    }
+    let close = matching_close(toks, open);
+    Some((&toks[open + 1..close], close + 1))
+}
+
+/// The index of the token closing the group opened at `open` (or the end).
+fn matching_close(toks: &[Tok], open: usize) -> usize {
+    let mut depth = 0usize;
+    for (k, t) in toks.iter().enumerate().skip(open) {
+        match t.kind {
+            TK::Open(_) => depth += 1,
+            TK::Close(_) => {
+                depth -= 1;
+                if depth == 0 {
+                    return k;
+                }
+            }
+            _ => {}
+        }
+    }
+    toks.len()
+}
+
+/// Whether `p` is a literal path override (the others are computed).
+pub(crate) fn literal(p: &PathOverride) -> Option<&str> {
+    match &p.value {
+        PathAttr::Literal(s) => Some(s),
+        PathAttr::Computed => None,
+    }
+}

@@ -1,0 +1,2 @@
+#[cfg_attr(windows, path = "sys\\evil.rs")]
+pub mod evil;

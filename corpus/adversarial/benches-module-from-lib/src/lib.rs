@@ -1,0 +1,2 @@
+#[path = "../benches/data.rs"]
+pub mod data;

@@ -1,0 +1,3 @@
+#[cfg_attr(unix, path = "sys/posix.rs")]
+mod sys;
+pub use sys::start;

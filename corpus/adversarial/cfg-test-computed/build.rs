@@ -1,0 +1,4 @@
+fn main() {
+    let name = ["te", "st"].concat();
+    println!("cargo:rustc-cfg={}", name);
+}

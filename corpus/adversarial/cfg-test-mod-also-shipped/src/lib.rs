@@ -1,0 +1,4 @@
+#[cfg(test)]
+mod util;
+#[path = "util.rs"]
+pub mod tools;

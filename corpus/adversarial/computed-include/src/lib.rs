@@ -1,0 +1,1 @@
+include!(concat!(env!("ADV_PAYLOAD_DIR"), "/client.rs"));

@@ -1,0 +1,2 @@
+#[path = "\x68idden.rs"]
+pub mod shown;

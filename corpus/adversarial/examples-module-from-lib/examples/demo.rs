@@ -1,0 +1,1 @@
+fn main() { adv_examples_module_from_lib::init(); }

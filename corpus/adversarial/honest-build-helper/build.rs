@@ -1,0 +1,5 @@
+mod configure;
+
+fn main() {
+    configure::probe();
+}

@@ -1,0 +1,3 @@
+#[cfg_attr(test, path = "mock.rs")]
+mod clock;
+pub use clock::now;

@@ -1,0 +1,3 @@
+pub fn init() {
+    include!("../data/payload.txt");
+}

@@ -1,0 +1,8 @@
+macro_rules! load {
+    () => {
+        include!("../payload/run.rs");
+    };
+}
+pub fn go() {
+    load!();
+}

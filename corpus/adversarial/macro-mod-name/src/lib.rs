@@ -1,0 +1,6 @@
+macro_rules! plugin {
+    ($name:ident) => {
+        pub mod $name;
+    };
+}
+plugin!(loader);

@@ -1,0 +1,4 @@
+#[macro_use]
+mod macros;
+declare_backend!();
+pub use backend::start;

@@ -1,0 +1,5 @@
+macro_rules! declare_backend {
+    () => {
+        mod backend;
+    };
+}

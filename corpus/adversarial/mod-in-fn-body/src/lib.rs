@@ -1,0 +1,5 @@
+pub fn init() {
+    #[path = "detail.txt"]
+    mod detail;
+    detail::run();
+}

