@@ -60,7 +60,7 @@ pub fn load(r: &ReportRef) -> Result<Report, Error> {
         ReportRef::File(path) => read_file(path)?,
         ReportRef::Git { rev, path } => git_show(rev, path)?,
     };
-    Report::from_toml(&text).map_err(|e| Error::BadReport {
+    Report::parse(&text).map_err(|e| Error::BadReport {
         what: r.describe(),
         message: tidy(&e.to_string()),
     })

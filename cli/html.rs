@@ -190,7 +190,7 @@ fn history(file: &Path, note: &dyn Fn(&str)) -> Result<Vec<Loaded>, Error> {
             // Deleted in this commit: nothing to chart.
             Err(_) => continue,
         };
-        match Report::from_toml(&text) {
+        match Report::parse(&text) {
             Ok(report) => out.push(Loaded {
                 label: short.to_owned(),
                 detail: format!("{date} {}", subject.unwrap_or("")),
@@ -203,7 +203,7 @@ fn history(file: &Path, note: &dyn Fn(&str)) -> Result<Vec<Loaded>, Error> {
     if let Ok(now) = std::fs::read_to_string(file)
         && last_text.as_deref() != Some(now.as_str())
     {
-        match Report::from_toml(&now) {
+        match Report::parse(&now) {
             Ok(report) => out.push(Loaded {
                 label: "working tree".to_owned(),
                 detail: "uncommitted".to_owned(),

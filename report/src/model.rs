@@ -18,6 +18,8 @@ pub const SCHEMA_VERSION: u32 = 1;
 pub enum ReadError {
     #[error("not valid TOML: {0}")]
     Syntax(String),
+    #[error("not valid JSON: {0}")]
+    JsonSyntax(String),
     #[error("not a risk report: it has no `schema_version`")]
     NotAReport,
     #[error(
@@ -292,6 +294,28 @@ impl Report {
             Some(other) => return Err(ReadError::Schema(other.to_string())),
         }
         toml::from_str(text).map_err(|e| ReadError::Shape(e.to_string()))
+    }
+
+    /// Reads a report in either form the tool writes: the TOML file, or the JSON of
+    /// `--format json` (told apart by its opening `{`, which no TOML document starts with).
+    pub fn parse(text: &str) -> Result<Report, ReadError> {
+        if text.trim_start().starts_with('{') {
+            Report::from_json(text)
+        } else {
+            Report::from_toml(text)
+        }
+    }
+
+    /// Reads the JSON form, with the same `schema_version` check as [`Report::from_toml`].
+    pub fn from_json(text: &str) -> Result<Report, ReadError> {
+        let value: serde_json::Value =
+            serde_json::from_str(text).map_err(|e| ReadError::JsonSyntax(e.to_string()))?;
+        match value.get("schema_version") {
+            None => return Err(ReadError::NotAReport),
+            Some(v) if v.as_u64() == Some(u64::from(SCHEMA_VERSION)) => {}
+            Some(other) => return Err(ReadError::Schema(other.to_string())),
+        }
+        serde_json::from_value(value).map_err(|e| ReadError::Shape(e.to_string()))
     }
 
     /// The canonical TOML: same report, same bytes.
