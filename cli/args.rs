@@ -7,7 +7,8 @@ use cargo_risk_report::config::{
     CargoFlags, ColorChoice, Command, Config, DiffArgs, DiffFormat, Format, HtmlArgs, PackageSpec,
     PolicyArgs, SbomArgs,
 };
-use clap::{Parser, Subcommand, ValueEnum};
+use cargo_risk_report::term;
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 use risk_analyzer::Limits;
 
 /// A deterministic, diffable risk report of every dependency in Cargo.lock, without building
@@ -210,23 +211,31 @@ fn strip_cargo_subcommand(mut argv: Vec<OsString>) -> Vec<OsString> {
 
 /// Parses the command line, or exits with clap's usage message (status 2, as for any error).
 pub fn parse(argv: impl IntoIterator<Item = OsString>) -> Result<Config, clap::Error> {
-    let args = Args::try_parse_from(strip_cargo_subcommand(argv.into_iter().collect()))?;
+    // Usage errors and help are printed before `--color` is known: they follow
+    // CARGO_TERM_COLOR, as the rest of the output does.
+    let env = std::env::var("CARGO_TERM_COLOR").ok();
+    let clap_color = match term::color_choice(None, env.as_deref()) {
+        ColorChoice::Always => clap::ColorChoice::Always,
+        ColorChoice::Never => clap::ColorChoice::Never,
+        ColorChoice::Auto => clap::ColorChoice::Auto,
+    };
+    let mut matches = Args::command()
+        .color(clap_color)
+        .try_get_matches_from(strip_cargo_subcommand(argv.into_iter().collect()))?;
+    let args = Args::from_arg_matches_mut(&mut matches)?;
     Ok(args.into_config())
 }
 
 impl Args {
     fn into_config(self) -> Config {
-        let color = match self.color {
-            Some(ColorArg::Always) => ColorChoice::Always,
-            Some(ColorArg::Never) => ColorChoice::Never,
-            Some(ColorArg::Auto) => ColorChoice::Auto,
-            // Under cargo, follow cargo's own colour setting when the user gave none.
-            None => match std::env::var("CARGO_TERM_COLOR").as_deref() {
-                Ok("always") => ColorChoice::Always,
-                Ok("never") => ColorChoice::Never,
-                _ => ColorChoice::Auto,
-            },
-        };
+        let color = term::color_choice(
+            self.color.map(|c| match c {
+                ColorArg::Always => ColorChoice::Always,
+                ColorArg::Never => ColorChoice::Never,
+                ColorArg::Auto => ColorChoice::Auto,
+            }),
+            std::env::var("CARGO_TERM_COLOR").ok().as_deref(),
+        );
         Config {
             manifest_path: self.manifest_path,
             cargo: CargoFlags {

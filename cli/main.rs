@@ -98,7 +98,10 @@ fn run(config: &Config) -> anyhow::Result<Exit> {
         Command::Check(args) => {
             let scanned = scan(config)?;
             let checked = check::run(config, args, &scanned, risk_policy::Date::today())?;
-            output::write_stdout(&checked.text)?;
+            let paint = Paint {
+                enabled: term::stdout_color(config.color),
+            };
+            output::write_stdout(&term::paint_levels(&checked.text, paint))?;
             Ok(checked.exit)
         }
         Command::Init(args) => {

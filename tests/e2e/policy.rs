@@ -218,3 +218,42 @@ fn init_then_check_passes_and_a_new_capability_fails_naming_the_grant() -> TestR
     );
     Ok(())
 }
+
+#[test]
+fn check_colours_its_levels_when_asked_by_flag_or_cargo_term_color() -> TestResult {
+    let p = Project::new("colour", &[("netty", "1.0.0")])?;
+    p.policy("[capabilities]\nno-vcs-info = \"allow\"\nnet = \"deny\"\n")?;
+    const RED: &str = "\x1b[1;31merror:\x1b[0m netty 1.0.0\n";
+    let flag = p.run(&["check", "--color", "always"])?.objected()?;
+    assert!(flag.stdout.starts_with(RED), "{:?}", flag.stdout);
+    let env = p
+        .run_with_env(&["check"], &[("CARGO_TERM_COLOR", "always")])?
+        .objected()?;
+    assert!(env.stdout.starts_with(RED), "{:?}", env.stdout);
+    // The flag wins over the environment; a pipe gets no colour by default.
+    let never = p
+        .run_with_env(
+            &["check", "--color", "never"],
+            &[("CARGO_TERM_COLOR", "always")],
+        )?
+        .objected()?;
+    assert!(
+        never.stdout.starts_with("error: netty 1.0.0\n"),
+        "{:?}",
+        never.stdout
+    );
+    let plain = p.run(&["check"])?.objected()?;
+    assert!(!plain.stdout.contains('\x1b'), "{:?}", plain.stdout);
+    // cargo's setting reaches the delta too.
+    let diff = p.run_with_env(
+        &["diff", "risk-policy.toml", "risk-policy.toml"],
+        &[("CARGO_TERM_COLOR", "always")],
+    )?;
+    assert_eq!(diff.code, Some(2), "not reports: {diff:#?}");
+    assert!(
+        diff.stderr.starts_with("\x1b[1;31merror:\x1b[0m"),
+        "{:?}",
+        diff.stderr
+    );
+    Ok(())
+}
