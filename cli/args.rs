@@ -5,11 +5,11 @@ use std::path::PathBuf;
 
 use cargo_risk_report::config::{
     CargoFlags, ColorChoice, Command, Config, DiffArgs, DiffFormat, Format, HtmlArgs, PackageSpec,
-    PolicyArgs, SbomArgs,
+    PolicyArgs, SbomArgs, ScanFlags,
 };
+use cargo_risk_report::settings::{self, FileSettings, parse_size};
 use cargo_risk_report::term;
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
-use risk_analyzer::Limits;
 
 /// A deterministic, diffable risk report of every dependency in Cargo.lock, without building
 /// or running anything.
@@ -37,9 +37,10 @@ struct Args {
     /// When to colour output (NO_COLOR is honoured under `auto`).
     #[arg(long, value_enum, value_name = "WHEN", global = true)]
     color: Option<ColorArg>,
-    /// Restrict the graph to one target triple (default: every platform in the lockfile).
+    /// Restrict the graph to a target triple; repeat for several (default: every platform in
+    /// the lockfile, or `targets` of [workspace.metadata.risk-report]).
     #[arg(long, value_name = "TRIPLE", global = true)]
-    target: Option<String>,
+    target: Vec<String>,
     /// Where to write the report (default: risk-report.toml beside the workspace's Cargo.lock).
     #[arg(short, long, value_name = "PATH")]
     output: Option<PathBuf>,
@@ -49,6 +50,8 @@ struct Args {
     /// Report the workspace members too.
     #[arg(long)]
     include_members: bool,
+    #[command(flatten)]
+    selection: Selection,
     /// Largest tarball entry read, in bytes (suffixes K, M, G: powers of 1024); bigger entries
     /// are recorded as skipped [default: 64M]
     #[arg(long, value_name = "SIZE", value_parser = parse_size, global = true)]
@@ -71,6 +74,31 @@ struct Args {
     exhaustive: bool,
     #[command(subcommand)]
     command: Option<Sub>,
+}
+
+/// Which part of the graph to scan (also accepted after `check`, `init`, `sbom`, `html`).
+#[derive(Debug, Clone, Default, clap::Args)]
+struct Selection {
+    /// Only the dependencies of this workspace member; repeat for several.
+    #[arg(short, long = "package", value_name = "MEMBER")]
+    packages: Vec<String>,
+    /// Leave out this package (NAME or NAME@VERSION) and what only it reaches; repeat for
+    /// several (default: `exclude` of [workspace.metadata.risk-report]).
+    #[arg(long, value_name = "SPEC")]
+    exclude: Vec<String>,
+    /// Leave out packages reached only through dev-dependencies (test and bench tools).
+    #[arg(long)]
+    exclude_dev: bool,
+}
+
+impl Selection {
+    /// The flags given here and those given before the subcommand, together.
+    fn merge(mut self, other: Selection) -> Selection {
+        self.packages.extend(other.packages);
+        self.exclude.extend(other.exclude);
+        self.exclude_dev |= other.exclude_dev;
+        self
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -120,6 +148,8 @@ enum Sub {
         /// The policy file (default: risk-policy.toml at the workspace root).
         #[arg(long, value_name = "PATH")]
         policy: Option<PathBuf>,
+        #[command(flatten)]
+        selection: Selection,
     },
     /// Write a starting risk-policy.toml that grants exactly what the graph uses today.
     Init {
@@ -133,6 +163,8 @@ enum Sub {
         /// deny packages no grant lists.
         #[arg(long)]
         deny_unlisted: bool,
+        #[command(flatten)]
+        selection: Selection,
     },
     /// Write a self-contained HTML dashboard of one or more reports (oldest first).
     Html {
@@ -148,6 +180,8 @@ enum Sub {
         /// The page title (default: the workspace folder's name).
         #[arg(long)]
         title: Option<String>,
+        #[command(flatten)]
+        selection: Selection,
     },
     /// Write a CycloneDX 1.6 SBOM of the graph with the risk facts as properties, or check the
     /// lockfile and tarballs against one (exit 1 when they differ, 2 on error).
@@ -158,6 +192,8 @@ enum Sub {
         /// Check that Cargo.lock and the tarballs match this SBOM exactly.
         #[arg(long, value_name = "SBOM")]
         verify: Option<PathBuf>,
+        #[command(flatten)]
+        selection: Selection,
     },
 }
 
@@ -180,25 +216,6 @@ enum ColorArg {
 enum FormatArg {
     Toml,
     Json,
-}
-
-/// `1048576`, `512K`, `64M`, `2G` (also `64MiB`, `64MB`: powers of 1024 either way).
-fn parse_size(s: &str) -> Result<u64, String> {
-    let t = s.trim();
-    let digits = t.len() - t.trim_start_matches(|c: char| c.is_ascii_digit()).len();
-    let (num, unit) = t.split_at(digits);
-    let n: u64 = num
-        .parse()
-        .map_err(|_| format!("`{s}` is not a size (a number, optionally followed by K, M or G)"))?;
-    let shift = match unit.to_ascii_lowercase().as_str() {
-        "" | "b" => 0,
-        "k" | "kb" | "kib" => 10,
-        "m" | "mb" | "mib" => 20,
-        "g" | "gb" | "gib" => 30,
-        _ => return Err(format!("`{s}`: unknown size unit `{unit}` (use K, M or G)")),
-    };
-    n.checked_mul(1 << shift)
-        .ok_or_else(|| format!("`{s}` is too large"))
 }
 
 /// Drops the `risk-report` argument cargo inserts when it runs us as `cargo risk-report`.
@@ -236,6 +253,25 @@ impl Args {
             }),
             std::env::var("CARGO_TERM_COLOR").ok().as_deref(),
         );
+        let selection = match &self.command {
+            Some(
+                Sub::Check { selection, .. }
+                | Sub::Init { selection, .. }
+                | Sub::Html { selection, .. }
+                | Sub::Sbom { selection, .. },
+            ) => selection.clone().merge(self.selection.clone()),
+            _ => self.selection.clone(),
+        };
+        let flags = ScanFlags {
+            targets: self.target,
+            packages: selection.packages,
+            exclude: selection.exclude,
+            exclude_dev: selection.exclude_dev,
+            include_members: self.include_members,
+            max_entry_bytes: self.max_entry_bytes,
+            max_total_bytes: self.max_total_bytes,
+            max_entries: self.max_entries,
+        };
         Config {
             manifest_path: self.manifest_path,
             cargo: CargoFlags {
@@ -246,21 +282,13 @@ impl Args {
             jobs: self.jobs,
             quiet: self.quiet,
             color,
-            target: self.target,
             output: self.output,
             format: match self.format {
                 FormatArg::Toml => Format::Toml,
                 FormatArg::Json => Format::Json,
             },
-            include_members: self.include_members,
-            limits: {
-                let d = Limits::default();
-                Limits {
-                    max_entry_bytes: self.max_entry_bytes.unwrap_or(d.max_entry_bytes),
-                    max_total_bytes: self.max_total_bytes.unwrap_or(d.max_total_bytes),
-                    max_entries: self.max_entries.unwrap_or(d.max_entries),
-                }
-            },
+            scope: settings::resolve(&flags, &FileSettings::default()),
+            flags,
             cache_dir: self.cache_dir,
             no_cache: self.no_cache,
             exhaustive: self.exhaustive,
@@ -288,7 +316,7 @@ impl Args {
                     policy,
                 }),
                 Some(Sub::Update { args }) => Command::Update(args),
-                Some(Sub::Check { policy }) => Command::Check(PolicyArgs {
+                Some(Sub::Check { policy, .. }) => Command::Check(PolicyArgs {
                     policy,
                     ..PolicyArgs::default()
                 }),
@@ -296,6 +324,7 @@ impl Args {
                     policy,
                     force,
                     deny_unlisted,
+                    ..
                 }) => Command::Init(PolicyArgs {
                     policy,
                     force,
@@ -306,13 +335,16 @@ impl Args {
                     history,
                     output,
                     title,
+                    ..
                 }) => Command::Html(HtmlArgs {
                     reports,
                     history,
                     output,
                     title,
                 }),
-                Some(Sub::Sbom { output, verify }) => Command::Sbom(SbomArgs { output, verify }),
+                Some(Sub::Sbom { output, verify, .. }) => {
+                    Command::Sbom(SbomArgs { output, verify })
+                }
             },
         }
     }
@@ -321,6 +353,7 @@ impl Args {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use risk_analyzer::Limits;
 
     fn parse_strs(args: &[&str]) -> Result<Config, clap::Error> {
         parse(args.iter().map(OsString::from))
@@ -377,9 +410,9 @@ mod tests {
         ])?;
         assert_eq!(c.manifest_path, Some(PathBuf::from("a/Cargo.toml")));
         assert!(c.cargo.frozen && !c.cargo.network_allowed());
-        assert!(c.quiet && c.include_members);
+        assert!(c.quiet && c.scope.include_members);
         assert_eq!(c.color, ColorChoice::Never);
-        assert_eq!(c.target.as_deref(), Some("x86_64-unknown-linux-gnu"));
+        assert_eq!(c.scope.targets, ["x86_64-unknown-linux-gnu"]);
         assert_eq!(c.output, Some(PathBuf::from("r.toml")));
         assert_eq!(c.format, Format::Json);
         Ok(())
@@ -456,7 +489,7 @@ mod tests {
     #[test]
     fn caps_have_defaults_and_flags() -> Result<(), clap::Error> {
         let c = parse_strs(&["cargo-risk-report"])?;
-        assert_eq!(c.limits, Limits::default());
+        assert_eq!(c.scope.limits, Limits::default());
         let c = parse_strs(&[
             "cargo-risk-report",
             "--max-entry-bytes",
@@ -469,7 +502,7 @@ mod tests {
             "x",
         ])?;
         assert_eq!(
-            c.limits,
+            c.scope.limits,
             Limits {
                 max_entry_bytes: 1 << 20,
                 max_total_bytes: 2 << 30,
@@ -483,13 +516,43 @@ mod tests {
             "--max-entry-bytes",
             "4096",
         ])?;
-        assert_eq!(c.limits.max_entry_bytes, 4096);
+        assert_eq!(c.scope.limits.max_entry_bytes, 4096);
         for bad in ["", "M", "12Q", "-1", "99999999999G"] {
             assert!(
                 parse_strs(&["cargo-risk-report", "--max-entry-bytes", bad]).is_err(),
                 "{bad:?}"
             );
         }
+        Ok(())
+    }
+
+    #[test]
+    fn selection_flags_go_before_or_after_the_subcommand() -> Result<(), clap::Error> {
+        let c = parse_strs(&[
+            "cargo-risk-report",
+            "--exclude",
+            "x",
+            "--target",
+            "a",
+            "check",
+            "--exclude-dev",
+            "-p",
+            "app",
+            "--target",
+            "b",
+        ])?;
+        assert_eq!(c.flags.exclude, ["x"]);
+        assert_eq!(c.flags.packages, ["app"]);
+        assert!(c.flags.exclude_dev && c.scope.exclude_dev);
+        // A global flag given again after the subcommand replaces the earlier value (clap).
+        assert_eq!(c.flags.targets, ["b"]);
+        // `update` hands -p to cargo.
+        let c = parse_strs(&["cargo-risk-report", "update", "-p", "serde"])?;
+        assert_eq!(
+            c.command,
+            Command::Update(vec!["-p".into(), "serde".into()])
+        );
+        assert!(c.flags.packages.is_empty());
         Ok(())
     }
 

@@ -67,7 +67,7 @@ fn run_metadata(
         cmd.manifest_path(path);
     }
     let mut other = config.cargo.to_args();
-    if let Some(target) = &config.target {
+    for target in &config.scope.targets {
         other.push("--filter-platform".to_owned());
         other.push(target.clone());
     }
@@ -163,7 +163,7 @@ pub fn fetch(config: &Config, manifest: &Path) -> Result<(), Error> {
     let mut cmd = Command::new(cargo_program());
     cmd.arg("fetch").arg("--manifest-path").arg(manifest);
     cmd.args(config.cargo.to_args());
-    if let Some(target) = &config.target {
+    for target in &config.scope.targets {
         cmd.arg("--target").arg(target);
     }
     if config.quiet {

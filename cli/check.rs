@@ -56,7 +56,7 @@ pub fn run(
 ) -> Result<Checked, Error> {
     let path = init::policy_path(args, scanned);
     let policy = load_policy(&path)?;
-    let mut report = Report::build(scanned.inputs.clone());
+    let mut report = scanned.report();
     let vet = audits::load(&scanned.workspace_root)?;
     if let Some(a) = &vet {
         audits::annotate(&mut report, a);
@@ -126,7 +126,7 @@ fn locations(config: &Config, report: &Report, eval: &Evaluation) -> Result<Loca
             .collect();
         let input = ws.locate(config, &[pkg])?.into_iter().next();
         let Some(input) = input else { continue };
-        let (unpacked, _) = show::read(pkg, input, &config.limits)?;
+        let (unpacked, _) = show::read(pkg, input, &config.scope.limits)?;
         let Ok(unpacked) = unpacked else { continue };
         let facts = risk_analyzer::scan_unpacked(&unpacked);
         let mut found = Vec::new();

@@ -74,7 +74,7 @@ pub fn run(
     }
     let paths = match &root {
         Some(_) => match crate::cargo::metadata(config) {
-            Ok(meta) => Links::from_metadata(&meta).shortest_paths(),
+            Ok(meta) => Links::from_metadata(&meta, &config.scope).shortest_paths(),
             Err(e) => {
                 note(&format!("no dependency paths (cargo metadata failed): {e}"));
                 BTreeMap::new()

@@ -10,7 +10,8 @@ use cargo_risk_report::config::{Command, Config, DiffFormat, Format};
 use cargo_risk_report::locate::{self, Locator};
 use cargo_risk_report::term::{self, Paint};
 use cargo_risk_report::{
-    Exit, cargo, check, delta, html, init, output, pipeline, sbom, scan, show, source_delta,
+    Exit, cargo, check, delta, html, init, output, pipeline, sbom, scan, settings, show,
+    source_delta,
 };
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use risk_report::diff::ReportDiff;
@@ -22,7 +23,7 @@ use risk_report::model::Report;
 static ALLOC: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 
 fn main() -> ExitCode {
-    let config = match args::parse(std::env::args_os()) {
+    let mut config = match args::parse(std::env::args_os()) {
         Ok(c) => c,
         Err(e) => {
             // Help and version are not errors; clap knows which is which.
@@ -38,7 +39,17 @@ fn main() -> ExitCode {
     let paint = Paint {
         enabled: term::stderr_color(config.color),
     };
-    match run(&config) {
+    // Every command that looks at the workspace reads its scan settings first; `diff` only
+    // reads reports.
+    let settings = match &config.command {
+        Command::Diff(_) => Ok(config.scope.clone()),
+        _ => settings::load(&config),
+    };
+    let result = settings.map_err(anyhow::Error::from).and_then(|scope| {
+        config.scope = scope;
+        run(&config)
+    });
+    match result {
         Ok(exit) => exit.into(),
         Err(e) => {
             eprintln!("{} {e:#}", paint.red("error:"));
@@ -81,7 +92,7 @@ fn run(config: &Config) -> anyhow::Result<Exit> {
             })
         }
         Command::Update(cargo_args) => {
-            let before = Report::build(scan(config)?.inputs);
+            let before = scan(config)?.report();
             let manifest = pipeline::Workspace::load(config)?.root_manifest();
             let said = cargo::update(config, &manifest, cargo_args)?;
             if !config.quiet {
@@ -245,6 +256,11 @@ fn scan(config: &Config) -> anyhow::Result<pipeline::Scanned> {
     };
     let scanned = pipeline::build_inputs(config, &progress)?;
     bar.finish_and_clear();
+    if !config.quiet {
+        for n in &scanned.notes {
+            eprintln!("note: {}", term::sanitize(n));
+        }
+    }
     Ok(scanned)
 }
 
