@@ -4,8 +4,8 @@ use std::ffi::OsString;
 use std::path::PathBuf;
 
 use cargo_risk_report::config::{
-    CargoFlags, ColorChoice, Command, Config, DiffArgs, DiffFormat, Format, HtmlArgs, PackageSpec,
-    PolicyArgs, SbomArgs, ScanFlags,
+    CargoFlags, CheckFormat, ColorChoice, Command, Config, DiffArgs, DiffFormat, Format, HtmlArgs,
+    PackageSpec, PolicyArgs, SbomArgs, ScanFlags,
 };
 use cargo_risk_report::settings::{self, FileSettings, parse_size};
 use cargo_risk_report::term;
@@ -148,6 +148,12 @@ enum Sub {
         /// The policy file (default: risk-policy.toml at the workspace root).
         #[arg(long, value_name = "PATH")]
         policy: Option<PathBuf>,
+        /// How to print the outcome: text, JSON, or SARIF for code scanning.
+        #[arg(long, value_enum, default_value_t = CheckFormatArg::Text)]
+        format: CheckFormatArg,
+        /// `-D warnings`: warnings fail the check too (exit 1).
+        #[arg(short = 'D', long = "deny", value_enum, value_name = "LEVEL")]
+        deny: Option<DenyArg>,
         #[command(flatten)]
         selection: Selection,
     },
@@ -203,6 +209,19 @@ enum DiffFormatArg {
     Markdown,
     Json,
     Sarif,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum CheckFormatArg {
+    Text,
+    Json,
+    Sarif,
+}
+
+/// What `-D` turns into failures.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum DenyArg {
+    Warnings,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -316,8 +335,19 @@ impl Args {
                     policy,
                 }),
                 Some(Sub::Update { args }) => Command::Update(args),
-                Some(Sub::Check { policy, .. }) => Command::Check(PolicyArgs {
+                Some(Sub::Check {
                     policy,
+                    format,
+                    deny,
+                    ..
+                }) => Command::Check(PolicyArgs {
+                    policy,
+                    format: match format {
+                        CheckFormatArg::Text => CheckFormat::Text,
+                        CheckFormatArg::Json => CheckFormat::Json,
+                        CheckFormatArg::Sarif => CheckFormat::Sarif,
+                    },
+                    deny_warnings: matches!(deny, Some(DenyArg::Warnings)),
                     ..PolicyArgs::default()
                 }),
                 Some(Sub::Init {
@@ -329,6 +359,7 @@ impl Args {
                     policy,
                     force,
                     deny_unlisted,
+                    ..PolicyArgs::default()
                 }),
                 Some(Sub::Html {
                     reports,
@@ -428,6 +459,23 @@ mod tests {
                 ..PolicyArgs::default()
             })
         );
+        let c = parse_strs(&[
+            "cargo-risk-report",
+            "check",
+            "--format",
+            "sarif",
+            "-D",
+            "warnings",
+        ])?;
+        assert_eq!(
+            c.command,
+            Command::Check(PolicyArgs {
+                format: CheckFormat::Sarif,
+                deny_warnings: true,
+                ..PolicyArgs::default()
+            })
+        );
+        assert!(parse_strs(&["cargo-risk-report", "check", "-D", "notes"]).is_err());
         let c = parse_strs(&["cargo-risk-report", "init", "--force", "--deny-unlisted"])?;
         assert_eq!(
             c.command,
@@ -435,6 +483,7 @@ mod tests {
                 policy: None,
                 force: true,
                 deny_unlisted: true,
+                ..PolicyArgs::default()
             })
         );
         let c = parse_strs(&["cargo-risk-report", "diff", "a", "b", "--policy", "x.toml"])?;

@@ -171,6 +171,20 @@ pub struct PolicyArgs {
     pub force: bool,
     /// `init`: "allowed to exist" mode, a grant for every package.
     pub deny_unlisted: bool,
+    /// `check --format`.
+    pub format: CheckFormat,
+    /// `check -D warnings`: warnings fail the check too.
+    pub deny_warnings: bool,
+}
+
+/// How `check` prints its outcome.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum CheckFormat {
+    #[default]
+    Text,
+    Json,
+    /// SARIF 2.1.0, for code scanning.
+    Sarif,
 }
 
 /// `diff OLD NEW`.

@@ -6,7 +6,7 @@ mod args;
 use std::io::IsTerminal;
 use std::process::ExitCode;
 
-use cargo_risk_report::config::{Command, Config, DiffFormat, Format};
+use cargo_risk_report::config::{CheckFormat, Command, Config, DiffFormat, Format};
 use cargo_risk_report::locate::{self, Locator};
 use cargo_risk_report::term::{self, Paint};
 use cargo_risk_report::{
@@ -110,7 +110,7 @@ fn run(config: &Config) -> anyhow::Result<Exit> {
             let scanned = scan(config)?;
             let checked = check::run(config, args, &scanned, risk_policy::Date::today())?;
             let paint = Paint {
-                enabled: term::stdout_color(config.color),
+                enabled: args.format == CheckFormat::Text && term::stdout_color(config.color),
             };
             output::write_stdout(&term::paint_levels(&checked.text, paint))?;
             Ok(checked.exit)

@@ -210,3 +210,31 @@ pub fn render_diff(
     };
     sarif::render(&results, &target, out)
 }
+
+/// `check --format sarif`: one result per violation, pointing at the package's line in the
+/// workspace's Cargo.lock.
+pub fn render_check(
+    eval: &risk_policy::Evaluation,
+    locations: &risk_policy::render::Locations,
+    workspace_root: &Path,
+) -> Result<String, crate::error::Error> {
+    let lock = workspace_root.join("Cargo.lock");
+    let lockfile = Lockfile {
+        uri: repo_relative(&lock),
+        lines: LockLines::parse(&std::fs::read_to_string(&lock).unwrap_or_default()),
+    };
+    let target = Target {
+        tool_version: env!("CARGO_PKG_VERSION"),
+        lockfile_uri: &lockfile.uri,
+        lock_lines: &lockfile.lines,
+    };
+    let results = risk_policy::export::sarif_results(eval, locations);
+    let mut out = Vec::new();
+    sarif::render_with(&results, &risk_policy::export::rules(), &target, &mut out).map_err(
+        |source| crate::error::Error::Output {
+            path: PathBuf::from("<stdout>"),
+            source,
+        },
+    )?;
+    Ok(String::from_utf8_lossy(&out).into_owned())
+}
