@@ -28,6 +28,9 @@ pub struct GraphPackage {
     pub dep_kinds: BTreeSet<DepKind>,
     /// The same, by the name of the member each path starts from.
     pub reached_from: BTreeMap<String, BTreeSet<DepKind>>,
+    /// The manifest's `license` expression and `license-file`, for the SBOM.
+    pub license: Option<String>,
+    pub license_file: Option<String>,
 }
 
 /// The packages of one workspace, in `cargo metadata` order.
@@ -154,6 +157,8 @@ impl Graph {
                         .into_iter()
                         .map(|(m, k)| (meta.packages[m].name.to_string(), k))
                         .collect(),
+                    license: p.license.clone(),
+                    license_file: p.license_file.as_ref().map(ToString::to_string),
                 }
             })
             .collect();

@@ -144,6 +144,8 @@ mod tests {
             root: false,
             dep_kinds: BTreeSet::new(),
             reached_from: Default::default(),
+            license: None,
+            license_file: None,
         }
     }
 

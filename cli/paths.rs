@@ -8,6 +8,7 @@ use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 use cargo_metadata::Metadata;
 use risk_report::model::DepKind;
+use risk_report::sbom::{self, License};
 
 use crate::config::Scope;
 use crate::graph::Graph;
@@ -19,6 +20,8 @@ pub struct Links {
     /// `name@version`, or `name@version (source)` when a report needs it.
     keys: Vec<String>,
     members: Vec<usize>,
+    /// By package, its license as the manifest states it.
+    licenses: Vec<Option<License>>,
     /// Edges a build of the workspace follows: every edge of a member the walk starts from,
     /// and the normal and build edges of everything else (dev-dependencies of dependencies
     /// are never built).
@@ -72,10 +75,20 @@ impl Links {
                     .collect()
             })
             .collect();
+        let licenses = graph
+            .packages
+            .iter()
+            .map(|p| match (&p.license, &p.license_file) {
+                (Some(e), _) => Some(License::Expression(e.clone())),
+                (None, Some(f)) => Some(License::File(f.clone())),
+                (None, None) => None,
+            })
+            .collect();
         Links {
             names,
             keys,
             members,
+            licenses,
             edges,
         }
     }
@@ -131,11 +144,32 @@ impl Links {
             .collect()
     }
 
-    /// The members as `(name, version)`, in name order.
-    pub fn members(&self) -> Vec<(String, String)> {
-        self.members
-            .iter()
-            .map(|&m| self.names[m].clone())
-            .collect()
+    /// What the SBOM needs of the graph: members, edges and licenses; `applications` are the
+    /// members with a binary target (`name@version`).
+    pub fn sbom_graph(&self, name: String, applications: BTreeSet<String>) -> sbom::Graph {
+        let member_key = |m: usize| format!("{}@{}", self.names[m].0, self.names[m].1);
+        sbom::Graph {
+            name,
+            members: self
+                .members
+                .iter()
+                .map(|&m| self.names[m].clone())
+                .collect(),
+            edges: self.keyed_edges(),
+            applications,
+            licenses: self
+                .licenses
+                .iter()
+                .enumerate()
+                .filter_map(|(i, l)| {
+                    let key = if self.members.contains(&i) {
+                        member_key(i)
+                    } else {
+                        self.keys[i].clone()
+                    };
+                    Some((key, l.clone()?))
+                })
+                .collect(),
+        }
     }
 }

@@ -18,16 +18,14 @@ const MAX_SBOM_BYTES: u64 = 256 * 1024 * 1024;
 /// The SBOM of what was scanned, as pretty JSON ending in a newline.
 pub fn generate(config: &Config, scanned: &Scanned) -> Result<String, Error> {
     let report = scanned.report();
-    let links = &scanned.links;
-    let graph = sbom::Graph {
-        name: scanned
+    let graph = scanned.links.sbom_graph(
+        scanned
             .workspace_root
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| "workspace".to_owned()),
-        members: links.members(),
-        edges: links.keyed_edges(),
-    };
+        crate::cargo::applications(config)?,
+    );
     let bom = sbom::cyclonedx(&report, &graph, env!("CARGO_PKG_VERSION"));
     let mut text = serde_json::to_string_pretty(&bom).map_err(|e| Error::Output {
         path: config.output.clone().unwrap_or_default(),
