@@ -13,6 +13,7 @@
 //! typosquats, in the report, `check` and the delta.
 //! `exports`: the SBOM (CycloneDX-validated, verified round trip), SARIF and the dashboard of a
 //! real workspace; `browser`: the dashboard in headless Chromium.
+//! `workflow`: the GitHub workflow pair's schema and scripts (fake `gh`).
 //! `hostile`: hostile crates and hostile report files. `cache`: the results cache, and fast
 //! mode against `--exhaustive`.
 
@@ -39,5 +40,7 @@ mod sources;
 mod support;
 #[path = "e2e/trust.rs"]
 mod trust;
+#[path = "e2e/workflow.rs"]
+mod workflow;
 #[path = "e2e/workspace.rs"]
 mod workspace;
