@@ -148,7 +148,8 @@ pub struct HtmlArgs {
     pub reports: Vec<String>,
     /// Every committed version of the report, from `git log`.
     pub history: bool,
-    /// `-o`; `None` means `risk-report.html` in the current directory.
+    /// `-o`; `None` means `risk-report.html` at the workspace root (the current directory
+    /// outside a Cargo project).
     pub output: Option<PathBuf>,
     pub title: Option<String>,
 }

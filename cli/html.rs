@@ -14,7 +14,7 @@ use crate::error::Error;
 use crate::output::{DEFAULT_FILE, write_atomically};
 use crate::paths::Links;
 
-/// The page's default name, in the current directory.
+/// The page's default name, at the workspace root.
 pub const DEFAULT_HTML: &str = "risk-report.html";
 
 /// One loaded report and how the page names it.
@@ -56,15 +56,16 @@ pub fn run(
             loaded.push(load(&path.display().to_string(), &path)?);
         }
     } else {
+        let base = root.clone().unwrap_or_else(|| delta::default_root(config));
         for r in &args.reports {
-            let label = match ReportRef::parse(r) {
+            let label = match ReportRef::parse(r, &base) {
                 ReportRef::File(p) => p
                     .file_name()
                     .map(|n| n.to_string_lossy().into_owned())
                     .unwrap_or_else(|| r.clone()),
                 ReportRef::Git { rev, .. } => rev,
             };
-            let report = delta::load(&ReportRef::parse(r))?;
+            let report = delta::load(&ReportRef::parse(r, &base))?;
             loaded.push(Loaded {
                 label,
                 detail: r.clone(),
@@ -101,10 +102,12 @@ pub fn run(
             .collect(),
         paths,
     };
-    let out_path = args
-        .output
-        .clone()
-        .unwrap_or_else(|| PathBuf::from(DEFAULT_HTML));
+    // Beside the workspace's report, wherever in the workspace the command runs.
+    let out_path = args.output.clone().unwrap_or_else(|| {
+        root.clone()
+            .unwrap_or_else(|| delta::default_root(config))
+            .join(DEFAULT_HTML)
+    });
     let mut bytes = Vec::new();
     html::render(&dashboard, &mut bytes).map_err(|source| Error::Output {
         path: out_path.clone(),

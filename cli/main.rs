@@ -83,7 +83,9 @@ fn run(config: &Config) -> anyhow::Result<Exit> {
             let sources = |d: &ReportDiff, old: &Report, new: &Report| {
                 source_delta::source_diffs(d, old, new, &locator)
             };
-            let (text, outcome) = delta::run(args, term::stdout_color(config.color), &sources)?;
+            let root = delta::default_root(config);
+            let color = term::stdout_color(config.color);
+            let (text, outcome) = delta::run(args, color, &root, &sources)?;
             output::write_stdout(&text)?;
             Ok(if args.fail_on_increase && outcome.adds_risk {
                 Exit::RiskAdded

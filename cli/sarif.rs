@@ -45,19 +45,24 @@ impl Lockfile {
                     lines: LockLines::parse(&text),
                 }
             }
-            ReportRef::Git { rev, path } => {
+            ReportRef::Git {
+                rev,
+                path,
+                dir: cwd,
+            } => {
                 let dir = Path::new(path).parent().unwrap_or(Path::new(""));
                 let lock = dir.join("Cargo.lock");
                 let spec = format!("{rev}:./{}", slashes(&lock));
                 let text = Command::new("git")
                     .args(["show", &spec])
+                    .current_dir(cwd)
                     .output()
                     .ok()
                     .filter(|o| o.status.success())
                     .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
                     .unwrap_or_default();
                 Lockfile {
-                    uri: format!("{}{}", git_prefix(Path::new(".")), slashes(&lock)),
+                    uri: format!("{}{}", git_prefix(cwd), slashes(&lock)),
                     lines: LockLines::parse(&text),
                 }
             }

@@ -32,8 +32,12 @@ fn sarif_schema() -> Option<String> {
             )
         }
         Err(_) => {
-            eprintln!(
-                "SKIPPED: SARIF schema validation ({} is missing; `bash .ci/run` installs it)",
+            // On the real stderr: `eprintln!` is captured, and plain `cargo test` would hide
+            // that this validation did not run.
+            use std::io::Write as _;
+            let _ = writeln!(
+                std::io::stderr(),
+                "SKIPPED SARIF schema validation ({} is missing; `bash .ci/run` installs it)",
                 path.display()
             );
             None

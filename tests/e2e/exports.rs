@@ -9,7 +9,8 @@ use std::process::Command;
 use serde_json::Value;
 
 use crate::support::{
-    LocalRegistry, Out, TestResult, cargo, dep, fresh_dir, krate, manifest, pack, tool, write,
+    LocalRegistry, Out, TestResult, cargo, ci, dep, fresh_dir, krate, manifest, pack, skipped,
+    tool, write,
 };
 
 const NET_LIB: &str =
@@ -70,10 +71,6 @@ fn fixture(name: &str) -> TestResult<Fixture> {
     Ok(Fixture { reg, ws, home })
 }
 
-fn ci() -> bool {
-    std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false" && v != "0")
-}
-
 /// Validates a CycloneDX 1.6 JSON file with the CycloneDX Python library's strict validator.
 /// `Ok(false)` when the library is missing outside CI (the test then says it skipped).
 fn cyclonedx_valid(path: &Path) -> TestResult<bool> {
@@ -100,7 +97,9 @@ print("valid CycloneDX 1.6")
     let out = match out {
         Ok(o) => o,
         Err(e) if !ci() => {
-            eprintln!("SKIPPED CycloneDX schema validation: cannot run python3 ({e})");
+            skipped(&format!(
+                "CycloneDX schema validation: cannot run python3 ({e})"
+            ));
             return Ok(false);
         }
         Err(e) => return Err(format!("CI: python3 is needed to validate the SBOM: {e}").into()),
@@ -109,9 +108,10 @@ print("valid CycloneDX 1.6")
     match out.status.code() {
         Some(0) => Ok(true),
         Some(3) if !ci() => {
-            eprintln!(
-                "SKIPPED CycloneDX schema validation: {stdout}; pip install 'cyclonedx-python-lib[json-validation]'"
-            );
+            skipped(&format!(
+                "CycloneDX schema validation: {}; pip install 'cyclonedx-python-lib[json-validation]'",
+                stdout.trim()
+            ));
             Ok(false)
         }
         _ => Err(format!(

@@ -281,3 +281,38 @@ fn a_missing_cargo_lock_is_created_with_a_note() -> TestResult {
     assert!(!again.stderr.contains("Cargo.lock"), "{}", again.stderr);
     Ok(())
 }
+
+#[test]
+fn default_paths_are_at_the_workspace_root_from_a_member_folder() -> TestResult {
+    let g = graph()?;
+    let dir = configured("settings-paths", "")?;
+    let app = dir.join("app");
+    tool(&app, &g.home, &["--offline", "-q"])?.ok()?;
+    assert!(dir.join("risk-report.toml").is_file() && !app.join("risk-report.toml").exists());
+    crate::support::git_repo(&dir)?;
+    // git:REV looks for the root's report, wherever in the workspace diff runs.
+    let out = tool(&app, &g.home, &["diff", "git:HEAD", "../risk-report.toml"])?.ok()?;
+    assert_eq!(out.stdout, "Dependency risk: no change.\n");
+    // An explicit path stays relative to the current directory.
+    let out = tool(
+        &app,
+        &g.home,
+        &[
+            "diff",
+            "git:HEAD:../risk-report.toml",
+            "../risk-report.toml",
+        ],
+    )?
+    .ok()?;
+    assert_eq!(out.stdout, "Dependency risk: no change.\n");
+    let out = tool(&app, &g.home, &["html", "--offline"])?.ok()?;
+    assert!(dir.join("risk-report.html").is_file(), "{out:#?}");
+    assert!(!app.join("risk-report.html").exists());
+    assert!(
+        out.stderr
+            .contains(&dir.join("risk-report.html").display().to_string()),
+        "{}",
+        out.stderr
+    );
+    Ok(())
+}
