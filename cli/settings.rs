@@ -137,8 +137,8 @@ pub fn record(scope: &Scope) -> risk_report::model::Settings {
 /// The scope of this run: reads the settings of the workspace root cargo will use (found
 /// without running cargo) and puts the flags over them.
 pub fn load(config: &Config) -> Result<Scope, Error> {
-    let Some(root) = root_manifest(config) else {
-        // Not a Cargo project: cargo says so when it runs.
+    let Some(root) = root_manifest(config).filter(|r| r.is_file()) else {
+        // Not a Cargo project (or --manifest-path names no file): cargo says so when it runs.
         return Ok(resolve(&config.flags, &FileSettings::default()));
     };
     let file = read(&root)?;
@@ -361,22 +361,14 @@ mod tests {
             "[package]\nname = \"c\"\nworkspace = \"../d\"\n",
         )?;
         write("d/Cargo.toml", "[workspace]\n")?;
-        assert_eq!(
-            workspace_root_of(&root.join("a/Cargo.toml")),
-            root.join("Cargo.toml")
-        );
-        assert_eq!(
-            workspace_root_of(&root.join("Cargo.toml")),
-            root.join("Cargo.toml")
-        );
-        assert_eq!(
-            workspace_root_of(&root.join("out/b/Cargo.toml")),
-            root.join("out/b/Cargo.toml")
-        );
-        assert_eq!(
-            workspace_root_of(&root.join("c/Cargo.toml")),
-            root.join("c/../d/Cargo.toml")
-        );
+        for (manifest, want) in [
+            ("a/Cargo.toml", "Cargo.toml"),
+            ("Cargo.toml", "Cargo.toml"),
+            ("out/b/Cargo.toml", "out/b/Cargo.toml"),
+            ("c/Cargo.toml", "c/../d/Cargo.toml"),
+        ] {
+            assert_eq!(workspace_root_of(&root.join(manifest)), root.join(want));
+        }
         Ok(())
     }
 }
