@@ -43,9 +43,9 @@ impl Ahead {
         progress: &Progress<'_>,
         stop: &AtomicBool,
     ) {
-        // `--target` leaves packages of other platforms out of the graph: most of the lockfile
+        // Targets leave packages of other platforms out of the graph: most of the lockfile
         // (the `windows-sys` family, say) would be scanned for nothing
-        if config.target.is_some() {
+        if !config.scope.targets.is_empty() {
             return;
         }
         let Some(lockfile) = lockfile_for(config) else {

@@ -4,11 +4,12 @@ use std::ffi::OsString;
 use std::path::PathBuf;
 
 use cargo_risk_report::config::{
-    CargoFlags, ColorChoice, Command, Config, DiffArgs, DiffFormat, Format, HtmlArgs, PackageSpec,
-    PolicyArgs, SbomArgs,
+    CargoFlags, CheckFormat, ColorChoice, Command, Config, DiffArgs, DiffFormat, Format, HtmlArgs,
+    PackageSpec, PolicyArgs, SbomArgs, ScanFlags,
 };
-use clap::{Parser, Subcommand, ValueEnum};
-use risk_analyzer::Limits;
+use cargo_risk_report::settings::{self, FileSettings, parse_size};
+use cargo_risk_report::term;
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 
 /// A deterministic, diffable risk report of every dependency in Cargo.lock, without building
 /// or running anything.
@@ -36,9 +37,10 @@ struct Args {
     /// When to colour output (NO_COLOR is honoured under `auto`).
     #[arg(long, value_enum, value_name = "WHEN", global = true)]
     color: Option<ColorArg>,
-    /// Restrict the graph to one target triple (default: every platform in the lockfile).
+    /// Restrict the graph to a target triple; repeat for several (default: every platform in
+    /// the lockfile, or `targets` of [workspace.metadata.risk-report]).
     #[arg(long, value_name = "TRIPLE", global = true)]
-    target: Option<String>,
+    target: Vec<String>,
     /// Where to write the report (default: risk-report.toml beside the workspace's Cargo.lock).
     #[arg(short, long, value_name = "PATH")]
     output: Option<PathBuf>,
@@ -48,6 +50,8 @@ struct Args {
     /// Report the workspace members too.
     #[arg(long)]
     include_members: bool,
+    #[command(flatten)]
+    selection: Selection,
     /// Largest tarball entry read, in bytes (suffixes K, M, G: powers of 1024); bigger entries
     /// are recorded as skipped [default: 64M]
     #[arg(long, value_name = "SIZE", value_parser = parse_size, global = true)]
@@ -70,6 +74,31 @@ struct Args {
     exhaustive: bool,
     #[command(subcommand)]
     command: Option<Sub>,
+}
+
+/// Which part of the graph to scan (also accepted after `check`, `init`, `sbom`, `html`).
+#[derive(Debug, Clone, Default, clap::Args)]
+struct Selection {
+    /// Only the dependencies of this workspace member; repeat for several.
+    #[arg(short, long = "package", value_name = "MEMBER")]
+    packages: Vec<String>,
+    /// Leave out this package (NAME or NAME@VERSION) and what only it reaches; repeat for
+    /// several (default: `exclude` of [workspace.metadata.risk-report]).
+    #[arg(long, value_name = "SPEC")]
+    exclude: Vec<String>,
+    /// Leave out packages reached only through dev-dependencies (test and bench tools).
+    #[arg(long)]
+    exclude_dev: bool,
+}
+
+impl Selection {
+    /// The flags given here and those given before the subcommand, together.
+    fn merge(mut self, other: Selection) -> Selection {
+        self.packages.extend(other.packages);
+        self.exclude.extend(other.exclude);
+        self.exclude_dev |= other.exclude_dev;
+        self
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -119,6 +148,14 @@ enum Sub {
         /// The policy file (default: risk-policy.toml at the workspace root).
         #[arg(long, value_name = "PATH")]
         policy: Option<PathBuf>,
+        /// How to print the outcome: text, JSON, or SARIF for code scanning.
+        #[arg(long, value_enum, default_value_t = CheckFormatArg::Text)]
+        format: CheckFormatArg,
+        /// `-D warnings`: warnings fail the check too (exit 1).
+        #[arg(short = 'D', long = "deny", value_enum, value_name = "LEVEL")]
+        deny: Option<DenyArg>,
+        #[command(flatten)]
+        selection: Selection,
     },
     /// Write a starting risk-policy.toml that grants exactly what the graph uses today.
     Init {
@@ -132,6 +169,8 @@ enum Sub {
         /// deny packages no grant lists.
         #[arg(long)]
         deny_unlisted: bool,
+        #[command(flatten)]
+        selection: Selection,
     },
     /// Write a self-contained HTML dashboard of one or more reports (oldest first).
     Html {
@@ -147,6 +186,8 @@ enum Sub {
         /// The page title (default: the workspace folder's name).
         #[arg(long)]
         title: Option<String>,
+        #[command(flatten)]
+        selection: Selection,
     },
     /// Write a CycloneDX 1.6 SBOM of the graph with the risk facts as properties, or check the
     /// lockfile and tarballs against one (exit 1 when they differ, 2 on error).
@@ -157,6 +198,8 @@ enum Sub {
         /// Check that Cargo.lock and the tarballs match this SBOM exactly.
         #[arg(long, value_name = "SBOM")]
         verify: Option<PathBuf>,
+        #[command(flatten)]
+        selection: Selection,
     },
 }
 
@@ -166,6 +209,19 @@ enum DiffFormatArg {
     Markdown,
     Json,
     Sarif,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum CheckFormatArg {
+    Text,
+    Json,
+    Sarif,
+}
+
+/// What `-D` turns into failures.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum DenyArg {
+    Warnings,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -181,25 +237,6 @@ enum FormatArg {
     Json,
 }
 
-/// `1048576`, `512K`, `64M`, `2G` (also `64MiB`, `64MB`: powers of 1024 either way).
-fn parse_size(s: &str) -> Result<u64, String> {
-    let t = s.trim();
-    let digits = t.len() - t.trim_start_matches(|c: char| c.is_ascii_digit()).len();
-    let (num, unit) = t.split_at(digits);
-    let n: u64 = num
-        .parse()
-        .map_err(|_| format!("`{s}` is not a size (a number, optionally followed by K, M or G)"))?;
-    let shift = match unit.to_ascii_lowercase().as_str() {
-        "" | "b" => 0,
-        "k" | "kb" | "kib" => 10,
-        "m" | "mb" | "mib" => 20,
-        "g" | "gb" | "gib" => 30,
-        _ => return Err(format!("`{s}`: unknown size unit `{unit}` (use K, M or G)")),
-    };
-    n.checked_mul(1 << shift)
-        .ok_or_else(|| format!("`{s}` is too large"))
-}
-
 /// Drops the `risk-report` argument cargo inserts when it runs us as `cargo risk-report`.
 fn strip_cargo_subcommand(mut argv: Vec<OsString>) -> Vec<OsString> {
     if argv.get(1).is_some_and(|a| a == "risk-report") {
@@ -210,22 +247,49 @@ fn strip_cargo_subcommand(mut argv: Vec<OsString>) -> Vec<OsString> {
 
 /// Parses the command line, or exits with clap's usage message (status 2, as for any error).
 pub fn parse(argv: impl IntoIterator<Item = OsString>) -> Result<Config, clap::Error> {
-    let args = Args::try_parse_from(strip_cargo_subcommand(argv.into_iter().collect()))?;
+    // Usage errors and help are printed before `--color` is known: they follow
+    // CARGO_TERM_COLOR, as the rest of the output does.
+    let env = std::env::var("CARGO_TERM_COLOR").ok();
+    let clap_color = match term::color_choice(None, env.as_deref()) {
+        ColorChoice::Always => clap::ColorChoice::Always,
+        ColorChoice::Never => clap::ColorChoice::Never,
+        ColorChoice::Auto => clap::ColorChoice::Auto,
+    };
+    let mut matches = Args::command()
+        .color(clap_color)
+        .try_get_matches_from(strip_cargo_subcommand(argv.into_iter().collect()))?;
+    let args = Args::from_arg_matches_mut(&mut matches)?;
     Ok(args.into_config())
 }
 
 impl Args {
     fn into_config(self) -> Config {
-        let color = match self.color {
-            Some(ColorArg::Always) => ColorChoice::Always,
-            Some(ColorArg::Never) => ColorChoice::Never,
-            Some(ColorArg::Auto) => ColorChoice::Auto,
-            // Under cargo, follow cargo's own colour setting when the user gave none.
-            None => match std::env::var("CARGO_TERM_COLOR").as_deref() {
-                Ok("always") => ColorChoice::Always,
-                Ok("never") => ColorChoice::Never,
-                _ => ColorChoice::Auto,
-            },
+        let color = term::color_choice(
+            self.color.map(|c| match c {
+                ColorArg::Always => ColorChoice::Always,
+                ColorArg::Never => ColorChoice::Never,
+                ColorArg::Auto => ColorChoice::Auto,
+            }),
+            std::env::var("CARGO_TERM_COLOR").ok().as_deref(),
+        );
+        let selection = match &self.command {
+            Some(
+                Sub::Check { selection, .. }
+                | Sub::Init { selection, .. }
+                | Sub::Html { selection, .. }
+                | Sub::Sbom { selection, .. },
+            ) => selection.clone().merge(self.selection.clone()),
+            _ => self.selection.clone(),
+        };
+        let flags = ScanFlags {
+            targets: self.target,
+            packages: selection.packages,
+            exclude: selection.exclude,
+            exclude_dev: selection.exclude_dev,
+            include_members: self.include_members,
+            max_entry_bytes: self.max_entry_bytes,
+            max_total_bytes: self.max_total_bytes,
+            max_entries: self.max_entries,
         };
         Config {
             manifest_path: self.manifest_path,
@@ -237,21 +301,13 @@ impl Args {
             jobs: self.jobs,
             quiet: self.quiet,
             color,
-            target: self.target,
             output: self.output,
             format: match self.format {
                 FormatArg::Toml => Format::Toml,
                 FormatArg::Json => Format::Json,
             },
-            include_members: self.include_members,
-            limits: {
-                let d = Limits::default();
-                Limits {
-                    max_entry_bytes: self.max_entry_bytes.unwrap_or(d.max_entry_bytes),
-                    max_total_bytes: self.max_total_bytes.unwrap_or(d.max_total_bytes),
-                    max_entries: self.max_entries.unwrap_or(d.max_entries),
-                }
-            },
+            scope: settings::resolve(&flags, &FileSettings::default()),
+            flags,
             cache_dir: self.cache_dir,
             no_cache: self.no_cache,
             exhaustive: self.exhaustive,
@@ -279,31 +335,47 @@ impl Args {
                     policy,
                 }),
                 Some(Sub::Update { args }) => Command::Update(args),
-                Some(Sub::Check { policy }) => Command::Check(PolicyArgs {
+                Some(Sub::Check {
                     policy,
+                    format,
+                    deny,
+                    ..
+                }) => Command::Check(PolicyArgs {
+                    policy,
+                    format: match format {
+                        CheckFormatArg::Text => CheckFormat::Text,
+                        CheckFormatArg::Json => CheckFormat::Json,
+                        CheckFormatArg::Sarif => CheckFormat::Sarif,
+                    },
+                    deny_warnings: matches!(deny, Some(DenyArg::Warnings)),
                     ..PolicyArgs::default()
                 }),
                 Some(Sub::Init {
                     policy,
                     force,
                     deny_unlisted,
+                    ..
                 }) => Command::Init(PolicyArgs {
                     policy,
                     force,
                     deny_unlisted,
+                    ..PolicyArgs::default()
                 }),
                 Some(Sub::Html {
                     reports,
                     history,
                     output,
                     title,
+                    ..
                 }) => Command::Html(HtmlArgs {
                     reports,
                     history,
                     output,
                     title,
                 }),
-                Some(Sub::Sbom { output, verify }) => Command::Sbom(SbomArgs { output, verify }),
+                Some(Sub::Sbom { output, verify, .. }) => {
+                    Command::Sbom(SbomArgs { output, verify })
+                }
             },
         }
     }
@@ -312,6 +384,7 @@ impl Args {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use risk_analyzer::Limits;
 
     fn parse_strs(args: &[&str]) -> Result<Config, clap::Error> {
         parse(args.iter().map(OsString::from))
@@ -368,9 +441,9 @@ mod tests {
         ])?;
         assert_eq!(c.manifest_path, Some(PathBuf::from("a/Cargo.toml")));
         assert!(c.cargo.frozen && !c.cargo.network_allowed());
-        assert!(c.quiet && c.include_members);
+        assert!(c.quiet && c.scope.include_members);
         assert_eq!(c.color, ColorChoice::Never);
-        assert_eq!(c.target.as_deref(), Some("x86_64-unknown-linux-gnu"));
+        assert_eq!(c.scope.targets, ["x86_64-unknown-linux-gnu"]);
         assert_eq!(c.output, Some(PathBuf::from("r.toml")));
         assert_eq!(c.format, Format::Json);
         Ok(())
@@ -386,6 +459,23 @@ mod tests {
                 ..PolicyArgs::default()
             })
         );
+        let c = parse_strs(&[
+            "cargo-risk-report",
+            "check",
+            "--format",
+            "sarif",
+            "-D",
+            "warnings",
+        ])?;
+        assert_eq!(
+            c.command,
+            Command::Check(PolicyArgs {
+                format: CheckFormat::Sarif,
+                deny_warnings: true,
+                ..PolicyArgs::default()
+            })
+        );
+        assert!(parse_strs(&["cargo-risk-report", "check", "-D", "notes"]).is_err());
         let c = parse_strs(&["cargo-risk-report", "init", "--force", "--deny-unlisted"])?;
         assert_eq!(
             c.command,
@@ -393,6 +483,7 @@ mod tests {
                 policy: None,
                 force: true,
                 deny_unlisted: true,
+                ..PolicyArgs::default()
             })
         );
         let c = parse_strs(&["cargo-risk-report", "diff", "a", "b", "--policy", "x.toml"])?;
@@ -447,7 +538,7 @@ mod tests {
     #[test]
     fn caps_have_defaults_and_flags() -> Result<(), clap::Error> {
         let c = parse_strs(&["cargo-risk-report"])?;
-        assert_eq!(c.limits, Limits::default());
+        assert_eq!(c.scope.limits, Limits::default());
         let c = parse_strs(&[
             "cargo-risk-report",
             "--max-entry-bytes",
@@ -460,7 +551,7 @@ mod tests {
             "x",
         ])?;
         assert_eq!(
-            c.limits,
+            c.scope.limits,
             Limits {
                 max_entry_bytes: 1 << 20,
                 max_total_bytes: 2 << 30,
@@ -474,13 +565,43 @@ mod tests {
             "--max-entry-bytes",
             "4096",
         ])?;
-        assert_eq!(c.limits.max_entry_bytes, 4096);
+        assert_eq!(c.scope.limits.max_entry_bytes, 4096);
         for bad in ["", "M", "12Q", "-1", "99999999999G"] {
             assert!(
                 parse_strs(&["cargo-risk-report", "--max-entry-bytes", bad]).is_err(),
                 "{bad:?}"
             );
         }
+        Ok(())
+    }
+
+    #[test]
+    fn selection_flags_go_before_or_after_the_subcommand() -> Result<(), clap::Error> {
+        let c = parse_strs(&[
+            "cargo-risk-report",
+            "--exclude",
+            "x",
+            "--target",
+            "a",
+            "check",
+            "--exclude-dev",
+            "-p",
+            "app",
+            "--target",
+            "b",
+        ])?;
+        assert_eq!(c.flags.exclude, ["x"]);
+        assert_eq!(c.flags.packages, ["app"]);
+        assert!(c.flags.exclude_dev && c.scope.exclude_dev);
+        // A global flag given again after the subcommand replaces the earlier value (clap).
+        assert_eq!(c.flags.targets, ["b"]);
+        // `update` hands -p to cargo.
+        let c = parse_strs(&["cargo-risk-report", "update", "-p", "serde"])?;
+        assert_eq!(
+            c.command,
+            Command::Update(vec!["-p".into(), "serde".into()])
+        );
+        assert!(c.flags.packages.is_empty());
         Ok(())
     }
 

@@ -54,6 +54,31 @@ pub fn metadata_with(
     }
 }
 
+/// The workspace members with a binary target, as `name@version`: what the SBOM types as
+/// applications. From `cargo metadata --no-deps` (no resolution, fast), never from the
+/// metadata cache, which does not watch for new target files (`src/main.rs`, `src/bin/`).
+pub fn applications(config: &Config) -> Result<std::collections::BTreeSet<String>, Error> {
+    let mut cmd = MetadataCommand::new();
+    cmd.cargo_path(cargo_program()).no_deps();
+    if let Some(path) = &config.manifest_path {
+        cmd.manifest_path(path);
+    }
+    cmd.other_options(config.cargo.to_args());
+    let meta = exec(&cmd)
+        .map(|(meta, _)| meta)
+        .map_err(|e| classify_metadata_error(e, config))?;
+    Ok(meta
+        .workspace_packages()
+        .into_iter()
+        .filter(|p| {
+            p.targets
+                .iter()
+                .any(|t| t.kind.contains(&cargo_metadata::TargetKind::Bin))
+        })
+        .map(|p| format!("{}@{}", p.name, p.version))
+        .collect())
+}
+
 /// Runs `cargo metadata` (and `during` meanwhile); returns the parsed graph and the JSON line
 /// it was parsed from.
 fn run_metadata(
@@ -67,7 +92,7 @@ fn run_metadata(
         cmd.manifest_path(path);
     }
     let mut other = config.cargo.to_args();
-    if let Some(target) = &config.target {
+    for target in &config.scope.targets {
         other.push("--filter-platform".to_owned());
         other.push(target.clone());
     }
@@ -163,7 +188,7 @@ pub fn fetch(config: &Config, manifest: &Path) -> Result<(), Error> {
     let mut cmd = Command::new(cargo_program());
     cmd.arg("fetch").arg("--manifest-path").arg(manifest);
     cmd.args(config.cargo.to_args());
-    if let Some(target) = &config.target {
+    for target in &config.scope.targets {
         cmd.arg("--target").arg(target);
     }
     if config.quiet {

@@ -15,7 +15,7 @@ use risk_report::diff::ReportDiff;
 use risk_report::facts::Role;
 use risk_report::model::Report;
 
-use crate::config::{Config, PolicyArgs};
+use crate::config::{CheckFormat, Config, PolicyArgs};
 use crate::error::{Error, Exit};
 use crate::pipeline::{Scanned, Workspace};
 use crate::{audits, init, show};
@@ -56,17 +56,47 @@ pub fn run(
 ) -> Result<Checked, Error> {
     let path = init::policy_path(args, scanned);
     let policy = load_policy(&path)?;
-    let mut report = Report::build(scanned.inputs.clone());
+    let mut report = scanned.report();
     let vet = audits::load(&scanned.workspace_root)?;
     if let Some(a) = &vet {
         audits::annotate(&mut report, a);
     }
-    let eval = risk_policy::evaluate(&policy, &report, &Checker::builtin(), today);
+    let mut eval = risk_policy::evaluate(&policy, &report, &Checker::builtin(), today);
+    if args.deny_warnings {
+        eval.deny_warnings();
+    }
+    // How each package is reached, from the same walk the dashboard's paths come from.
+    let paths = scanned.links.shortest_paths();
+    for v in &mut eval.verdicts {
+        if let Some(p) = paths.get(&v.key) {
+            v.path = p.iter().rev().cloned().collect();
+        }
+    }
     let locations = locations(config, &report, &eval)?;
     let shown = match &args.policy {
         Some(p) => p.display().to_string(),
         None => DEFAULT_FILE.to_owned(),
     };
+    let exit = if eval.passes() {
+        Exit::Ok
+    } else {
+        Exit::POLICY_DENIED
+    };
+    match args.format {
+        CheckFormat::Text => {}
+        CheckFormat::Json => {
+            return Ok(Checked {
+                text: risk_policy::export::check_json(&eval, &locations, &shown),
+                exit,
+            });
+        }
+        CheckFormat::Sarif => {
+            return Ok(Checked {
+                text: crate::sarif::render_check(&eval, &locations, &scanned.workspace_root)?,
+                exit,
+            });
+        }
+    }
     let mut text = check_text(&eval, &locations, &shown);
     if vet.is_some() {
         let audited = report
@@ -79,14 +109,7 @@ pub fn run(
             eval.checked
         ));
     }
-    Ok(Checked {
-        text,
-        exit: if eval.passes() {
-            Exit::Ok
-        } else {
-            Exit::POLICY_DENIED
-        },
-    })
+    Ok(Checked { text, exit })
 }
 
 /// The capabilities whose evidence is a finding in the code (the rest are facts of the
@@ -126,7 +149,7 @@ fn locations(config: &Config, report: &Report, eval: &Evaluation) -> Result<Loca
             .collect();
         let input = ws.locate(config, &[pkg])?.into_iter().next();
         let Some(input) = input else { continue };
-        let (unpacked, _) = show::read(pkg, input, &config.limits)?;
+        let (unpacked, _) = show::read(pkg, input, &config.scope.limits)?;
         let Ok(unpacked) = unpacked else { continue };
         let facts = risk_analyzer::scan_unpacked(&unpacked);
         let mut found = Vec::new();

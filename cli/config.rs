@@ -13,17 +13,14 @@ pub struct Config {
     pub jobs: Option<usize>,
     pub quiet: bool,
     pub color: ColorChoice,
-    /// `--target`: restrict the graph to one platform. `None` keeps every platform, so the
-    /// report does not depend on the machine it was made on.
-    pub target: Option<String>,
     /// `--output`; `None` means `risk-report.toml` beside the workspace's Cargo.lock.
     pub output: Option<PathBuf>,
     pub format: Format,
-    /// Report the workspace members themselves too.
-    pub include_members: bool,
-    /// Caps on what one crate's tarball may make the analyzer read (`--max-entry-bytes`,
-    /// `--max-total-bytes`, `--max-entries`); what is over a cap is recorded as skipped.
-    pub limits: risk_analyzer::Limits,
+    /// What the command line says about the scan.
+    pub flags: ScanFlags,
+    /// The scan settings in force: the flags over `[workspace.metadata.risk-report]` over the
+    /// defaults (`settings::load`); until that file is read, the flags over the defaults.
+    pub scope: Scope,
     /// `--cache-dir`; `None` means the user's cache folder.
     pub cache_dir: Option<PathBuf>,
     /// `--no-cache`: neither read nor write cached results.
@@ -31,6 +28,46 @@ pub struct Config {
     /// `--exhaustive` (hidden): syn parses every item of every file, and no cache is used.
     pub exhaustive: bool,
     pub command: Command,
+}
+
+/// The scan flags as given; empty or `None` means not given, so the settings file or the
+/// default applies.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ScanFlags {
+    /// `--target` (repeatable).
+    pub targets: Vec<String>,
+    /// `-p/--package` (repeatable): only these workspace members' dependencies.
+    pub packages: Vec<String>,
+    /// `--exclude` (repeatable): leave these packages out, with what only they reach.
+    pub exclude: Vec<String>,
+    /// `--exclude-dev`.
+    pub exclude_dev: bool,
+    /// `--include-members`.
+    pub include_members: bool,
+    pub max_entry_bytes: Option<u64>,
+    pub max_total_bytes: Option<u64>,
+    pub max_entries: Option<u64>,
+}
+
+/// What the scan covers and how it reads tarballs.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Scope {
+    /// Restrict the graph to these target triples; empty keeps every platform, so the report
+    /// does not depend on the machine it was made on.
+    pub targets: Vec<String>,
+    /// Only the dependencies of these workspace members; empty: every member.
+    pub packages: Vec<String>,
+    /// Packages left out, with whatever only they reach.
+    pub exclude: Vec<PackageSpec>,
+    /// Leave out what is reached only through dev-dependencies.
+    pub exclude_dev: bool,
+    /// Report the workspace members themselves too.
+    pub include_members: bool,
+    /// Caps on what one crate's tarball may make the analyzer read; what is over a cap is
+    /// recorded as skipped.
+    pub limits: risk_analyzer::Limits,
+    /// The root manifest the settings were looked for in (`None` before `settings::load`).
+    pub manifest: Option<PathBuf>,
 }
 
 /// The cargo flags passed through to `cargo metadata` and `cargo fetch`.
@@ -111,7 +148,8 @@ pub struct HtmlArgs {
     pub reports: Vec<String>,
     /// Every committed version of the report, from `git log`.
     pub history: bool,
-    /// `-o`; `None` means `risk-report.html` in the current directory.
+    /// `-o`; `None` means `risk-report.html` at the workspace root (the current directory
+    /// outside a Cargo project).
     pub output: Option<PathBuf>,
     pub title: Option<String>,
 }
@@ -134,6 +172,20 @@ pub struct PolicyArgs {
     pub force: bool,
     /// `init`: "allowed to exist" mode, a grant for every package.
     pub deny_unlisted: bool,
+    /// `check --format`.
+    pub format: CheckFormat,
+    /// `check -D warnings`: warnings fail the check too.
+    pub deny_warnings: bool,
+}
+
+/// How `check` prints its outcome.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum CheckFormat {
+    #[default]
+    Text,
+    Json,
+    /// SARIF 2.1.0, for code scanning.
+    Sarif,
 }
 
 /// `diff OLD NEW`.

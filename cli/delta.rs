@@ -21,25 +21,29 @@ const MAX_REPORT_BYTES: u64 = 256 * 1024 * 1024;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ReportRef {
     File(PathBuf),
-    /// `git:REV[:PATH]`: the report as committed at REV (PATH defaults to risk-report.toml,
-    /// relative to the current directory).
+    /// `git:REV[:PATH]`: the report as committed at REV. `PATH` is relative to `dir`, where
+    /// git runs: the current directory for a path given, the workspace root for the default
+    /// `risk-report.toml` (the same rule as every other default path).
     Git {
         rev: String,
         path: String,
+        dir: PathBuf,
     },
 }
 
 impl ReportRef {
-    pub fn parse(s: &str) -> ReportRef {
+    /// `root` is the workspace root, where the default report lives.
+    pub fn parse(s: &str, root: &Path) -> ReportRef {
         match s.strip_prefix("git:") {
             Some(rest) => {
-                let (rev, path) = match rest.split_once(':') {
-                    Some((rev, path)) => (rev, path),
-                    None => (rest, DEFAULT_FILE),
+                let (rev, path, dir) = match rest.split_once(':') {
+                    Some((rev, path)) => (rev, path, PathBuf::from(".")),
+                    None => (rest, DEFAULT_FILE, root.to_owned()),
                 };
                 ReportRef::Git {
                     rev: rev.to_owned(),
                     path: path.to_owned(),
+                    dir,
                 }
             }
             None => ReportRef::File(PathBuf::from(s)),
@@ -49,18 +53,31 @@ impl ReportRef {
     fn describe(&self) -> String {
         match self {
             ReportRef::File(p) => p.display().to_string(),
-            ReportRef::Git { rev, path } => format!("{path} at git revision {rev}"),
+            ReportRef::Git { rev, path, dir } if dir.as_os_str() == "." => {
+                format!("{path} at git revision {rev}")
+            }
+            ReportRef::Git { rev, path, dir } => {
+                format!("{} at git revision {rev}", dir.join(path).display())
+            }
         }
     }
+}
+
+/// The workspace root by cargo's rule, found without running cargo (the folder of the root
+/// manifest); the current directory outside a Cargo project.
+pub fn default_root(config: &crate::config::Config) -> PathBuf {
+    crate::settings::root_manifest(config)
+        .and_then(|m| m.parent().map(Path::to_owned))
+        .unwrap_or_else(|| PathBuf::from("."))
 }
 
 /// Reads and parses a report.
 pub fn load(r: &ReportRef) -> Result<Report, Error> {
     let text = match r {
         ReportRef::File(path) => read_file(path)?,
-        ReportRef::Git { rev, path } => git_show(rev, path)?,
+        ReportRef::Git { rev, path, dir } => git_show(rev, path, dir)?,
     };
-    Report::from_toml(&text).map_err(|e| Error::BadReport {
+    Report::parse(&text).map_err(|e| Error::BadReport {
         what: r.describe(),
         message: tidy(&e.to_string()),
     })
@@ -106,9 +123,8 @@ fn read_file(path: &Path) -> Result<String, Error> {
     })
 }
 
-/// `git show REV:./PATH`: the `./` makes PATH relative to the current directory, as a user
-/// typing a path expects.
-fn git_show(rev: &str, path: &str) -> Result<String, Error> {
+/// `git show REV:./PATH` in `dir`: the `./` makes PATH relative to that directory.
+fn git_show(rev: &str, path: &str, dir: &Path) -> Result<String, Error> {
     let spec = if path.starts_with('/') || path.starts_with("./") {
         format!("{rev}:{path}")
     } else {
@@ -116,6 +132,7 @@ fn git_show(rev: &str, path: &str) -> Result<String, Error> {
     };
     let out = Command::new("git")
         .args(["show", &spec])
+        .current_dir(dir)
         .output()
         .map_err(|e| Error::Git {
             spec: spec.clone(),
@@ -169,17 +186,19 @@ pub struct Outcome {
     pub adds_risk: bool,
 }
 
-/// `diff OLD NEW`.
+/// `diff OLD NEW`; `root` is the workspace root, where the default report, policy and
+/// audits are.
 pub fn run(
     args: &DiffArgs,
     color: bool,
+    root: &Path,
     source_diffs: &dyn Fn(&ReportDiff, &Report, &Report) -> render::markdown::SourceDiffs,
 ) -> Result<(String, Outcome), Error> {
-    let old = load(&ReportRef::parse(&args.old))?;
-    let new_ref = ReportRef::parse(&args.new);
+    let old = load(&ReportRef::parse(&args.old, root))?;
+    let new_ref = ReportRef::parse(&args.new, root);
     let new = load(&new_ref)?;
     let mut d = diff(&old, &new);
-    crate::check::annotate_delta(&mut d, &old, &new, args.policy.as_deref(), Path::new("."))?;
+    crate::check::annotate_delta(&mut d, &old, &new, args.policy.as_deref(), root)?;
     let sources = if args.source {
         source_diffs(&d, &old, &new)
     } else {
@@ -222,22 +241,25 @@ mod tests {
 
     #[test]
     fn git_refs_default_to_the_report_file() {
+        let root = Path::new("/ws");
         assert_eq!(
-            ReportRef::parse("git:origin/main"),
+            ReportRef::parse("git:origin/main", root),
             ReportRef::Git {
                 rev: "origin/main".into(),
-                path: DEFAULT_FILE.into()
+                path: DEFAULT_FILE.into(),
+                dir: root.to_owned(),
             }
         );
         assert_eq!(
-            ReportRef::parse("git:HEAD~2:sub/r.toml"),
+            ReportRef::parse("git:HEAD~2:sub/r.toml", root),
             ReportRef::Git {
                 rev: "HEAD~2".into(),
-                path: "sub/r.toml".into()
+                path: "sub/r.toml".into(),
+                dir: PathBuf::from("."),
             }
         );
         assert_eq!(
-            ReportRef::parse("r.toml"),
+            ReportRef::parse("r.toml", root),
             ReportRef::File(PathBuf::from("r.toml"))
         );
     }

@@ -135,6 +135,9 @@ pub enum Error {
     #[error("cannot use the policy {}: {message}", path.display())]
     Policy { path: PathBuf, message: String },
 
+    #[error("cannot use the scan settings in {}: {message}", path.display())]
+    Settings { path: PathBuf, message: String },
+
     #[error("cannot read the cargo-vet audits in {}: {message}", path.display())]
     Audits { path: PathBuf, message: String },
 }

@@ -7,6 +7,8 @@ use std::path::{Component, Path, PathBuf};
 use cargo_metadata::{DependencyKind, Metadata};
 use risk_report::model::{DepKind, Source};
 
+use crate::config::{PackageSpec, Scope};
+
 /// One package of the graph.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GraphPackage {
@@ -20,10 +22,15 @@ pub struct GraphPackage {
     /// checkout or a path dependency).
     pub manifest_dir: PathBuf,
     pub member: bool,
+    /// A member the walk starts from: every member unless `-p` names some, less the excluded.
+    pub root: bool,
     /// How it is reached from the members; empty for a member nothing else depends on.
     pub dep_kinds: BTreeSet<DepKind>,
     /// The same, by the name of the member each path starts from.
     pub reached_from: BTreeMap<String, BTreeSet<DepKind>>,
+    /// The manifest's `license` expression and `license-file`, for the SBOM.
+    pub license: Option<String>,
+    pub license_file: Option<String>,
 }
 
 /// The packages of one workspace, in `cargo metadata` order.
@@ -31,10 +38,19 @@ pub struct GraphPackage {
 pub struct Graph {
     pub workspace_root: PathBuf,
     pub packages: Vec<GraphPackage>,
+    /// By package index, the dependency edges the scope keeps: none into an excluded
+    /// package, no dev edge under `exclude-dev`.
+    pub edges: Vec<Vec<(usize, DepKind)>>,
+    /// `-p` names that are no workspace member, and `--exclude` specs that match no package.
+    pub unmatched_packages: Vec<String>,
+    pub unmatched_exclude: Vec<String>,
 }
 
 impl Graph {
-    pub fn from_metadata(meta: &Metadata) -> Graph {
+    /// The graph of the part of the workspace `scope` selects: the walk starts from the
+    /// members `-p` names (all by default) and never enters an excluded package, so what only
+    /// an excluded package reaches is left out with it.
+    pub fn from_metadata(meta: &Metadata, scope: &Scope) -> Graph {
         let root = meta.workspace_root.as_std_path();
         let index: BTreeMap<&str, usize> = meta
             .packages
@@ -47,6 +63,37 @@ impl Graph {
             .iter()
             .filter_map(|id| index.get(id.repr.as_str()).copied())
             .collect();
+        let matches = |spec: &PackageSpec, i: usize| {
+            let p = &meta.packages[i];
+            *p.name == spec.name
+                && spec
+                    .version
+                    .as_deref()
+                    .is_none_or(|v| p.version.to_string() == v)
+        };
+        let excluded: BTreeSet<usize> = (0..meta.packages.len())
+            .filter(|&i| scope.exclude.iter().any(|e| matches(e, i)))
+            .collect();
+        let unmatched_exclude = scope
+            .exclude
+            .iter()
+            .filter(|e| !(0..meta.packages.len()).any(|i| matches(e, i)))
+            .map(ToString::to_string)
+            .collect();
+        let unmatched_packages = scope
+            .packages
+            .iter()
+            .filter(|n| !members.iter().any(|&m| *meta.packages[m].name == **n))
+            .cloned()
+            .collect();
+        let roots: BTreeSet<usize> = members
+            .iter()
+            .copied()
+            .filter(|&m| {
+                scope.packages.is_empty() || scope.packages.contains(&meta.packages[m].name)
+            })
+            .filter(|m| !excluded.contains(m))
+            .collect();
 
         let mut edges = vec![Vec::new(); meta.packages.len()];
         for node in meta.resolve.iter().flat_map(|r| &r.nodes) {
@@ -57,6 +104,9 @@ impl Graph {
                 let Some(&to) = index.get(dep.pkg.repr.as_str()) else {
                     continue;
                 };
+                if excluded.contains(&to) {
+                    continue;
+                }
                 // Before cargo 1.41 `dep_kinds` was absent; an edge then is a normal one.
                 if dep.dep_kinds.is_empty() {
                     edges[from].push((to, DepKind::Normal));
@@ -69,11 +119,15 @@ impl Graph {
                         // safer than hiding a package.
                         _ => DepKind::Normal,
                     };
+                    // Only members' dev edges are ever followed: under exclude-dev, none is.
+                    if kind == DepKind::Dev && scope.exclude_dev {
+                        continue;
+                    }
                     edges[from].push((to, kind));
                 }
             }
         }
-        let reach = reach_by_member(&members, &edges);
+        let reach = reach_by_member(&roots, &edges);
 
         let packages = meta
             .packages
@@ -97,17 +151,23 @@ impl Graph {
                     source_id: p.source.as_ref().map(|s| s.repr.clone()),
                     manifest_dir,
                     member: members.contains(&i),
+                    root: roots.contains(&i),
                     dep_kinds: by_member.values().flatten().copied().collect(),
                     reached_from: by_member
                         .into_iter()
                         .map(|(m, k)| (meta.packages[m].name.to_string(), k))
                         .collect(),
+                    license: p.license.clone(),
+                    license_file: p.license_file.as_ref().map(ToString::to_string),
                 }
             })
             .collect();
         Graph {
             workspace_root: root.to_owned(),
             packages,
+            edges,
+            unmatched_packages,
+            unmatched_exclude,
         }
     }
 }

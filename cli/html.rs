@@ -14,7 +14,7 @@ use crate::error::Error;
 use crate::output::{DEFAULT_FILE, write_atomically};
 use crate::paths::Links;
 
-/// The page's default name, in the current directory.
+/// The page's default name, at the workspace root.
 pub const DEFAULT_HTML: &str = "risk-report.html";
 
 /// One loaded report and how the page names it.
@@ -56,15 +56,16 @@ pub fn run(
             loaded.push(load(&path.display().to_string(), &path)?);
         }
     } else {
+        let base = root.clone().unwrap_or_else(|| delta::default_root(config));
         for r in &args.reports {
-            let label = match ReportRef::parse(r) {
+            let label = match ReportRef::parse(r, &base) {
                 ReportRef::File(p) => p
                     .file_name()
                     .map(|n| n.to_string_lossy().into_owned())
                     .unwrap_or_else(|| r.clone()),
                 ReportRef::Git { rev, .. } => rev,
             };
-            let report = delta::load(&ReportRef::parse(r))?;
+            let report = delta::load(&ReportRef::parse(r, &base))?;
             loaded.push(Loaded {
                 label,
                 detail: r.clone(),
@@ -74,7 +75,7 @@ pub fn run(
     }
     let paths = match &root {
         Some(_) => match crate::cargo::metadata(config) {
-            Ok(meta) => Links::from_metadata(&meta).shortest_paths(),
+            Ok(meta) => Links::from_metadata(&meta, &config.scope).shortest_paths(),
             Err(e) => {
                 note(&format!("no dependency paths (cargo metadata failed): {e}"));
                 BTreeMap::new()
@@ -101,10 +102,12 @@ pub fn run(
             .collect(),
         paths,
     };
-    let out_path = args
-        .output
-        .clone()
-        .unwrap_or_else(|| PathBuf::from(DEFAULT_HTML));
+    // Beside the workspace's report, wherever in the workspace the command runs.
+    let out_path = args.output.clone().unwrap_or_else(|| {
+        root.clone()
+            .unwrap_or_else(|| delta::default_root(config))
+            .join(DEFAULT_HTML)
+    });
     let mut bytes = Vec::new();
     html::render(&dashboard, &mut bytes).map_err(|source| Error::Output {
         path: out_path.clone(),
@@ -190,7 +193,7 @@ fn history(file: &Path, note: &dyn Fn(&str)) -> Result<Vec<Loaded>, Error> {
             // Deleted in this commit: nothing to chart.
             Err(_) => continue,
         };
-        match Report::from_toml(&text) {
+        match Report::parse(&text) {
             Ok(report) => out.push(Loaded {
                 label: short.to_owned(),
                 detail: format!("{date} {}", subject.unwrap_or("")),
@@ -203,7 +206,7 @@ fn history(file: &Path, note: &dyn Fn(&str)) -> Result<Vec<Loaded>, Error> {
     if let Ok(now) = std::fs::read_to_string(file)
         && last_text.as_deref() != Some(now.as_str())
     {
-        match Report::from_toml(&now) {
+        match Report::parse(&now) {
             Ok(report) => out.push(Loaded {
                 label: "working tree".to_owned(),
                 detail: "uncommitted".to_owned(),

@@ -5,7 +5,6 @@ use std::path::PathBuf;
 
 use risk_policy::Checker;
 use risk_policy::init::{InitOptions, starting_policy};
-use risk_report::model::Report;
 
 use crate::config::PolicyArgs;
 use crate::error::Error;
@@ -32,7 +31,7 @@ pub fn run(args: &PolicyArgs, scanned: &Scanned) -> Result<Written, Error> {
     if path.exists() && !args.force {
         return Err(Error::PolicyExists { path });
     }
-    let report = Report::build(scanned.inputs.clone());
+    let report = scanned.report();
     let text = starting_policy(
         &report,
         &Checker::builtin(),

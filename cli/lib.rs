@@ -11,7 +11,8 @@
 //! [`show`] is the audit view of one package. [`check`] and [`init`] apply and write the crate
 //! trust policy (the `risk-policy` crate), [`audits`] reads cargo-vet's `supply-chain/`.
 //! [`cache`] keeps each verified tarball's facts; [`meta_cache`] keeps `cargo metadata`'s answer
-//! while nothing it depends on changes.
+//! while nothing it depends on changes. [`settings`] reads the scan settings of the workspace's
+//! Cargo.toml and puts the flags over them.
 
 pub mod ahead;
 pub mod audits;
@@ -34,6 +35,7 @@ pub mod pipeline;
 pub mod sarif;
 pub mod sbom;
 pub mod scan;
+pub mod settings;
 pub mod show;
 pub mod source_delta;
 pub mod term;

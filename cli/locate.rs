@@ -141,8 +141,11 @@ mod tests {
             source_id: None,
             manifest_dir: dir.to_owned(),
             member: false,
+            root: false,
             dep_kinds: BTreeSet::new(),
             reached_from: Default::default(),
+            license: None,
+            license_file: None,
         }
     }
 

@@ -6,11 +6,12 @@ mod args;
 use std::io::IsTerminal;
 use std::process::ExitCode;
 
-use cargo_risk_report::config::{Command, Config, DiffFormat, Format};
+use cargo_risk_report::config::{CheckFormat, Command, Config, DiffFormat, Format};
 use cargo_risk_report::locate::{self, Locator};
 use cargo_risk_report::term::{self, Paint};
 use cargo_risk_report::{
-    Exit, cargo, check, delta, html, init, output, pipeline, sbom, scan, show, source_delta,
+    Exit, cargo, check, delta, html, init, output, pipeline, sbom, scan, settings, show,
+    source_delta,
 };
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use risk_report::diff::ReportDiff;
@@ -22,7 +23,7 @@ use risk_report::model::Report;
 static ALLOC: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 
 fn main() -> ExitCode {
-    let config = match args::parse(std::env::args_os()) {
+    let mut config = match args::parse(std::env::args_os()) {
         Ok(c) => c,
         Err(e) => {
             // Help and version are not errors; clap knows which is which.
@@ -38,7 +39,17 @@ fn main() -> ExitCode {
     let paint = Paint {
         enabled: term::stderr_color(config.color),
     };
-    match run(&config) {
+    // Every command that looks at the workspace reads its scan settings first; `diff` only
+    // reads reports.
+    let settings = match &config.command {
+        Command::Diff(_) => Ok(config.scope.clone()),
+        _ => settings::load(&config),
+    };
+    let result = settings.map_err(anyhow::Error::from).and_then(|scope| {
+        config.scope = scope;
+        run(&config)
+    });
+    match result {
         Ok(exit) => exit.into(),
         Err(e) => {
             eprintln!("{} {e:#}", paint.red("error:"));
@@ -72,7 +83,9 @@ fn run(config: &Config) -> anyhow::Result<Exit> {
             let sources = |d: &ReportDiff, old: &Report, new: &Report| {
                 source_delta::source_diffs(d, old, new, &locator)
             };
-            let (text, outcome) = delta::run(args, term::stdout_color(config.color), &sources)?;
+            let root = delta::default_root(config);
+            let color = term::stdout_color(config.color);
+            let (text, outcome) = delta::run(args, color, &root, &sources)?;
             output::write_stdout(&text)?;
             Ok(if args.fail_on_increase && outcome.adds_risk {
                 Exit::RiskAdded
@@ -81,7 +94,7 @@ fn run(config: &Config) -> anyhow::Result<Exit> {
             })
         }
         Command::Update(cargo_args) => {
-            let before = Report::build(scan(config)?.inputs);
+            let before = scan(config)?.report();
             let manifest = pipeline::Workspace::load(config)?.root_manifest();
             let said = cargo::update(config, &manifest, cargo_args)?;
             if !config.quiet {
@@ -98,7 +111,10 @@ fn run(config: &Config) -> anyhow::Result<Exit> {
         Command::Check(args) => {
             let scanned = scan(config)?;
             let checked = check::run(config, args, &scanned, risk_policy::Date::today())?;
-            output::write_stdout(&checked.text)?;
+            let paint = Paint {
+                enabled: args.format == CheckFormat::Text && term::stdout_color(config.color),
+            };
+            output::write_stdout(&term::paint_levels(&checked.text, paint))?;
             Ok(checked.exit)
         }
         Command::Init(args) => {
@@ -242,6 +258,11 @@ fn scan(config: &Config) -> anyhow::Result<pipeline::Scanned> {
     };
     let scanned = pipeline::build_inputs(config, &progress)?;
     bar.finish_and_clear();
+    if !config.quiet {
+        for n in &scanned.notes {
+            eprintln!("note: {}", term::sanitize(n));
+        }
+    }
     Ok(scanned)
 }
 

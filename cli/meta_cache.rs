@@ -6,7 +6,7 @@
 //!
 //! - **The file name**: the SHA-256 of everything known before cargo runs: this tool's
 //!   version, the current directory, `--manifest-path`, the pass-through flags (`--locked`,
-//!   `--offline`, `--frozen`), `--target` (all features are always asked for), the cargo
+//!   `--offline`, `--frozen`), the targets (all features are always asked for), the cargo
 //!   program (its resolved path, canonical path, size and modification time: cheaper than
 //!   `cargo --version`; when it is a rustup proxy, also rustup's `settings.toml` and the size
 //!   and modification time of every installed toolchain's cargo), and the environment cargo
@@ -98,7 +98,11 @@ impl Context {
         h.field(cwd.as_os_str());
         h.field(manifest.as_deref().map_or(OsStr::new(""), Path::as_os_str));
         h.field(config.cargo.to_args().join(" "));
-        h.field(config.target.as_deref().unwrap_or("\0none"));
+        h.field(if config.scope.targets.is_empty() {
+            "\0none".to_owned()
+        } else {
+            config.scope.targets.join("\0")
+        });
         cargo_identity(&mut h)?;
         for (name, value) in std::env::vars_os() {
             if env_matters(&name) {

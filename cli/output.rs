@@ -59,7 +59,7 @@ pub fn render_report(report: &Report, format: Format) -> Result<String, String> 
 /// Writes the report where the configuration says: TOML to `--output` or beside Cargo.lock;
 /// JSON to stdout unless `--output` is given. Returns where it went and the report itself.
 pub fn write_report(config: &Config, scanned: &Scanned) -> Result<(Written, Report), Error> {
-    let mut report = Report::build(scanned.inputs.clone());
+    let mut report = scanned.report();
     // cargo-vet audits, when the workspace has them, show in each row.
     crate::audits::annotate_from(&mut report, &scanned.workspace_root)?;
     let text = render_report(&report, config.format).map_err(|msg| Error::Output {
@@ -203,8 +203,11 @@ mod tests {
                 facts,
             }],
             stats: Stats::default(),
+            settings: Default::default(),
+            links: Default::default(),
+            notes: Vec::new(),
         };
-        let report = Report::build(scanned.inputs.clone());
+        let report = scanned.report();
         let s = summary(
             &scanned,
             &report,

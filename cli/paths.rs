@@ -6,8 +6,11 @@
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
-use cargo_metadata::{DependencyKind, Metadata};
+use cargo_metadata::Metadata;
+use risk_report::model::DepKind;
+use risk_report::sbom::{self, License};
 
+use crate::config::Scope;
 use crate::graph::Graph;
 
 /// Edges between the packages of `cargo metadata`, by index into its package list.
@@ -17,22 +20,23 @@ pub struct Links {
     /// `name@version`, or `name@version (source)` when a report needs it.
     keys: Vec<String>,
     members: Vec<usize>,
-    /// Edges a build of the workspace follows: every edge of a member, and the normal and
-    /// build edges of everything else (dev-dependencies of dependencies are never built).
+    /// By package, its license as the manifest states it.
+    licenses: Vec<Option<License>>,
+    /// Edges a build of the workspace follows: every edge of a member the walk starts from,
+    /// and the normal and build edges of everything else (dev-dependencies of dependencies
+    /// are never built).
     edges: Vec<BTreeSet<usize>>,
 }
 
 impl Links {
-    /// Reads the edges. Packages are keyed as the report keys them: `name@version`, with the
-    /// source added when two packages share both.
-    pub fn from_metadata(meta: &Metadata) -> Links {
-        let graph = Graph::from_metadata(meta);
-        let index: BTreeMap<&str, usize> = meta
-            .packages
-            .iter()
-            .enumerate()
-            .map(|(i, p)| (p.id.repr.as_str(), i))
-            .collect();
+    /// Reads the edges of the part of the graph `scope` selects. Packages are keyed as the
+    /// report keys them: `name@version`, with the source added when two packages share both.
+    pub fn from_metadata(meta: &Metadata, scope: &Scope) -> Links {
+        Links::from_graph(&Graph::from_metadata(meta, scope))
+    }
+
+    /// The same, from a graph already read.
+    pub fn from_graph(graph: &Graph) -> Links {
         let names: Vec<(String, String)> = graph
             .packages
             .iter()
@@ -56,34 +60,35 @@ impl Links {
             })
             .collect();
         let mut members: Vec<usize> = (0..graph.packages.len())
-            .filter(|&i| graph.packages[i].member)
+            .filter(|&i| graph.packages[i].root)
             .collect();
         members.sort_by(|&a, &b| names[a].cmp(&names[b]));
-        let mut edges = vec![BTreeSet::new(); meta.packages.len()];
-        for node in meta.resolve.iter().flat_map(|r| &r.nodes) {
-            let Some(&from) = index.get(node.id.repr.as_str()) else {
-                continue;
-            };
-            let member = graph.packages[from].member;
-            for dep in &node.deps {
-                let Some(&to) = index.get(dep.pkg.repr.as_str()) else {
-                    continue;
-                };
-                let followed = member
-                    || dep.dep_kinds.is_empty()
-                    || dep
-                        .dep_kinds
-                        .iter()
-                        .any(|k| k.kind != DependencyKind::Development);
-                if followed {
-                    edges[from].insert(to);
-                }
-            }
-        }
+        let edges = graph
+            .edges
+            .iter()
+            .enumerate()
+            .map(|(from, to)| {
+                let root = graph.packages[from].root;
+                to.iter()
+                    .filter(|(_, kind)| root || *kind != DepKind::Dev)
+                    .map(|(t, _)| *t)
+                    .collect()
+            })
+            .collect();
+        let licenses = graph
+            .packages
+            .iter()
+            .map(|p| match (&p.license, &p.license_file) {
+                (Some(e), _) => Some(License::Expression(e.clone())),
+                (None, Some(f)) => Some(License::File(f.clone())),
+                (None, None) => None,
+            })
+            .collect();
         Links {
             names,
             keys,
             members,
+            licenses,
             edges,
         }
     }
@@ -139,11 +144,32 @@ impl Links {
             .collect()
     }
 
-    /// The members as `(name, version)`, in name order.
-    pub fn members(&self) -> Vec<(String, String)> {
-        self.members
-            .iter()
-            .map(|&m| self.names[m].clone())
-            .collect()
+    /// What the SBOM needs of the graph: members, edges and licenses; `applications` are the
+    /// members with a binary target (`name@version`).
+    pub fn sbom_graph(&self, name: String, applications: BTreeSet<String>) -> sbom::Graph {
+        let member_key = |m: usize| format!("{}@{}", self.names[m].0, self.names[m].1);
+        sbom::Graph {
+            name,
+            members: self
+                .members
+                .iter()
+                .map(|&m| self.names[m].clone())
+                .collect(),
+            edges: self.keyed_edges(),
+            applications,
+            licenses: self
+                .licenses
+                .iter()
+                .enumerate()
+                .filter_map(|(i, l)| {
+                    let key = if self.members.contains(&i) {
+                        member_key(i)
+                    } else {
+                        self.keys[i].clone()
+                    };
+                    Some((key, l.clone()?))
+                })
+                .collect(),
+        }
     }
 }

@@ -1,10 +1,10 @@
 //! From the configuration to one `PackageInput` per package: graph, checksums, tarballs,
 //! scan. The report builder takes it from there.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
 
-use risk_report::model::PackageInput;
+use risk_report::model::{PackageInput, Report, Settings};
 
 use crate::ahead::Ahead;
 use crate::cache::Cache;
@@ -14,7 +14,9 @@ use crate::error::Error;
 use crate::graph::{Graph, GraphPackage};
 use crate::locate::{Input, Locator};
 use crate::lockfile::Checksums;
+use crate::paths::Links;
 use crate::scan::{self, Job, Progress};
+use crate::settings;
 
 /// The graph and what Cargo.lock pins, before anything is read.
 #[derive(Debug, Clone)]
@@ -24,6 +26,9 @@ pub struct Workspace {
     pub lockfile: PathBuf,
     /// The graph came from the metadata cache: cargo has not looked for missing tarballs.
     pub cached_metadata: bool,
+    /// Things the user should know that do not stop the run (a Cargo.lock cargo had to
+    /// create, an exclusion that matches nothing).
+    pub notes: Vec<String>,
 }
 
 impl Workspace {
@@ -37,15 +42,49 @@ impl Workspace {
         config: &Config,
         during: Option<&dyn Fn(&AtomicBool)>,
     ) -> Result<Workspace, Error> {
+        // cargo writes a Cargo.lock when there is none (unless --locked): say so afterwards.
+        let lock_before = config
+            .scope
+            .manifest
+            .as_deref()
+            .and_then(Path::parent)
+            .map(|d| d.join("Cargo.lock"))
+            .filter(|l| !l.is_file());
         let (meta, cached_metadata) = cargo::metadata_with(config, true, during)?;
-        let graph = Graph::from_metadata(&meta);
+        settings::confirm(&config.scope, meta.workspace_root.as_std_path())?;
+        let graph = Graph::from_metadata(&meta, &config.scope);
+        if !graph.unmatched_packages.is_empty() {
+            let members: Vec<&str> = graph
+                .packages
+                .iter()
+                .filter(|p| p.member)
+                .map(|p| p.name.as_str())
+                .collect();
+            return Err(Error::Usage(format!(
+                "-p {}: not a member of this workspace (its members: {})",
+                graph.unmatched_packages.join(", "),
+                members.join(", ")
+            )));
+        }
+        let mut notes: Vec<String> = graph
+            .unmatched_exclude
+            .iter()
+            .map(|e| format!("exclude `{e}` matches no package of the graph"))
+            .collect();
         let lockfile = graph.workspace_root.join("Cargo.lock");
+        if lock_before.is_some_and(|l| l == lockfile) && lockfile.is_file() {
+            notes.push(format!(
+                "there was no Cargo.lock: cargo created {} (commit it, so that the report stays reproducible)",
+                lockfile.display()
+            ));
+        }
         let checksums = Checksums::read(&lockfile)?;
         Ok(Workspace {
             graph,
             checksums,
             lockfile,
             cached_metadata,
+            notes,
         })
     }
 
@@ -53,13 +92,20 @@ impl Workspace {
         self.graph.workspace_root.join("Cargo.toml")
     }
 
-    /// The packages the report covers: everything reached from the members, plus the members
-    /// themselves on request.
+    /// The packages the report covers: everything reached from the members the walk starts
+    /// from, plus those members (and the members they reach) on request.
     pub fn selected(&self, include_members: bool) -> Vec<&GraphPackage> {
         self.graph
             .packages
             .iter()
-            .filter(|p| !p.dep_kinds.is_empty() && !p.member || p.member && include_members)
+            .filter(|p| {
+                let reached = !p.dep_kinds.is_empty();
+                if p.member {
+                    include_members && (p.root || reached)
+                } else {
+                    reached
+                }
+            })
             .collect()
     }
 
@@ -138,6 +184,21 @@ pub struct Scanned {
     pub workspace_root: PathBuf,
     pub inputs: Vec<PackageInput>,
     pub stats: Stats,
+    /// The settings that shaped the scan, recorded in the report.
+    pub settings: Settings,
+    /// The graph's edges, for the inclusion paths of `check` and the SBOM.
+    pub links: Links,
+    /// Notes for stderr (see [`Workspace::notes`]).
+    pub notes: Vec<String>,
+}
+
+impl Scanned {
+    /// The report of what was scanned, with the settings that shaped it.
+    pub fn report(&self) -> Report {
+        let mut report = Report::build(self.inputs.clone());
+        report.settings = self.settings.clone();
+        report
+    }
 }
 
 /// Graph, tarballs, verification and scan: every package's `PackageInput`, with `progress`
@@ -146,7 +207,7 @@ pub struct Scanned {
 pub fn build_inputs(config: &Config, progress: &Progress<'_>) -> Result<Scanned, Error> {
     let pool = scan::pool(config.jobs)?;
     let options = scan::Options {
-        limits: config.limits,
+        limits: config.scope.limits,
         mode: if config.exhaustive {
             risk_analyzer::Mode::Exhaustive
         } else {
@@ -157,7 +218,7 @@ pub fn build_inputs(config: &Config, progress: &Progress<'_>) -> Result<Scanned,
     let ahead = Ahead::default();
     let during = |stop: &AtomicBool| ahead.run(config, &pool, &options, progress, stop);
     let ws = Workspace::load_with(config, Some(&during))?;
-    let packages = ws.selected(config.include_members);
+    let packages = ws.selected(config.scope.include_members);
     let located = ws.locate(config, &packages)?;
     let jobs: Vec<Job> = packages
         .iter()
@@ -206,9 +267,12 @@ pub fn build_inputs(config: &Config, progress: &Progress<'_>) -> Result<Scanned,
             .then_with(|| a.source.cmp(&b.source))
     });
     Ok(Scanned {
+        links: Links::from_graph(&ws.graph),
         workspace_root: ws.graph.workspace_root,
         inputs,
         stats,
+        settings: settings::record(&config.scope),
+        notes: ws.notes,
     })
 }
 

@@ -45,19 +45,24 @@ impl Lockfile {
                     lines: LockLines::parse(&text),
                 }
             }
-            ReportRef::Git { rev, path } => {
+            ReportRef::Git {
+                rev,
+                path,
+                dir: cwd,
+            } => {
                 let dir = Path::new(path).parent().unwrap_or(Path::new(""));
                 let lock = dir.join("Cargo.lock");
                 let spec = format!("{rev}:./{}", slashes(&lock));
                 let text = Command::new("git")
                     .args(["show", &spec])
+                    .current_dir(cwd)
                     .output()
                     .ok()
                     .filter(|o| o.status.success())
                     .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
                     .unwrap_or_default();
                 Lockfile {
-                    uri: format!("{}{}", git_prefix(Path::new(".")), slashes(&lock)),
+                    uri: format!("{}{}", git_prefix(cwd), slashes(&lock)),
                     lines: LockLines::parse(&text),
                 }
             }
@@ -209,4 +214,32 @@ pub fn render_diff(
         lock_lines: &lockfile.lines,
     };
     sarif::render(&results, &target, out)
+}
+
+/// `check --format sarif`: one result per violation, pointing at the package's line in the
+/// workspace's Cargo.lock.
+pub fn render_check(
+    eval: &risk_policy::Evaluation,
+    locations: &risk_policy::render::Locations,
+    workspace_root: &Path,
+) -> Result<String, crate::error::Error> {
+    let lock = workspace_root.join("Cargo.lock");
+    let lockfile = Lockfile {
+        uri: repo_relative(&lock),
+        lines: LockLines::parse(&std::fs::read_to_string(&lock).unwrap_or_default()),
+    };
+    let target = Target {
+        tool_version: env!("CARGO_PKG_VERSION"),
+        lockfile_uri: &lockfile.uri,
+        lock_lines: &lockfile.lines,
+    };
+    let results = risk_policy::export::sarif_results(eval, locations);
+    let mut out = Vec::new();
+    sarif::render_with(&results, &risk_policy::export::rules(), &target, &mut out).map_err(
+        |source| crate::error::Error::Output {
+            path: PathBuf::from("<stdout>"),
+            source,
+        },
+    )?;
+    Ok(String::from_utf8_lossy(&out).into_owned())
 }

@@ -4,34 +4,28 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use risk_report::model::Report;
 use risk_report::sbom::{self, Pin};
 
 use crate::config::Config;
 use crate::error::Error;
 use crate::locate::Input;
-use crate::paths::Links;
 use crate::pipeline::{Scanned, Workspace};
 use crate::scan::{ReadError, read_verified};
 
 /// SBOMs over this size are refused before parsing.
 const MAX_SBOM_BYTES: u64 = 256 * 1024 * 1024;
 
-/// The SBOM of what was scanned, as pretty JSON ending in a newline. The edges come from a
-/// second `cargo metadata` (fast; it reads the lockfile and manifests only).
+/// The SBOM of what was scanned, as pretty JSON ending in a newline.
 pub fn generate(config: &Config, scanned: &Scanned) -> Result<String, Error> {
-    let report = Report::build(scanned.inputs.clone());
-    let meta = crate::cargo::metadata(config)?;
-    let links = Links::from_metadata(&meta);
-    let graph = sbom::Graph {
-        name: scanned
+    let report = scanned.report();
+    let graph = scanned.links.sbom_graph(
+        scanned
             .workspace_root
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| "workspace".to_owned()),
-        members: links.members(),
-        edges: links.keyed_edges(),
-    };
+        crate::cargo::applications(config)?,
+    );
     let bom = sbom::cyclonedx(&report, &graph, env!("CARGO_PKG_VERSION"));
     let mut text = serde_json::to_string_pretty(&bom).map_err(|e| Error::Output {
         path: config.output.clone().unwrap_or_default(),
@@ -52,7 +46,7 @@ pub struct Verified {
 pub fn verify(config: &Config, path: &Path) -> Result<Verified, Error> {
     let expected = read_sbom(path)?;
     let ws = Workspace::load(config)?;
-    let packages = ws.selected(config.include_members);
+    let packages = ws.selected(config.scope.include_members);
     let located = ws.locate(config, &packages)?;
 
     let mut shared: BTreeMap<(&str, &str), usize> = BTreeMap::new();

@@ -26,7 +26,7 @@ pub fn show(config: &Config, spec: &PackageSpec, paint: Paint) -> Result<String,
     let inputs = ws.locate(config, &matches)?;
     let mut out = String::new();
     for (pkg, input) in matches.iter().zip(inputs) {
-        let (unpacked, verified) = read(pkg, input, &config.limits)?;
+        let (unpacked, verified) = read(pkg, input, &config.scope.limits)?;
         render(&mut out, pkg, &unpacked, verified, paint);
     }
     Ok(out)
@@ -255,8 +255,11 @@ mod tests {
             source_id: None,
             manifest_dir: PathBuf::new(),
             member: false,
+            root: false,
             dep_kinds: BTreeSet::new(),
             reached_from: Default::default(),
+            license: None,
+            license_file: None,
         }
     }
 

@@ -16,6 +16,42 @@ pub fn use_color(choice: ColorChoice, is_terminal: bool) -> bool {
     }
 }
 
+/// `--color` when given, else `CARGO_TERM_COLOR` (cargo's own setting, which cargo users set
+/// once for every cargo command), else `auto`. An unknown value is `auto`, as for cargo.
+pub fn color_choice(flag: Option<ColorChoice>, cargo_term_color: Option<&str>) -> ColorChoice {
+    flag.unwrap_or_else(|| {
+        match cargo_term_color
+            .map(|v| v.trim().to_ascii_lowercase())
+            .as_deref()
+        {
+            Some("always") => ColorChoice::Always,
+            Some("never") => ColorChoice::Never,
+            _ => ColorChoice::Auto,
+        }
+    })
+}
+
+/// Colours the level that starts a diagnostic line (`error:`, `warning:`), as cargo does.
+/// Only the label: the rest of the line may hold crate text, already sanitized.
+pub fn paint_levels(text: &str, paint: Paint) -> String {
+    if !paint.enabled {
+        return text.to_owned();
+    }
+    let mut out = String::with_capacity(text.len() + 64);
+    for line in text.split_inclusive('\n') {
+        if let Some(rest) = line.strip_prefix("error:") {
+            out.push_str(&paint.red("error:"));
+            out.push_str(rest);
+        } else if let Some(rest) = line.strip_prefix("warning:") {
+            out.push_str(&paint.yellow("warning:"));
+            out.push_str(rest);
+        } else {
+            out.push_str(line);
+        }
+    }
+    out
+}
+
 pub fn stdout_color(choice: ColorChoice) -> bool {
     use_color(choice, std::io::stdout().is_terminal())
 }
@@ -71,6 +107,27 @@ mod tests {
         assert_eq!(sanitize("a\x1b[2Jb"), "a\\u{1b}[2Jb");
         assert_eq!(sanitize("x\u{202e}y\tz\r"), "x\\u{202e}y\tz\\u{d}");
         assert_eq!(sanitize("plain ünïcode"), "plain ünïcode");
+    }
+
+    #[test]
+    fn the_flag_wins_over_cargo_term_color() {
+        assert_eq!(color_choice(None, Some("always")), ColorChoice::Always);
+        assert_eq!(color_choice(None, Some("Never\n")), ColorChoice::Never);
+        assert_eq!(color_choice(None, Some("sometimes")), ColorChoice::Auto);
+        assert_eq!(color_choice(None, None), ColorChoice::Auto);
+        let never = Some(ColorChoice::Never);
+        assert_eq!(color_choice(never, Some("always")), ColorChoice::Never);
+    }
+
+    #[test]
+    fn levels_are_painted_only_at_the_start_of_a_line() {
+        let text = "error: a 1.0\n  deny net: x error: y\nwarning: b 2.0\nnote: c\n";
+        let painted = paint_levels(text, Paint { enabled: true });
+        assert_eq!(
+            painted,
+            "\x1b[1;31merror:\x1b[0m a 1.0\n  deny net: x error: y\n\x1b[33mwarning:\x1b[0m b 2.0\nnote: c\n"
+        );
+        assert_eq!(paint_levels(text, Paint { enabled: false }), text);
     }
 
     #[test]

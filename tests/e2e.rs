@@ -2,7 +2,9 @@
 //! come from a local registry of tiny crates packed here. No network, no `~/.cargo`: every
 //! child process gets a private `CARGO_HOME`.
 //!
-//! `workspace`: one shared workspace fixture and what the report says about it.
+//! `workspace`: one shared workspace fixture and what the report says about it. `settings`:
+//! the scan settings on that fixture (flags, `[workspace.metadata.risk-report]`, the report's
+//! record of them, and a delta between reports made with different ones).
 //! `sources`: where tarballs come from (local registry, cargo cache, git, vendor) and what
 //! happens when they are tampered with or gone. `errors`: the messages of a failed run.
 //! `delta`: `diff`, `update` and the delta printed against a previous report. `snapshot`: the
@@ -11,6 +13,7 @@
 //! typosquats, in the report, `check` and the delta.
 //! `exports`: the SBOM (CycloneDX-validated, verified round trip), SARIF and the dashboard of a
 //! real workspace; `browser`: the dashboard in headless Chromium.
+//! `workflow`: the GitHub workflow pair's schema and scripts (fake `gh`).
 //! `adversarial`: the adversarial corpus, each crate's hidden capability found.
 //! `hostile`: hostile crates and hostile report files. `cache`: the results cache, and fast
 //! mode against `--exhaustive`.
@@ -31,6 +34,8 @@ mod exports;
 mod hostile;
 #[path = "e2e/policy.rs"]
 mod policy;
+#[path = "e2e/settings.rs"]
+mod settings;
 #[path = "e2e/snapshot.rs"]
 mod snapshot;
 #[path = "e2e/sources.rs"]
@@ -38,5 +43,7 @@ mod sources;
 mod support;
 #[path = "e2e/trust.rs"]
 mod trust;
+#[path = "e2e/workflow.rs"]
+mod workflow;
 #[path = "e2e/workspace.rs"]
 mod workspace;

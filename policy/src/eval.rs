@@ -63,6 +63,10 @@ pub struct Verdict {
     pub violations: Vec<Violation>,
     /// The TOML of a `[[grant.NAME]]` that allows every violation above.
     pub grant: String,
+    /// How the package is reached: its name first, then each dependent up to a workspace
+    /// member (`glob <- ignore <- ripgrep`). The evaluator sees no graph and leaves it empty;
+    /// the caller that has the graph fills it in.
+    pub path: Vec<String>,
 }
 
 impl Verdict {
@@ -91,6 +95,27 @@ impl Evaluation {
     }
     pub fn passes(&self) -> bool {
         self.denied() == 0
+    }
+
+    /// `-D warnings`: every warning becomes a denial, so it fails the check too.
+    pub fn deny_warnings(&mut self) {
+        let mut promoted = 0;
+        for v in self.verdicts.iter_mut().flat_map(|v| &mut v.violations) {
+            if v.verb == Verb::Warn {
+                v.verb = Verb::Deny;
+                promoted += 1;
+            }
+        }
+        if promoted > 0 {
+            self.notes.push(format!(
+                "-D warnings: {promoted} {} the policy only warns about count as denied",
+                if promoted == 1 {
+                    "violation"
+                } else {
+                    "violations"
+                }
+            ));
+        }
     }
 }
 
@@ -135,6 +160,7 @@ pub fn evaluate(policy: &Policy, report: &Report, checker: &Checker, today: Date
             version: pkg.version.clone(),
             grant: suggest::grant_toml(&pkg.name, &pkg.version, &allow),
             violations,
+            path: Vec::new(),
         });
     }
     eval.notes = notes(policy, &subjects, today);

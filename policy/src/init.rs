@@ -21,8 +21,8 @@ pub struct InitOptions {
     pub deny_unlisted: bool,
 }
 
-/// The verb `init` writes for each capability, with why.
-fn starting_verb(cap: &str) -> (Verb, &'static str) {
+/// The verb `init` writes for each capability, with why (also the SARIF rule text of `check`).
+pub(crate) fn starting_verb(cap: &str) -> (Verb, &'static str) {
     match cap {
         "fs" => (Verb::Deny, "file system API"),
         "net" => (Verb::Deny, "network API"),

@@ -8,6 +8,7 @@
 pub mod date;
 pub mod delta;
 pub mod eval;
+pub mod export;
 pub mod file;
 pub mod init;
 pub mod inputs;

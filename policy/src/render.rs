@@ -37,6 +37,10 @@ pub fn check_text(eval: &Evaluation, locations: &Locations, policy_file: &str) -
             terminal(&v.name),
             terminal(&v.version)
         );
+        // A direct dependency's path says nothing the name does not.
+        if v.path.len() > 2 {
+            let _ = writeln!(out, "  inclusion path: {}", terminal(&v.path.join(" <- ")));
+        }
         for x in &v.violations {
             let _ = writeln!(
                 out,

@@ -4,9 +4,14 @@
 //! Pure string work over the built-in list `data/popular-crates.txt`. Noise control, each rule
 //! documented in `docs/policy.md`: exact matches and family members (`serde` / `serde_json`:
 //! one name extends the other by a `-`/`_` segment) are never flagged, a name on the popular
-//! list is never the squat, digit-for-digit changes (`sha1` / `sha2`) are version families,
-//! and plain edits need four characters (`log` / `lot` is too short to mean anything), while
-//! swaps and bit flips count from three.
+//! list is never the squat, digit changes (`sha1` / `sha2`, `proc-macro-error` /
+//! `proc-macro-error2`) are version families, and plain edits need four characters (`log` /
+//! `lot` is too short to mean anything), while swaps and bit flips count from three. A typo
+//! keeps the start of each word a reader sees: a letter added or dropped at the start of the
+//! name or of a `-` part makes another word (`notify` / `inotify`, `unicode-xid` /
+//! `unicode-id`), and there, or anywhere in a word under five letters, a replaced letter
+//! counts only when its key is next to the right one (`log` / `lof`, not `diff` / `jiff` or
+//! `rand` / `rend`). Bit flips in names of five or more characters count wherever they fall.
 
 use std::collections::BTreeSet;
 use std::fmt;
@@ -166,11 +171,24 @@ pub fn closeness(candidate: &str, target: &str) -> Option<Closeness> {
                 if x.is_ascii_digit() && y.is_ascii_digit() {
                     return None;
                 }
-                if (x ^ y).count_ones() == 1 && shorter >= 3 {
-                    return Some(Closeness::BitFlip);
-                }
                 if x == b'-' || y == b'-' {
                     return (shorter >= 4).then_some(Closeness::Separator);
+                }
+                let bit_flip = (x ^ y).count_ones() == 1;
+                if bit_flip && a.len() >= LONG {
+                    // A flipped bit comes from hardware, not a reader: where it falls, and
+                    // which word it makes, does not matter.
+                    return Some(Closeness::BitFlip);
+                }
+                // A reader knows a word by its first letter, and in a short word another
+                // letter usually spells another word: there only a neighbouring key, the
+                // slip of a typist, counts.
+                let (start, len) = word_at(&a, *i);
+                if (*i == start || len < LONG) && !keyboard_neighbours(x, y) {
+                    return None;
+                }
+                if bit_flip && shorter >= 3 {
+                    return Some(Closeness::BitFlip);
                 }
                 (shorter >= 4).then_some(Closeness::Edit)
             }
@@ -194,13 +212,62 @@ pub fn closeness(candidate: &str, target: &str) -> Option<Closeness> {
         if shorter < 4 {
             return None;
         }
-        Some(if long[at] == b'-' {
-            Closeness::Separator
-        } else {
-            Closeness::Edit
-        })
+        if long[at] == b'-' {
+            return Some(Closeness::Separator);
+        }
+        // `proc-macro-error2` is the fork of `proc-macro-error` that took its name and a
+        // number, as `sha1` / `sha2` are one family.
+        if at == short.len() && long[at].is_ascii_digit() {
+            return None;
+        }
+        // A letter before a word makes another word (`notify` / `inotify`, `anyhow` /
+        // `manyhow`, `unicode-xid` / `unicode-id`), not a slip inside it.
+        if word_at(long, at).0 == at {
+            return None;
+        }
+        Some(Closeness::Edit)
     } else {
         None
+    }
+}
+
+/// From this many characters a word (a name, or one of its `-`-separated parts) is long
+/// enough that one changed letter still reads as the same word.
+const LONG: usize = 5;
+
+/// The start and length of the `-`-separated word of `name` holding index `i`.
+fn word_at(name: &[u8], i: usize) -> (usize, usize) {
+    let start = name[..i]
+        .iter()
+        .rposition(|&c| c == b'-')
+        .map_or(0, |p| p + 1);
+    let end = name[i..]
+        .iter()
+        .position(|&c| c == b'-')
+        .map_or(name.len(), |p| i + p);
+    (start, end - start)
+}
+
+/// Whether two characters are next to each other on a QWERTY keyboard: the slip a typist
+/// makes. In a short word any other replaced letter usually spells another word (`rand` /
+/// `rend`, `diff` / `jiff`).
+fn keyboard_neighbours(x: u8, y: u8) -> bool {
+    const ROWS: [&[u8]; 4] = [b"1234567890", b"qwertyuiop", b"asdfghjkl", b"zxcvbnm"];
+    let at = |c: u8| {
+        ROWS.iter()
+            .enumerate()
+            .find_map(|(r, row)| row.iter().position(|&k| k == c).map(|col| (r, col)))
+    };
+    let (Some((r1, c1)), Some((r2, c2))) = (at(x), at(y)) else {
+        return false;
+    };
+    // Each row sits about half a key to the right of the one above it: a key touches the
+    // two keys below it at its own column and the one to the left.
+    let (upper, lower) = if r1 <= r2 { (c1, c2) } else { (c2, c1) };
+    match r1.abs_diff(r2) {
+        0 => c1.abs_diff(c2) == 1,
+        1 => lower == upper || lower + 1 == upper,
+        _ => false,
     }
 }
 
@@ -253,6 +320,52 @@ mod tests {
                 "{candidate} vs {target}"
             );
         }
+    }
+
+    #[test]
+    fn established_pairs_of_real_graphs_are_not_flagged() {
+        // Seen on ruff's and axum's graphs: two real crates whose names differ at the start
+        // of a word, by a letter in a short word, or by a version digit.
+        for (candidate, target) in [
+            ("inotify", "notify"),
+            ("jiff", "diff"),
+            ("diff", "jiff"),
+            ("manyhow", "anyhow"),
+            ("proc-macro-error2", "proc-macro-error"),
+            ("rend", "rand"),
+            ("ron", "bon"),
+            ("unicode-id", "unicode-xid"),
+            ("ghash", "ahash"),
+        ] {
+            assert_eq!(
+                closeness(candidate, target),
+                None,
+                "{candidate} vs {target}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_start_of_a_word_and_short_words_follow_their_rules() {
+        // A bit flip in a long name counts even at the start; a neighbouring key in a
+        // short word counts; a changed first letter of a later word does not.
+        assert_eq!(closeness("rerde", "serde"), Some(Closeness::BitFlip));
+        assert_eq!(
+            closeness("serde-jsoo", "serde-json"),
+            Some(Closeness::BitFlip)
+        );
+        assert_eq!(closeness("serde-jdon", "serde-json"), Some(Closeness::Edit));
+        assert_eq!(closeness("serde-ason", "serde-json"), None);
+        assert_eq!(closeness("serde-uson", "serde-json"), Some(Closeness::Edit));
+        assert_eq!(closeness("yokio", "tokio"), Some(Closeness::Edit));
+        assert_eq!(closeness("serde-jsan", "serde-json"), None);
+        assert_eq!(closeness("xserde", "serde"), None);
+        // A digit added in the middle is no version number.
+        assert_eq!(closeness("to2kio", "tokio"), Some(Closeness::Edit));
+        assert!(keyboard_neighbours(b'w', b'a') && keyboard_neighbours(b'f', b'g'));
+        assert!(keyboard_neighbours(b'2', b'q') && keyboard_neighbours(b'b', b'h'));
+        assert!(!keyboard_neighbours(b'a', b'e') && !keyboard_neighbours(b'j', b'd'));
+        assert!(!keyboard_neighbours(b'q', b'z') && !keyboard_neighbours(b'-', b'a'));
     }
 
     #[test]

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::{Deserialize, Serialize};
 
 use crate::facts::{BinaryFile, BuildKind, Kind};
-use crate::model::{Package, Report};
+use crate::model::{DepKind, Package, Report};
 
 /// How serious a change is, for ordering and for CI gates. Ordered from least to most.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -121,13 +121,52 @@ pub struct ReportDiff {
     pub removed: usize,
     pub updated: usize,
     pub changed: usize,
+    /// The two reports were made with different settings.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub settings: Option<SettingsChange>,
     /// Sorted by severity (most severe first), then name.
     pub packages: Vec<PackageDelta>,
 }
 
+/// How the settings of two reports differ, and what of the delta that accounts for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SettingsChange {
+    /// `exclude-dev: off -> on`, one per setting that differs.
+    pub changes: Vec<String>,
+    /// Packages only in the old report that the new settings leave out: not listed as removed.
+    pub unlisted_old: usize,
+    /// Packages only in the new report that the old settings left out: not listed as added.
+    pub unlisted_new: usize,
+}
+
+impl SettingsChange {
+    /// The one line renderers print under the headline.
+    pub fn line(&self) -> String {
+        let mut line = format!(
+            "The reports were made with different settings ({}).",
+            self.changes.join("; ")
+        );
+        let mut unlisted = Vec::new();
+        let n = |k: usize| format!("{k} {}", if k == 1 { "package" } else { "packages" });
+        if self.unlisted_old > 0 {
+            unlisted.push(format!("{} only in the old report", n(self.unlisted_old)));
+        }
+        if self.unlisted_new > 0 {
+            unlisted.push(format!("{} only in the new report", n(self.unlisted_new)));
+        }
+        if !unlisted.is_empty() {
+            line.push_str(&format!(
+                " Not listed, as the settings account for them: {}.",
+                unlisted.join(" and ")
+            ));
+        }
+        line
+    }
+}
+
 impl ReportDiff {
     pub fn is_empty(&self) -> bool {
-        self.packages.is_empty()
+        self.packages.is_empty() && self.settings.is_none()
     }
 
     /// True when any package change adds risk.
@@ -137,7 +176,7 @@ impl ReportDiff {
 
     /// The one-line total at the top of every rendering.
     pub fn headline(&self) -> String {
-        if self.is_empty() {
+        if self.packages.is_empty() {
             return "Dependency risk: no change.".to_string();
         }
         let mut parts = Vec::new();
@@ -196,22 +235,33 @@ impl PackageDelta {
 
 /// Compares two reports. Packages are matched by key first (same name and version), then the
 /// remaining versions of one name are paired oldest to oldest as updates.
+///
+/// When the reports were made with different settings, a package in only one of them is left
+/// out of the list (and counted in [`ReportDiff::settings`]) when the other side's settings
+/// alone can account for its absence, and dependency kinds that only `exclude-dev` changed
+/// do not count as a change.
 pub fn diff(old: &Report, new: &Report) -> ReportDiff {
     let mut by_name_old: BTreeMap<&str, Vec<&Package>> = BTreeMap::new();
     let mut by_name_new: BTreeMap<&str, Vec<&Package>> = BTreeMap::new();
     let mut deltas = Vec::new();
+    let mut settings = (old.settings != new.settings).then(|| SettingsChange {
+        changes: old.settings.changes(&new.settings),
+        unlisted_old: 0,
+        unlisted_new: 0,
+    });
+    let dev_setting_moved = old.settings.exclude_dev != new.settings.exclude_dev;
     for (key, p) in &old.packages {
         match new.packages.get(key) {
             Some(q) => {
-                if let Some(d) = compare(
-                    p,
-                    q,
-                    Change::Changed {
-                        version: q.version.clone(),
-                    },
-                ) {
-                    deltas.push(d);
-                }
+                let change = Change::Changed {
+                    version: q.version.clone(),
+                };
+                let d = if dev_setting_moved {
+                    compare(&without_dev(p), &without_dev(q), change)
+                } else {
+                    compare(p, q, change)
+                };
+                deltas.extend(d);
             }
             None => by_name_old.entry(p.name.as_str()).or_default().push(p),
         }
@@ -243,10 +293,16 @@ pub fn diff(old: &Report, new: &Report) -> ReportDiff {
             deltas.extend(compare(p, q, change));
         }
         for p in &olds[..skip_old] {
-            deltas.push(removed(p));
+            match &mut settings {
+                Some(s) if new.settings.may_leave_out(&old.settings, p) => s.unlisted_old += 1,
+                _ => deltas.push(removed(p)),
+            }
         }
         for q in &news[paired..] {
-            deltas.push(added(q));
+            match &mut settings {
+                Some(s) if old.settings.may_leave_out(&new.settings, q) => s.unlisted_new += 1,
+                _ => deltas.push(added(q)),
+            }
         }
     }
     let count = |f: fn(&Change) -> bool| deltas.iter().filter(|d| f(&d.change)).count();
@@ -265,8 +321,16 @@ pub fn diff(old: &Report, new: &Report) -> ReportDiff {
         removed: removed_n,
         updated: updated_n,
         changed: changed_n,
+        settings,
         packages: deltas,
     }
+}
+
+/// The package as a report made without dev-only packages would show it.
+fn without_dev(p: &Package) -> Package {
+    let mut p = p.clone();
+    p.dependency_kinds.remove(&DepKind::Dev);
+    p
 }
 
 /// Orders versions by their numeric parts, then as text; enough to pair versions of one name.

@@ -18,6 +18,8 @@ pub const SCHEMA_VERSION: u32 = 1;
 pub enum ReadError {
     #[error("not valid TOML: {0}")]
     Syntax(String),
+    #[error("not valid JSON: {0}")]
+    JsonSyntax(String),
     #[error("not a risk report: it has no `schema_version`")]
     NotAReport,
     #[error(
@@ -100,9 +102,125 @@ pub struct PackageInput {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Report {
     pub schema_version: u32,
+    /// The scan settings that shaped the report, when they are not the defaults (every
+    /// platform, every member, nothing left out, the default caps). Reports written before
+    /// this field existed read as made with the defaults.
+    #[serde(default, skip_serializing_if = "Settings::is_default")]
+    pub settings: Settings,
     pub summary: Summary,
     /// Keyed `name@version`, or `name@version (source)` when two packages share both.
     pub packages: BTreeMap<String, Package>,
+}
+
+/// What was asked of the scan: which part of the graph it covers and the caps it read
+/// tarballs with. Two reports made with different settings can differ in packages and
+/// counts that did not change (see [`crate::diff::SettingsChange`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Settings {
+    /// Target triples the graph was restricted to, sorted; empty: every platform.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub targets: Vec<String>,
+    /// The workspace members whose dependencies were reported (`-p`), sorted; empty: all.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub packages: Vec<String>,
+    /// Packages left out, with whatever only they reach (`NAME` or `NAME@VERSION`), sorted.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub exclude: Vec<String>,
+    /// Packages reached only through dev-dependencies were left out.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub exclude_dev: bool,
+    /// Workspace members have rows of their own.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub include_members: bool,
+    /// Tarball caps that differ from the defaults.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_entry_bytes: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_total_bytes: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_entries: Option<u64>,
+}
+
+impl Settings {
+    pub fn is_default(&self) -> bool {
+        *self == Settings::default()
+    }
+
+    /// The settings that differ, each as `name: old -> new`, in field order.
+    pub fn changes(&self, new: &Settings) -> Vec<String> {
+        let list = |v: &[String], none: &str| {
+            if v.is_empty() {
+                none.to_owned()
+            } else {
+                v.join(", ")
+            }
+        };
+        let flag = |b: bool| if b { "on" } else { "off" };
+        let cap = |c: Option<u64>| c.map_or("default".to_owned(), |n| n.to_string());
+        let mut out = Vec::new();
+        let mut push = |name: &str, a: String, b: String| {
+            if a != b {
+                out.push(format!("{name}: {a} -> {b}"));
+            }
+        };
+        push(
+            "targets",
+            list(&self.targets, "every platform"),
+            list(&new.targets, "every platform"),
+        );
+        push(
+            "packages",
+            list(&self.packages, "every member"),
+            list(&new.packages, "every member"),
+        );
+        push(
+            "exclude",
+            list(&self.exclude, "nothing"),
+            list(&new.exclude, "nothing"),
+        );
+        push(
+            "exclude-dev",
+            flag(self.exclude_dev).into(),
+            flag(new.exclude_dev).into(),
+        );
+        push(
+            "include-members",
+            flag(self.include_members).into(),
+            flag(new.include_members).into(),
+        );
+        push(
+            "max-entry-bytes",
+            cap(self.max_entry_bytes),
+            cap(new.max_entry_bytes),
+        );
+        push(
+            "max-total-bytes",
+            cap(self.max_total_bytes),
+            cap(new.max_total_bytes),
+        );
+        push("max-entries", cap(self.max_entries), cap(new.max_entries));
+        out
+    }
+
+    /// Whether a report made with these settings may lack `p`, a package of a report made
+    /// with `other`, because of the settings alone: a narrower set of targets, dev-only
+    /// packages left out, another exclusion (which also drops whatever only the excluded
+    /// package reaches), members not asked for, member rows not asked for.
+    pub fn may_leave_out(&self, other: &Settings, p: &Package) -> bool {
+        let narrower_targets = !self.targets.is_empty()
+            && (other.targets.is_empty()
+                || other.targets.iter().any(|t| !self.targets.contains(t)));
+        let dev_only = self.exclude_dev
+            && !other.exclude_dev
+            && !p.dependency_kinds.is_empty()
+            && p.dependency_kinds.iter().all(|k| *k == DepKind::Dev);
+        let newly_excluded = self.exclude.iter().any(|e| !other.exclude.contains(e));
+        let other_members = !self.packages.is_empty()
+            && self.packages != other.packages
+            && !p.reached_from.keys().any(|m| self.packages.contains(m));
+        let member_row = p.workspace_member && !self.include_members;
+        narrower_targets || dev_only || newly_excluded || other_members || member_row
+    }
 }
 
 /// Totals over all packages.
@@ -339,6 +457,7 @@ impl Report {
         let summary = Summary::of(&packages);
         Report {
             schema_version: SCHEMA_VERSION,
+            settings: Settings::default(),
             summary,
             packages,
         }
@@ -355,6 +474,28 @@ impl Report {
             Some(other) => return Err(ReadError::Schema(other.to_string())),
         }
         toml::from_str(text).map_err(|e| ReadError::Shape(e.to_string()))
+    }
+
+    /// Reads a report in either form the tool writes: the TOML file, or the JSON of
+    /// `--format json` (told apart by its opening `{`, which no TOML document starts with).
+    pub fn parse(text: &str) -> Result<Report, ReadError> {
+        if text.trim_start().starts_with('{') {
+            Report::from_json(text)
+        } else {
+            Report::from_toml(text)
+        }
+    }
+
+    /// Reads the JSON form, with the same `schema_version` check as [`Report::from_toml`].
+    pub fn from_json(text: &str) -> Result<Report, ReadError> {
+        let value: serde_json::Value =
+            serde_json::from_str(text).map_err(|e| ReadError::JsonSyntax(e.to_string()))?;
+        match value.get("schema_version") {
+            None => return Err(ReadError::NotAReport),
+            Some(v) if v.as_u64() == Some(u64::from(SCHEMA_VERSION)) => {}
+            Some(other) => return Err(ReadError::Schema(other.to_string())),
+        }
+        serde_json::from_value(value).map_err(|e| ReadError::Shape(e.to_string()))
     }
 
     /// The canonical TOML: same report, same bytes.

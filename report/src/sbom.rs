@@ -25,6 +25,37 @@ pub struct Graph {
     pub members: Vec<(String, String)>,
     /// Direct dependencies by bom-ref (a report key, or `name@version` of a member).
     pub edges: BTreeMap<String, BTreeSet<String>>,
+    /// Members with a binary target (`name@version`), typed `application`; the others are
+    /// libraries.
+    pub applications: BTreeSet<String>,
+    /// What each package's manifest says about its license, by report key (`name@version`
+    /// for members).
+    pub licenses: BTreeMap<String, License>,
+}
+
+/// A package's license as its manifest states it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum License {
+    /// The `license` field: an SPDX expression (the old `MIT/Apache-2.0` form is read as
+    /// `MIT OR Apache-2.0`, as cargo documents it).
+    Expression(String),
+    /// Only `license-file`: a license the package ships as that file, named by it.
+    File(String),
+}
+
+impl License {
+    /// CycloneDX's `licenses` array.
+    pub fn to_cyclonedx(&self) -> Value {
+        match self {
+            License::Expression(e) => {
+                let spdx = e.split('/').map(str::trim).collect::<Vec<_>>().join(" OR ");
+                json!([{ "expression": spdx }])
+            }
+            License::File(path) => {
+                json!([{ "license": { "name": format!("LicenseRef-file: {path}") } }])
+            }
+        }
+    }
 }
 
 /// `pkg:cargo/name@version`, with `repository_url` or `vcs_url` for packages from another
@@ -122,7 +153,7 @@ fn dep_kind(k: DepKind) -> &'static str {
     }
 }
 
-fn component(key: &str, p: &Package) -> Value {
+fn component(key: &str, p: &Package, license: Option<&License>) -> Value {
     let mut c = json!({
         "type": "library",
         "bom-ref": key,
@@ -143,6 +174,9 @@ fn component(key: &str, p: &Package) -> Value {
     });
     if let Some(sum) = &p.checksum {
         c["hashes"] = json!([{ "alg": "SHA-256", "content": sum }]);
+    }
+    if let Some(l) = license {
+        c["licenses"] = l.to_cyclonedx();
     }
     let source = p.source.as_str();
     let reference = if let Some(url) = source
@@ -178,10 +212,19 @@ pub fn cyclonedx(report: &Report, graph: &Graph, tool_version: &str) -> Value {
         .members
         .iter()
         .map(|(n, v)| {
-            json!({
-                "type": "application", "bom-ref": member_ref(report, n, v), "name": n,
-                "version": v,
-            })
+            let key = format!("{n}@{v}");
+            let kind = if graph.applications.contains(&key) {
+                "application"
+            } else {
+                "library"
+            };
+            let mut m = json!({
+                "type": kind, "bom-ref": member_ref(report, n, v), "name": n, "version": v,
+            });
+            if let Some(l) = graph.licenses.get(&key) {
+                m["licenses"] = l.to_cyclonedx();
+            }
+            m
         })
         .collect();
     let root = match members.as_slice() {
@@ -196,7 +239,7 @@ pub fn cyclonedx(report: &Report, graph: &Graph, tool_version: &str) -> Value {
     let components: Vec<Value> = report
         .packages
         .iter()
-        .map(|(key, p)| component(key, p))
+        .map(|(key, p)| component(key, p, graph.licenses.get(key)))
         .collect();
     let mut bom = json!({
         "bomFormat": "CycloneDX",

@@ -201,3 +201,88 @@ fn policy_and_audit_marks_show_in_text_and_markdown() {
     insta::assert_snapshot!("marked_text", text(&d));
     insta::assert_snapshot!("marked_markdown", markdown(&d));
 }
+
+#[test]
+fn settings_account_only_for_the_packages_they_can_explain() {
+    use risk_report::model::{DepKind, Settings};
+    let with = |inputs: Vec<PackageInput>, settings: Settings| {
+        let mut r = Report::build(inputs);
+        r.settings = settings;
+        r
+    };
+    let mut dev_only = pkg("criterion", "0.5.0", &[(Kind::Fs, 1)], &[], &[]);
+    dev_only.dep_kinds = [DepKind::Dev].into();
+    let base = || vec![pkg("serde", "1.0.0", &[], &[], &[])];
+    let everything = with(
+        [base(), vec![dev_only.clone()]].concat(),
+        Settings::default(),
+    );
+
+    // Narrower settings on the new side account for what is gone, never for what is new.
+    let lean = Settings {
+        exclude_dev: true,
+        ..Settings::default()
+    };
+    let d = diff(
+        &everything,
+        &with(
+            [
+                base(),
+                vec![pkg("evil", "1.0.0", &[(Kind::Net, 1)], &[], &[])],
+            ]
+            .concat(),
+            lean.clone(),
+        ),
+    );
+    let s = d.settings.clone().expect("settings differ");
+    assert_eq!((s.unlisted_old, s.unlisted_new), (1, 0));
+    assert_eq!(d.packages.len(), 1, "the new crate is listed: {d:#?}");
+    assert!(d.adds_risk());
+    assert_eq!(
+        s.line(),
+        "The reports were made with different settings (exclude-dev: off -> on). Not listed, as the settings account for them: 1 package only in the old report."
+    );
+
+    // A package that is not dev-only is listed as removed under exclude-dev.
+    let d = diff(&everything, &with(vec![], lean));
+    assert_eq!(d.packages.len(), 1);
+    assert_eq!(d.packages[0].name, "serde");
+
+    // Targets: only the side that names fewer platforms accounts for a missing package.
+    let linux = Settings {
+        targets: vec!["x86_64-unknown-linux-gnu".into()],
+        ..Settings::default()
+    };
+    let d = diff(&everything, &with(base(), linux.clone()));
+    assert_eq!(d.settings.as_ref().map(|s| s.unlisted_old), Some(1));
+    assert!(d.packages.is_empty());
+    let d = diff(&with(base(), linux), &everything);
+    assert_eq!(d.settings.as_ref().map(|s| s.unlisted_new), Some(1));
+    assert!(
+        !d.adds_risk(),
+        "the old report did not look at Windows crates"
+    );
+
+    // -p: a package reached from the other member only.
+    let only_lib = Settings {
+        packages: vec!["lib".into()],
+        ..Settings::default()
+    };
+    let d = diff(&everything, &with(vec![], only_lib));
+    assert_eq!(d.settings.as_ref().map(|s| s.unlisted_old), Some(2));
+
+    // Same settings: no line, and the caps show in the line when they differ.
+    assert!(diff(&everything, &everything).settings.is_none());
+    let capped = Settings {
+        max_entries: Some(10),
+        ..Settings::default()
+    };
+    let d = diff(&everything, &with(base(), capped));
+    assert!(
+        d.settings
+            .as_ref()
+            .is_some_and(|s| s.changes == ["max-entries: default -> 10"]),
+        "{d:#?}"
+    );
+    assert_eq!(d.removed, 1, "caps account for no missing package");
+}

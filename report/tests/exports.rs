@@ -32,8 +32,12 @@ fn sarif_schema() -> Option<String> {
             )
         }
         Err(_) => {
-            eprintln!(
-                "SKIPPED: SARIF schema validation ({} is missing; `bash .ci/run` installs it)",
+            // On the real stderr: `eprintln!` is captured, and plain `cargo test` would hide
+            // that this validation did not run.
+            use std::io::Write as _;
+            let _ = writeln!(
+                std::io::stderr(),
+                "SKIPPED SARIF schema validation ({} is missing; `bash .ci/run` installs it)",
                 path.display()
             );
             None
@@ -212,10 +216,49 @@ fn the_sbom_carries_pins_scope_and_risk_properties() {
             "app@0.1.0".to_owned(),
             BTreeSet::from(["socket2@0.6.1".to_owned(), "foo-sys@0.4.0".to_owned()]),
         )]),
+        applications: BTreeSet::new(),
+        licenses: BTreeMap::from([
+            (
+                "socket2@0.6.1".to_owned(),
+                sbom::License::Expression("MIT/Apache-2.0".into()),
+            ),
+            (
+                "foo-sys@0.4.0".to_owned(),
+                sbom::License::File("LICENSE.txt".into()),
+            ),
+            (
+                "app@0.1.0".to_owned(),
+                sbom::License::Expression("MIT".into()),
+            ),
+        ]),
     };
     let bom = sbom::cyclonedx(&new, &graph, "0.1.0");
     assert_eq!(bom["specVersion"], "1.6");
     assert_eq!(bom["metadata"]["component"]["bom-ref"], "app@0.1.0");
+    // A member with no binary target is a library; licenses come from the manifests.
+    assert_eq!(bom["metadata"]["component"]["type"], "library");
+    assert_eq!(
+        bom["metadata"]["component"]["licenses"][0]["expression"],
+        "MIT"
+    );
+    let by_name = |n: &str| {
+        bom["components"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["name"] == n)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(
+        by_name("socket2")["licenses"][0]["expression"],
+        "MIT OR Apache-2.0"
+    );
+    assert_eq!(
+        by_name("foo-sys")["licenses"][0]["license"]["name"],
+        "LicenseRef-file: LICENSE.txt"
+    );
+    assert!(by_name("tempfile").get("licenses").is_none());
     let components = bom["components"].as_array().unwrap();
     assert_eq!(components.len(), 5);
     let socket2 = components.iter().find(|c| c["name"] == "socket2").unwrap();

@@ -180,9 +180,20 @@ fn sample() -> Report {
     ])
 }
 
-/// [`sample`] with the parts the CLI fills in after `build`: the cargo-vet audit row.
+/// [`sample`] with the parts the CLI fills in after `build`: the settings that shaped it and
+/// the cargo-vet audit row.
 fn sample_annotated() -> Report {
     let mut report = sample();
+    report.settings = risk_report::model::Settings {
+        targets: vec!["x86_64-unknown-linux-gnu".into()],
+        packages: vec!["app".into()],
+        exclude: vec!["criterion".into()],
+        exclude_dev: true,
+        include_members: true,
+        max_entry_bytes: Some(1 << 20),
+        max_total_bytes: Some(1 << 30),
+        max_entries: Some(500),
+    };
     if let Some(p) = report.packages.get_mut("foo@1.0.0 (crates-io)") {
         p.audit = Some(risk_report::audit::AuditRow {
             criteria: BTreeSet::from(["safe-to-deploy".into(), "safe-to-run".into()]),

@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use serde_json::json;
 
 use crate::support::browser::{Browser, find_chromium};
-use crate::support::{TestResult, fresh_dir, synthetic, tool};
+use crate::support::{TestResult, fresh_dir, skipped, synthetic, tool};
 
 fn chromium_or_skip(test: &str) -> TestResult<Option<PathBuf>> {
     if let Some(exe) = find_chromium() {
@@ -20,9 +20,9 @@ fn chromium_or_skip(test: &str) -> TestResult<Option<PathBuf>> {
     if std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false" && v != "0") {
         return Err("CI is set but no chromium was found: .ci/run must install it".into());
     }
-    eprintln!(
-        "SKIPPED {test}: no chromium on PATH (install Debian's `chromium` or set $CHROMIUM); CI never skips this"
-    );
+    skipped(&format!(
+        "{test}: no chromium on PATH (install Debian's `chromium` or set $CHROMIUM); CI never skips this"
+    ));
     Ok(None)
 }
 

@@ -513,7 +513,10 @@ fn the_scan_ahead_hands_out_only_results_of_the_same_verified_tarball() -> TestR
     let stopped = Ahead::default();
     stopped.run(&config, &pool, &options, &progress, &AtomicBool::new(true));
     let targeted = Config {
-        target: Some("x86_64-unknown-linux-gnu".into()),
+        scope: cargo_risk_report::config::Scope {
+            targets: vec!["x86_64-unknown-linux-gnu".into()],
+            ..config.scope.clone()
+        },
         ..config.clone()
     };
     stopped.run(

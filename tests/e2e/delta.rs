@@ -237,3 +237,79 @@ fn diff_refuses_a_report_of_another_schema_version() -> TestResult {
     assert!(out.stderr.contains("regenerate"), "{}", out.stderr);
     Ok(())
 }
+
+#[test]
+fn diff_and_html_read_the_json_report_as_well_as_the_toml() -> TestResult {
+    let p = project("delta-json")?;
+    tool(
+        &p.dir,
+        &p.home,
+        &["--offline", "-q", "--format", "json", "-o", "old.json"],
+    )?
+    .ok()?;
+    publish_new_versions(&p.reg)?;
+    cargo(&p.dir, &p.home, &["update", "--offline"])?.ok()?;
+    tool(&p.dir, &p.home, &["--offline", "-q"])?.ok()?;
+    tool(
+        &p.dir,
+        &p.home,
+        &["--offline", "-q", "--format", "json", "-o", "new.json"],
+    )?
+    .ok()?;
+
+    // Either form on either side gives the same delta, gate included.
+    let from_json = tool(&p.dir, &p.home, &["diff", "old.json", "risk-report.toml"])?.ok()?;
+    assert!(
+        from_json
+            .stdout
+            .starts_with("Dependency risk: +1 crate, 3 updated."),
+        "{}",
+        from_json.stdout
+    );
+    let both = tool(&p.dir, &p.home, &["diff", "old.json", "new.json"])?.ok()?;
+    assert_eq!(both.stdout, from_json.stdout);
+    let gate = tool(
+        &p.dir,
+        &p.home,
+        &["diff", "old.json", "new.json", "--fail-on-increase"],
+    )?;
+    assert_eq!(gate.code, Some(1), "{gate:#?}");
+
+    // With a policy marking the delta.
+    write(
+        &p.dir.join("risk-policy.toml"),
+        "[policy]\ndefault = \"allow\"\n\n[capabilities]\nnet = \"deny\"\n",
+    )?;
+    let marked = tool(
+        &p.dir,
+        &p.home,
+        &[
+            "diff",
+            "old.json",
+            "new.json",
+            "--policy",
+            "risk-policy.toml",
+        ],
+    )?
+    .ok()?;
+    assert!(
+        marked.stdout.contains("policy: deny net: not granted"),
+        "{}",
+        marked.stdout
+    );
+
+    tool(
+        &p.dir,
+        &p.home,
+        &["html", "old.json", "new.json", "-o", "page.html", "-q"],
+    )?
+    .ok()?;
+    let page = std::fs::read_to_string(p.dir.join("page.html"))?;
+    assert!(page.contains("growing"), "the page holds both reports");
+
+    // A JSON file that is no report says so, as a TOML one does.
+    write(&p.dir.join("other.json"), "{\"name\": \"x\"}\n")?;
+    let bad = tool(&p.dir, &p.home, &["diff", "other.json", "new.json"])?.failed()?;
+    assert!(bad.stderr.contains("not a risk report"), "{}", bad.stderr);
+    Ok(())
+}

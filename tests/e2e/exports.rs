@@ -9,7 +9,8 @@ use std::process::Command;
 use serde_json::Value;
 
 use crate::support::{
-    LocalRegistry, Out, TestResult, cargo, dep, fresh_dir, krate, manifest, tool, write,
+    LocalRegistry, Out, TestResult, cargo, ci, dep, fresh_dir, krate, manifest, pack, skipped,
+    tool, write,
 };
 
 const NET_LIB: &str =
@@ -28,11 +29,21 @@ fn fixture(name: &str) -> TestResult<Fixture> {
     for k in [
         krate("inner", "1.0.0").file("src/lib.rs", NET_LIB),
         krate("netty", "1.0.0").deps(vec![dep("inner")]),
-        krate("plain", "1.0.0"),
-        krate("buildy", "1.0.0"),
         krate("testy", "1.0.0"),
     ] {
         reg.publish(&k)?;
+    }
+    // Licenses for the SBOM: an expression in the old `/` form, and a license file.
+    for (name, license, extra) in [
+        ("plain", "license = \"MIT/Apache-2.0\"\n", None),
+        ("buildy", "license-file = \"COPYING\"\n", Some("COPYING")),
+    ] {
+        let mut files = vec![
+            ("src/lib.rs", "pub fn f() {}\n".to_owned()),
+            ("Cargo.toml", manifest(Some((name, "1.0.0")), &[], license)),
+        ];
+        files.extend(extra.map(|f| (f, "All rights reserved.\n".to_owned())));
+        reg.publish_packed(name, "1.0.0", &pack(name, "1.0.0", &files)?, &[])?;
     }
     let ws = root.join("ws");
     write(
@@ -46,6 +57,11 @@ fn fixture(name: &str) -> TestResult<Fixture> {
                 dep("testy").dev(),
             ],
             "\n[workspace]\n",
+        )
+        .replacen(
+            "edition = \"2021\"\n",
+            "edition = \"2021\"\nlicense = \"Apache-2.0\"\n",
+            1,
         ),
     )?;
     write(&ws.join("src/lib.rs"), "")?;
@@ -53,10 +69,6 @@ fn fixture(name: &str) -> TestResult<Fixture> {
     let home = root.join("home");
     cargo(&ws, &home, &["generate-lockfile", "--offline"])?.ok()?;
     Ok(Fixture { reg, ws, home })
-}
-
-fn ci() -> bool {
-    std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false" && v != "0")
 }
 
 /// Validates a CycloneDX 1.6 JSON file with the CycloneDX Python library's strict validator.
@@ -85,7 +97,9 @@ print("valid CycloneDX 1.6")
     let out = match out {
         Ok(o) => o,
         Err(e) if !ci() => {
-            eprintln!("SKIPPED CycloneDX schema validation: cannot run python3 ({e})");
+            skipped(&format!(
+                "CycloneDX schema validation: cannot run python3 ({e})"
+            ));
             return Ok(false);
         }
         Err(e) => return Err(format!("CI: python3 is needed to validate the SBOM: {e}").into()),
@@ -94,9 +108,10 @@ print("valid CycloneDX 1.6")
     match out.status.code() {
         Some(0) => Ok(true),
         Some(3) if !ci() => {
-            eprintln!(
-                "SKIPPED CycloneDX schema validation: {stdout}; pip install 'cyclonedx-python-lib[json-validation]'"
-            );
+            skipped(&format!(
+                "CycloneDX schema validation: {}; pip install 'cyclonedx-python-lib[json-validation]'",
+                stdout.trim()
+            ));
             Ok(false)
         }
         _ => Err(format!(
@@ -159,6 +174,27 @@ fn sbom_validates_and_verify_catches_a_changed_lockfile() -> TestResult {
     assert_eq!(find("buildy").ok_or("no buildy")?["scope"], "optional");
     assert_eq!(find("testy").ok_or("no testy")?["scope"], "optional");
     assert_eq!(bom["metadata"]["component"]["name"], "app");
+    // Typed by its targets (a library only), licensed as its manifest says.
+    assert_eq!(bom["metadata"]["component"]["type"], "library");
+    assert_eq!(
+        bom["metadata"]["component"]["licenses"],
+        serde_json::json!([{ "expression": "Apache-2.0" }])
+    );
+    assert_eq!(
+        find("plain").ok_or("no plain")?["licenses"],
+        serde_json::json!([{ "expression": "MIT OR Apache-2.0" }])
+    );
+    assert_eq!(
+        find("buildy").ok_or("no buildy")?["licenses"],
+        serde_json::json!([{ "license": { "name": "LicenseRef-file: COPYING" } }])
+    );
+    assert!(find("inner").is_some_and(|c| c.get("licenses").is_none()));
+    // With a binary target the member is an application.
+    write(&f.ws.join("src/main.rs"), "fn main() {}\n")?;
+    let with_bin = tool(&f.ws, &f.home, &["sbom", "--offline", "-q"])?.ok()?;
+    let with_bin: Value = serde_json::from_str(&with_bin.stdout)?;
+    assert_eq!(with_bin["metadata"]["component"]["type"], "application");
+    std::fs::remove_file(f.ws.join("src/main.rs"))?;
     let deps = bom["dependencies"].as_array().ok_or("no dependencies")?;
     let netty = deps
         .iter()

@@ -218,3 +218,151 @@ fn init_then_check_passes_and_a_new_capability_fails_naming_the_grant() -> TestR
     );
     Ok(())
 }
+
+#[test]
+fn check_colours_its_levels_when_asked_by_flag_or_cargo_term_color() -> TestResult {
+    let p = Project::new("colour", &[("netty", "1.0.0")])?;
+    p.policy("[capabilities]\nno-vcs-info = \"allow\"\nnet = \"deny\"\n")?;
+    const RED: &str = "\x1b[1;31merror:\x1b[0m netty 1.0.0\n";
+    let flag = p.run(&["check", "--color", "always"])?.objected()?;
+    assert!(flag.stdout.starts_with(RED), "{:?}", flag.stdout);
+    let env = p
+        .run_with_env(&["check"], &[("CARGO_TERM_COLOR", "always")])?
+        .objected()?;
+    assert!(env.stdout.starts_with(RED), "{:?}", env.stdout);
+    // The flag wins over the environment; a pipe gets no colour by default.
+    let never = p
+        .run_with_env(
+            &["check", "--color", "never"],
+            &[("CARGO_TERM_COLOR", "always")],
+        )?
+        .objected()?;
+    assert!(
+        never.stdout.starts_with("error: netty 1.0.0\n"),
+        "{:?}",
+        never.stdout
+    );
+    let plain = p.run(&["check"])?.objected()?;
+    assert!(!plain.stdout.contains('\x1b'), "{:?}", plain.stdout);
+    // cargo's setting reaches the delta too.
+    let diff = p.run_with_env(
+        &["diff", "risk-policy.toml", "risk-policy.toml"],
+        &[("CARGO_TERM_COLOR", "always")],
+    )?;
+    assert_eq!(diff.code, Some(2), "not reports: {diff:#?}");
+    assert!(
+        diff.stderr.starts_with("\x1b[1;31merror:\x1b[0m"),
+        "{:?}",
+        diff.stderr
+    );
+    Ok(())
+}
+
+#[test]
+fn check_prints_json_or_sarif_and_the_inclusion_path() -> TestResult {
+    let p = Project::new("formats", &[("netty", "1.0.0"), ("plain", "1.1.0")])?;
+    p.policy(
+        "[policy]\nunlisted-crates = \"warn\"\n\n[capabilities]\nno-vcs-info = \"allow\"\nnet = \"deny\"\n\n[[grant.plain]]\nallow = []\n",
+    )?;
+    // Text: how each package is reached, from the package up to the member.
+    let text = p.run(&["check"])?.objected()?.stdout;
+    assert!(
+        text.contains("warning: newdep 1.0.0\n  inclusion path: newdep <- plain <- p\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("error: netty 1.0.0\n  deny net: not granted\n"),
+        "a direct dependency needs no path: {text}"
+    );
+
+    let json = p.run(&["check", "--format", "json"])?.objected()?.stdout;
+    let v: serde_json::Value = serde_json::from_str(&json)?;
+    assert_eq!(v["passes"], false);
+    assert_eq!(
+        (v["denied"].as_u64(), v["warned"].as_u64()),
+        (Some(1), Some(1))
+    );
+    let netty = &v["packages"][0];
+    assert_eq!(netty["name"], "netty");
+    assert_eq!(netty["level"], "error");
+    assert_eq!(netty["inclusion_path"], serde_json::json!(["netty", "p"]));
+    let net = netty["violations"]
+        .as_array()
+        .and_then(|a| a.iter().find(|x| x["capability"] == "net"))
+        .ok_or("a net violation")?;
+    assert_eq!(net["verb"], "deny");
+    assert!(
+        net["locations"][0]["at"]
+            .as_str()
+            .is_some_and(|a| a.starts_with("src/lib.rs:2:")),
+        "{net}"
+    );
+    assert!(
+        netty["grant"]
+            .as_str()
+            .is_some_and(|g| g.contains("allow = [\"net\"]"))
+    );
+
+    let sarif = p.run(&["check", "--format", "sarif"])?.objected()?.stdout;
+    let s: serde_json::Value = serde_json::from_str(&sarif)?;
+    assert_eq!(s["version"], "2.1.0");
+    let results = s["runs"][0]["results"].as_array().ok_or("results")?;
+    let net = results
+        .iter()
+        .find(|r| r["ruleId"] == "net")
+        .ok_or("a net result")?;
+    assert_eq!(net["level"], "error");
+    let place = &net["locations"][0]["physicalLocation"];
+    // Relative to the git repository holding the project (this one, in tests).
+    assert!(
+        place["artifactLocation"]["uri"]
+            .as_str()
+            .is_some_and(|u| u.ends_with("policy-formats/p/Cargo.lock")),
+        "{place}"
+    );
+    assert!(place["region"]["startLine"].as_u64().is_some(), "{place}");
+    assert!(
+        results
+            .iter()
+            .any(|r| r["ruleId"] == "unlisted" && r["level"] == "warning"),
+        "{sarif}"
+    );
+    let rules = s["runs"][0]["tool"]["driver"]["rules"]
+        .as_array()
+        .ok_or("rules")?;
+    assert!(rules.iter().any(|r| r["id"] == "typosquat"));
+    // No colour in machine formats, even when asked.
+    let forced = p.run(&["check", "--format", "json", "--color", "always"])?;
+    assert!(!forced.stdout.contains('\x1b'));
+    Ok(())
+}
+
+#[test]
+fn deny_warnings_turns_warnings_into_failures() -> TestResult {
+    let p = Project::new("deny-warnings", &[("netty", "1.0.0")])?;
+    p.policy("[capabilities]\nno-vcs-info = \"allow\"\nnet = \"warn\"\n")?;
+    let warned = p.run(&["check"])?.ok()?;
+    assert!(
+        warned.stdout.starts_with("warning: netty 1.0.0\n"),
+        "{}",
+        warned.stdout
+    );
+    let denied = p.run(&["check", "-D", "warnings"])?.objected()?;
+    assert!(
+        denied.stdout.starts_with("error: netty 1.0.0\n"),
+        "{}",
+        denied.stdout
+    );
+    assert!(
+        denied.stdout.contains(
+            "note: -D warnings: 1 violation the policy only warns about count as denied\n"
+        ),
+        "{}",
+        denied.stdout
+    );
+    let json = p
+        .run(&["check", "--deny", "warnings", "--format", "json"])?
+        .objected()?;
+    assert!(json.stdout.contains("\"passes\": false"), "{}", json.stdout);
+    Ok(())
+}

@@ -20,13 +20,13 @@ use crate::support::{
 ///              -> localdep         normal, path ../../localdep
 /// lib2 (member), no dependencies
 /// ```
-struct Graph {
-    root: PathBuf,
-    ws: PathBuf,
-    home: PathBuf,
+pub struct Graph {
+    pub root: PathBuf,
+    pub ws: PathBuf,
+    pub home: PathBuf,
 }
 
-fn graph() -> TestResult<&'static Graph> {
+pub fn graph() -> TestResult<&'static Graph> {
     static FIXTURE: OnceLock<Result<Graph, String>> = OnceLock::new();
     FIXTURE
         .get_or_init(|| make_graph().map_err(|e| e.to_string()))

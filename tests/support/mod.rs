@@ -253,6 +253,18 @@ pub fn git_repo(dir: &Path) -> TestResult<String> {
     Ok(format!("file://{}", dir.display()))
 }
 
+/// Whether this runs under CI (`CI` set to something other than empty, `false` or `0`), where
+/// a missing validator fails a test instead of skipping it.
+pub fn ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false" && v != "0")
+}
+
+/// Says that a validation did not run, on the real stderr: `eprintln!` in a test is captured
+/// and shown only when the test fails, so a plain `cargo test` would hide the skip.
+pub fn skipped(what: &str) {
+    let _ = writeln!(std::io::stderr(), "SKIPPED {what}");
+}
+
 pub fn write(path: &Path, text: &str) -> TestResult {
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir)?;

@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
-use super::{LocalRegistry, Out, TestResult, cargo, dep, fresh_dir, krate, tool, write};
+use super::{LocalRegistry, Out, TestResult, cargo, dep, fresh_dir, krate, tool_with_env, write};
 
 const NET: &str = "pub fn f() {\n    let _ = std::net::TcpStream::connect(\"127.0.0.1:9\");\n}\n";
 const SPAWN: &str = "pub fn f() {\n    let _ = std::process::Command::new(\"sh\").status();\n}\n";
@@ -82,9 +82,14 @@ impl Project {
 
     /// Runs the tool offline and quietly.
     pub fn run(&self, args: &[&str]) -> TestResult<Out> {
+        self.run_with_env(args, &[])
+    }
+
+    /// [`Project::run`] with extra environment variables.
+    pub fn run_with_env(&self, args: &[&str], env: &[(&str, &str)]) -> TestResult<Out> {
         let mut all = args.to_vec();
         all.extend(["--offline", "-q"]);
-        tool(&self.dir, &self.home, &all)
+        tool_with_env(&self.dir, &self.home, &all, env)
     }
 }
 

@@ -30,7 +30,10 @@ pub fn render(
 
 fn render_string(diff: &ReportDiff, sources: &SourceDiffs, limit: usize) -> String {
     let mut head = format!("{COMMENT_MARKER}\n### {}\n", md(&diff.headline()));
-    if diff.is_empty() {
+    if let Some(s) = &diff.settings {
+        head.push_str(&format!("\n_{}_\n", md(&s.line())));
+    }
+    if diff.packages.is_empty() {
         return head;
     }
     if let Some(policy) = policy_summary(diff) {

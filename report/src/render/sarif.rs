@@ -186,9 +186,18 @@ pub struct Target<'a> {
     pub lock_lines: &'a LockLines,
 }
 
-/// Writes one SARIF log with one run.
+/// Writes one SARIF log with one run, whose rules are [`rules`].
 pub fn render(results: &[SarifResult], target: &Target, out: &mut impl Write) -> io::Result<()> {
-    let rules = rules();
+    render_with(results, &rules(), target, out)
+}
+
+/// [`render`] with the caller's rules (a policy check has rules of its own).
+pub fn render_with(
+    results: &[SarifResult],
+    rules: &[Rule],
+    target: &Target,
+    out: &mut impl Write,
+) -> io::Result<()> {
     let index: BTreeMap<&str, usize> = rules.iter().enumerate().map(|(i, r)| (r.id, i)).collect();
     let rule_objects: Vec<Value> = rules
         .iter()

@@ -16,6 +16,9 @@ pub fn render(
     out: &mut impl Write,
 ) -> io::Result<()> {
     writeln!(out, "{}", terminal(&diff.headline()))?;
+    if let Some(s) = &diff.settings {
+        writeln!(out, "{}", terminal(&s.line()))?;
+    }
     if let Some(policy) = policy_summary(diff) {
         writeln!(out, "{policy}")?;
     }
