@@ -2,6 +2,7 @@
 
 use std::collections::BTreeSet;
 
+use risk_report::capability::Capability;
 use risk_report::diff::{Severity, diff};
 use risk_report::model::{Package, Provenance, Report};
 
@@ -28,7 +29,10 @@ fn pkg(name: &str, version: &str, caps: &[&str]) -> Package {
         name: name.into(),
         version: version.into(),
         source: "crates-io".into(),
-        capabilities: caps.iter().map(|c| (*c).to_owned()).collect(),
+        capabilities: caps
+            .iter()
+            .filter_map(|c| Capability::from_code(c))
+            .collect(),
         provenance: Provenance {
             vcs_info: true,
             ..Provenance::default()
@@ -292,7 +296,7 @@ fn init_grants_exactly_what_is_used_and_then_passes() -> R {
         // A new capability then fails.
         let mut more = r.clone();
         if let Some(p) = more.packages.get_mut("sock@0.6.1") {
-            p.capabilities.insert("process".into());
+            p.capabilities.insert(Capability::Process);
         }
         assert!(!evaluate(&policy, &more, &checker(), today()).passes());
     }

@@ -11,9 +11,10 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use crate::diff::{Severity, diff};
-use crate::facts::{BinaryFile, Family, Kind};
-use crate::model::{Package, Report, Summary};
+use crate::capability::{Capability, Severity};
+use crate::diff::diff;
+use crate::facts::{BinaryFile, BuildKind, Family, Kind};
+use crate::model::{DepKind, Package, Report, Summary};
 use crate::sanitize;
 
 const TEMPLATE: &str = include_str!("../../assets/dashboard.html");
@@ -48,10 +49,29 @@ struct Data<'a> {
     generator: &'a str,
     current: String,
     kinds: Vec<KindInfo>,
+    /// The capability table, most telling first: the page's charts, matrix, filter and
+    /// colours read it (no capability list is written in the page's script).
+    capabilities: Vec<CapabilityInfo>,
+    /// Build-script kinds, most severe first.
+    build_kinds: Vec<BuildKindInfo>,
     packages: Vec<Row<'a>>,
     history: Vec<Point>,
     /// The counters drawn in the trend, in legend order.
     trend: Vec<(&'static str, &'static str)>,
+}
+
+#[derive(Serialize)]
+struct CapabilityInfo {
+    code: &'static str,
+    label: &'static str,
+    text: &'static str,
+    severity: &'static str,
+}
+
+#[derive(Serialize)]
+struct BuildKindInfo {
+    code: &'static str,
+    severity: &'static str,
 }
 
 #[derive(Serialize)]
@@ -73,7 +93,7 @@ struct Row<'a> {
     reached_from: BTreeMap<&'a str, Vec<&'static str>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     path: Option<&'a [String]>,
-    caps: &'a BTreeSet<String>,
+    caps: &'a BTreeSet<Capability>,
     shipped: BTreeMap<&'static str, u64>,
     build: BTreeMap<&'static str, u64>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -173,16 +193,6 @@ fn counters(s: &Summary) -> BTreeMap<&'static str, u64> {
     .collect()
 }
 
-fn severity_name(s: Severity) -> &'static str {
-    match s {
-        Severity::None => "none",
-        Severity::Low => "low",
-        Severity::Medium => "medium",
-        Severity::High => "high",
-        Severity::Critical => "critical",
-    }
-}
-
 fn change(old: &Report, new: &Report) -> Change {
     let d = diff(old, new);
     let items: Vec<ChangeItem> = d
@@ -191,7 +201,7 @@ fn change(old: &Report, new: &Report) -> Change {
         .filter(|p| p.severity > Severity::None)
         .map(|p| ChangeItem {
             label: p.label(),
-            severity: severity_name(p.severity),
+            severity: p.severity.code(),
             text: p.headlines.join("; "),
         })
         .collect();
@@ -207,26 +217,12 @@ fn codes(m: &BTreeMap<Kind, u64>) -> BTreeMap<&'static str, u64> {
     m.iter().map(|(k, n)| (k.code(), *n)).collect()
 }
 
-fn kind_names<'k>(kinds: impl IntoIterator<Item = &'k crate::model::DepKind>) -> Vec<&'static str> {
-    use crate::model::DepKind;
-    kinds
-        .into_iter()
-        .map(|k| match k {
-            DepKind::Normal => "normal",
-            DepKind::Build => "build",
-            DepKind::Dev => "dev",
-        })
-        .collect()
+fn kind_names<'k>(kinds: impl IntoIterator<Item = &'k DepKind>) -> Vec<&'static str> {
+    kinds.into_iter().map(|k| k.code()).collect()
 }
 
 fn row<'a>(key: &'a str, p: &'a Package, path: Option<&'a [String]>) -> Row<'a> {
-    let unsafe_total = p
-        .shipped
-        .iter()
-        .chain(&p.build)
-        .filter(|(k, _)| k.family() == Family::Unsafe)
-        .map(|(_, n)| n)
-        .sum();
+    let unsafe_total = p.unsafe_findings();
     Row {
         key,
         name: &p.name,
@@ -300,6 +296,29 @@ pub fn data_json(d: &Dashboard) -> Result<String, serde_json::Error> {
                 text: k.describe(),
             })
             .collect(),
+        capabilities: Capability::ALL
+            .iter()
+            .map(|c| {
+                let info = c.info();
+                CapabilityInfo {
+                    code: info.code,
+                    label: info.label,
+                    text: info.describe,
+                    severity: info.severity.code(),
+                }
+            })
+            .collect(),
+        build_kinds: {
+            let mut kinds: Vec<BuildKind> = BuildKind::ALL.to_vec();
+            kinds.sort_by_key(|k| std::cmp::Reverse(k.severity()));
+            kinds
+                .into_iter()
+                .map(|k| BuildKindInfo {
+                    code: k.code(),
+                    severity: k.severity().code(),
+                })
+                .collect()
+        },
         packages: current
             .packages
             .iter()
@@ -363,7 +382,7 @@ mod tests {
             name: "</script><img src=x onerror=alert(1)>".into(),
             version: "1.0.0\u{2028}".into(),
             source: "crates-io".into(),
-            capabilities: ["net".to_string()].into(),
+            capabilities: [Capability::Net].into(),
             embedded: vec!["include-bytes <!--".into()],
             ..Package::default()
         };
