@@ -5,8 +5,9 @@
 //! `workspace`: one shared workspace fixture and what the report says about it.
 //! `sources`: where tarballs come from (local registry, cargo cache, git, vendor) and what
 //! happens when they are tampered with or gone. `errors`: the messages of a failed run.
-//! `delta`: `diff`, `update` and the delta printed against a previous report. `snapshot`: the
-//! whole report of a project built from corpus crates.
+//! `delta`: `diff`, `update` and the delta printed against a previous report. `gate`: corpus
+//! pairs for each coverage loss and dependency-kind change through `--fail-on-increase`.
+//! `snapshot`: the whole report of a project built from corpus crates.
 //! `policy`: `check` and `init` against risk-policy.toml. `trust`: cargo-vet audits and
 //! typosquats, in the report, `check` and the delta.
 //! `exports`: the SBOM (CycloneDX-validated, verified round trip), SARIF and the dashboard of a
@@ -24,6 +25,8 @@ mod delta;
 mod errors;
 #[path = "e2e/exports.rs"]
 mod exports;
+#[path = "e2e/gate.rs"]
+mod gate;
 #[path = "e2e/hostile.rs"]
 mod hostile;
 #[path = "e2e/policy.rs"]

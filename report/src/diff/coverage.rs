@@ -17,7 +17,7 @@ use crate::model::{Coverage, Package};
 pub struct CoverageLoss {
     /// Which coverage fact: a list of the report's `coverage` table (`approximate`,
     /// `not_analyzed`, `skipped`, `manifest_error`), or `files` when a package that had
-    /// source files has none.
+    /// source files has none (the entry is then `3 -> 0`).
     pub list: String,
     /// The new entry, as the report writes it.
     pub entry: String,
@@ -100,15 +100,15 @@ pub(crate) fn lost(p: &Package, q: &Package) -> Vec<CoverageLoss> {
     }
     if p.coverage.files > 0 && q.coverage.files == 0 {
         out.push(CoverageLoss {
-            list: "files".to_owned(),
-            entry: format!(
-                "no source file analyzed (the old version had {})",
-                p.coverage.files
-            ),
+            list: FILES.to_owned(),
+            entry: format!("{} -> 0", p.coverage.files),
         });
     }
     out
 }
+
+/// The coverage fact of a package whose source files fell to none: `files 3 -> 0`.
+const FILES: &str = "files";
 
 /// Entries shown per list in a headline.
 const SHOWN: usize = 2;
@@ -141,7 +141,16 @@ pub(crate) fn gate(lost: &[CoverageLoss]) -> String {
     for l in lost {
         *by_list.entry(&l.list).or_default() += 1;
     }
-    let parts: Vec<String> = by_list.iter().map(|(l, n)| format!("{n} {l}")).collect();
+    let mut parts: Vec<String> = by_list
+        .iter()
+        .filter(|(l, _)| **l != FILES)
+        .map(|(l, n)| format!("{n} {l}"))
+        .collect();
+    parts.extend(
+        lost.iter()
+            .filter(|l| l.list == FILES)
+            .map(|l| format!("{FILES} {}", l.entry)),
+    );
     format!("coverage lost ({})", parts.join(", "))
 }
 
@@ -177,7 +186,12 @@ mod tests {
         let mut new = pkg(0, &["src/a.rs: 1:1: x", "src/b.rs: 2:2: y"], &["src/c.rs"]);
         new.coverage.manifest_error = Some("target `lib` points at a missing file".into());
         new.coverage.not_analyzed = vec!["src/d.rs: not UTF-8".into()];
-        let lists: Vec<String> = lost(&old, &new).into_iter().map(|l| l.list).collect();
+        let lost = lost(&old, &new);
+        assert_eq!(
+            gate(&lost),
+            "coverage lost (1 approximate, 1 manifest_error, 1 not_analyzed, 1 skipped, files 3 -> 0)"
+        );
+        let lists: Vec<String> = lost.into_iter().map(|l| l.list).collect();
         assert_eq!(
             lists,
             [
