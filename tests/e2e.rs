@@ -12,9 +12,12 @@
 //! typosquats, in the report, `check` and the delta.
 //! `exports`: the SBOM (CycloneDX-validated, verified round trip), SARIF and the dashboard of a
 //! real workspace; `browser`: the dashboard in headless Chromium.
+//! `attack`: a benign-to-malicious update through `diff --fail-on-increase` and `check`.
 //! `hostile`: hostile crates and hostile report files. `cache`: the results cache, and fast
 //! mode against `--exhaustive`.
 
+#[path = "e2e/attack.rs"]
+mod attack;
 #[path = "e2e/browser.rs"]
 mod browser;
 #[path = "e2e/cache.rs"]
