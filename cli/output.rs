@@ -113,12 +113,10 @@ fn remove_stale_temps(dir: &Path) {
 pub fn render_report(report: &Report, format: Format) -> Result<String, String> {
     match format {
         Format::Toml => report.to_toml().map_err(|e| e.to_string()),
+        // Printed on stdout: nothing in it a terminal or a CI log would act on.
         Format::Json => report
             .to_json()
-            .map(|mut s| {
-                s.push('\n');
-                s
-            })
+            .map(|s| risk_report::sanitize::json_text(&s) + "\n")
             .map_err(|e| e.to_string()),
     }
 }

@@ -13,7 +13,8 @@
 //! `exports`: the SBOM (CycloneDX-validated, verified round trip), SARIF and the dashboard of a
 //! real workspace; `browser`: the dashboard in headless Chromium.
 //! `attack`: a benign-to-malicious update through `diff --fail-on-increase` and `check`.
-//! `hostile`: hostile crates and hostile report files. `cache`: the results cache, and fast
+//! `hostile`: hostile crates and hostile report files. `safe_output`: one hostile crate
+//! through every renderer, asserting on the bytes. `cache`: the results cache, and fast
 //! mode against `--exhaustive`.
 
 #[path = "e2e/attack.rs"]
@@ -34,6 +35,8 @@ mod gate;
 mod hostile;
 #[path = "e2e/policy.rs"]
 mod policy;
+#[path = "e2e/safe_output.rs"]
+mod safe_output;
 #[path = "e2e/snapshot.rs"]
 mod snapshot;
 #[path = "e2e/sources.rs"]

@@ -9,7 +9,7 @@
 //! - [`code_line`]: a source line inside a markdown code block;
 //! - [`markdown`], [`html`], [`json_for_script`]: markup-free text for those formats;
 //! - [`sarif_text`]: SARIF `message.text` (no embedded link, control or bidi character);
-//! - [`json_text`]: JSON a CI log may show.
+//! - [`json_text`]: JSON a terminal or CI log may show (same data, nothing a terminal runs).
 
 /// For terminals: control characters (escape sequences, carriage returns, newlines, bidi
 /// controls) are shown as `\u{..}` instead of being interpreted; tabs pass.
@@ -139,10 +139,21 @@ pub fn sarif_text(s: &str) -> String {
     out
 }
 
-/// JSON text safe to print in a CI log: `##[` (a legacy workflow command, read anywhere in a
-/// line) can only occur inside a JSON string, where `##\\u005b` means the same characters.
+/// JSON text safe to print in a terminal or a CI log, meaning the same data: the characters
+/// serde_json leaves raw that a terminal would act on (DEL, the C1 controls such as the
+/// one-byte CSI, bidi controls) are written `\\uXXXX`, and `##[` (a legacy workflow command,
+/// read anywhere in a line) `##\\u005b`. In valid JSON all of them occur only inside strings,
+/// where the escape is the same character.
 pub fn json_text(json: &str) -> String {
-    json.replace("##[", "##\\u005b")
+    let mut out = String::with_capacity(json.len());
+    for c in json.chars() {
+        if (c.is_control() && c >= '\u{7f}') || is_bidi_control(c) {
+            out.push_str(&format!("\\u{:04x}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out.replace("##[", "##\\u005b")
 }
 
 /// Characters that reorder text on screen (Trojan Source, CVE-2021-42574).
@@ -212,11 +223,17 @@ mod tests {
 
     #[test]
     fn json_keeps_its_meaning() -> Result<(), serde_json::Error> {
-        let json = serde_json::to_string("a ##[error]b")?;
+        let hostile = "a ##[error]b \u{9b}2J \u{7f} \u{202e}x\u{1b}";
+        let json = serde_json::to_string_pretty(&[hostile])?;
         let safe = json_text(&json);
         assert!(!safe.contains("##["));
-        let back: String = serde_json::from_str(&safe)?;
-        assert_eq!(back, "a ##[error]b");
+        assert!(
+            safe.chars().all(|c| !c.is_control() || c == '\n'),
+            "{safe:?}"
+        );
+        assert!(!safe.contains('\u{202e}'));
+        let back: Vec<String> = serde_json::from_str(&safe)?;
+        assert_eq!(back, [hostile]);
         Ok(())
     }
 

@@ -45,7 +45,7 @@ pub struct Dashboard<'a> {
 
 #[derive(Serialize)]
 struct Data<'a> {
-    title: &'a str,
+    title: String,
     generator: &'a str,
     current: String,
     kinds: Vec<KindInfo>,
@@ -81,43 +81,45 @@ struct KindInfo {
     text: &'static str,
 }
 
-/// One package, in the short field names the page reads.
+/// One package, in the short field names the page reads. Every crate-derived string is shown
+/// through [`sanitize::terminal`]: the page builds text nodes, which cannot run markup but
+/// would still let a bidi control reorder a line or a new line break one.
 #[derive(Serialize)]
 struct Row<'a> {
-    key: &'a str,
-    name: &'a str,
-    version: &'a str,
-    source: &'a str,
+    key: String,
+    name: String,
+    version: String,
+    source: String,
     verified: bool,
     reach: Vec<&'static str>,
-    reached_from: BTreeMap<&'a str, Vec<&'static str>>,
+    reached_from: BTreeMap<String, Vec<&'static str>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    path: Option<&'a [String]>,
+    path: Option<Vec<String>>,
     caps: &'a BTreeSet<Capability>,
     shipped: BTreeMap<&'static str, u64>,
     build: BTreeMap<&'static str, u64>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    build_script: Option<BuildScript<'a>>,
+    build_script: Option<BuildScript>,
     proc_macro: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
-    not_analyzed: Option<&'a str>,
+    not_analyzed: Option<String>,
     files: u64,
     lines: u64,
     approximate: usize,
     files_not_analyzed: usize,
-    embedded: &'a [String],
-    binaries: &'a [BinaryFile],
+    embedded: Vec<String>,
+    binaries: Vec<BinaryFile>,
     vcs_info: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
-    vcs_commit: Option<&'a str>,
+    vcs_commit: Option<String>,
     unsafe_total: u64,
 }
 
 #[derive(Serialize)]
-struct BuildScript<'a> {
-    path: &'a str,
+struct BuildScript {
+    path: String,
     kinds: Vec<&'static str>,
-    evidence: &'a [String],
+    evidence: Vec<String>,
 }
 
 /// One point of the trend.
@@ -200,13 +202,13 @@ fn change(old: &Report, new: &Report) -> Change {
         .iter()
         .filter(|p| p.severity > Severity::None)
         .map(|p| ChangeItem {
-            label: p.label(),
+            label: shown(&p.label()),
             severity: p.severity.code(),
-            text: p.headlines.join("; "),
+            text: shown(&p.headlines.join("; ")),
         })
         .collect();
     Change {
-        headline: d.headline(),
+        headline: shown(&d.headline()),
         adds_risk: d.adds_risk(),
         more: items.len().saturating_sub(CHANGES_SHOWN),
         items: items.into_iter().take(CHANGES_SHOWN).collect(),
@@ -221,40 +223,56 @@ fn kind_names<'k>(kinds: impl IntoIterator<Item = &'k DepKind>) -> Vec<&'static 
     kinds.into_iter().map(|k| k.code()).collect()
 }
 
-fn row<'a>(key: &'a str, p: &'a Package, path: Option<&'a [String]>) -> Row<'a> {
-    let unsafe_total = p.unsafe_findings();
+/// A crate-derived string as the page shows it.
+fn shown(s: &str) -> String {
+    sanitize::terminal(s)
+}
+
+fn all_shown(list: &[String]) -> Vec<String> {
+    list.iter().map(|s| shown(s)).collect()
+}
+
+fn row<'a>(key: &str, p: &'a Package, path: Option<&[String]>) -> Row<'a> {
     Row {
-        key,
-        name: &p.name,
-        version: &p.version,
-        source: &p.source,
+        key: shown(key),
+        name: shown(&p.name),
+        version: shown(&p.version),
+        source: shown(&p.source),
         verified: p.checksum_verified,
         reach: kind_names(&p.dependency_kinds),
         reached_from: p
             .reached_from
             .iter()
-            .map(|(m, k)| (m.as_str(), kind_names(k)))
+            .map(|(m, k)| (shown(m), kind_names(k)))
             .collect(),
-        path,
+        path: path.map(all_shown),
         caps: &p.capabilities,
         shipped: codes(&p.shipped),
         build: codes(&p.build),
         build_script: p.build_script.as_ref().map(|b| BuildScript {
-            path: &b.path,
+            path: shown(&b.path),
             kinds: b.kinds.iter().map(|k| k.code()).collect(),
-            evidence: &b.evidence,
+            evidence: all_shown(&b.evidence),
         }),
         proc_macro: p.proc_macro,
-        not_analyzed: p.not_analyzed.as_deref(),
+        not_analyzed: p.not_analyzed.as_deref().map(shown),
         files: p.coverage.files,
         lines: p.coverage.lines,
         approximate: p.coverage.approximate.len(),
         files_not_analyzed: p.coverage.not_analyzed.len(),
-        embedded: &p.embedded,
-        binaries: &p.binaries,
+        embedded: all_shown(&p.embedded),
+        binaries: p
+            .binaries
+            .iter()
+            .map(|b| BinaryFile {
+                path: shown(&b.path),
+                format: shown(&b.format),
+                bytes: b.bytes,
+            })
+            .collect(),
         vcs_info: p.provenance.vcs_info,
-        vcs_commit: p.provenance.vcs_commit.as_deref(),
-        unsafe_total,
+        vcs_commit: p.provenance.vcs_commit.as_deref().map(shown),
+        unsafe_total: p.unsafe_findings(),
     }
 }
 
@@ -267,8 +285,8 @@ pub fn data_json(d: &Dashboard) -> Result<String, serde_json::Error> {
         .iter()
         .enumerate()
         .map(|(i, s)| Point {
-            label: s.label.clone(),
-            detail: s.detail.clone(),
+            label: shown(&s.label),
+            detail: shown(&s.detail),
             counters: counters(&s.report.summary),
             change: i
                 .checked_sub(1)
@@ -276,12 +294,12 @@ pub fn data_json(d: &Dashboard) -> Result<String, serde_json::Error> {
         })
         .collect();
     let data = Data {
-        title: &d.title,
+        title: shown(&d.title),
         generator: &d.generator,
         current: d
             .snapshots
             .last()
-            .map(|s| s.label.clone())
+            .map(|s| shown(&s.label))
             .unwrap_or_default(),
         kinds: Kind::ALL
             .iter()
