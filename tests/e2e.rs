@@ -13,6 +13,7 @@
 //! `exports`: the SBOM (CycloneDX-validated, verified round trip), SARIF and the dashboard of a
 //! real workspace; `browser`: the dashboard in headless Chromium.
 //! `attack`: a benign-to-malicious update through `diff --fail-on-increase` and `check`.
+//! `files`: file modes, killed runs' temp files, an unusable `--cache-dir`.
 //! `hostile`: hostile crates and hostile report files. `safe_output`: one hostile crate
 //! through every renderer, asserting on the bytes. `cache`: the results cache, and fast
 //! mode against `--exhaustive`.
@@ -29,6 +30,8 @@ mod delta;
 mod errors;
 #[path = "e2e/exports.rs"]
 mod exports;
+#[path = "e2e/files.rs"]
+mod files;
 #[path = "e2e/gate.rs"]
 mod gate;
 #[path = "e2e/hostile.rs"]
