@@ -7,6 +7,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
+use risk_report::diff::one_line;
 use risk_report::sanitize::{ci_lines, terminal};
 
 use crate::eval::Evaluation;
@@ -108,22 +109,7 @@ pub fn denied_line(eval: &Evaluation) -> Option<String> {
             format!("{} {}", v.name, names.join(", "))
         })
         .collect();
-    if parts.is_empty() {
-        return None;
-    }
-    let more = parts.len().saturating_sub(DENIED_SHOWN);
-    let mut line = format!(
-        "denied: {}",
-        parts
-            .into_iter()
-            .take(DENIED_SHOWN)
-            .collect::<Vec<_>>()
-            .join("; ")
-    );
-    if more > 0 {
-        line.push_str(&format!("; and {more} more"));
-    }
-    Some(line)
+    one_line("denied", &parts, DENIED_SHOWN)
 }
 
 /// `risk-policy.toml: 2 packages denied, 1 with warnings, 140 checked.`

@@ -201,3 +201,35 @@ fn policy_and_audit_marks_show_in_text_and_markdown() {
     insta::assert_snapshot!("marked_text", text(&d));
     insta::assert_snapshot!("marked_markdown", markdown(&d));
 }
+
+#[test]
+fn the_same_version_is_changed_in_place_only_when_its_bytes_or_source_change() {
+    use risk_report::diff::Change;
+    use risk_report::model::DepKind;
+    let old = Report::build(vec![pkg("glob", "0.3.1", &[(Kind::Fs, 2)], &[], &[])]);
+    // Another analyzer finds one more call: same version, same checksum.
+    let rescanned = Report::build(vec![pkg("glob", "0.3.1", &[(Kind::Fs, 3)], &[], &[])]);
+    let d = diff(&old, &rescanned);
+    assert!(matches!(d.packages[0].change, Change::SameVersion { .. }));
+    assert_eq!((d.changed, d.same_version), (0, 1));
+    assert!(
+        d.headline().starts_with("Dependency risk: 1 re-analyzed."),
+        "{}",
+        d.headline()
+    );
+    assert!(!markdown(&d).contains("in place"), "{}", markdown(&d));
+    assert_eq!(d.gate_line().as_deref(), Some("adds risk: glob +1 fs"));
+
+    // The ripgrep case: a dev-dependency becomes a normal one.
+    let mut dev = pkg("glob", "0.3.1", &[(Kind::Fs, 2)], &[], &[]);
+    dev.dep_kinds = [DepKind::Dev].into();
+    let d = diff(&Report::build(vec![dev]), &old);
+    assert!(d.headline().starts_with("Dependency risk: 1 reached differently. New: now shipped (was dev-only), brings fs (glob 0.3.1)."), "{}", d.headline());
+    assert_eq!(d.packages[0].severity, Severity::Medium);
+    assert!(d.adds_risk());
+    assert!(
+        markdown(&d).contains("| glob 0.3.1 | same version, **now shipped** | fs | - | - |"),
+        "{}",
+        markdown(&d)
+    );
+}

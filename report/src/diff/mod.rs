@@ -262,22 +262,7 @@ impl ReportDiff {
             .iter()
             .filter_map(PackageDelta::gate_line)
             .collect();
-        if lines.is_empty() {
-            return None;
-        }
-        let more = lines.len().saturating_sub(GATE_SHOWN);
-        let mut line = format!(
-            "adds risk: {}",
-            lines
-                .into_iter()
-                .take(GATE_SHOWN)
-                .collect::<Vec<_>>()
-                .join("; ")
-        );
-        if more > 0 {
-            line.push_str(&format!("; and {more} more"));
-        }
-        Some(line)
+        one_line("adds risk", &lines, GATE_SHOWN)
     }
 
     /// The one-line total at the top of every rendering.
@@ -348,6 +333,19 @@ impl ReportDiff {
                 .then_with(|| a.label().cmp(&b.label()))
         });
     }
+}
+
+/// `what: a; b; c; and 2 more`: the first `shown` items of a list in one line; `None` for no
+/// items. The gate's line and `check`'s denied line.
+pub fn one_line(what: &str, items: &[String], shown: usize) -> Option<String> {
+    if items.is_empty() {
+        return None;
+    }
+    let mut line = format!("{what}: {}", items[..items.len().min(shown)].join("; "));
+    if items.len() > shown {
+        line.push_str(&format!("; and {} more", items.len() - shown));
+    }
+    Some(line)
 }
 
 /// Compares two reports. Packages are matched by key first (same name and version), then the
