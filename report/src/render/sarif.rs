@@ -327,23 +327,11 @@ fn package_results(p: &PackageDelta, version: &str, locate: &Locate, out: &mut V
         );
         push("coverage-lost", Level::of(Severity::High), text);
     }
-    if let Some(r) = p
-        .reach
-        .as_ref()
-        .filter(|r| r.rises() && !r.brings.is_empty())
+    if let Some(rated) = p.reach.as_ref().map(|r| r.rate())
+        && rated.gate.is_some()
     {
-        let text = p
-            .headlines
-            .iter()
-            .find(|h| h.starts_with("now shipped") || h.starts_with("now runs at build time"))
-            .cloned()
-            .unwrap_or_else(|| "now reached differently".to_owned());
-        let level = r.brings.iter().map(|c| Level::of(c.severity())).max();
-        push(
-            "now-shipped",
-            level.unwrap_or(Level::Warning),
-            format!("{label}: {text}"),
-        );
+        let text = format!("{label}: {}", rated.headline);
+        push("now-shipped", Level::of(rated.severity), text);
     }
     for cap in &p.gained {
         let at = locate(&p.name, version, &cap.kinds());
