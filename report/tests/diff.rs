@@ -233,3 +233,28 @@ fn the_same_version_is_changed_in_place_only_when_its_bytes_or_source_change() {
         markdown(&d)
     );
 }
+
+#[test]
+fn a_new_crate_with_unread_code_fails_the_gate_and_says_what_it_could_not_read() {
+    use risk_report::facts::Parse;
+    let mut p = pkg("fresh", "1.0.0", &[], &[], &[]);
+    p.facts.files[0].parse = Parse::Fallback {
+        error: "3:1: expected an item".into(),
+        lexer: "plain".into(),
+    };
+    let d = diff(&Report::build(vec![]), &Report::build(vec![p]));
+    assert_eq!(
+        d.packages[0].headlines[0],
+        "not fully analyzed: approximate src/lib.rs: 3:1: expected an item"
+    );
+    assert_eq!(
+        d.gate_line().as_deref(),
+        Some("adds risk: fresh not fully analyzed (1 approximate)")
+    );
+    // Without the unread file it is a plain new crate, listed but not gating.
+    let d = diff(
+        &Report::build(vec![]),
+        &Report::build(vec![pkg("fresh", "1.0.0", &[], &[], &[])]),
+    );
+    assert!(!d.adds_risk(), "{d:#?}");
+}

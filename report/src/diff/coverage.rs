@@ -113,8 +113,8 @@ const FILES: &str = "files";
 /// Entries shown per list in a headline.
 const SHOWN: usize = 2;
 
-/// `coverage lost: approximate src/a.rs; skipped x (and 2 more)`.
-pub(crate) fn headline(lost: &[CoverageLoss]) -> String {
+/// `coverage lost: approximate src/a.rs; skipped x (and 2 more)`, `what` first.
+pub(crate) fn headline(what: &str, lost: &[CoverageLoss]) -> String {
     let mut by_list: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
     for l in lost {
         by_list.entry(&l.list).or_default().push(&l.entry);
@@ -132,11 +132,11 @@ pub(crate) fn headline(lost: &[CoverageLoss]) -> String {
             format!("{list} {}{tail}", shown.join(", "))
         })
         .collect();
-    format!("coverage lost: {}", parts.join("; "))
+    format!("{what}: {}", parts.join("; "))
 }
 
-/// `coverage lost (2 approximate, 1 skipped)`: short, for the gate line.
-pub(crate) fn gate(lost: &[CoverageLoss]) -> String {
+/// `coverage lost (2 approximate, 1 skipped)`, `what` first: short, for the gate line.
+pub(crate) fn gate(what: &str, lost: &[CoverageLoss]) -> String {
     let mut by_list: BTreeMap<&str, usize> = BTreeMap::new();
     for l in lost {
         *by_list.entry(&l.list).or_default() += 1;
@@ -151,7 +151,7 @@ pub(crate) fn gate(lost: &[CoverageLoss]) -> String {
             .filter(|l| l.list == FILES)
             .map(|l| format!("{FILES} {}", l.entry)),
     );
-    format!("coverage lost ({})", parts.join(", "))
+    format!("{what} ({})", parts.join(", "))
 }
 
 #[cfg(test)]
@@ -188,7 +188,7 @@ mod tests {
         new.coverage.not_analyzed = vec!["src/d.rs: not UTF-8".into()];
         let lost = lost(&old, &new);
         assert_eq!(
-            gate(&lost),
+            gate("coverage lost", &lost),
             "coverage lost (1 approximate, 1 manifest_error, 1 not_analyzed, 1 skipped, files 3 -> 0)"
         );
         let lists: Vec<String> = lost.into_iter().map(|l| l.list).collect();
@@ -219,9 +219,12 @@ mod tests {
             &pkg(1, &["a: e", "b: e", "c: e"], &["s"]),
         );
         assert_eq!(
-            headline(&lost),
+            headline("coverage lost", &lost),
             "coverage lost: approximate a: e, b: e (and 1 more); skipped s: symbolic link"
         );
-        assert_eq!(gate(&lost), "coverage lost (3 approximate, 1 skipped)");
+        assert_eq!(
+            gate("not fully analyzed", &lost),
+            "not fully analyzed (3 approximate, 1 skipped)"
+        );
     }
 }

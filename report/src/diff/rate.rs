@@ -39,8 +39,17 @@ pub(super) fn rate(d: &mut PackageDelta, q: &Package) {
         gate.push("not analyzed".to_owned());
     }
     if !d.coverage_lost.is_empty() {
-        found.push((Severity::High, coverage::headline(&d.coverage_lost)));
-        gate.push(coverage::gate(&d.coverage_lost));
+        // A new crate did not lose coverage: it arrives with code nobody could read.
+        let what = match d.change {
+            Change::Added { .. } => "not fully analyzed",
+            Change::Removed { .. }
+            | Change::Updated { .. }
+            | Change::Downgraded { .. }
+            | Change::Changed { .. }
+            | Change::SameVersion { .. } => "coverage lost",
+        };
+        found.push((Severity::High, coverage::headline(what, &d.coverage_lost)));
+        gate.push(coverage::gate(what, &d.coverage_lost));
     }
     if let Some(reach) = &d.reach {
         let rated = reach.rate();
