@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::{Coverage, Package};
+use crate::model::Package;
 
 /// One thing the scanner can no longer see.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
@@ -27,9 +27,10 @@ pub struct CoverageLoss {
 struct List {
     /// The field under `packages.<package>.coverage`.
     name: &'static str,
-    /// `(key, entry)`: the key says which entries are the same across versions (a file
-    /// that stays approximate with another syn error is not new), the entry is shown.
-    entries: fn(&Coverage) -> Vec<(String, String)>,
+    /// `(key, entry)` of a package: the key says which entries are the same across
+    /// versions (a file that stays approximate with another syn error is not new, nor is an
+    /// entry whose `name-version/` root moved with the version), the entry is shown.
+    entries: fn(&Package) -> Vec<(String, String)>,
 }
 
 /// The path before `": "` in a `path: reason` entry.
@@ -45,32 +46,39 @@ fn path_key(entries: &[String]) -> Vec<(String, String)> {
 
 /// Every coverage list of the report, one row each: a list added to `Coverage` is one row
 /// here. For the lists on their way: `unread_modules` (`path: mod x -> file: reason`) is
-/// `List { name: "unread_modules", entries: |c| path_key(&c.unread_modules) }`;
+/// `List { name: "unread_modules", entries: |p| path_key(&p.coverage.unread_modules) }`;
 /// `unreached` (files no target compiles) is not loss by itself, findings in those files
 /// are: a `Part` for the per-package `unreached` counts, listed in `BLIND` (`mod.rs`), makes
 /// every rise of them coverage loss.
 const LISTS: &[List] = &[
     List {
         name: "skipped",
-        entries: |c| {
-            c.skipped
+        entries: |p| {
+            // Tarball entry names start with the `name-version/` root.
+            let root = format!("{}-{}/", p.name, p.version);
+            p.coverage
+                .skipped
                 .iter()
-                .map(|s| (s.path.clone(), format!("{}: {}", s.path, s.reason)))
+                .map(|s| {
+                    let key = s.path.strip_prefix(&root).unwrap_or(&s.path);
+                    (key.to_owned(), format!("{}: {}", s.path, s.reason))
+                })
                 .collect()
         },
     },
     List {
         name: "approximate",
-        entries: |c| path_key(&c.approximate),
+        entries: |p| path_key(&p.coverage.approximate),
     },
     List {
         name: "not_analyzed",
-        entries: |c| path_key(&c.not_analyzed),
+        entries: |p| path_key(&p.coverage.not_analyzed),
     },
     List {
         name: "manifest_error",
-        entries: |c| {
-            c.manifest_error
+        entries: |p| {
+            p.coverage
+                .manifest_error
                 .iter()
                 .map(|e| ("Cargo.toml".to_owned(), format!("Cargo.toml: {e}")))
                 .collect()
@@ -85,10 +93,10 @@ pub(crate) fn lost(p: &Package, q: &Package) -> Vec<CoverageLoss> {
     let mut out = Vec::new();
     for list in LISTS {
         let mut before: BTreeMap<String, usize> = BTreeMap::new();
-        for (key, _) in (list.entries)(&p.coverage) {
+        for (key, _) in (list.entries)(p) {
             *before.entry(key).or_default() += 1;
         }
-        for (key, entry) in (list.entries)(&q.coverage) {
+        for (key, entry) in (list.entries)(q) {
             match before.get_mut(&key) {
                 Some(n) if *n > 0 => *n -= 1,
                 _ => out.push(CoverageLoss {
@@ -202,6 +210,21 @@ mod tests {
                 "files"
             ]
         );
+    }
+
+    #[test]
+    fn a_skipped_entry_whose_root_moved_with_the_version_is_not_new() {
+        let mut old = pkg(1, &[], &["pair-1.0.0/src/link.rs"]);
+        (old.name, old.version) = ("pair".into(), "1.0.0".into());
+        let mut new = pkg(
+            1,
+            &[],
+            &["pair-1.0.1/src/link.rs", "pair-1.0.1/src/other.rs"],
+        );
+        (new.name, new.version) = ("pair".into(), "1.0.1".into());
+        let lost = lost(&old, &new);
+        assert_eq!(lost.len(), 1, "{lost:?}");
+        assert_eq!(lost[0].entry, "pair-1.0.1/src/other.rs: symbolic link");
     }
 
     #[test]
