@@ -8,9 +8,10 @@ use std::path::{Path, PathBuf};
 
 use risk_policy::delta::DeltaContext;
 use risk_policy::eval::{Evaluation, Verdict};
-use risk_policy::inputs::{REPORT, capability_of};
+use risk_policy::inputs::capability_of;
 use risk_policy::render::{Location, Locations, check_text};
 use risk_policy::{Checker, DEFAULT_FILE, Date, Policy};
+use risk_report::capability::Capability;
 use risk_report::diff::ReportDiff;
 use risk_report::facts::Role;
 use risk_report::model::Report;
@@ -115,7 +116,7 @@ pub fn run(
 /// The capabilities whose evidence is a finding in the code (the rest are facts of the
 /// manifest, the tarball or the source, already in the evidence lines).
 fn located(capability: &str) -> bool {
-    REPORT.contains(&capability) && !matches!(capability, "build-script" | "proc-macro" | "binary")
+    Capability::from_code(capability).is_some_and(|c| !c.kinds().is_empty())
 }
 
 /// file:line of the findings behind each violated capability, for violating packages only.
@@ -164,7 +165,7 @@ fn locations(config: &Config, report: &Report, eval: &Evaluation) -> Result<Loca
                 .map(|t| t.lines().collect())
                 .unwrap_or_default();
             for f in file.findings.iter().filter(|f| !f.test) {
-                let cap = capability_of(f.kind);
+                let cap = capability_of(f.kind).code();
                 if !caps.contains(cap) {
                     continue;
                 }

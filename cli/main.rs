@@ -59,6 +59,9 @@ fn main() -> ExitCode {
 }
 
 fn run(config: &Config) -> anyhow::Result<Exit> {
+    if let Some(problem) = pipeline::cache_dir_problem(config) {
+        eprintln!("warning: {}", term::sanitize(&problem));
+    }
     match &config.command {
         Command::Report => {
             let scanned = scan(config)?;
@@ -163,7 +166,7 @@ fn run(config: &Config) -> anyhow::Result<Exit> {
                     for d in &v.differences {
                         text.push_str(&format!("  {}\n", term::sanitize(d)));
                     }
-                    output::write_stdout(&text)?;
+                    output::write_stdout(&risk_report::sanitize::ci_lines(&text))?;
                     // 1: the tool ran and found a difference, as for a risk gate.
                     Ok(Exit::RiskAdded)
                 }

@@ -20,8 +20,17 @@ pub enum Written {
     Stdout,
 }
 
+/// Names of the temp files [`write_atomically`] writes beside its target.
+const TEMP_PREFIX: &str = ".risk-report-";
+const TEMP_SUFFIX: &str = ".tmp";
+
 /// Writes `bytes` to `path` through a temp file in the same directory and a rename, so a
-/// reader sees the old report or the new one, never half of one, even if the run is killed.
+/// reader sees the old file or the new one, never half of one, even if the run is killed.
+///
+/// The file gets the mode a user expects of a new file (`0666` less the umask, typically
+/// `0644`), not a temp file's `0600`. The temp file is locked while it is written; a run
+/// killed mid-write leaves it behind unlocked, and the next write into that folder removes
+/// it, so `git add -A` does not pick it up.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), Error> {
     let err = |source| Error::Output {
         path: path.to_owned(),
@@ -31,27 +40,83 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), Error> {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
     };
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".risk-report-")
-        .suffix(".tmp")
-        .tempfile_in(dir)
-        .map_err(err)?;
+    remove_stale_temps(dir);
+    let mut tmp = locked_temp(dir).map_err(err)?;
     tmp.write_all(bytes).map_err(err)?;
     tmp.as_file().sync_all().map_err(err)?;
     tmp.persist(path).map_err(|e| err(e.error))?;
     Ok(())
 }
 
+/// A new temp file in `dir`, created with the user's default mode and locked. Another run's
+/// [`remove_stale_temps`] may remove it between its creation and the lock: then try again.
+fn locked_temp(dir: &Path) -> std::io::Result<tempfile::NamedTempFile> {
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(TEMP_PREFIX).suffix(TEMP_SUFFIX);
+    // open(2) applies the umask to this mode, as for any file the user creates.
+    #[cfg(unix)]
+    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
+    let mut last = None;
+    for _ in 0..3 {
+        let tmp = builder.tempfile_in(dir)?;
+        tmp.as_file().lock()?;
+        if still_linked(&tmp) {
+            return Ok(tmp);
+        }
+        last = Some(std::io::Error::other(
+            "the temp file was removed while it was being created",
+        ));
+    }
+    Err(last.unwrap_or_else(|| std::io::Error::other("no temp file")))
+}
+
+/// Whether the temp file's path still names the file that was opened.
+fn still_linked(tmp: &tempfile::NamedTempFile) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        match (std::fs::metadata(tmp.path()), tmp.as_file().metadata()) {
+            (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
+            _ => false,
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        tmp.path().exists()
+    }
+}
+
+/// Removes the temp files a killed run left in `dir`: those no running write holds the lock
+/// of. Best effort: anything that fails is left alone.
+fn remove_stale_temps(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(name) = name.to_str() else { continue };
+        if !(name.starts_with(TEMP_PREFIX) && name.ends_with(TEMP_SUFFIX)) {
+            continue;
+        }
+        let is_file = entry.file_type().is_ok_and(|t| t.is_file());
+        let Ok(file) = std::fs::File::open(entry.path()) else {
+            continue;
+        };
+        // Held while locked: a write in progress. Released when its process died.
+        if is_file && file.try_lock().is_ok() {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
 /// The report's bytes in the chosen format.
 pub fn render_report(report: &Report, format: Format) -> Result<String, String> {
     match format {
         Format::Toml => report.to_toml().map_err(|e| e.to_string()),
+        // Printed on stdout: nothing in it a terminal or a CI log would act on.
         Format::Json => report
             .to_json()
-            .map(|mut s| {
-                s.push('\n');
-                s
-            })
+            .map(|s| risk_report::sanitize::json_text(&s) + "\n")
             .map_err(|e| e.to_string()),
     }
 }
@@ -135,14 +200,10 @@ pub fn summary(scanned: &Scanned, report: &Report, written: &Written, paint: Pai
     if !top.is_empty() {
         s.push_str("Riskiest packages (what they can do; unsafe findings):\n");
         for (key, p) in top.iter().take(5) {
-            let caps: Vec<&str> = p.capabilities.iter().map(String::as_str).collect();
-            let unsafe_n: u64 = p
-                .shipped
-                .iter()
-                .chain(&p.build)
-                .filter(|(k, _)| k.family() == risk_report::facts::Family::Unsafe)
-                .map(|(_, n)| n)
-                .sum();
+            let mut caps: Vec<_> = p.capabilities.iter().collect();
+            caps.sort_by_key(|c| c.rank());
+            let caps: Vec<&str> = caps.iter().map(|c| c.code()).collect();
+            let unsafe_n = p.unsafe_findings();
             s.push_str(&format!(
                 "  {}: {}; {unsafe_n} unsafe\n",
                 sanitize(key),
@@ -159,7 +220,7 @@ pub fn summary(scanned: &Scanned, report: &Report, written: &Written, paint: Pai
         }
         Written::Stdout => {}
     }
-    s
+    risk_report::sanitize::ci_lines(&s)
 }
 
 #[cfg(test)]
@@ -233,6 +294,50 @@ mod tests {
             .map(|e| e.map(|e| e.file_name()))
             .collect::<Result<_, _>>()?;
         assert_eq!(names, vec![std::ffi::OsString::from("r.toml")]);
+        Ok(())
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn written_files_get_the_users_mode_not_a_temp_files() -> Result<(), Box<dyn std::error::Error>>
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir()?;
+        let path = dir.path().join("r.toml");
+        write_atomically(&path, b"one")?;
+        let mode = std::fs::metadata(&path)?.permissions().mode() & 0o777;
+        // Whatever the umask, the group and others get what it allows of 0666; a temp file's
+        // 0600 would give them nothing even under the usual 022.
+        let probe = dir.path().join("probe");
+        std::fs::write(&probe, b"")?;
+        let expected = std::fs::metadata(&probe)?.permissions().mode() & 0o777;
+        assert_eq!(
+            mode, expected,
+            "{mode:o} vs a plain new file's {expected:o}"
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn a_killed_runs_temp_file_is_removed_and_a_running_ones_is_kept()
+    -> Result<(), Box<dyn std::error::Error>> {
+        let dir = tempfile::tempdir()?;
+        let stale = dir.path().join(".risk-report-AbC123.tmp");
+        std::fs::write(&stale, b"half a report")?;
+        let busy = dir.path().join(".risk-report-Busy99.tmp");
+        std::fs::write(&busy, b"being written")?;
+        let held = std::fs::File::open(&busy)?;
+        held.lock()?;
+        let other = dir.path().join(".risk-report-notes.txt");
+        std::fs::write(&other, b"not ours")?;
+        write_atomically(&dir.path().join("r.toml"), b"x")?;
+        assert!(!stale.exists(), "the stale temp file is gone");
+        assert!(
+            busy.exists(),
+            "a locked temp file belongs to a running write"
+        );
+        assert!(other.exists());
+        drop(held);
         Ok(())
     }
 

@@ -278,15 +278,40 @@ pub fn build_inputs(config: &Config, progress: &Progress<'_>) -> Result<Scanned,
 
 /// The cache this run reads and writes: `--cache-dir`, else the user's cache folder; none
 /// with `--no-cache` or `--exhaustive` (which exists to check the fast path, so it scans all).
+/// A `--cache-dir` that is not a usable folder is left out (see [`cache_dir_problem`]).
 pub fn cache_for(config: &Config) -> Option<Cache> {
     if config.no_cache || config.exhaustive {
         return None;
     }
-    config
-        .cache_dir
-        .clone()
-        .or_else(Cache::default_dir)
-        .map(Cache::new)
+    match &config.cache_dir {
+        Some(dir) => usable_folder(dir).is_ok().then(|| Cache::new(dir.clone())),
+        None => Cache::default_dir().map(Cache::new),
+    }
+}
+
+/// Why the `--cache-dir` given cannot be used, when it cannot: the run then scans without
+/// the cache, which whoever asked for it must hear (the cache itself stays best effort and
+/// quiet about single entries).
+pub fn cache_dir_problem(config: &Config) -> Option<String> {
+    if config.no_cache || config.exhaustive {
+        return None;
+    }
+    let dir = config.cache_dir.as_ref()?;
+    usable_folder(dir).err().map(|e| {
+        format!(
+            "--cache-dir {} is not a usable folder ({e}); scanning without the cache",
+            dir.display()
+        )
+    })
+}
+
+/// Creates the folder when needed and checks that a file can be written in it.
+fn usable_folder(dir: &std::path::Path) -> std::io::Result<()> {
+    if dir.exists() && !dir.is_dir() {
+        return Err(std::io::Error::other("it is not a folder"));
+    }
+    std::fs::create_dir_all(dir)?;
+    tempfile::tempfile_in(dir).map(drop)
 }
 
 /// Semver order (`1.9.0` before `1.10.0`), falling back to text for anything unparsable so

@@ -29,7 +29,8 @@ pub fn show(config: &Config, spec: &PackageSpec, paint: Paint) -> Result<String,
         let (unpacked, verified) = read(pkg, input, &config.scope.limits)?;
         render(&mut out, pkg, &unpacked, verified, paint);
     }
-    Ok(out)
+    // Lines start with crate file names: none may read as a CI workflow command.
+    Ok(risk_report::sanitize::ci_lines(&out))
 }
 
 /// The graph packages `spec` names: one version, or every source of that version.

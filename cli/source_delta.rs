@@ -1,15 +1,16 @@
 //! `diff --source`: for each updated package whose two tarballs are in the cargo cache, the
 //! risky code that changed: hunks of the text diff that add a line carrying a new finding, and
 //! the whole build-script diff. Both tarballs are verified against the checksums in the
-//! reports before they are read.
+//! reports before they are read. The result is data (`SourceDelta`): file names and lines
+//! are escaped by the renderer that prints them.
 
 use std::collections::BTreeMap;
-use std::fmt::Write as _;
 
 use risk_analyzer::{Limits, Unpacked, archive, scan_unpacked};
 use risk_report::diff::{Change, ReportDiff, Severity};
 use risk_report::facts::{CrateFacts, FileFacts, Role};
 use risk_report::model::{Package, Report};
+use risk_report::render::source::{SourceDelta, SourceDiffs, SourceFile, SourceLine};
 use similar::{ChangeTag, TextDiff};
 
 use crate::locate::Locator;
@@ -19,15 +20,10 @@ use crate::scan::read_verified;
 const MAX_LINES: usize = 200;
 
 /// Source deltas keyed by the delta's package label.
-pub fn source_diffs(
-    d: &ReportDiff,
-    old: &Report,
-    new: &Report,
-    locator: &Locator,
-) -> BTreeMap<String, String> {
-    let mut out = BTreeMap::new();
+pub fn source_diffs(d: &ReportDiff, old: &Report, new: &Report, locator: &Locator) -> SourceDiffs {
+    let mut out = SourceDiffs::new();
     for p in &d.packages {
-        let Change::Updated { from, to } = &p.change else {
+        let (Change::Updated { from, to } | Change::Downgraded { from, to }) = &p.change else {
             continue;
         };
         if p.severity == Severity::None {
@@ -36,12 +32,15 @@ pub fn source_diffs(
         let (Some(a), Some(b)) = (find(old, &p.name, from), find(new, &p.name, to)) else {
             continue;
         };
-        let text = match (load(a, locator), load(b, locator)) {
+        let delta = match (load(a, locator), load(b, locator)) {
             (Some(a), Some(b)) => package_delta(&a, &b),
-            _ => "(both tarballs are needed for the source delta; run `cargo fetch` for the old lockfile too)".to_owned(),
+            _ => SourceDelta {
+                note: Some("both tarballs are needed for the source delta; run `cargo fetch` for the old lockfile too".to_owned()),
+                ..SourceDelta::default()
+            },
         };
-        if !text.is_empty() {
-            out.insert(p.label(), text);
+        if delta != SourceDelta::default() {
+            out.insert(p.label(), delta);
         }
     }
     out
@@ -80,10 +79,9 @@ fn text_of<'a>(l: &'a Loaded, path: &str) -> &'a str {
         .unwrap_or("")
 }
 
-fn package_delta(old: &Loaded, new: &Loaded) -> String {
-    let mut out = String::new();
+fn package_delta(old: &Loaded, new: &Loaded) -> SourceDelta {
+    let mut out = SourceDelta::default();
     let mut lines = 0usize;
-    let mut hidden = 0usize;
     let old_files: BTreeMap<&str, &FileFacts> = old
         .facts
         .files
@@ -107,7 +105,13 @@ fn package_delta(old: &Loaded, new: &Loaded) -> String {
             .map(|f| f.line)
             .collect();
         let diff = TextDiff::from_lines(before, after);
-        let mut file_text = String::new();
+        let mut shown = SourceFile {
+            path: file.path.clone(),
+            new_file: !old_files.contains_key(file.path.as_str()),
+            hunks: Vec::new(),
+        };
+        // The file's header counts as a line of the budget.
+        lines += 1;
         for group in diff.grouped_ops(2) {
             let adds_risk = group.iter().any(|op| {
                 diff.iter_changes(op).any(|c| {
@@ -119,42 +123,37 @@ fn package_delta(old: &Loaded, new: &Loaded) -> String {
             if !adds_risk && !is_build {
                 continue;
             }
+            let mut hunk = Vec::new();
             for op in &group {
                 for c in diff.iter_changes(op) {
+                    if lines >= MAX_LINES {
+                        out.hidden += 1;
+                        continue;
+                    }
+                    lines += 1;
                     let sign = match c.tag() {
                         ChangeTag::Delete => '-',
                         ChangeTag::Insert => '+',
                         ChangeTag::Equal => ' ',
                     };
-                    let line_no = c.new_index().or(c.old_index()).map_or(0, |i| i + 1);
-                    let _ = write!(file_text, "{sign}{line_no:>5} {}", c.value());
-                    if !c.value().ends_with('\n') {
-                        file_text.push('\n');
-                    }
+                    let value = c.value();
+                    let text = value.strip_suffix('\n').unwrap_or(value);
+                    hunk.push(SourceLine {
+                        sign,
+                        number: c.new_index().or(c.old_index()).map_or(0, |i| i + 1),
+                        text: text.strip_suffix('\r').unwrap_or(text).to_owned(),
+                    });
                 }
             }
-            file_text.push_str("       ...\n");
+            if !hunk.is_empty() {
+                shown.hunks.push(hunk);
+            }
         }
-        if file_text.is_empty() {
+        if shown.hunks.is_empty() {
+            lines -= 1;
             continue;
         }
-        let header = if old_files.contains_key(file.path.as_str()) {
-            format!("--- {} (changed)\n", file.path)
-        } else {
-            format!("--- {} (new file)\n", file.path)
-        };
-        for l in header.lines().chain(file_text.lines()) {
-            if lines >= MAX_LINES {
-                hidden += 1;
-                continue;
-            }
-            out.push_str(l);
-            out.push('\n');
-            lines += 1;
-        }
-    }
-    if hidden > 0 {
-        let _ = writeln!(out, "... {hidden} more line(s) not shown");
+        out.files.push(shown);
     }
     out
 }

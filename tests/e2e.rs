@@ -7,19 +7,25 @@
 //! record of them, and a delta between reports made with different ones).
 //! `sources`: where tarballs come from (local registry, cargo cache, git, vendor) and what
 //! happens when they are tampered with or gone. `errors`: the messages of a failed run.
-//! `delta`: `diff`, `update` and the delta printed against a previous report. `snapshot`: the
-//! whole report of a project built from corpus crates.
+//! `delta`: `diff`, `update` and the delta printed against a previous report. `gate`: corpus
+//! pairs for each coverage loss and dependency-kind change through `--fail-on-increase`.
+//! `snapshot`: the whole report of a project built from corpus crates.
 //! `policy`: `check` and `init` against risk-policy.toml. `trust`: cargo-vet audits and
 //! typosquats, in the report, `check` and the delta.
 //! `exports`: the SBOM (CycloneDX-validated, verified round trip), SARIF and the dashboard of a
 //! real workspace; `browser`: the dashboard in headless Chromium.
 //! `workflow`: the GitHub workflow pair's schema and scripts (fake `gh`).
 //! `adversarial`: the adversarial corpus, each crate's hidden capability found.
-//! `hostile`: hostile crates and hostile report files. `cache`: the results cache, and fast
+//! `attack`: a benign-to-malicious update through `diff --fail-on-increase` and `check`.
+//! `files`: file modes, killed runs' temp files, an unusable `--cache-dir`.
+//! `hostile`: hostile crates and hostile report files. `safe_output`: one hostile crate
+//! through every renderer, asserting on the bytes. `cache`: the results cache, and fast
 //! mode against `--exhaustive`.
 
 #[path = "e2e/adversarial.rs"]
 mod adversarial;
+#[path = "e2e/attack.rs"]
+mod attack;
 #[path = "e2e/browser.rs"]
 mod browser;
 #[path = "e2e/cache.rs"]
@@ -30,10 +36,16 @@ mod delta;
 mod errors;
 #[path = "e2e/exports.rs"]
 mod exports;
+#[path = "e2e/files.rs"]
+mod files;
+#[path = "e2e/gate.rs"]
+mod gate;
 #[path = "e2e/hostile.rs"]
 mod hostile;
 #[path = "e2e/policy.rs"]
 mod policy;
+#[path = "e2e/safe_output.rs"]
+mod safe_output;
 #[path = "e2e/settings.rs"]
 mod settings;
 #[path = "e2e/snapshot.rs"]

@@ -187,9 +187,9 @@ impl Walker<'_, '_> {
             Known::Decls(d) => d,
             Known::Unreadable => {
                 self.tree.computed = true;
-                self.tree
-                    .unread
-                    .insert(format!("{file}: could not be read, so neither its modules"));
+                self.tree.unread.insert(format!(
+                    "{file}: not analyzed, so the modules it declares are unknown"
+                ));
                 return;
             }
             Known::NotScanned => {

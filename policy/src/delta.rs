@@ -30,12 +30,10 @@ pub fn annotate(diff: &mut ReportDiff, old: &Report, new: &Report, ctx: &DeltaCo
     let new_names: BTreeSet<&str> = new.packages.values().map(|p| p.name.as_str()).collect();
     let old_names: BTreeSet<&str> = old.packages.values().map(|p| p.name.as_str()).collect();
     for d in &mut diff.packages {
-        let version = match &d.change {
-            Change::Removed { .. } => continue,
-            Change::Added { version } | Change::Changed { version } => version.clone(),
-            Change::Updated { to, .. } => to.clone(),
+        let Some(version) = d.new_version() else {
+            continue;
         };
-        let Some(pkg) = find(new, &d.name, &version) else {
+        let Some(pkg) = find(new, &d.name, version) else {
             continue;
         };
         let others = new_names
@@ -50,6 +48,7 @@ pub fn annotate(diff: &mut ReportDiff, old: &Report, new: &Report, ctx: &DeltaCo
             d.headlines
                 .insert(0, format!("possible typosquat: name is {}", s.describe()));
             d.severity = d.severity.max(Severity::High);
+            d.gate.push(format!("possible typosquat of {}", s.near));
         }
         if let Some(policy) = ctx.policy {
             let mut inputs = inputs::of(pkg, &squats);
@@ -59,7 +58,7 @@ pub fn annotate(diff: &mut ReportDiff, old: &Report, new: &Report, ctx: &DeltaCo
                     vec![format!("checksum changed: {a:?} -> {b:?}")],
                 );
             }
-            d.violations = violations(policy, &pkg.name, &pkg.version, &inputs, ctx.today)
+            d.violations = violations(policy, pkg, &inputs, ctx.today)
                 .into_iter()
                 .map(|v| {
                     format!(
@@ -74,12 +73,7 @@ pub fn annotate(diff: &mut ReportDiff, old: &Report, new: &Report, ctx: &DeltaCo
         d.audit = audit_note(d, old, pkg, ctx.audits);
     }
     // Typosquat headlines may have raised severities: keep the most severe first.
-    diff.packages.sort_by(|a, b| {
-        b.severity
-            .cmp(&a.severity)
-            .then_with(|| a.name.cmp(&b.name))
-            .then_with(|| a.label().cmp(&b.label()))
-    });
+    diff.sort();
 }
 
 fn find<'a>(report: &'a Report, name: &str, version: &str) -> Option<&'a Package> {

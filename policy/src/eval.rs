@@ -3,6 +3,7 @@
 
 use std::collections::BTreeSet;
 
+use risk_report::diff::kinds_text;
 use risk_report::model::{Package, Report};
 
 use crate::date::Date;
@@ -26,6 +27,13 @@ pub enum Why {
     Expired { grant: String, on: Date },
     /// Grants of this crate allow it, for other versions only.
     OutOfRange { grants: Vec<String> },
+    /// A grant allows it for this version, but only while the package is reached in other
+    /// ways (`reached-as`): a dev-only crate that now ships.
+    Reach {
+        grant: String,
+        allowed: String,
+        now: String,
+    },
 }
 
 impl Why {
@@ -37,6 +45,14 @@ impl Why {
             (Why::OutOfRange { grants }, _) => {
                 format!("{} does not cover this version", grants.join(", "))
             }
+            (
+                Why::Reach {
+                    grant,
+                    allowed,
+                    now,
+                },
+                _,
+            ) => format!("{grant} covers it only as {allowed}; it is now reached as {now}"),
         }
     }
 }
@@ -145,7 +161,7 @@ pub fn evaluate(policy: &Policy, report: &Report, checker: &Checker, today: Date
         ..Evaluation::default()
     };
     for (key, pkg, inputs) in &subjects {
-        let violations = violations(policy, &pkg.name, &pkg.version, inputs, today);
+        let violations = violations(policy, pkg, inputs, today);
         if violations.is_empty() {
             continue;
         }
@@ -158,7 +174,7 @@ pub fn evaluate(policy: &Policy, report: &Report, checker: &Checker, today: Date
             key: (*key).to_owned(),
             name: pkg.name.clone(),
             version: pkg.version.clone(),
-            grant: suggest::grant_toml(&pkg.name, &pkg.version, &allow),
+            grant: suggest::grant_toml(&pkg.name, &pkg.version, &pkg.dependency_kinds, &allow),
             violations,
             path: Vec::new(),
         });
@@ -167,14 +183,10 @@ pub fn evaluate(policy: &Policy, report: &Report, checker: &Checker, today: Date
     eval
 }
 
-/// The violations of one package version with the given inputs, denied first.
-pub fn violations(
-    policy: &Policy,
-    name: &str,
-    version: &str,
-    inputs: &Inputs,
-    today: Date,
-) -> Vec<Violation> {
+/// The violations of one package (its name, version and how it is reached) with the given
+/// inputs, denied first.
+pub fn violations(policy: &Policy, pkg: &Package, inputs: &Inputs, today: Date) -> Vec<Violation> {
+    let (name, version, kinds) = (&pkg.name, pkg.version.as_str(), &pkg.dependency_kinds);
     let grants: Vec<&Grant> = policy.grants_for(name).collect();
     let matching: Vec<&Grant> = grants
         .iter()
@@ -184,13 +196,24 @@ pub fn violations(
     let active: Vec<&Grant> = matching
         .iter()
         .copied()
-        .filter(|g| !g.expired(today))
+        .filter(|g| !g.expired(today) && g.covers_reach(kinds))
         .collect();
     let why = |covers: &dyn Fn(&Grant) -> bool| -> Why {
         if let Some(g) = matching.iter().find(|g| covers(g) && g.expired(today)) {
             return Why::Expired {
                 grant: g.label(),
                 on: g.expires.unwrap_or(today),
+            };
+        }
+        if let Some(g) = matching
+            .iter()
+            .find(|g| covers(g) && !g.covers_reach(kinds))
+        {
+            let allowed = g.reached_as.as_ref().map(kinds_text).unwrap_or_default();
+            return Why::Reach {
+                grant: g.label(),
+                allowed: format!("a {allowed} dependency"),
+                now: kinds_text(kinds),
             };
         }
         let elsewhere: Vec<String> = grants

@@ -2,8 +2,10 @@
 
 use std::collections::BTreeSet;
 
+use risk_report::capability::Capability;
 use risk_report::diff::{Severity, diff};
-use risk_report::model::{Package, Provenance, Report};
+use risk_report::facts::SkippedEntry;
+use risk_report::model::{DepKind, Package, Provenance, Report};
 
 use crate::date::Date;
 use crate::delta::{DeltaContext, annotate};
@@ -28,7 +30,10 @@ fn pkg(name: &str, version: &str, caps: &[&str]) -> Package {
         name: name.into(),
         version: version.into(),
         source: "crates-io".into(),
-        capabilities: caps.iter().map(|c| (*c).to_owned()).collect(),
+        capabilities: caps
+            .iter()
+            .filter_map(|c| Capability::from_code(c))
+            .collect(),
         provenance: Provenance {
             vcs_info: true,
             ..Provenance::default()
@@ -292,7 +297,7 @@ fn init_grants_exactly_what_is_used_and_then_passes() -> R {
         // A new capability then fails.
         let mut more = r.clone();
         if let Some(p) = more.packages.get_mut("sock@0.6.1") {
-            p.capabilities.insert("process".into());
+            p.capabilities.insert(Capability::Process);
         }
         assert!(!evaluate(&policy, &more, &checker(), today()).passes());
     }
@@ -334,6 +339,11 @@ fn the_delta_marks_violations_typosquats_and_audits() -> R {
         "possible typosquat: name is one edit from `serde` (a widely used crate)"
     );
     assert_eq!(serbe.violations, ["warn typosquat: not granted"]);
+    assert_eq!(
+        serbe.gate,
+        ["possible typosquat of serde"],
+        "the gate says why"
+    );
     assert_eq!(d.packages[0].name, "risky", "most severe first, by name");
     let risky = by("risky")?;
     assert_eq!(risky.violations, ["deny net: not granted"]);
@@ -350,6 +360,88 @@ fn the_delta_marks_violations_typosquats_and_audits() -> R {
         Some(
             "bump of an audited crate with no new risk (1.0.0 audited for safe-to-deploy, safe-to-run): a delta audit 1.0.0 -> 1.0.1 should be quick"
         )
+    );
+    Ok(())
+}
+
+#[test]
+fn a_dev_only_grant_ends_when_the_package_ships() -> R {
+    let mut dev = pkg("glob", "0.3.1", &["fs"]);
+    dev.dependency_kinds = [DepKind::Dev].into();
+    let r = report(vec![dev.clone()]);
+    let text = starting_policy(&r, &checker(), InitOptions::default());
+    assert!(
+        text.contains("allow = [\"fs\"]\nreached-as = [\"dev\"]  "),
+        "{text}"
+    );
+    let policy = Policy::from_toml(&text)?;
+    assert!(evaluate(&policy, &r, &checker(), today()).passes());
+
+    // Same version, same bytes, now also a normal dependency.
+    let mut shipped = dev;
+    shipped.dependency_kinds = [DepKind::Normal, DepKind::Dev].into();
+    let e = evaluate(&policy, &report(vec![shipped]), &checker(), today());
+    assert!(!e.passes());
+    let why = &e.verdicts[0].violations[0].why;
+    assert_eq!(
+        why,
+        &Why::Reach {
+            grant: "grant.glob (^0.3)".into(),
+            allowed: "a dev dependency".into(),
+            now: "normal, dev".into(),
+        }
+    );
+    assert_eq!(
+        why.describe("fs"),
+        "grant.glob (^0.3) covers it only as a dev dependency; it is now reached as normal, dev"
+    );
+    assert_eq!(
+        crate::render::denied_line(&e).as_deref(),
+        Some("denied: glob fs")
+    );
+    // The grant to add for a package that ships is not limited to how it is reached.
+    assert!(
+        !e.verdicts[0].grant.contains("reached-as"),
+        "{}",
+        e.verdicts[0].grant
+    );
+    Ok(())
+}
+
+#[test]
+fn unread_code_is_an_input_with_the_files_as_evidence() -> R {
+    let mut p = pkg("hidey", "1.0.1", &[]);
+    p.coverage.approximate = vec!["src/imp.rs: 4:1: cannot parse string into token stream".into()];
+    p.coverage.not_analyzed = vec!["src/big.rs: over the 16 MiB cap".into()];
+    p.coverage.skipped = vec![SkippedEntry {
+        path: "hidey-1.0.1/src/link.rs".into(),
+        reason: "symbolic link".into(),
+    }];
+    p.coverage.manifest_error = Some("lib target points at a missing file".into());
+    let e = check("", &report(vec![p.clone()]))?;
+    let v = &e.verdicts[0].violations[0];
+    assert_eq!(
+        (v.capability.as_str(), v.verb),
+        ("unanalyzed-code", Verb::Deny)
+    );
+    assert_eq!(
+        v.evidence,
+        [
+            "token scan only (syn could not parse it): src/imp.rs: 4:1: cannot parse string into token stream",
+            "not analyzed: src/big.rs: over the 16 MiB cap",
+            "tarball entry not read: hidey-1.0.1/src/link.rs: symbolic link",
+            "Cargo.toml: lib target points at a missing file",
+        ]
+    );
+    // A package whose code was all read has no such input.
+    assert!(check("", &report(vec![pkg("hidey", "1.0.0", &[])]))?.passes());
+    // It can be granted like anything else.
+    assert!(
+        check(
+            "[[grant.hidey]]\nallow = [\"unanalyzed-code\"]\n",
+            &report(vec![p])
+        )?
+        .passes()
     );
     Ok(())
 }

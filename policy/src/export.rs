@@ -106,7 +106,7 @@ pub fn rules() -> Vec<Rule> {
     let mut out: Vec<Rule> = inputs::all()
         .map(|name| Rule {
             id: name,
-            text: crate::init::starting_verb(name).1,
+            text: inputs::Input::from_code(name).map_or("", |i| i.info().describe),
             level: Level::Error,
         })
         .collect();

@@ -4,6 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
+use risk_report::model::DepKind;
 use semver::{Version, VersionReq};
 use serde::Deserialize;
 
@@ -87,6 +88,9 @@ pub struct Grant {
     pub allow: BTreeSet<String>,
     pub reason: Option<String>,
     pub expires: Option<Date>,
+    /// `reached-as`: the grant covers the package only while every way it is reached is one
+    /// of these (a dev-only crate's grant ends when it starts to ship). `None`: any way.
+    pub reached_as: Option<BTreeSet<DepKind>>,
 }
 
 impl Grant {
@@ -96,6 +100,13 @@ impl Grant {
             VersionSpec::Any => format!("grant.{}", self.krate),
             v => format!("grant.{} ({v})", self.krate),
         }
+    }
+
+    /// Whether the grant covers a package reached as `kinds`.
+    pub fn covers_reach(&self, kinds: &BTreeSet<DepKind>) -> bool {
+        self.reached_as
+            .as_ref()
+            .is_none_or(|allowed| kinds.is_subset(allowed))
     }
 
     /// Expired when today is past the `expires` date (the date itself still counts).
@@ -180,11 +191,13 @@ struct RawDefaults {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[serde(rename_all = "kebab-case")]
 struct RawGrant {
     version: Option<String>,
     allow: Vec<String>,
     reason: Option<String>,
     expires: Option<String>,
+    reached_as: Option<Vec<String>>,
 }
 
 fn unknown(name: &str, place: &str) -> PolicyError {
@@ -224,12 +237,31 @@ impl RawPolicy {
                         ))
                     })?),
                 };
+                let reached_as = match g.reached_as {
+                    None => None,
+                    Some(kinds) => Some(
+                        kinds
+                            .iter()
+                            .map(|k| {
+                                [DepKind::Normal, DepKind::Build, DepKind::Dev]
+                                    .into_iter()
+                                    .find(|d| d.code() == k)
+                                    .ok_or_else(|| {
+                                        PolicyError(format!(
+                                            "{place}: reached-as = [\"{k}\"]: the dependency kinds are \"normal\", \"build\" and \"dev\""
+                                        ))
+                                    })
+                            })
+                            .collect::<Result<BTreeSet<DepKind>, PolicyError>>()?,
+                    ),
+                };
                 grants.push(Grant {
                     krate: krate.clone(),
                     version,
                     allow: g.allow.into_iter().collect(),
                     reason: g.reason,
                     expires,
+                    reached_as,
                 });
             }
         }
@@ -327,6 +359,7 @@ allow = []
         assert!(err("[[grant.a]]\nallow = []\nreasons = \"x\"\n").contains("reasons"));
         assert!(err("[capabilities]\nnet = \"block\"\n").contains("block"));
         assert!(err("[policy]\nunlisted = \"deny\"\n").contains("unlisted"));
+        assert!(err("[[grant.a]]\nallow = []\nreached-as = [\"test\"]\n").contains("\"dev\""));
     }
 
     #[test]
@@ -337,6 +370,7 @@ allow = []
             allow: BTreeSet::new(),
             reason: None,
             expires: Date::parse("2025-06-30"),
+            reached_as: None,
         };
         let day = |s| {
             Date::parse(s).unwrap_or(Date {

@@ -5,12 +5,11 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
-use risk_report::model::Report;
+use risk_report::model::{DepKind, Report};
 
 use crate::eval::report_inputs;
-use crate::file::Verb;
-use crate::inputs;
-use crate::suggest::{compat_range, grant_key, list, quote};
+use crate::inputs::{Input, Section};
+use crate::suggest::{compat_range, grant_key, list, quote, reached_as};
 use crate::typosquat::Checker;
 
 /// Options of `init`.
@@ -21,82 +20,6 @@ pub struct InitOptions {
     pub deny_unlisted: bool,
 }
 
-/// The verb `init` writes for each capability, with why (also the SARIF rule text of `check`).
-pub(crate) fn starting_verb(cap: &str) -> (Verb, &'static str) {
-    match cap {
-        "fs" => (Verb::Deny, "file system API"),
-        "net" => (Verb::Deny, "network API"),
-        "process" => (Verb::Deny, "spawns processes"),
-        "env-read" => (
-            Verb::Warn,
-            "reads environment variables (common and mostly harmless)",
-        ),
-        "env-write" => (
-            Verb::Deny,
-            "sets environment variables or the current directory",
-        ),
-        "ffi" => (Verb::Deny, "calls C or loads libraries"),
-        "unsafe" => (Verb::Deny, "unsafe code"),
-        "embed" => (Verb::Warn, "include_bytes! / include_str! / include!"),
-        "hidden-text" => (
-            Verb::Deny,
-            "bidi controls or look-alike identifiers that hide code from reviewers",
-        ),
-        "build-script" => (Verb::Deny, "runs a build script when you build"),
-        "proc-macro" => (Verb::Deny, "runs inside the compiler"),
-        "binary" => (Verb::Deny, "ships executables or libraries in the tarball"),
-        "git-source" => (Verb::Deny, "comes from a git repository"),
-        "path-source" => (Verb::Warn, "a path dependency outside the workspace"),
-        "other-registry" => (Verb::Deny, "comes from a registry other than crates.io"),
-        "checksum-mismatch" => (
-            Verb::Deny,
-            "same version, other bytes (a scan aborts on it; seen in deltas)",
-        ),
-        "no-vcs-info" => (Verb::Warn, "tarball published without .cargo_vcs_info.json"),
-        "dirty-vcs" => (Verb::Deny, "tarball packaged from a dirty working tree"),
-        "typosquat" => (
-            Verb::Deny,
-            "name one typo away from a widely used or sibling crate",
-        ),
-        "not-analyzed" => (
-            Verb::Deny,
-            "could not be read at all: its capabilities are unknown",
-        ),
-        _ => (Verb::Deny, ""),
-    }
-}
-
-/// Groups, riskiest first; a crate goes in the first group one of its inputs belongs to.
-const GROUPS: &[(&str, &[&str])] = &[
-    (
-        "Code that runs when you build: build scripts and proc macros",
-        &["build-script", "proc-macro"],
-    ),
-    ("Network and process spawning", &["net", "process"]),
-    ("Native code: FFI and shipped binaries", &["ffi", "binary"]),
-    (
-        "Unknown: packages that could not be analyzed",
-        &["not-analyzed"],
-    ),
-    (
-        "Where the code comes from: git, path, other registries, names that look like others",
-        &[
-            "git-source",
-            "path-source",
-            "other-registry",
-            "typosquat",
-            "dirty-vcs",
-        ],
-    ),
-    ("Text that hides code from reviewers", &["hidden-text"]),
-    ("Unsafe code", &["unsafe"]),
-    (
-        "File system, environment and embedded files",
-        &["fs", "env-read", "env-write", "embed"],
-    ),
-    ("Published without VCS information", &["no-vcs-info"]),
-];
-
 /// A grant's identity: crate name and version range.
 type GrantKey = (String, Option<String>);
 
@@ -106,6 +29,8 @@ struct Entry {
     versions: BTreeSet<String>,
     allow: BTreeSet<String>,
     evidence: Vec<String>,
+    /// How the covered versions are reached, all together.
+    kinds: BTreeSet<DepKind>,
 }
 
 /// The text of a starting `risk-policy.toml` for this report.
@@ -119,6 +44,7 @@ pub fn starting_policy(report: &Report, checker: &Checker, options: InitOptions)
             .entry((pkg.name.clone(), compat_range(&pkg.version)))
             .or_default();
         e.versions.insert(pkg.version.clone());
+        e.kinds.extend(pkg.dependency_kinds.iter().copied());
         for (cap, evidence) in &inputs {
             e.allow.insert(cap.clone());
             if let Some(first) = evidence.first() {
@@ -138,24 +64,25 @@ pub fn starting_policy(report: &Report, checker: &Checker, options: InitOptions)
         }
     );
     out.push_str("[capabilities]\n");
-    for cap in inputs::all() {
-        let (verb, what) = starting_verb(cap);
-        let key = format!("{cap} = \"{verb}\"");
-        let _ = writeln!(out, "{key:<28}# {what}");
+    for input in Input::all() {
+        let info = input.info();
+        let key = format!("{} = \"{}\"", info.code, info.verb);
+        let _ = writeln!(out, "{key:<28}# {}", info.describe);
     }
 
     let mut placed: BTreeSet<(String, Option<String>)> = BTreeSet::new();
     let mut sections: Vec<(&str, Vec<&GrantKey>)> = Vec::new();
-    for (title, caps) in GROUPS {
+    let section_of = |name: &String| Input::from_code(name).map(|i| i.info().section);
+    for &section in Section::ORDER {
         let members: Vec<&(String, Option<String>)> = entries
             .iter()
             .filter(|(k, e)| {
-                !placed.contains(*k) && e.allow.iter().any(|c| caps.contains(&c.as_str()))
+                !placed.contains(*k) && e.allow.iter().any(|c| section_of(c) == Some(section))
             })
             .map(|(k, _)| k)
             .collect();
         placed.extend(members.iter().map(|k| (*k).clone()));
-        sections.push((title, members));
+        sections.push((section.title(), members));
     }
     let rest: Vec<&(String, Option<String>)> =
         entries.keys().filter(|k| !placed.contains(*k)).collect();
@@ -193,6 +120,9 @@ fn write_grant(out: &mut String, name: &str, range: Option<&str>, e: &Entry) {
         let _ = writeln!(out, "version = {}", quote(r));
     }
     let _ = writeln!(out, "allow = {}", list(e.allow.iter().map(String::as_str)));
+    if let Some(kinds) = reached_as(&e.kinds) {
+        let _ = writeln!(out, "{kinds}");
+    }
 }
 
 /// Text safe inside a TOML comment: one line, no control characters.

@@ -1,54 +1,200 @@
-//! What a policy can grant or deny about one package: the report's capabilities, plus source
-//! hygiene, typosquat and not-analyzed inputs derived from the row. Each comes with evidence
-//! read from the report (locations are added later by the CLI, which re-reads the tarball).
+//! What a policy can grant or deny about one package: the report's capabilities (from the
+//! capability table, [`Capability`]), plus source hygiene, typosquat and unknowns derived
+//! from the row. Each comes with evidence read from the report (locations are added later by
+//! the CLI, which re-reads the tarball). [`Input`] is the one table of the policy's names.
 
 use std::collections::BTreeMap;
 
+use risk_report::capability::{Capability, Group};
 use risk_report::facts::Kind;
 use risk_report::model::Package;
 
+use crate::file::Verb;
 use crate::typosquat::Squat;
 
-/// The capabilities the report itself lists per package.
-pub const REPORT: &[&str] = &[
-    "fs",
-    "net",
-    "process",
-    "env-read",
-    "env-write",
-    "ffi",
-    "unsafe",
-    "embed",
-    "hidden-text",
-    "build-script",
-    "proc-macro",
-    "binary",
-];
+/// A name a policy may use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Input {
+    /// A capability of the report's `capabilities` list.
+    Capability(Capability),
+    GitSource,
+    PathSource,
+    OtherRegistry,
+    ChecksumMismatch,
+    NoVcsInfo,
+    DirtyVcs,
+    Typosquat,
+    /// The package could not be read at all.
+    NotAnalyzed,
+    /// Part of the package's code was not analyzed: files syn could not parse or did not
+    /// read, tarball entries skipped, a manifest the scanner could not follow.
+    UnanalyzedCode,
+}
 
-/// Source hygiene inputs, derived from the row's source and provenance.
-pub const HYGIENE: &[&str] = &[
-    "git-source",
-    "path-source",
-    "other-registry",
-    "checksum-mismatch",
-    "no-vcs-info",
-    "dirty-vcs",
-];
+/// Where `init` writes a crate, riskiest first; a crate goes in the first section one of
+/// its inputs belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Section {
+    Capabilities(Group),
+    Unknown,
+    Source,
+    Provenance,
+}
 
-/// Inputs that are neither capabilities nor source hygiene.
-pub const EXTRA: &[&str] = &["typosquat", "not-analyzed"];
+impl Section {
+    /// Every section, in the order `init` writes them.
+    pub const ORDER: &'static [Section] = &[
+        Section::Capabilities(Group::BuildTime),
+        Section::Capabilities(Group::NetworkAndProcesses),
+        Section::Capabilities(Group::Native),
+        Section::Unknown,
+        Section::Source,
+        Section::Capabilities(Group::HiddenText),
+        Section::Capabilities(Group::Unsafe),
+        Section::Capabilities(Group::FilesAndEnvironment),
+        Section::Provenance,
+    ];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Section::Capabilities(g) => g.title(),
+            Section::Unknown => "Unknown: packages or code that could not be analyzed",
+            Section::Source => {
+                "Where the code comes from: git, path, other registries, names that look like others"
+            }
+            Section::Provenance => "Published without VCS information",
+        }
+    }
+}
+
+/// One row of the policy vocabulary.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct InputInfo {
+    pub code: &'static str,
+    /// What it means, for the comments `init` writes.
+    pub describe: &'static str,
+    /// The verb `init` starts with.
+    pub verb: Verb,
+    pub section: Section,
+}
+
+impl Input {
+    /// Every name, in documentation order: the capabilities in rank order, then the rest.
+    pub fn all() -> Vec<Input> {
+        let mut all: Vec<Input> = Capability::ALL
+            .iter()
+            .map(|c| Input::Capability(*c))
+            .collect();
+        all.extend([
+            Input::GitSource,
+            Input::PathSource,
+            Input::OtherRegistry,
+            Input::ChecksumMismatch,
+            Input::NoVcsInfo,
+            Input::DirtyVcs,
+            Input::Typosquat,
+            Input::NotAnalyzed,
+            Input::UnanalyzedCode,
+        ]);
+        all
+    }
+
+    /// The table.
+    pub fn info(self) -> InputInfo {
+        let row = |code, describe, verb, section| InputInfo {
+            code,
+            describe,
+            verb,
+            section,
+        };
+        match self {
+            Input::Capability(c) => {
+                let info = c.info();
+                let verb = if info.routine { Verb::Warn } else { Verb::Deny };
+                row(
+                    info.code,
+                    info.describe,
+                    verb,
+                    Section::Capabilities(info.group),
+                )
+            }
+            Input::GitSource => row(
+                "git-source",
+                "comes from a git repository",
+                Verb::Deny,
+                Section::Source,
+            ),
+            Input::PathSource => row(
+                "path-source",
+                "a path dependency outside the workspace",
+                Verb::Warn,
+                Section::Source,
+            ),
+            Input::OtherRegistry => row(
+                "other-registry",
+                "comes from a registry other than crates.io",
+                Verb::Deny,
+                Section::Source,
+            ),
+            Input::ChecksumMismatch => row(
+                "checksum-mismatch",
+                "same version, other bytes (a scan aborts on it; seen in deltas)",
+                Verb::Deny,
+                Section::Source,
+            ),
+            Input::NoVcsInfo => row(
+                "no-vcs-info",
+                "tarball published without .cargo_vcs_info.json",
+                Verb::Warn,
+                Section::Provenance,
+            ),
+            Input::DirtyVcs => row(
+                "dirty-vcs",
+                "tarball packaged from a dirty working tree",
+                Verb::Deny,
+                Section::Source,
+            ),
+            Input::Typosquat => row(
+                "typosquat",
+                "name one typo away from a widely used or sibling crate",
+                Verb::Deny,
+                Section::Source,
+            ),
+            Input::NotAnalyzed => row(
+                "not-analyzed",
+                "could not be read at all: its capabilities are unknown",
+                Verb::Deny,
+                Section::Unknown,
+            ),
+            Input::UnanalyzedCode => row(
+                "unanalyzed-code",
+                "files not parsed or not read, entries skipped: what they do is unknown",
+                Verb::Deny,
+                Section::Unknown,
+            ),
+        }
+    }
+
+    pub fn code(self) -> &'static str {
+        self.info().code
+    }
+
+    pub fn from_code(code: &str) -> Option<Input> {
+        Input::all().into_iter().find(|i| i.code() == code)
+    }
+}
 
 /// Every name a policy may use, in documentation order.
 pub fn all() -> impl Iterator<Item = &'static str> {
-    REPORT.iter().chain(HYGIENE).chain(EXTRA).copied()
+    Input::all().into_iter().map(Input::code)
 }
 
 pub fn is_known(name: &str) -> bool {
-    all().any(|n| n == name)
+    Input::from_code(name).is_some()
 }
 
 /// The capability a finding kind counts toward.
-pub fn capability_of(kind: Kind) -> &'static str {
+pub fn capability_of(kind: Kind) -> Capability {
     kind.capability()
 }
 
@@ -59,7 +205,7 @@ pub type Inputs = BTreeMap<String, Vec<String>>;
 pub fn of(pkg: &Package, squats: &[Squat]) -> Inputs {
     let mut out = Inputs::new();
     for cap in &pkg.capabilities {
-        out.insert(cap.clone(), capability_evidence(pkg, cap));
+        out.insert(cap.code().to_owned(), capability_evidence(pkg, *cap));
     }
     let source = pkg.source.as_str();
     let registry =
@@ -110,11 +256,50 @@ pub fn of(pkg: &Package, squats: &[Squat]) -> Inputs {
             )],
         );
     }
+    let unanalyzed = unanalyzed_evidence(pkg);
+    if !unanalyzed.is_empty() {
+        out.insert(Input::UnanalyzedCode.code().into(), unanalyzed);
+    }
     out
 }
 
+/// Evidence lines per coverage list of `unanalyzed-code`.
+const UNANALYZED_SHOWN: usize = 5;
+
+/// What the scanner did not see in an analyzed package, from its coverage lists.
+fn unanalyzed_evidence(pkg: &Package) -> Vec<String> {
+    let c = &pkg.coverage;
+    let skipped: Vec<String> = c
+        .skipped
+        .iter()
+        .map(|s| format!("{}: {}", s.path, s.reason))
+        .collect();
+    let lists: [(&str, &[String]); 4] = [
+        ("token scan only (syn could not parse it)", &c.approximate),
+        ("not analyzed", &c.not_analyzed),
+        ("tarball entry not read", &skipped),
+        ("module or include! not read", &c.unread_modules),
+    ];
+    let mut lines = Vec::new();
+    for (what, entries) in lists {
+        for e in entries.iter().take(UNANALYZED_SHOWN) {
+            lines.push(format!("{what}: {e}"));
+        }
+        if entries.len() > UNANALYZED_SHOWN {
+            lines.push(format!(
+                "{what}: and {} more",
+                entries.len() - UNANALYZED_SHOWN
+            ));
+        }
+    }
+    if let Some(e) = &c.manifest_error {
+        lines.push(format!("Cargo.toml: {e}"));
+    }
+    lines
+}
+
 /// What the report row says about one capability: counts, build-script kinds, files.
-fn capability_evidence(pkg: &Package, cap: &str) -> Vec<String> {
+fn capability_evidence(pkg: &Package, cap: Capability) -> Vec<String> {
     let mut lines = Vec::new();
     for (part, counts) in [("shipped code", &pkg.shipped), ("build script", &pkg.build)] {
         let found: Vec<String> = counts
@@ -127,7 +312,7 @@ fn capability_evidence(pkg: &Package, cap: &str) -> Vec<String> {
         }
     }
     match cap {
-        "build-script" => {
+        Capability::BuildScript => {
             if let Some(b) = &pkg.build_script {
                 let kinds: Vec<&str> = b.kinds.iter().map(|k| k.code()).collect();
                 let kinds = if kinds.is_empty() {
@@ -139,16 +324,24 @@ fn capability_evidence(pkg: &Package, cap: &str) -> Vec<String> {
                 lines.extend(b.evidence.iter().cloned());
             }
         }
-        "proc-macro" => {
+        Capability::ProcMacro => {
             lines.push("Cargo.toml: proc-macro = true (runs inside the compiler)".into())
         }
-        "binary" => lines.extend(
+        Capability::Binary => lines.extend(
             pkg.binaries
                 .iter()
                 .map(|b| format!("{}: {} binary, {} bytes", b.path, b.format, b.bytes)),
         ),
-        "embed" => lines.extend(pkg.embedded.iter().map(|e| format!("embeds {e}"))),
-        _ => {}
+        Capability::Embed => lines.extend(pkg.embedded.iter().map(|e| format!("embeds {e}"))),
+        // The counts above are the whole evidence; `check` adds file:line locations.
+        Capability::Net
+        | Capability::Process
+        | Capability::Ffi
+        | Capability::HiddenText
+        | Capability::Fs
+        | Capability::EnvWrite
+        | Capability::Unsafe
+        | Capability::EnvRead => {}
     }
     lines
 }
@@ -186,7 +379,10 @@ mod tests {
         let unique: BTreeSet<&&str> = all.iter().collect();
         assert_eq!(unique.len(), all.len(), "a name is in two lists");
         for k in Kind::ALL {
-            assert!(is_known(capability_of(*k)), "{k:?}");
+            assert!(is_known(capability_of(*k).code()), "{k:?}");
+        }
+        for i in Input::all() {
+            assert_eq!(Input::from_code(i.code()), Some(i));
         }
     }
 
@@ -225,10 +421,13 @@ mod tests {
     #[test]
     fn capability_evidence_comes_from_the_row() {
         let mut p = pkg("crates-io");
-        p.capabilities = ["unsafe", "build-script", "binary", "net"]
-            .into_iter()
-            .map(String::from)
-            .collect();
+        p.capabilities = [
+            Capability::Unsafe,
+            Capability::BuildScript,
+            Capability::Binary,
+            Capability::Net,
+        ]
+        .into();
         p.shipped.insert(Kind::UnsafeBlock, 3);
         p.shipped.insert(Kind::Transmute, 1);
         p.build.insert(Kind::Net, 2);

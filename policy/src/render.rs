@@ -1,11 +1,14 @@
-//! The text `check` prints: each package with violations, each violation with its evidence
-//! and locations, the grant that would allow them, then notes and a one-line total. Every
-//! crate-derived string goes through the terminal sanitizer.
+//! The text `check` prints: when it fails, one line naming each denied package and what
+//! tripped it; then each package with violations, each violation with its evidence and
+//! locations, the grant that would allow them; then notes and a one-line total. Every
+//! crate-derived string goes through the terminal sanitizer, and the whole text through the
+//! CI-log one (no line a CI runner takes for a workflow command).
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use risk_report::sanitize::terminal;
+use risk_report::diff::one_line;
+use risk_report::sanitize::{ci_lines, terminal};
 
 use crate::eval::Evaluation;
 use crate::file::Verb;
@@ -29,6 +32,9 @@ const SHOWN: usize = 3;
 /// The whole `check` output. `policy_file` is how the policy path is named in the text.
 pub fn check_text(eval: &Evaluation, locations: &Locations, policy_file: &str) -> String {
     let mut out = String::new();
+    if let Some(line) = denied_line(eval) {
+        let _ = writeln!(out, "{}", terminal(&line));
+    }
     for v in &eval.verdicts {
         let level = if v.denied() { "error" } else { "warning" };
         let _ = writeln!(
@@ -84,7 +90,30 @@ pub fn check_text(eval: &Evaluation, locations: &Locations, policy_file: &str) -
         let _ = writeln!(out, "note: {}", terminal(n));
     }
     let _ = writeln!(out, "{}", summary(eval, policy_file));
-    out
+    ci_lines(&out)
+}
+
+/// Most packages named in the denied line; the rest are counted.
+const DENIED_SHOWN: usize = 5;
+
+/// `denied: memmap2 unsafe; glob fs, process`: the packages that fail the check and the
+/// names the policy denies them, in one line; `None` when the check passes.
+pub fn denied_line(eval: &Evaluation) -> Option<String> {
+    let parts: Vec<String> = eval
+        .verdicts
+        .iter()
+        .filter(|v| v.denied())
+        .map(|v| {
+            let names: Vec<&str> = v
+                .violations
+                .iter()
+                .filter(|x| x.verb == Verb::Deny)
+                .map(|x| x.capability.as_str())
+                .collect();
+            format!("{} {}", v.name, names.join(", "))
+        })
+        .collect();
+    one_line("denied", &parts, DENIED_SHOWN)
 }
 
 /// `risk-policy.toml: 2 packages denied, 1 with warnings, 140 checked.`

@@ -4,6 +4,7 @@
 
 use std::collections::BTreeSet;
 
+use risk_report::model::DepKind;
 use semver::Version;
 
 /// The semver-compatible range of a version, as a grant's `version`: `^1` for `1.4.2`, `^0.3`
@@ -58,14 +59,33 @@ pub fn list<'a>(items: impl IntoIterator<Item = &'a str>) -> String {
     format!("[{}]", items.join(", "))
 }
 
-/// A grant covering the compatible range of `version` that allows `allow`, with a reason to
-/// fill in.
-pub fn grant_toml(name: &str, version: &str, allow: &BTreeSet<&str>) -> String {
+/// The `reached-as` line of a grant for a package reached only as `kinds`: `None` when it
+/// ships (a normal dependency) or is not reached at all, so the grant is not limited.
+pub fn reached_as(kinds: &BTreeSet<DepKind>) -> Option<String> {
+    if kinds.is_empty() || kinds.contains(&DepKind::Normal) {
+        return None;
+    }
+    let line = format!("reached-as = {}", list(kinds.iter().map(|k| k.code())));
+    Some(format!("{line:<28}# covers it only while it does not ship"))
+}
+
+/// A grant covering the compatible range of `version` that allows `allow` (limited to how
+/// the package is reached when it does not ship), with a reason to fill in.
+pub fn grant_toml(
+    name: &str,
+    version: &str,
+    kinds: &BTreeSet<DepKind>,
+    allow: &BTreeSet<&str>,
+) -> String {
     let mut s = format!("[[{}]]\n", grant_key(name));
     if let Some(range) = compat_range(version) {
         s.push_str(&format!("version = {}\n", quote(&range)));
     }
     s.push_str(&format!("allow = {}\n", list(allow.iter().copied())));
+    if let Some(line) = reached_as(kinds) {
+        s.push_str(&line);
+        s.push('\n');
+    }
     s.push_str(&format!(
         "reason = {}\n",
         quote(&format!("TODO: why {name} may do this"))
@@ -89,7 +109,12 @@ mod tests {
     #[test]
     fn the_snippet_parses_back_and_matches() -> Result<(), crate::file::PolicyError> {
         let allow: BTreeSet<&str> = ["net", "fs"].into();
-        let text = grant_toml("socket2", "0.6.1", &allow);
+        let text = grant_toml(
+            "socket2",
+            "0.6.1",
+            &BTreeSet::from([DepKind::Normal]),
+            &allow,
+        );
         assert_eq!(
             text,
             "[[grant.socket2]]\nversion = \"^0.6\"\nallow = [\"fs\", \"net\"]\nreason = \"TODO: why socket2 may do this\"\n"
@@ -97,12 +122,20 @@ mod tests {
         let p = crate::file::Policy::from_toml(&text)?;
         assert!(p.grants[0].version.matches("0.6.9"));
         assert!(!p.grants[0].version.matches("0.7.0"));
+        let dev = grant_toml("glob", "0.3.1", &BTreeSet::from([DepKind::Dev]), &allow);
+        assert!(
+            dev.contains("reached-as = [\"dev\"]  "),
+            "a dev-only package's grant ends when it ships:\n{dev}"
+        );
+        let p = crate::file::Policy::from_toml(&dev)?;
+        assert!(p.grants[0].covers_reach(&BTreeSet::from([DepKind::Dev])));
+        assert!(!p.grants[0].covers_reach(&BTreeSet::from([DepKind::Normal, DepKind::Dev])));
         Ok(())
     }
 
     #[test]
     fn odd_names_are_quoted() -> Result<(), crate::file::PolicyError> {
-        let text = grant_toml("we\"ird]\n", "1.0.0", &BTreeSet::new());
+        let text = grant_toml("we\"ird]\n", "1.0.0", &BTreeSet::new(), &BTreeSet::new());
         assert!(text.starts_with("[[grant.\"we\\\"ird]\\n\"]]\n"), "{text}");
         let p = crate::file::Policy::from_toml(&text)?;
         assert_eq!(p.grants[0].krate, "we\"ird]\n");

@@ -18,16 +18,6 @@
   });
 
   var SVG = "http://www.w3.org/2000/svg";
-  var CAPS = ["net", "process", "ffi", "build-script", "proc-macro", "binary",
-    "unsafe", "fs", "env-read", "env-write", "embed"];
-  var CAP_TEXT = {
-    "net": "network", "process": "process spawning", "ffi": "FFI / C calls",
-    "build-script": "build script", "proc-macro": "proc macro", "binary": "ships binaries",
-    "unsafe": "unsafe code", "fs": "file system", "env-read": "reads env",
-    "env-write": "writes env", "embed": "embeds files"
-  };
-  var HIGH = { "net": 1, "process": 1, "ffi": 1, "proc-macro": 1, "binary": 1 };
-  var SEVERE_BUILD = { "native": 1, "network": 1, "process": 1 };
   var GROUPS = [
     { name: "unsafe blocks", color: "var(--s1)", kinds: ["unsafe-block"] },
     { name: "unsafe fn / impl / trait", color: "var(--s2)", kinds: ["unsafe-fn", "unsafe-impl", "unsafe-trait"] },
@@ -37,6 +27,16 @@
 
   var data = JSON.parse(document.getElementById("risk-data").textContent);
   var pkgs = data.packages;
+  // The capability and build-kind vocabularies come with the data, generated from the
+  // report's one capability table: codes in rank order, labels and severities.
+  var CAPS = data.capabilities.map(function (c) { return c.code; });
+  var CAP = {};
+  data.capabilities.forEach(function (c) { CAP[c.code] = c; });
+  var BUILD_KINDS = data.build_kinds.map(function (k) { return k.code; });
+  var BUILD = {};
+  data.build_kinds.forEach(function (k) { BUILD[k.code] = k; });
+  function capLabel(c) { return CAP[c] ? CAP[c].label : c; }
+  function severeBuild(k) { return !!BUILD[k] && BUILD[k].severity === "high"; }
 
   // --- small helpers -------------------------------------------------------------------
   function el(tag, cls, text) {
@@ -67,13 +67,7 @@
   function both(p, kinds) { return count(p.shipped, kinds) + count(p.build, kinds); }
 
   function capLevel(p, cap) {
-    if (HIGH[cap]) { return "high"; }
-    if (cap === "build-script") {
-      var kinds = p && p.build_script ? p.build_script.kinds : [];
-      for (var i = 0; i < kinds.length; i++) { if (SEVERE_BUILD[kinds[i]]) { return "high"; } }
-      return "medium";
-    }
-    return "medium";
+    return CAP[cap] && CAP[cap].severity === "high" ? "high" : "medium";
   }
   // Ordering by risk: severe capabilities first, then the others, then unsafe volume.
   pkgs.forEach(function (p) {
@@ -103,7 +97,7 @@
 
   function nativeBuilds() {
     return pkgs.filter(function (p) {
-      return p.build_script && p.build_script.kinds.some(function (k) { return SEVERE_BUILD[k]; });
+      return p.build_script && p.build_script.kinds.some(severeBuild);
     }).length;
   }
   var cards = [
@@ -253,14 +247,14 @@
     var counts = {};
     pkgs.forEach(function (p) { p.caps.forEach(function (c) { counts[c] = (counts[c] || 0) + 1; }); });
     hbars(host, CAPS.map(function (c) {
-      var color = HIGH[c] ? "var(--high)" : c === "build-script" ? "var(--medium)" : "var(--low)";
+      var color = capLevel(null, c) === "high" ? "var(--high)" : "var(--low)";
       return {
-        label: CAP_TEXT[c], total: counts[c] || 0, title: (counts[c] || 0) + " packages: " + c,
+        label: capLabel(c), total: counts[c] || 0, title: (counts[c] || 0) + " packages: " + c,
         parts: [{ value: counts[c] || 0, color: color }],
         onclick: function () { byId("cap").value = c; showInTable(""); }
       };
     }), { labelWidth: 130, width: 460 });
-    legend(host, [{ name: "severe", color: "var(--high)" }, { name: "build time", color: "var(--medium)" }, { name: "other", color: "var(--low)" }]);
+    legend(host, [{ name: "severe", color: "var(--high)" }, { name: "other", color: "var(--low)" }]);
 
     var kinds = {}, scripts = 0;
     pkgs.forEach(function (p) {
@@ -270,11 +264,10 @@
     });
     if (!scripts) { return; }
     host.appendChild(el("h3", "sub", "Build scripts by kind"));
-    var order = ["native", "network", "process", "link", "codegen", "probe", "other"];
-    hbars(host, order.filter(function (k) { return kinds[k]; }).map(function (k) {
+    hbars(host, BUILD_KINDS.filter(function (k) { return kinds[k]; }).map(function (k) {
       return {
         label: k, total: kinds[k], title: kinds[k] + " build scripts of kind " + k,
-        parts: [{ value: kinds[k], color: SEVERE_BUILD[k] ? "var(--high)" : "var(--medium)" }],
+        parts: [{ value: kinds[k], color: severeBuild(k) ? "var(--high)" : "var(--medium)" }],
         onclick: function () { byId("cap").value = "build-script"; showInTable(""); }
       };
     }), { labelWidth: 130, width: 460 });
@@ -293,7 +286,7 @@
     head.appendChild(el("th"));
     CAPS.forEach(function (c) {
       var th = el("th");
-      th.title = CAP_TEXT[c];
+      th.title = capLabel(c);
       th.appendChild(el("span", null, c));
       head.appendChild(th);
     });
@@ -308,7 +301,7 @@
         var td = el("td", "c");
         if (p.caps.indexOf(c) >= 0) {
           var b = el("b", capLevel(p, c));
-          td.title = p.name + " " + p.version + ": " + CAP_TEXT[c];
+          td.title = p.name + " " + p.version + ": " + capLabel(c);
           td.appendChild(b);
         }
         tr.appendChild(td);
@@ -474,7 +467,7 @@
       byId("head").appendChild(th);
     });
     CAPS.forEach(function (c) {
-      var o = el("option", null, c + " (" + CAP_TEXT[c] + ")");
+      var o = el("option", null, c + " (" + capLabel(c) + ")");
       o.value = c;
       byId("cap").appendChild(o);
     });

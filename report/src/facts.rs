@@ -8,6 +8,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
+pub use crate::capability::Capability;
+
 /// One kind of finding. The kebab-case name (see [`Kind::code`]) is the stable code used in
 /// reports, diffs and policies: never rename one, only add.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -53,6 +55,18 @@ pub enum Family {
     Hiding,
 }
 
+/// One row of the finding-code table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct KindInfo {
+    /// The stable kebab-case code.
+    pub code: &'static str,
+    pub family: Family,
+    /// The capability it counts toward in a package's `capabilities` (and in policies).
+    pub capability: Capability,
+    /// One line for docs, `show` and SARIF rules.
+    pub describe: &'static str,
+}
+
 impl Kind {
     /// Every kind, in code order.
     pub const ALL: &'static [Kind] = &[
@@ -81,33 +95,121 @@ impl Kind {
         Kind::ConfusableIdent,
     ];
 
+    /// The table: one exhaustive match, every other question about a kind reads it.
+    pub fn info(self) -> KindInfo {
+        use Capability as C;
+        use Family::{Api, Embed, Hiding, Unsafe};
+        let row = |code, family, capability, describe| KindInfo {
+            code,
+            family,
+            capability,
+            describe,
+        };
+        match self {
+            Kind::UnsafeBlock => row("unsafe-block", Unsafe, C::Unsafe, "`unsafe { .. }` block"),
+            Kind::UnsafeFn => row(
+                "unsafe-fn",
+                Unsafe,
+                C::Unsafe,
+                "`unsafe fn` (free function, method or trait method)",
+            ),
+            Kind::UnsafeImpl => row("unsafe-impl", Unsafe, C::Unsafe, "`unsafe impl`"),
+            Kind::UnsafeTrait => row("unsafe-trait", Unsafe, C::Unsafe, "`unsafe trait`"),
+            Kind::ExternBlock => row(
+                "extern-block",
+                Unsafe,
+                C::Unsafe,
+                "`extern \"ABI\" { .. }` block declaring foreign items",
+            ),
+            Kind::StaticMut => row("static-mut", Unsafe, C::Unsafe, "`static mut` item"),
+            Kind::NoMangle => row(
+                "no-mangle",
+                Unsafe,
+                C::Unsafe,
+                "`#[no_mangle]` / `#[unsafe(no_mangle)]` attribute",
+            ),
+            Kind::ExportName => row(
+                "export-name",
+                Unsafe,
+                C::Unsafe,
+                "`#[export_name]` attribute",
+            ),
+            Kind::LinkAttr => row(
+                "link-attr",
+                Unsafe,
+                C::Unsafe,
+                "`#[link(..)]` attribute (links a native library)",
+            ),
+            Kind::LinkSection => row(
+                "link-section",
+                Unsafe,
+                C::Unsafe,
+                "`#[link_section]` attribute",
+            ),
+            Kind::InlineAsm => row(
+                "inline-asm",
+                Unsafe,
+                C::Unsafe,
+                "`asm!` / `global_asm!` / `naked_asm!` inline assembly",
+            ),
+            Kind::Transmute => row(
+                "transmute",
+                Unsafe,
+                C::Unsafe,
+                "`transmute` / `transmute_copy` call",
+            ),
+            Kind::IncludeBytes => row(
+                "include-bytes",
+                Embed,
+                C::Embed,
+                "`include_bytes!`: a file embedded as bytes",
+            ),
+            Kind::IncludeStr => row(
+                "include-str",
+                Embed,
+                C::Embed,
+                "`include_str!`: a file embedded as a string",
+            ),
+            Kind::Include => row(
+                "include",
+                Embed,
+                C::Embed,
+                "`include!`: a file spliced in as Rust code",
+            ),
+            Kind::Fs => row("fs", Api, C::Fs, "file system API"),
+            Kind::Net => row("net", Api, C::Net, "network API"),
+            Kind::Process => row("process", Api, C::Process, "process spawning API"),
+            Kind::EnvRead => row("env-read", Api, C::EnvRead, "environment variable read"),
+            Kind::EnvWrite => row(
+                "env-write",
+                Api,
+                C::EnvWrite,
+                "environment write (set_var, remove_var, set_current_dir)",
+            ),
+            Kind::Ffi => row(
+                "ffi",
+                Api,
+                C::Ffi,
+                "call into C bindings (libc, windows-sys, winapi, nix) or dynamic loading",
+            ),
+            Kind::BidiControl => row(
+                "bidi-control",
+                Hiding,
+                C::HiddenText,
+                "bidirectional control character (Trojan Source, CVE-2021-42574), in code, a string or a comment",
+            ),
+            Kind::ConfusableIdent => row(
+                "confusable-ident",
+                Hiding,
+                C::HiddenText,
+                "identifier with lookalike or mixed-script letters (a Cyrillic `а` among Latin ones)",
+            ),
+        }
+    }
+
     /// The stable kebab-case code.
     pub fn code(self) -> &'static str {
-        match self {
-            Kind::UnsafeBlock => "unsafe-block",
-            Kind::UnsafeFn => "unsafe-fn",
-            Kind::UnsafeImpl => "unsafe-impl",
-            Kind::UnsafeTrait => "unsafe-trait",
-            Kind::ExternBlock => "extern-block",
-            Kind::StaticMut => "static-mut",
-            Kind::NoMangle => "no-mangle",
-            Kind::ExportName => "export-name",
-            Kind::LinkAttr => "link-attr",
-            Kind::LinkSection => "link-section",
-            Kind::InlineAsm => "inline-asm",
-            Kind::Transmute => "transmute",
-            Kind::IncludeBytes => "include-bytes",
-            Kind::IncludeStr => "include-str",
-            Kind::Include => "include",
-            Kind::Fs => "fs",
-            Kind::Net => "net",
-            Kind::Process => "process",
-            Kind::EnvRead => "env-read",
-            Kind::EnvWrite => "env-write",
-            Kind::Ffi => "ffi",
-            Kind::BidiControl => "bidi-control",
-            Kind::ConfusableIdent => "confusable-ident",
-        }
+        self.info().code
     }
 
     pub fn from_code(code: &str) -> Option<Kind> {
@@ -115,58 +217,18 @@ impl Kind {
     }
 
     pub fn family(self) -> Family {
-        match self {
-            Kind::IncludeBytes | Kind::IncludeStr | Kind::Include => Family::Embed,
-            Kind::Fs | Kind::Net | Kind::Process | Kind::EnvRead | Kind::EnvWrite | Kind::Ffi => {
-                Family::Api
-            }
-            Kind::BidiControl | Kind::ConfusableIdent => Family::Hiding,
-            _ => Family::Unsafe,
-        }
+        self.info().family
     }
 
     /// The capability this kind counts toward in a package's `capabilities` (and in
-    /// policies): the API codes themselves, else the family's name.
-    pub fn capability(self) -> &'static str {
-        match self.family() {
-            Family::Api => self.code(),
-            Family::Unsafe => "unsafe",
-            Family::Embed => "embed",
-            Family::Hiding => "hidden-text",
-        }
+    /// policies).
+    pub fn capability(self) -> Capability {
+        self.info().capability
     }
 
     /// One line for docs and `show`.
     pub fn describe(self) -> &'static str {
-        match self {
-            Kind::UnsafeBlock => "`unsafe { .. }` block",
-            Kind::UnsafeFn => "`unsafe fn` (free function, method or trait method)",
-            Kind::UnsafeImpl => "`unsafe impl`",
-            Kind::UnsafeTrait => "`unsafe trait`",
-            Kind::ExternBlock => "`extern \"ABI\" { .. }` block declaring foreign items",
-            Kind::StaticMut => "`static mut` item",
-            Kind::NoMangle => "`#[no_mangle]` / `#[unsafe(no_mangle)]` attribute",
-            Kind::ExportName => "`#[export_name]` attribute",
-            Kind::LinkAttr => "`#[link(..)]` attribute (links a native library)",
-            Kind::LinkSection => "`#[link_section]` attribute",
-            Kind::InlineAsm => "`asm!` / `global_asm!` / `naked_asm!` inline assembly",
-            Kind::Transmute => "`transmute` / `transmute_copy` call",
-            Kind::IncludeBytes => "`include_bytes!`: a file embedded as bytes",
-            Kind::IncludeStr => "`include_str!`: a file embedded as a string",
-            Kind::Include => "`include!`: a file spliced in as Rust code",
-            Kind::Fs => "file system API",
-            Kind::Net => "network API",
-            Kind::Process => "process spawning API",
-            Kind::EnvRead => "environment variable read",
-            Kind::EnvWrite => "environment write (set_var, remove_var, set_current_dir)",
-            Kind::Ffi => "call into C bindings (libc, windows-sys, winapi, nix) or dynamic loading",
-            Kind::BidiControl => {
-                "bidirectional control character (Trojan Source, CVE-2021-42574), in code, a string or a comment"
-            }
-            Kind::ConfusableIdent => {
-                "identifier with lookalike or mixed-script letters (a Cyrillic `а` among Latin ones)"
-            }
-        }
+        self.info().describe
     }
 }
 
@@ -308,6 +370,17 @@ pub enum BuildKind {
 }
 
 impl BuildKind {
+    /// Every kind, in code order.
+    pub const ALL: &'static [BuildKind] = &[
+        BuildKind::Probe,
+        BuildKind::Codegen,
+        BuildKind::Native,
+        BuildKind::Link,
+        BuildKind::Network,
+        BuildKind::Process,
+        BuildKind::Other,
+    ];
+
     pub fn code(self) -> &'static str {
         match self {
             BuildKind::Probe => "probe",

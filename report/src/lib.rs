@@ -2,6 +2,7 @@
 //! and the renderers. Parses no Rust and depends on no analyzer.
 
 pub mod audit;
+pub mod capability;
 pub mod diff;
 pub mod facts;
 pub mod facts_text;

@@ -8,6 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
+use crate::capability::{Capability, Severity};
 use crate::facts::{BinaryFile, BuildKind, CrateFacts, Family, Kind, Parse, Role, SkippedEntry};
 
 /// The report format version; bump on any incompatible change of the file.
@@ -37,6 +38,17 @@ pub enum DepKind {
     Normal,
     Build,
     Dev,
+}
+
+impl DepKind {
+    /// The kebab-case name, as the report writes it.
+    pub fn code(self) -> &'static str {
+        match self {
+            DepKind::Normal => "normal",
+            DepKind::Build => "build",
+            DepKind::Dev => "dev",
+        }
+    }
 }
 
 /// Where a package comes from, as the report writes it (never an absolute path).
@@ -244,7 +256,7 @@ pub struct Summary {
     /// Packages whose build script has each kind.
     pub build_script_kinds: BTreeMap<BuildKind, u64>,
     /// Packages having each capability (see [`Package::capabilities`]).
-    pub capabilities: BTreeMap<String, u64>,
+    pub capabilities: BTreeMap<Capability, u64>,
     /// Finding totals over shipped code of all packages.
     pub shipped: BTreeMap<Kind, u64>,
 }
@@ -270,8 +282,8 @@ pub struct Package {
     pub proc_macro: bool,
     /// What the package is able to do, from shipped and build-script code: the API kinds
     /// (`fs`, `net`, `process`, `env-read`, `env-write`, `ffi`), `unsafe`, `embed`,
-    /// `build-script`, `proc-macro`, `binary`.
-    pub capabilities: BTreeSet<String>,
+    /// `build-script`, `proc-macro`, `binary`, `hidden-text` (see [`Capability`]).
+    pub capabilities: BTreeSet<Capability>,
     /// Findings in shipped code, by kind (kinds with zero are left out).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub shipped: BTreeMap<Kind, u64>,
@@ -533,16 +545,16 @@ impl Package {
             .chain(counts.build.keys())
             .chain(unreached)
         {
-            capabilities.insert(kind.capability().to_string());
+            capabilities.insert(kind.capability());
         }
         if build_script.is_some() {
-            capabilities.insert("build-script".to_string());
+            capabilities.insert(Capability::BuildScript);
         }
         if facts.manifest.proc_macro {
-            capabilities.insert("proc-macro".to_string());
+            capabilities.insert(Capability::ProcMacro);
         }
         if !facts.binaries.is_empty() {
-            capabilities.insert("binary".to_string());
+            capabilities.insert(Capability::Binary);
         }
 
         let mut embedded = BTreeSet::new();
@@ -626,28 +638,22 @@ impl Package {
     /// build-time code, shipped binaries, hidden text) first, then all capabilities, then the
     /// unsafe findings in shipped and build code.
     pub fn risk_rank(&self) -> (usize, usize, u64) {
-        const SEVERE: &[&str] = &[
-            "net",
-            "process",
-            "ffi",
-            "build-script",
-            "proc-macro",
-            "binary",
-            "hidden-text",
-        ];
         let severe = self
             .capabilities
             .iter()
-            .filter(|c| SEVERE.contains(&c.as_str()))
+            .filter(|c| c.severity() >= Severity::High)
             .count();
-        let unsafe_n = self
-            .shipped
+        (severe, self.capabilities.len(), self.unsafe_findings())
+    }
+
+    /// Unsafe-family findings in shipped and build-script code.
+    pub fn unsafe_findings(&self) -> u64 {
+        self.shipped
             .iter()
             .chain(&self.build)
             .filter(|(k, _)| k.family() == Family::Unsafe)
             .map(|(_, n)| n)
-            .sum();
-        (severe, self.capabilities.len(), unsafe_n)
+            .sum()
     }
 
     /// True when any unsafe-family finding is in shipped or build code.
@@ -687,7 +693,7 @@ impl Summary {
             s.files_approximate += p.coverage.approximate.len() as u64;
             s.files_not_analyzed += p.coverage.not_analyzed.len() as u64;
             for c in &p.capabilities {
-                *s.capabilities.entry(c.clone()).or_default() += 1;
+                *s.capabilities.entry(*c).or_default() += 1;
             }
             for (k, n) in &p.shipped {
                 *s.shipped.entry(*k).or_default() += n;

@@ -1,5 +1,15 @@
-//! Neutralizing strings that come from crates (names, paths, details) before they reach a
-//! terminal or a markdown page. Every renderer goes through these two functions.
+//! Neutralizing strings that come from crates (names, paths, details, source lines) before
+//! they reach a terminal, a CI log, a markdown page, an HTML page or a SARIF viewer. Every
+//! renderer goes through this file, and nothing else decides what is safe to show:
+//!
+//! - [`terminal`]: control and bidi characters shown as `\u{..}` (no escape sequence, no
+//!   new line, no reordering);
+//! - [`ci_lines`]: whole output for a CI log, after [`terminal`]: no line starts a GitHub
+//!   Actions workflow command (`::error ..::`, or the legacy `##[...]` anywhere);
+//! - [`code_line`]: a source line inside a markdown code block;
+//! - [`markdown`], [`html`], [`json_for_script`]: markup-free text for those formats;
+//! - [`sarif_text`]: SARIF `message.text` (no embedded link, control or bidi character);
+//! - [`json_text`]: JSON a terminal or CI log may show (same data, nothing a terminal runs).
 
 /// For terminals: control characters (escape sequences, carriage returns, newlines, bidi
 /// controls) are shown as `\u{..}` instead of being interpreted; tabs pass.
@@ -80,6 +90,72 @@ pub fn json_for_script(json: &str) -> String {
     out
 }
 
+/// A source line (or a file name) inside a markdown code block: the fence keeps markup out,
+/// so only what changes lines or their order is escaped: control characters (but tabs) and
+/// bidi controls, as `\u{..}`.
+pub fn code_line(s: &str) -> String {
+    terminal(s)
+}
+
+/// Text of a whole output meant for a terminal or a CI log, every crate string in it already
+/// through [`terminal`]: a line whose text starts with `::` (after white space, as the GitHub
+/// Actions runner reads it) gets its first `:` written `\u{3a}`, and every `##[` (a legacy
+/// command, read anywhere in a line) becomes `#\u{23}[`. The runner then sees plain text.
+pub fn ci_lines(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for line in text.split_inclusive('\n') {
+        let body = line.trim_start();
+        let lead = &line[..line.len() - body.len()];
+        out.push_str(lead);
+        let body = match body.strip_prefix(':') {
+            Some(rest) if rest.starts_with(':') => {
+                out.push_str("\\u{3a}");
+                rest
+            }
+            _ => body,
+        };
+        out.push_str(&body.replace("##[", "#\\u{23}["));
+    }
+    out
+}
+
+/// SARIF `message.text`: viewers render it as plain text with embedded links
+/// (`[text](uri)`, `[text](1)`), so `[`, `]` and `\\` are escaped with a backslash as SARIF
+/// 2.1.0 says, and control and bidi characters (new lines among them) are written `U+001B`.
+pub fn sarif_text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '[' | ']' | '\\' => {
+                out.push('\\');
+                out.push(c);
+            }
+            c if c.is_control() || is_bidi_control(c) => {
+                out.push_str(&format!("U+{:04X}", c as u32));
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// JSON text safe to print in a terminal or a CI log, meaning the same data: the characters
+/// serde_json leaves raw that a terminal would act on (DEL, the C1 controls such as the
+/// one-byte CSI, bidi controls) are written `\\uXXXX`, and `##[` (a legacy workflow command,
+/// read anywhere in a line) `##\\u005b`. In valid JSON all of them occur only inside strings,
+/// where the escape is the same character.
+pub fn json_text(json: &str) -> String {
+    let mut out = String::with_capacity(json.len());
+    for c in json.chars() {
+        if (c.is_control() && c >= '\u{7f}') || is_bidi_control(c) {
+            out.push_str(&format!("\\u{:04x}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out.replace("##[", "##\\u005b")
+}
+
 /// Characters that reorder text on screen (Trojan Source, CVE-2021-42574).
 pub fn is_bidi_control(c: char) -> bool {
     matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}')
@@ -121,6 +197,44 @@ mod tests {
         }
         assert_eq!(markdown("serde 1.0.1"), "serde 1.0.1");
         assert_eq!(markdown("a\u{1b}b"), "a&#92;u&#123;1b&#125;b");
+    }
+
+    #[test]
+    fn ci_logs_see_no_workflow_command() {
+        assert_eq!(ci_lines("::error::x\n"), "\\u{3a}:error::x\n");
+        assert_eq!(
+            ci_lines("  \u{2003}::warning f=1::y"),
+            "  \u{2003}\\u{3a}:warning f=1::y"
+        );
+        assert_eq!(
+            ci_lines("a ##[error]b\nc: ::d"),
+            "a #\\u{23}[error]b\nc: ::d"
+        );
+        assert_eq!(ci_lines("plain: line\n"), "plain: line\n");
+    }
+
+    #[test]
+    fn sarif_text_has_no_link_and_no_control() {
+        assert_eq!(
+            sarif_text("[x](https://e.vil)\n\u{1b}[2J\u{202e}\\"),
+            "\\[x\\](https://e.vil)U+000AU+001B\\[2JU+202E\\\\"
+        );
+    }
+
+    #[test]
+    fn json_keeps_its_meaning() -> Result<(), serde_json::Error> {
+        let hostile = "a ##[error]b \u{9b}2J \u{7f} \u{202e}x\u{1b}";
+        let json = serde_json::to_string_pretty(&[hostile])?;
+        let safe = json_text(&json);
+        assert!(!safe.contains("##["));
+        assert!(
+            safe.chars().all(|c| !c.is_control() || c == '\n'),
+            "{safe:?}"
+        );
+        assert!(!safe.contains('\u{202e}'));
+        let back: Vec<String> = serde_json::from_str(&safe)?;
+        assert_eq!(back, [hostile]);
+        Ok(())
     }
 
     #[test]

@@ -286,3 +286,60 @@ fn settings_account_only_for_the_packages_they_can_explain() {
     );
     assert_eq!(d.removed, 1, "caps account for no missing package");
 }
+
+#[test]
+fn the_same_version_is_changed_in_place_only_when_its_bytes_or_source_change() {
+    use risk_report::diff::Change;
+    use risk_report::model::DepKind;
+    let old = Report::build(vec![pkg("glob", "0.3.1", &[(Kind::Fs, 2)], &[], &[])]);
+    // Another analyzer finds one more call: same version, same checksum.
+    let rescanned = Report::build(vec![pkg("glob", "0.3.1", &[(Kind::Fs, 3)], &[], &[])]);
+    let d = diff(&old, &rescanned);
+    assert!(matches!(d.packages[0].change, Change::SameVersion { .. }));
+    assert_eq!((d.changed, d.same_version), (0, 1));
+    assert!(
+        d.headline().starts_with("Dependency risk: 1 re-analyzed."),
+        "{}",
+        d.headline()
+    );
+    assert!(!markdown(&d).contains("in place"), "{}", markdown(&d));
+    assert_eq!(d.gate_line().as_deref(), Some("adds risk: glob +1 fs"));
+
+    // The ripgrep case: a dev-dependency becomes a normal one.
+    let mut dev = pkg("glob", "0.3.1", &[(Kind::Fs, 2)], &[], &[]);
+    dev.dep_kinds = [DepKind::Dev].into();
+    let d = diff(&Report::build(vec![dev]), &old);
+    assert!(d.headline().starts_with("Dependency risk: 1 reached differently. New: now shipped (was dev-only), brings fs (glob 0.3.1)."), "{}", d.headline());
+    assert_eq!(d.packages[0].severity, Severity::Medium);
+    assert!(d.adds_risk());
+    assert!(
+        markdown(&d).contains("| glob 0.3.1 | same version, **now shipped** | fs | - | - |"),
+        "{}",
+        markdown(&d)
+    );
+}
+
+#[test]
+fn a_new_crate_with_unread_code_fails_the_gate_and_says_what_it_could_not_read() {
+    use risk_report::facts::Parse;
+    let mut p = pkg("fresh", "1.0.0", &[], &[], &[]);
+    p.facts.files[0].parse = Parse::Fallback {
+        error: "3:1: expected an item".into(),
+        lexer: "plain".into(),
+    };
+    let d = diff(&Report::build(vec![]), &Report::build(vec![p]));
+    assert_eq!(
+        d.packages[0].headlines[0],
+        "not fully analyzed: approximate src/lib.rs: 3:1: expected an item"
+    );
+    assert_eq!(
+        d.gate_line().as_deref(),
+        Some("adds risk: fresh not fully analyzed (1 approximate)")
+    );
+    // Without the unread file it is a plain new crate, listed but not gating.
+    let d = diff(
+        &Report::build(vec![]),
+        &Report::build(vec![pkg("fresh", "1.0.0", &[], &[], &[])]),
+    );
+    assert!(!d.adds_risk(), "{d:#?}");
+}

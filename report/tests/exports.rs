@@ -6,8 +6,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use risk_report::diff::diff;
-use risk_report::facts::{BuildKind, Kind};
-use risk_report::model::{PackageInput, Report};
+use risk_report::facts::{BuildKind, Kind, Parse};
+use risk_report::model::{DepKind, PackageInput, Report};
 use risk_report::render::html::{self, Dashboard, Snapshot};
 use risk_report::render::sarif::{self, LockLines, Target};
 use risk_report::sbom;
@@ -76,6 +76,28 @@ fn scenario() -> (Report, Report) {
         pkg("blobby-build", "1.0.0", &[(Kind::IncludeBytes, 1)], &[]),
         pkg("quiet", "1.0.0", &[], &[]),
         pkg("tempfile", "3.1.0", &[(Kind::Fs, 3)], &[]),
+    ]);
+    (old, new)
+}
+
+/// A dev-dependency that starts to ship, a file that stops parsing, hidden text.
+fn unknowns() -> (Report, Report) {
+    let mut dev = pkg("devvy", "1.0.0", &[(Kind::Fs, 1)], &[]);
+    dev.dep_kinds = [DepKind::Dev].into();
+    let old = Report::build(vec![
+        dev,
+        pkg("hidey", "1.0.0", &[], &[]),
+        pkg("tricky", "1.0.0", &[], &[]),
+    ]);
+    let mut hidden = pkg("hidey", "1.0.1", &[], &[]);
+    hidden.facts.files[0].parse = Parse::Fallback {
+        error: "4:1: cannot parse [x](https://e.vil)\u{1b}".into(),
+        lexer: "plain".into(),
+    };
+    let new = Report::build(vec![
+        pkg("devvy", "1.0.0", &[(Kind::Fs, 1)], &[]),
+        hidden,
+        pkg("tricky", "1.0.1", &[(Kind::BidiControl, 1)], &[]),
     ]);
     (old, new)
 }
@@ -200,6 +222,31 @@ fn sarif_of_a_delta_validates_and_points_into_the_lockfile() {
             .iter()
             .any(|r| r["message"]["text"].as_str().unwrap().contains("leftpad"))
     );
+
+    // Unknown is risk, and the capability table decides the levels.
+    let (old, new) = unknowns();
+    let log = sarif_of(&old, &new);
+    assert_valid_sarif(&log);
+    let results = log["runs"][0]["results"].as_array().unwrap();
+    let find = |rule: &str| {
+        results
+            .iter()
+            .find(|r| r["ruleId"] == rule)
+            .unwrap_or_else(|| panic!("no {rule} result in {results:#?}"))
+    };
+    let shipped = find("now-shipped");
+    assert_eq!(shipped["level"], "warning", "fs is of medium severity");
+    assert_eq!(
+        shipped["message"]["text"],
+        "devvy 1.0.0: now shipped (was dev-only), brings fs"
+    );
+    let lost = find("coverage-lost");
+    assert_eq!(lost["level"], "error");
+    assert_eq!(
+        lost["message"]["text"],
+        "hidey 1.0.0 -> 1.0.1: the scanner can no longer see part of it: approximate src/lib.rs: 4:1: cannot parse \\[x\\](https://e.vil)U+001B"
+    );
+    assert_eq!(find("hidden-text")["level"], "error", "as in the delta");
 
     let empty = sarif_of(&new, &new);
     assert_valid_sarif(&empty);

@@ -176,6 +176,26 @@ fn the_dashboard_works_in_headless_chromium() -> TestResult {
         b.eval("document.querySelectorAll('#matrix tbody tr').length")?,
         json!(40)
     );
+    // The capability vocabulary is the report's one table (hidden text included), in rank
+    // order: in the filter, the matrix and the bars alike.
+    let table: Vec<&str> = risk_report::capability::Capability::ALL
+        .iter()
+        .map(|c| c.code())
+        .collect();
+    assert_eq!(
+        b.eval("Array.from(document.querySelectorAll('#cap option')).slice(1).map(o => o.value)")?,
+        json!(table)
+    );
+    assert_eq!(
+        b.eval(
+            "Array.from(document.querySelectorAll('#matrix thead th span')).map(s => s.textContent)"
+        )?,
+        json!(table)
+    );
+    assert_eq!(
+        b.eval("document.querySelectorAll('#capbars svg')[0].querySelectorAll('g').length")?,
+        json!(table.len())
+    );
     assert!(
         b.eval("document.querySelectorAll('#paths li').length")?
             .as_u64()

@@ -141,7 +141,7 @@ fn diff_reads_git_history_gates_on_risk_and_renders_every_format() -> TestResult
     );
     assert!(
         md.stdout
-            .contains("| growing 1.0.0 -&#62; 1.1.0 | updated | build-script, net, unsafe |"),
+            .contains("| growing 1.0.0 -&#62; 1.1.0 | updated | net, build-script, unsafe |"),
         "{}",
         md.stdout
     );
@@ -157,6 +157,12 @@ fn diff_reads_git_history_gates_on_risk_and_renders_every_format() -> TestResult
         &["diff", "git:HEAD", "risk-report.toml", "--fail-on-increase"],
     )?;
     assert_eq!(gate.code, Some(1), "risk was added: {gate:#?}");
+    assert_eq!(
+        gate.stdout.lines().nth(1),
+        Some("adds risk: growing +net, +build-script, +unsafe, build script +native"),
+        "the gate says why, at the top:\n{}",
+        gate.stdout
+    );
 
     let json = tool(
         &p.dir,

@@ -238,7 +238,11 @@ fn a_project_of_hostile_crates_is_scanned_to_the_end() -> TestResult {
         assert!(why.contains(expected), "missing {expected:?} in\n{why}");
     }
     assert_eq!(
-        archive.capabilities.iter().collect::<Vec<_>>(),
+        archive
+            .capabilities
+            .iter()
+            .map(|c| c.code())
+            .collect::<Vec<_>>(),
         ["fs"],
         "the later lib.rs"
     );

@@ -223,7 +223,8 @@ fn init_then_check_passes_and_a_new_capability_fails_naming_the_grant() -> TestR
 fn check_colours_its_levels_when_asked_by_flag_or_cargo_term_color() -> TestResult {
     let p = Project::new("colour", &[("netty", "1.0.0")])?;
     p.policy("[capabilities]\nno-vcs-info = \"allow\"\nnet = \"deny\"\n")?;
-    const RED: &str = "\x1b[1;31merror:\x1b[0m netty 1.0.0\n";
+    // after the one line that says why the check fails
+    const RED: &str = "denied: netty net\n\x1b[1;31merror:\x1b[0m netty 1.0.0\n";
     let flag = p.run(&["check", "--color", "always"])?.objected()?;
     assert!(flag.stdout.starts_with(RED), "{:?}", flag.stdout);
     let env = p
@@ -238,7 +239,9 @@ fn check_colours_its_levels_when_asked_by_flag_or_cargo_term_color() -> TestResu
         )?
         .objected()?;
     assert!(
-        never.stdout.starts_with("error: netty 1.0.0\n"),
+        never
+            .stdout
+            .starts_with("denied: netty net\nerror: netty 1.0.0\n"),
         "{:?}",
         never.stdout
     );
@@ -349,7 +352,9 @@ fn deny_warnings_turns_warnings_into_failures() -> TestResult {
     );
     let denied = p.run(&["check", "-D", "warnings"])?.objected()?;
     assert!(
-        denied.stdout.starts_with("error: netty 1.0.0\n"),
+        denied
+            .stdout
+            .starts_with("denied: netty net\nerror: netty 1.0.0\n"),
         "{}",
         denied.stdout
     );

@@ -11,9 +11,10 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use crate::diff::{Severity, diff};
-use crate::facts::{BinaryFile, Family, Kind};
-use crate::model::{Package, Report, Summary};
+use crate::capability::{Capability, Severity};
+use crate::diff::diff;
+use crate::facts::{BinaryFile, BuildKind, Family, Kind};
+use crate::model::{DepKind, Package, Report, Summary};
 use crate::sanitize;
 
 const TEMPLATE: &str = include_str!("../../assets/dashboard.html");
@@ -44,14 +45,33 @@ pub struct Dashboard<'a> {
 
 #[derive(Serialize)]
 struct Data<'a> {
-    title: &'a str,
+    title: String,
     generator: &'a str,
     current: String,
     kinds: Vec<KindInfo>,
+    /// The capability table, most telling first: the page's charts, matrix, filter and
+    /// colours read it (no capability list is written in the page's script).
+    capabilities: Vec<CapabilityInfo>,
+    /// Build-script kinds, most severe first.
+    build_kinds: Vec<BuildKindInfo>,
     packages: Vec<Row<'a>>,
     history: Vec<Point>,
     /// The counters drawn in the trend, in legend order.
     trend: Vec<(&'static str, &'static str)>,
+}
+
+#[derive(Serialize)]
+struct CapabilityInfo {
+    code: &'static str,
+    label: &'static str,
+    text: &'static str,
+    severity: &'static str,
+}
+
+#[derive(Serialize)]
+struct BuildKindInfo {
+    code: &'static str,
+    severity: &'static str,
 }
 
 #[derive(Serialize)]
@@ -61,43 +81,45 @@ struct KindInfo {
     text: &'static str,
 }
 
-/// One package, in the short field names the page reads.
+/// One package, in the short field names the page reads. Every crate-derived string is shown
+/// through [`sanitize::terminal`]: the page builds text nodes, which cannot run markup but
+/// would still let a bidi control reorder a line or a new line break one.
 #[derive(Serialize)]
 struct Row<'a> {
-    key: &'a str,
-    name: &'a str,
-    version: &'a str,
-    source: &'a str,
+    key: String,
+    name: String,
+    version: String,
+    source: String,
     verified: bool,
     reach: Vec<&'static str>,
-    reached_from: BTreeMap<&'a str, Vec<&'static str>>,
+    reached_from: BTreeMap<String, Vec<&'static str>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    path: Option<&'a [String]>,
-    caps: &'a BTreeSet<String>,
+    path: Option<Vec<String>>,
+    caps: &'a BTreeSet<Capability>,
     shipped: BTreeMap<&'static str, u64>,
     build: BTreeMap<&'static str, u64>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    build_script: Option<BuildScript<'a>>,
+    build_script: Option<BuildScript>,
     proc_macro: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
-    not_analyzed: Option<&'a str>,
+    not_analyzed: Option<String>,
     files: u64,
     lines: u64,
     approximate: usize,
     files_not_analyzed: usize,
-    embedded: &'a [String],
-    binaries: &'a [BinaryFile],
+    embedded: Vec<String>,
+    binaries: Vec<BinaryFile>,
     vcs_info: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
-    vcs_commit: Option<&'a str>,
+    vcs_commit: Option<String>,
     unsafe_total: u64,
 }
 
 #[derive(Serialize)]
-struct BuildScript<'a> {
-    path: &'a str,
+struct BuildScript {
+    path: String,
     kinds: Vec<&'static str>,
-    evidence: &'a [String],
+    evidence: Vec<String>,
 }
 
 /// One point of the trend.
@@ -173,16 +195,6 @@ fn counters(s: &Summary) -> BTreeMap<&'static str, u64> {
     .collect()
 }
 
-fn severity_name(s: Severity) -> &'static str {
-    match s {
-        Severity::None => "none",
-        Severity::Low => "low",
-        Severity::Medium => "medium",
-        Severity::High => "high",
-        Severity::Critical => "critical",
-    }
-}
-
 fn change(old: &Report, new: &Report) -> Change {
     let d = diff(old, new);
     let items: Vec<ChangeItem> = d
@@ -190,13 +202,13 @@ fn change(old: &Report, new: &Report) -> Change {
         .iter()
         .filter(|p| p.severity > Severity::None)
         .map(|p| ChangeItem {
-            label: p.label(),
-            severity: severity_name(p.severity),
-            text: p.headlines.join("; "),
+            label: shown(&p.label()),
+            severity: p.severity.code(),
+            text: shown(&p.headlines.join("; ")),
         })
         .collect();
     Change {
-        headline: d.headline(),
+        headline: shown(&d.headline()),
         adds_risk: d.adds_risk(),
         more: items.len().saturating_sub(CHANGES_SHOWN),
         items: items.into_iter().take(CHANGES_SHOWN).collect(),
@@ -207,58 +219,60 @@ fn codes(m: &BTreeMap<Kind, u64>) -> BTreeMap<&'static str, u64> {
     m.iter().map(|(k, n)| (k.code(), *n)).collect()
 }
 
-fn kind_names<'k>(kinds: impl IntoIterator<Item = &'k crate::model::DepKind>) -> Vec<&'static str> {
-    use crate::model::DepKind;
-    kinds
-        .into_iter()
-        .map(|k| match k {
-            DepKind::Normal => "normal",
-            DepKind::Build => "build",
-            DepKind::Dev => "dev",
-        })
-        .collect()
+fn kind_names<'k>(kinds: impl IntoIterator<Item = &'k DepKind>) -> Vec<&'static str> {
+    kinds.into_iter().map(|k| k.code()).collect()
 }
 
-fn row<'a>(key: &'a str, p: &'a Package, path: Option<&'a [String]>) -> Row<'a> {
-    let unsafe_total = p
-        .shipped
-        .iter()
-        .chain(&p.build)
-        .filter(|(k, _)| k.family() == Family::Unsafe)
-        .map(|(_, n)| n)
-        .sum();
+/// A crate-derived string as the page shows it.
+fn shown(s: &str) -> String {
+    sanitize::terminal(s)
+}
+
+fn all_shown(list: &[String]) -> Vec<String> {
+    list.iter().map(|s| shown(s)).collect()
+}
+
+fn row<'a>(key: &str, p: &'a Package, path: Option<&[String]>) -> Row<'a> {
     Row {
-        key,
-        name: &p.name,
-        version: &p.version,
-        source: &p.source,
+        key: shown(key),
+        name: shown(&p.name),
+        version: shown(&p.version),
+        source: shown(&p.source),
         verified: p.checksum_verified,
         reach: kind_names(&p.dependency_kinds),
         reached_from: p
             .reached_from
             .iter()
-            .map(|(m, k)| (m.as_str(), kind_names(k)))
+            .map(|(m, k)| (shown(m), kind_names(k)))
             .collect(),
-        path,
+        path: path.map(all_shown),
         caps: &p.capabilities,
         shipped: codes(&p.shipped),
         build: codes(&p.build),
         build_script: p.build_script.as_ref().map(|b| BuildScript {
-            path: &b.path,
+            path: shown(&b.path),
             kinds: b.kinds.iter().map(|k| k.code()).collect(),
-            evidence: &b.evidence,
+            evidence: all_shown(&b.evidence),
         }),
         proc_macro: p.proc_macro,
-        not_analyzed: p.not_analyzed.as_deref(),
+        not_analyzed: p.not_analyzed.as_deref().map(shown),
         files: p.coverage.files,
         lines: p.coverage.lines,
         approximate: p.coverage.approximate.len(),
         files_not_analyzed: p.coverage.not_analyzed.len(),
-        embedded: &p.embedded,
-        binaries: &p.binaries,
+        embedded: all_shown(&p.embedded),
+        binaries: p
+            .binaries
+            .iter()
+            .map(|b| BinaryFile {
+                path: shown(&b.path),
+                format: shown(&b.format),
+                bytes: b.bytes,
+            })
+            .collect(),
         vcs_info: p.provenance.vcs_info,
-        vcs_commit: p.provenance.vcs_commit.as_deref(),
-        unsafe_total,
+        vcs_commit: p.provenance.vcs_commit.as_deref().map(shown),
+        unsafe_total: p.unsafe_findings(),
     }
 }
 
@@ -271,8 +285,8 @@ pub fn data_json(d: &Dashboard) -> Result<String, serde_json::Error> {
         .iter()
         .enumerate()
         .map(|(i, s)| Point {
-            label: s.label.clone(),
-            detail: s.detail.clone(),
+            label: shown(&s.label),
+            detail: shown(&s.detail),
             counters: counters(&s.report.summary),
             change: i
                 .checked_sub(1)
@@ -280,12 +294,12 @@ pub fn data_json(d: &Dashboard) -> Result<String, serde_json::Error> {
         })
         .collect();
     let data = Data {
-        title: &d.title,
+        title: shown(&d.title),
         generator: &d.generator,
         current: d
             .snapshots
             .last()
-            .map(|s| s.label.clone())
+            .map(|s| shown(&s.label))
             .unwrap_or_default(),
         kinds: Kind::ALL
             .iter()
@@ -300,6 +314,29 @@ pub fn data_json(d: &Dashboard) -> Result<String, serde_json::Error> {
                 text: k.describe(),
             })
             .collect(),
+        capabilities: Capability::ALL
+            .iter()
+            .map(|c| {
+                let info = c.info();
+                CapabilityInfo {
+                    code: info.code,
+                    label: info.label,
+                    text: info.describe,
+                    severity: info.severity.code(),
+                }
+            })
+            .collect(),
+        build_kinds: {
+            let mut kinds: Vec<BuildKind> = BuildKind::ALL.to_vec();
+            kinds.sort_by_key(|k| std::cmp::Reverse(k.severity()));
+            kinds
+                .into_iter()
+                .map(|k| BuildKindInfo {
+                    code: k.code(),
+                    severity: k.severity().code(),
+                })
+                .collect()
+        },
         packages: current
             .packages
             .iter()
@@ -363,7 +400,7 @@ mod tests {
             name: "</script><img src=x onerror=alert(1)>".into(),
             version: "1.0.0\u{2028}".into(),
             source: "crates-io".into(),
-            capabilities: ["net".to_string()].into(),
+            capabilities: [Capability::Net].into(),
             embedded: vec!["include-bytes <!--".into()],
             ..Package::default()
         };

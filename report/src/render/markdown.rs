@@ -2,18 +2,20 @@
 //! `<details>` section per package. Every crate-derived string is escaped; the comment is cut,
 //! with a note, before GitHub's size limit.
 
-use std::collections::BTreeMap;
+use std::collections::BTreeSet;
 use std::io::{self, Write};
 
+use crate::capability::Capability;
 use crate::diff::{Change, PackageDelta, ReportDiff, Severity};
-use crate::render::{LIST_LIMIT, build_kinds_summary, counter_summary, policy_summary};
-use crate::sanitize::{code_fence, markdown as md};
+use crate::render::source::SourceDelta;
+pub use crate::render::source::SourceDiffs;
+use crate::render::{
+    LIST_LIMIT, build_kinds_summary, counter_summary, policy_summary, unsafe_cell,
+};
+use crate::sanitize::{ci_lines, code_fence, code_line, markdown as md};
 
 /// GitHub refuses comments over 65,536 characters; stop well before, leaving room for the note.
 pub const DEFAULT_LIMIT: usize = 60_000;
-
-/// Extra per-package material, keyed by [`PackageDelta::label`]: the source-level delta.
-pub type SourceDiffs = BTreeMap<String, String>;
 
 /// A marker the PR workflow looks for to update its one comment instead of adding another.
 pub const COMMENT_MARKER: &str = "<!-- cargo-risk-report -->";
@@ -25,7 +27,8 @@ pub fn render(
     out: &mut impl Write,
 ) -> io::Result<()> {
     let text = render_string(diff, sources, limit);
-    out.write_all(text.as_bytes())
+    // The comment may also be printed in a CI log (`cat`, a step summary).
+    out.write_all(ci_lines(&text).as_bytes())
 }
 
 fn render_string(diff: &ReportDiff, sources: &SourceDiffs, limit: usize) -> String {
@@ -35,6 +38,9 @@ fn render_string(diff: &ReportDiff, sources: &SourceDiffs, limit: usize) -> Stri
     }
     if diff.packages.is_empty() {
         return head;
+    }
+    if let Some(gate) = diff.gate_line() {
+        head.push_str(&format!("\n**{}**\n", md(&gate)));
     }
     if let Some(policy) = policy_summary(diff) {
         head.push_str(&format!("\n**{}**\n", md(&policy)));
@@ -71,7 +77,7 @@ fn render_string(diff: &ReportDiff, sources: &SourceDiffs, limit: usize) -> Stri
     let mut body = String::new();
     let mut cut = 0;
     for d in &diff.packages {
-        let section = details(d, sources.get(&d.label()).map(String::as_str));
+        let section = details(d, sources.get(&d.label()));
         if head.len() + body.len() + section.len() + 200 > limit {
             cut += 1;
             continue;
@@ -91,41 +97,47 @@ fn render_string(diff: &ReportDiff, sources: &SourceDiffs, limit: usize) -> Stri
 
 fn table_row(d: &PackageDelta) -> String {
     let change = match &d.change {
-        Change::Added { .. } => "added".to_string(),
-        Change::Removed { .. } => "removed".to_string(),
-        Change::Updated { .. } => "updated".to_string(),
         Change::Changed { .. } => "**changed in place**".to_string(),
+        other => other.word().to_string(),
+    };
+    let change = match &d.reach {
+        Some(r) if r.now_shipped() => format!("{change}, **now shipped**"),
+        Some(r) if r.rises() => format!("{change}, **now at build time**"),
+        _ => change,
+    };
+    let change = if d.coverage_lost.is_empty() {
+        change
+    } else {
+        format!("{change}, **coverage lost**")
     };
     let change = match d.violations.first() {
         Some(v) if v.starts_with("deny ") => format!("{change}, **violates policy**"),
         Some(_) => format!("{change}, policy warning"),
         None => change,
     };
-    let new: Vec<&str> = d.gained.iter().map(String::as_str).collect();
-    let unsafe_delta: i64 = d
-        .counters
-        .iter()
-        .filter(|c| c.part != "test" && c.kind.family() == crate::facts::Family::Unsafe)
-        .map(|c| c.delta())
-        .sum();
-    let unsafe_cell = if unsafe_delta == 0 {
-        "-".to_string()
-    } else {
-        format!("{unsafe_delta:+}")
-    };
+    // What the package newly brings into what ships: gained capabilities, and all of them
+    // when it starts to ship.
+    let mut new: BTreeSet<Capability> = d.gained.clone();
+    if let Some(r) = d.reach.as_ref().filter(|r| r.rises()) {
+        new.extend(r.brings.iter().copied());
+    }
+    let mut new: Vec<Capability> = new.into_iter().collect();
+    new.sort_by_key(|c| c.rank());
+    let new: Vec<&str> = new.iter().map(|c| c.code()).collect();
     format!(
-        "| {} | {change} | {} | {unsafe_cell} | {} |\n",
+        "| {} | {change} | {} | {} | {} |\n",
         md(&d.label()),
         if new.is_empty() {
             "-".to_string()
         } else {
             md(&new.join(", "))
         },
+        unsafe_cell(d),
         build_kinds_summary(d).map_or("-".to_string(), |s| md(&s)),
     )
 }
 
-fn details(d: &PackageDelta, source_diff: Option<&str>) -> String {
+fn details(d: &PackageDelta, source_diff: Option<&SourceDelta>) -> String {
     let mut s = format!(
         "<details><summary>{}: {}</summary>\n\n",
         md(&d.label()),
@@ -137,6 +149,9 @@ fn details(d: &PackageDelta, source_diff: Option<&str>) -> String {
     let counters = counter_summary(d);
     if !counters.is_empty() {
         s.push_str(&format!("- counters: {}\n", md(&counters)));
+    }
+    for l in d.coverage_lost.iter().take(LIST_LIMIT) {
+        s.push_str(&format!("- not seen: {} {}\n", md(&l.list), md(&l.entry)));
     }
     for e in d.embedded_added.iter().take(LIST_LIMIT) {
         s.push_str(&format!("- embeds {}\n", md(e)));
@@ -150,7 +165,8 @@ fn details(d: &PackageDelta, source_diff: Option<&str>) -> String {
         ));
     }
     let cut = d.embedded_added.len().saturating_sub(LIST_LIMIT)
-        + d.binaries_added.len().saturating_sub(LIST_LIMIT);
+        + d.binaries_added.len().saturating_sub(LIST_LIMIT)
+        + d.coverage_lost.len().saturating_sub(LIST_LIMIT);
     if cut > 0 {
         s.push_str(&format!("- and {cut} more file(s)\n"));
     }
@@ -163,8 +179,11 @@ fn details(d: &PackageDelta, source_diff: Option<&str>) -> String {
     if let Some(link) = source_link(d) {
         s.push_str(&format!("- {link}\n"));
     }
-    if let Some(code) = source_diff {
-        let fence = code_fence(code);
+    if let Some(delta) = source_diff {
+        // Inside the fence only line breaks and reordering need escaping; the fence is
+        // longer than any run of backticks in the content, so nothing can close it.
+        let code = delta.lines(code_line).join("\n");
+        let fence = code_fence(&code);
         s.push_str(&format!("\n{fence}diff\n{code}\n{fence}\n"));
     }
     s.push_str("\n</details>\n\n");

@@ -1,27 +1,40 @@
-//! Renderers of a [`crate::diff::ReportDiff`]: terminal text, GitHub markdown, JSON. They only
-//! read the diff; every crate-derived string goes through [`crate::sanitize`].
+//! Renderers of a [`crate::diff::ReportDiff`]: terminal text, GitHub markdown, JSON, SARIF, and
+//! of reports: the HTML dashboard. They only read the data they are given; every
+//! crate-derived string goes through [`crate::sanitize`].
 
 pub mod html;
 pub mod json;
 pub mod markdown;
 pub mod sarif;
+pub mod source;
 pub mod text;
 
-use crate::diff::{CounterDelta, PackageDelta};
+use crate::diff::PackageDelta;
 
 /// `+3 unsafe-block, -1 fs` over shipped and build code, for one-line summaries.
 pub(crate) fn counter_summary(d: &PackageDelta) -> String {
     let parts: Vec<String> = d
         .counters
         .iter()
-        .filter(|c| c.part != "test")
-        .map(|c| format!("{:+} {}{}", c.delta(), c.kind.code(), part_suffix(c)))
+        .filter(|c| c.part.gates())
+        .map(|c| format!("{:+} {}{}", c.delta(), c.kind.code(), c.part.suffix()))
         .collect();
     parts.join(", ")
 }
 
-fn part_suffix(c: &CounterDelta) -> &'static str {
-    if c.part == "build" { " (build.rs)" } else { "" }
+/// `+3` unsafe-family findings over shipped and build code, or `-` when they did not move.
+pub(crate) fn unsafe_cell(d: &PackageDelta) -> String {
+    let n: i64 = d
+        .counters
+        .iter()
+        .filter(|c| c.part.gates() && c.kind.family() == crate::facts::Family::Unsafe)
+        .map(|c| c.delta())
+        .sum();
+    if n == 0 {
+        "-".to_string()
+    } else {
+        format!("{n:+}")
+    }
 }
 
 /// `probe -> native` for a build-script kind change.

@@ -4,7 +4,8 @@
 //! [`results_from_diff`]; tomorrow a policy check) renders through [`render`]. Rule ids are the
 //! report's stable codes: finding codes (`unsafe-block`, `net`, ...), capability names
 //! (`unsafe`, `build-script`, ...) and a few delta-only ids (`checksum-changed`, ...), listed
-//! in [`RULES`]. Each result points at the package's `name = "..."` line in `Cargo.lock`, since
+//! by [`rules`]. Message text is crate-derived in part and goes through
+//! [`sarif_text`]: no embedded link, no control or bidi character. Each result points at the package's `name = "..."` line in `Cargo.lock`, since
 //! that is the line of the repository that brought the code in; the crate's own file and line,
 //! when known, go in the message.
 
@@ -13,8 +14,10 @@ use std::io::{self, Write};
 
 use serde_json::{Value, json};
 
-use crate::diff::{Change, PackageDelta, ReportDiff, Severity};
-use crate::facts::{Family, Kind};
+use crate::capability::{Capability, Severity};
+use crate::diff::{Change, PackageDelta, ReportDiff};
+use crate::facts::Kind;
+use crate::sanitize::{json_text, sarif_text, terminal};
 
 /// The JSON schema URI written in every log.
 pub const SCHEMA_URI: &str = "https://json.schemastore.org/sarif-2.1.0.json";
@@ -54,34 +57,8 @@ pub struct Rule {
     pub level: Level,
 }
 
-/// Rules that are not finding codes: capabilities without a code of their own and delta-only
-/// facts. Finding codes come first in [`rules`], in code order.
-pub const RULES: &[Rule] = &[
-    Rule {
-        id: "unsafe",
-        text: "The package uses unsafe code (any unsafe-family finding)",
-        level: Level::Warning,
-    },
-    Rule {
-        id: "embed",
-        text: "The package embeds files with include_bytes!/include_str!/include!",
-        level: Level::Warning,
-    },
-    Rule {
-        id: "build-script",
-        text: "The package has a build script, or its build script does something new",
-        level: Level::Error,
-    },
-    Rule {
-        id: "proc-macro",
-        text: "The package is a proc macro: its code runs inside the compiler",
-        level: Level::Error,
-    },
-    Rule {
-        id: "binary",
-        text: "The package's tarball ships a binary file (executable, library, object archive)",
-        level: Level::Error,
-    },
+/// Rules that are neither finding codes nor capabilities: facts only a delta has.
+pub const DELTA_RULES: &[Rule] = &[
     Rule {
         id: "checksum-changed",
         text: "Same name and version, different SHA-256: the registry or the lockfile changed",
@@ -95,7 +72,17 @@ pub const RULES: &[Rule] = &[
     Rule {
         id: "not-analyzed",
         text: "The package could not be analyzed: its risk is unknown, not zero",
-        level: Level::Warning,
+        level: Level::Error,
+    },
+    Rule {
+        id: "coverage-lost",
+        text: "Code the scanner saw before and cannot see now (a file it skips, cannot parse or cannot reach, a manifest problem): unknown is risk",
+        level: Level::Error,
+    },
+    Rule {
+        id: "now-shipped",
+        text: "A package that was dev-only or build-only now ships (or now runs at build time), with its capabilities",
+        level: Level::Error,
     },
     Rule {
         id: "new-dependency",
@@ -104,20 +91,27 @@ pub const RULES: &[Rule] = &[
     },
 ];
 
-/// Every rule: the finding codes in code order, then [`RULES`].
+/// Every rule: the finding codes in code order, the capabilities that are not also a
+/// finding code (in rank order), then [`DELTA_RULES`]. Levels come from the capability table.
 pub fn rules() -> Vec<Rule> {
     let mut all: Vec<Rule> = Kind::ALL
         .iter()
         .map(|k| Rule {
             id: k.code(),
             text: k.describe(),
-            level: match k.family() {
-                Family::Api if matches!(k, Kind::Net | Kind::Process | Kind::Ffi) => Level::Error,
-                _ => Level::Warning,
-            },
+            level: Level::of(k.capability().severity()),
         })
         .collect();
-    all.extend_from_slice(RULES);
+    for c in Capability::ALL {
+        if Kind::from_code(c.code()).is_none() {
+            all.push(Rule {
+                id: c.code(),
+                text: c.info().describe,
+                level: Level::of(c.severity()),
+            });
+        }
+    }
+    all.extend_from_slice(DELTA_RULES);
     all
 }
 
@@ -218,20 +212,21 @@ pub fn render_with(
             if let Some(line) = target.lock_lines.line(&r.package, &r.version) {
                 physical["region"] = json!({ "startLine": line });
             }
+            let (package, version) = (terminal(&r.package), terminal(&r.version));
             let mut o = json!({
                 "ruleId": r.rule,
                 "level": r.level.as_str(),
-                "message": { "text": r.message },
+                "message": { "text": sarif_text(&r.message) },
                 "locations": [{
                     "physicalLocation": physical,
                     "logicalLocations": [{
-                        "name": r.package,
-                        "fullyQualifiedName": format!("{}@{}", r.package, r.version),
+                        "name": package,
+                        "fullyQualifiedName": format!("{package}@{version}"),
                         "kind": "package",
                     }],
                 }],
                 "partialFingerprints": {
-                    "cargoRiskReport/v1": format!("{}@{}/{}", r.package, r.version, r.rule),
+                    "cargoRiskReport/v1": format!("{package}@{version}/{}", r.rule),
                 },
             });
             if let Some(i) = index.get(r.rule.as_str()) {
@@ -254,30 +249,13 @@ pub fn render_with(
             "results": result_objects,
         }],
     });
-    serde_json::to_writer_pretty(&mut *out, &log)?;
-    writeln!(out)
+    let text = serde_json::to_string_pretty(&log).map_err(io::Error::other)?;
+    writeln!(out, "{}", json_text(&text))
 }
 
 /// Finding locations in one package's source (`src/lib.rs:42`) for some kinds; empty when
 /// the tarball is not at hand.
 pub type Locate<'a> = dyn Fn(&str, &str, &[Kind]) -> Vec<String> + 'a;
-
-/// The kinds behind a capability name.
-fn kinds_of(capability: &str) -> Vec<Kind> {
-    match capability {
-        "unsafe" => Kind::ALL
-            .iter()
-            .copied()
-            .filter(|k| k.family() == Family::Unsafe)
-            .collect(),
-        "embed" => Kind::ALL
-            .iter()
-            .copied()
-            .filter(|k| k.family() == Family::Embed)
-            .collect(),
-        other => Kind::from_code(other).into_iter().collect(),
-    }
-}
 
 fn with_locations(mut message: String, at: Vec<String>) -> String {
     const SHOWN: usize = 5;
@@ -304,12 +282,10 @@ fn with_locations(mut message: String, at: Vec<String>) -> String {
 pub fn results_from_diff(d: &ReportDiff, locate: &Locate) -> Vec<SarifResult> {
     let mut out = Vec::new();
     for p in &d.packages {
-        let version = match &p.change {
-            Change::Removed { .. } => continue,
-            Change::Added { version } | Change::Changed { version } => version.clone(),
-            Change::Updated { to, .. } => to.clone(),
+        let Some(version) = p.new_version() else {
+            continue;
         };
-        package_results(p, &version, locate, &mut out);
+        package_results(p, version, locate, &mut out);
     }
     out.sort();
     out
@@ -344,33 +320,45 @@ fn package_results(p: &PackageDelta, version: &str, locate: &Locate, out: &mut V
     if let Some(why) = &p.not_analyzed {
         push(
             "not-analyzed",
-            Level::Warning,
+            Level::of(Severity::High),
             format!("{label} could not be analyzed: {why}"),
         );
     }
+    if !p.coverage_lost.is_empty() {
+        let entries: Vec<String> = p
+            .coverage_lost
+            .iter()
+            .map(|l| format!("{} {}", l.list, l.entry))
+            .collect();
+        let text = format!(
+            "{label}: the scanner can no longer see part of it: {}",
+            entries.join("; ")
+        );
+        push("coverage-lost", Level::of(Severity::High), text);
+    }
+    if let Some(rated) = p.reach.as_ref().map(|r| r.rate())
+        && rated.gate.is_some()
+    {
+        let text = format!("{label}: {}", rated.headline);
+        push("now-shipped", Level::of(rated.severity), text);
+    }
     for cap in &p.gained {
-        let level = match cap.as_str() {
-            "net" | "process" | "ffi" | "proc-macro" | "binary" | "build-script" => Level::Error,
-            _ => Level::Warning,
-        };
-        let at = locate(&p.name, version, &kinds_of(cap));
+        let at = locate(&p.name, version, &cap.kinds());
         let text = format!("{label} gained the `{cap}` capability");
-        push(cap, level, with_locations(text, at));
+        push(
+            cap.code(),
+            Level::of(cap.severity()),
+            with_locations(text, at),
+        );
     }
     for c in &p.counters {
-        if c.part == "test" || c.delta() <= 0 {
+        if !c.part.gates() || c.delta() <= 0 || p.gained.contains(&c.kind.capability()) {
             continue;
         }
-        let covered = p.gained.contains(c.kind.code())
-            || c.kind.family() == Family::Unsafe && p.gained.contains("unsafe")
-            || c.kind.family() == Family::Embed && p.gained.contains("embed");
-        if covered {
-            continue;
-        }
-        let where_ = if c.part == "build" {
-            "build-script code"
-        } else {
-            "shipped code"
+        let where_ = match c.part {
+            crate::diff::Part::Build => "build-script code",
+            crate::diff::Part::Shipped | crate::diff::Part::Test => "shipped code",
+            crate::diff::Part::Unreached => "code no target reaches",
         };
         let text = format!(
             "{label}: {:+} {} in {where_} ({} -> {})",
@@ -383,7 +371,7 @@ fn package_results(p: &PackageDelta, version: &str, locate: &Locate, out: &mut V
         push(c.kind.code(), Level::Note, with_locations(text, at));
     }
     if let Some((a, b)) = &p.build_kinds
-        && !p.gained.contains("build-script")
+        && !p.gained.contains(&Capability::BuildScript)
     {
         let new: Vec<&str> = b.difference(a).map(|k| k.code()).collect();
         if !new.is_empty() {
@@ -391,7 +379,7 @@ fn package_results(p: &PackageDelta, version: &str, locate: &Locate, out: &mut V
             push("build-script", Level::of(p.severity), text);
         }
     }
-    if !p.gained.contains("embed") {
+    if !p.gained.contains(&Capability::Embed) {
         for e in &p.embedded_added {
             let rule = e.split(' ').next().unwrap_or("embed");
             let rule = if Kind::from_code(rule).is_some() {
@@ -399,16 +387,17 @@ fn package_results(p: &PackageDelta, version: &str, locate: &Locate, out: &mut V
             } else {
                 "embed"
             };
-            push(rule, Level::Warning, format!("{label} now embeds {e}"));
+            let level = Level::of(Capability::Embed.severity());
+            push(rule, level, format!("{label} now embeds {e}"));
         }
     }
-    if !p.gained.contains("binary") {
+    if !p.gained.contains(&Capability::Binary) {
         for b in &p.binaries_added {
             let text = format!(
                 "{label} now ships the binary file {} ({}, {} bytes)",
                 b.path, b.format, b.bytes
             );
-            push("binary", Level::Error, text);
+            push("binary", Level::of(Capability::Binary.severity()), text);
         }
     }
     if matches!(p.change, Change::Added { .. }) && p.gained.is_empty() {

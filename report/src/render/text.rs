@@ -1,11 +1,12 @@
-//! The delta for a terminal.
+//! The delta for a terminal or a CI log.
 
+use std::fmt::Write as _;
 use std::io::{self, Write};
 
 use crate::diff::{Change, ReportDiff, Severity};
-use crate::render::markdown::SourceDiffs;
+use crate::render::source::SourceDiffs;
 use crate::render::{LIST_LIMIT, build_kinds_summary, counter_summary, policy_summary};
-use crate::sanitize::terminal;
+use crate::sanitize::{ci_lines, terminal};
 
 /// Writes the delta; `color` adds ANSI colours for severities; `sources` holds the
 /// source-level delta of some packages (`diff --source`), printed under them.
@@ -15,12 +16,20 @@ pub fn render(
     sources: &SourceDiffs,
     out: &mut impl Write,
 ) -> io::Result<()> {
-    writeln!(out, "{}", terminal(&diff.headline()))?;
+    out.write_all(ci_lines(&render_string(diff, color, sources)).as_bytes())
+}
+
+fn render_string(diff: &ReportDiff, color: bool, sources: &SourceDiffs) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "{}", terminal(&diff.headline()));
     if let Some(s) = &diff.settings {
-        writeln!(out, "{}", terminal(&s.line()))?;
+        let _ = writeln!(out, "{}", terminal(&s.line()));
+    }
+    if let Some(gate) = diff.gate_line() {
+        let _ = writeln!(out, "{}", terminal(&gate));
     }
     if let Some(policy) = policy_summary(diff) {
-        writeln!(out, "{policy}")?;
+        let _ = writeln!(out, "{policy}");
     }
     for d in &diff.packages {
         let (mark, paint) = match d.severity {
@@ -30,62 +39,61 @@ pub fn render(
             Severity::Low => ("~ ", ""),
             Severity::None => ("  ", "\x1b[2m"),
         };
-        let what = match &d.change {
-            Change::Added { .. } => "added",
-            Change::Removed { .. } => "removed",
-            Change::Updated { .. } => "updated",
-            Change::Changed { .. } => "changed",
-        };
         let (on, off) = if color && !paint.is_empty() {
             (paint, "\x1b[0m")
         } else {
             ("", "")
         };
-        writeln!(
+        let _ = writeln!(
             out,
-            "{on}{mark} {} ({what}): {}{off}",
+            "{on}{mark} {} ({}): {}{off}",
             terminal(&d.label()),
+            d.change.word(),
             terminal(&d.headlines.join("; "))
-        )?;
+        );
         let counters = counter_summary(d);
         if !counters.is_empty() {
-            writeln!(out, "     counters: {counters}")?;
+            let _ = writeln!(out, "     counters: {counters}");
         }
         if let Some(kinds) = build_kinds_summary(d) {
-            writeln!(out, "     build script: {kinds}")?;
+            let _ = writeln!(out, "     build script: {kinds}");
+        }
+        for l in d.coverage_lost.iter().take(LIST_LIMIT) {
+            let _ = writeln!(out, "     not seen: {} {}", l.list, terminal(&l.entry));
         }
         for e in d.embedded_added.iter().take(LIST_LIMIT) {
-            writeln!(out, "     embeds: {}", terminal(e))?;
+            let _ = writeln!(out, "     embeds: {}", terminal(e));
         }
         for b in d.binaries_added.iter().take(LIST_LIMIT) {
-            writeln!(
+            let _ = writeln!(
                 out,
                 "     binary: {} ({}, {} bytes)",
                 terminal(&b.path),
-                b.format,
+                terminal(&b.format),
                 b.bytes
-            )?;
+            );
         }
         let cut = d.embedded_added.len().saturating_sub(LIST_LIMIT)
-            + d.binaries_added.len().saturating_sub(LIST_LIMIT);
+            + d.binaries_added.len().saturating_sub(LIST_LIMIT)
+            + d.coverage_lost.len().saturating_sub(LIST_LIMIT);
         if cut > 0 {
-            writeln!(out, "     ... and {cut} more file(s): see --format json")?;
+            let _ = writeln!(out, "     ... and {cut} more file(s): see --format json");
         }
         if !d.lost.is_empty() && !matches!(d.change, Change::Removed { .. }) {
-            let lost: Vec<&str> = d.lost.iter().map(String::as_str).collect();
-            writeln!(out, "     no longer: {}", terminal(&lost.join(", ")))?;
+            let lost: Vec<&str> = d.lost.iter().map(|c| c.code()).collect();
+            let _ = writeln!(out, "     no longer: {}", lost.join(", "));
         }
         for v in &d.violations {
-            writeln!(out, "     policy: {}", terminal(v))?;
+            let _ = writeln!(out, "     policy: {}", terminal(v));
         }
         if let Some(a) = &d.audit {
-            writeln!(out, "     audit: {}", terminal(a))?;
+            let _ = writeln!(out, "     audit: {}", terminal(a));
         }
         if let Some(code) = sources.get(&d.label()) {
-            for line in code.lines() {
-                writeln!(out, "     | {}", terminal(line))?;
+            for line in code.lines(terminal) {
+                let _ = writeln!(out, "     | {line}");
             }
         }
     }
-    Ok(())
+    out
 }

@@ -1,32 +1,26 @@
-//! The risk delta between two reports: what was added, removed or updated, and above all which
-//! capabilities appeared. Renderers (`render::*`) only read a [`ReportDiff`].
+//! The risk delta between two reports: what was added, removed, updated or downgraded, which
+//! capabilities appeared, what the scanner can no longer see, and how packages are reached.
+//! Renderers (`render::*`) only read a [`ReportDiff`].
+//!
+//! Unknown is risk: code that moves out of the scanner's sight (`coverage.rs`) and a package
+//! that starts to ship (`reach.rs`) count toward the gate like a new capability, and every
+//! change that trips the gate says why in [`PackageDelta::gate`] (`rate.rs`).
+
+mod coverage;
+mod rate;
+mod reach;
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
+use crate::capability::Capability;
+pub use crate::capability::Severity;
 use crate::facts::{BinaryFile, BuildKind, Kind};
 use crate::model::{DepKind, Package, Report};
 
-/// How serious a change is, for ordering and for CI gates. Ordered from least to most.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Severity {
-    /// Nothing about the package's risk moved (a version bump with the same facts, or a
-    /// removal).
-    None,
-    /// Counters moved, or risk went down, without new capabilities.
-    Low,
-    /// A new capability of a milder kind (fs, env, unsafe, embedded content, a probe build
-    /// script), or more unsafe code.
-    Medium,
-    /// A new capability of a severe kind: network, process spawning, FFI, a native or
-    /// networked build script, a proc macro, a shipped binary.
-    High,
-    /// Same name and version, different bytes or source: the registry or lockfile changed
-    /// under you.
-    Critical,
-}
+pub use coverage::CoverageLoss;
+pub use reach::Reach;
 
 /// What happened to a package between the two reports.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -38,22 +32,109 @@ pub enum Change {
     Removed {
         version: String,
     },
+    /// A newer version replaced an older one.
     Updated {
         from: String,
         to: String,
     },
-    /// Same version, but something else about it changed (checksum, source, or the facts
-    /// themselves, e.g. after an analyzer upgrade).
+    /// An older version replaced a newer one.
+    Downgraded {
+        from: String,
+        to: String,
+    },
+    /// Same version, different checksum or source: changed in place, under you.
     Changed {
+        version: String,
+    },
+    /// Same version and bytes, but how the package is reached (dev-only to shipped, ...) or
+    /// what the scanner says about it (after an analyzer upgrade) moved.
+    SameVersion {
         version: String,
     },
 }
 
+impl Change {
+    /// One or two words for tables and lists.
+    pub fn word(&self) -> &'static str {
+        match self {
+            Change::Added { .. } => "added",
+            Change::Removed { .. } => "removed",
+            Change::Updated { .. } => "updated",
+            Change::Downgraded { .. } => "downgraded",
+            Change::Changed { .. } => "changed in place",
+            Change::SameVersion { .. } => "same version",
+        }
+    }
+}
+
+/// Which part of a package a counter belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Part {
+    /// Library and binary code.
+    Shipped,
+    /// The build script and its modules.
+    Build,
+    /// Tests, benches, examples, `#[cfg(test)]` code.
+    Test,
+    /// Rust files no target's module tree reaches.
+    Unreached,
+}
+
+impl Part {
+    pub const ALL: &'static [Part] = &[Part::Shipped, Part::Build, Part::Test, Part::Unreached];
+
+    /// The package's counts for this part.
+    pub fn counts(self, p: &Package) -> &BTreeMap<Kind, u64> {
+        match self {
+            Part::Shipped => &p.shipped,
+            Part::Build => &p.build,
+            Part::Test => &p.test,
+            Part::Unreached => &p.unreached,
+        }
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Part::Shipped => "shipped",
+            Part::Build => "build",
+            Part::Test => "test",
+            Part::Unreached => "unreached",
+        }
+    }
+
+    /// Whether an increase here adds risk (what the gate counts).
+    pub fn gates(self) -> bool {
+        match self {
+            Part::Shipped | Part::Build => true,
+            Part::Test | Part::Unreached => false,
+        }
+    }
+
+    /// Findings in code the scanner reads but no target compiles: a kind found there that was
+    /// not before is coverage loss (the code may be reached in a way the scanner does not
+    /// follow: a build script copying it, a path it cannot compute), not only a counter.
+    pub fn blind(self) -> bool {
+        BLIND.contains(&self)
+    }
+
+    /// Appended to a counter in one-line summaries.
+    pub fn suffix(self) -> &'static str {
+        match self {
+            Part::Shipped | Part::Test => "",
+            Part::Build => " (build.rs)",
+            Part::Unreached => " (unreached)",
+        }
+    }
+}
+
+/// The parts whose counts are [`Part::blind`].
+const BLIND: &[Part] = &[Part::Unreached];
+
 /// One counter that moved, in one part of the package.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct CounterDelta {
-    /// `shipped`, `build` or `test`.
-    pub part: String,
+    pub part: Part,
     pub kind: Kind,
     pub old: u64,
     pub new: u64,
@@ -75,8 +156,12 @@ pub struct PackageDelta {
     /// Human headlines, most severe first: "now uses the network", "build script now compiles
     /// native code".
     pub headlines: Vec<String>,
-    pub gained: BTreeSet<String>,
-    pub lost: BTreeSet<String>,
+    /// Why this change fails `diff --fail-on-increase`, short (`+1 transmute`, `+net`,
+    /// `coverage lost: approximate src/x.rs`); empty when it adds no risk.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub gate: Vec<String>,
+    pub gained: BTreeSet<Capability>,
+    pub lost: BTreeSet<Capability>,
     pub counters: Vec<CounterDelta>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub build_kinds: Option<(BTreeSet<BuildKind>, BTreeSet<BuildKind>)>,
@@ -88,9 +173,15 @@ pub struct PackageDelta {
     pub checksum: Option<(Option<String>, Option<String>)>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<(String, String)>,
-    /// The package could not be analyzed on one side: its delta is unknown, not empty.
+    /// The package could not be analyzed on the new side: its delta is unknown, not empty.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub not_analyzed: Option<String>,
+    /// What the scanner saw before and can no longer see (new coverage entries).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub coverage_lost: Vec<CoverageLoss>,
+    /// How the package is reached, when that changed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reach: Option<Reach>,
     /// Policy violations of the new version, `deny net: not granted` (filled by the policy
     /// crate when a policy applies; renderers only print them).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -101,16 +192,40 @@ pub struct PackageDelta {
 }
 
 impl PackageDelta {
-    /// True when this change adds risk (what the CI gate fails on).
+    /// True when this change adds risk (what the CI gate fails on); [`PackageDelta::gate`]
+    /// says why.
     pub fn adds_risk(&self) -> bool {
-        self.severity >= Severity::Medium
-            || self
-                .counters
-                .iter()
-                .any(|c| c.part != "test" && c.delta() > 0)
-            || !self.embedded_added.is_empty()
-            || !self.binaries_added.is_empty()
-            || self.not_analyzed.is_some()
+        !self.gate.is_empty()
+    }
+
+    /// `name 1.0.0`, `name 1.0.0 -> 1.1.0`.
+    pub fn label(&self) -> String {
+        match &self.change {
+            Change::Added { version }
+            | Change::Removed { version }
+            | Change::Changed { version }
+            | Change::SameVersion { version } => format!("{} {version}", self.name),
+            Change::Updated { from, to } | Change::Downgraded { from, to } => {
+                format!("{} {from} -> {to}", self.name)
+            }
+        }
+    }
+
+    /// The version on the new side (`None` for a removal).
+    pub fn new_version(&self) -> Option<&str> {
+        match &self.change {
+            Change::Removed { .. } => None,
+            Change::Added { version }
+            | Change::Changed { version }
+            | Change::SameVersion { version } => Some(version),
+            Change::Updated { to, .. } | Change::Downgraded { to, .. } => Some(to),
+        }
+    }
+
+    /// `memmap2 +1 transmute (moved both ways: -20 unsafe-block)`: the package and what trips
+    /// the gate, for the one line at the top of a rendering.
+    pub fn gate_line(&self) -> Option<String> {
+        (!self.gate.is_empty()).then(|| format!("{} {}", self.name, self.gate.join(", ")))
     }
 }
 
@@ -120,7 +235,13 @@ pub struct ReportDiff {
     pub added: usize,
     pub removed: usize,
     pub updated: usize,
+    #[serde(default)]
+    pub downgraded: usize,
+    /// Same version, different checksum or source.
     pub changed: usize,
+    /// Same version and bytes, reached or analyzed differently.
+    #[serde(default)]
+    pub same_version: usize,
     /// The two reports were made with different settings.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub settings: Option<SettingsChange>,
@@ -164,6 +285,9 @@ impl SettingsChange {
     }
 }
 
+/// Most packages named in the gate line; the rest are counted.
+const GATE_SHOWN: usize = 5;
+
 impl ReportDiff {
     pub fn is_empty(&self) -> bool {
         self.packages.is_empty() && self.settings.is_none()
@@ -174,26 +298,51 @@ impl ReportDiff {
         self.packages.iter().any(PackageDelta::adds_risk)
     }
 
+    /// `adds risk: memmap2 +1 transmute; foo +net`: which packages trip the gate and with
+    /// what, in one line; `None` when nothing does.
+    pub fn gate_line(&self) -> Option<String> {
+        let lines: Vec<String> = self
+            .packages
+            .iter()
+            .filter_map(PackageDelta::gate_line)
+            .collect();
+        one_line("adds risk", &lines, GATE_SHOWN)
+    }
+
     /// The one-line total at the top of every rendering.
     pub fn headline(&self) -> String {
         if self.packages.is_empty() {
             return "Dependency risk: no change.".to_string();
         }
         let mut parts = Vec::new();
-        let n = |count: usize, one: &str, many: &str| {
-            format!("{count} {}", if count == 1 { one } else { many })
-        };
         if self.added > 0 {
-            parts.push(format!("+{}", n(self.added, "crate", "crates")));
+            let crates = if self.added == 1 { "crate" } else { "crates" };
+            parts.push(format!("+{} {crates}", self.added));
         }
-        if self.updated > 0 {
-            parts.push(format!("{} updated", self.updated));
+        for (n, what) in [
+            (self.updated, "updated"),
+            (self.downgraded, "downgraded"),
+            (self.removed, "removed"),
+            (self.changed, "changed in place"),
+        ] {
+            if n > 0 {
+                parts.push(format!("{n} {what}"));
+            }
         }
-        if self.removed > 0 {
-            parts.push(format!("{} removed", self.removed));
-        }
-        if self.changed > 0 {
-            parts.push(format!("{} changed in place", self.changed));
+        let same = |reached: bool| {
+            self.packages
+                .iter()
+                .filter(|p| matches!(p.change, Change::SameVersion { .. }))
+                .filter(|p| p.reach.is_some() == reached)
+                .count()
+        };
+        for (n, what) in [
+            (same(true), "reached differently"),
+            (same(false), "re-analyzed"),
+        ] {
+            if n > 0 {
+                parts.push(format!("{n} {what}"));
+            }
         }
         let mut line = format!("Dependency risk: {}.", parts.join(", "));
         let gains: Vec<String> = self
@@ -217,24 +366,34 @@ impl ReportDiff {
         }
         line
     }
-}
 
-impl PackageDelta {
-    /// `name 1.0.0`, `name 1.0.0 -> 1.1.0`.
-    pub fn label(&self) -> String {
-        match &self.change {
-            Change::Added { version }
-            | Change::Removed { version }
-            | Change::Changed { version } => {
-                format!("{} {version}", self.name)
-            }
-            Change::Updated { from, to } => format!("{} {from} -> {to}", self.name),
-        }
+    /// Sorts packages most severe first, then by name: after anything that changes
+    /// severities (the policy's typosquat marks).
+    pub fn sort(&mut self) {
+        self.packages.sort_by(|a, b| {
+            b.severity
+                .cmp(&a.severity)
+                .then_with(|| a.name.cmp(&b.name))
+                .then_with(|| a.label().cmp(&b.label()))
+        });
     }
 }
 
+/// `what: a; b; c; and 2 more`: the first `shown` items of a list in one line; `None` for no
+/// items. The gate's line and `check`'s denied line.
+pub fn one_line(what: &str, items: &[String], shown: usize) -> Option<String> {
+    if items.is_empty() {
+        return None;
+    }
+    let mut line = format!("{what}: {}", items[..items.len().min(shown)].join("; "));
+    if items.len() > shown {
+        line.push_str(&format!("; and {} more", items.len() - shown));
+    }
+    Some(line)
+}
+
 /// Compares two reports. Packages are matched by key first (same name and version), then the
-/// remaining versions of one name are paired oldest to oldest as updates.
+/// remaining versions of one name are paired oldest to oldest as updates (or downgrades).
 ///
 /// When the reports were made with different settings, a package in only one of them is left
 /// out of the list (and counted in [`ReportDiff::settings`]) when the other side's settings
@@ -253,8 +412,14 @@ pub fn diff(old: &Report, new: &Report) -> ReportDiff {
     for (key, p) in &old.packages {
         match new.packages.get(key) {
             Some(q) => {
-                let change = Change::Changed {
-                    version: q.version.clone(),
+                let version = q.version.clone();
+                let in_place =
+                    (p.checksum.is_some() && q.checksum.is_some() && p.checksum != q.checksum)
+                        || p.source != q.source;
+                let change = if in_place {
+                    Change::Changed { version }
+                } else {
+                    Change::SameVersion { version }
                 };
                 let d = if dev_setting_moved {
                     compare(&without_dev(p), &without_dev(q), change)
@@ -286,9 +451,11 @@ pub fn diff(old: &Report, new: &Report) -> ReportDiff {
         // pairing in order keeps `a 1.0 + a 2.0 -> a 1.1 + a 2.1` as two updates.
         let skip_old = olds.len() - paired;
         for (p, q) in olds[skip_old..].iter().zip(news.iter()) {
-            let change = Change::Updated {
-                from: p.version.clone(),
-                to: q.version.clone(),
+            let (from, to) = (p.version.clone(), q.version.clone());
+            let change = if version_order(&q.version, &p.version).is_lt() {
+                Change::Downgraded { from, to }
+            } else {
+                Change::Updated { from, to }
             };
             deltas.extend(compare(p, q, change));
         }
@@ -306,24 +473,18 @@ pub fn diff(old: &Report, new: &Report) -> ReportDiff {
         }
     }
     let count = |f: fn(&Change) -> bool| deltas.iter().filter(|d| f(&d.change)).count();
-    let added_n = count(|c| matches!(c, Change::Added { .. }));
-    let removed_n = count(|c| matches!(c, Change::Removed { .. }));
-    let updated_n = count(|c| matches!(c, Change::Updated { .. }));
-    let changed_n = count(|c| matches!(c, Change::Changed { .. }));
-    deltas.sort_by(|a, b| {
-        b.severity
-            .cmp(&a.severity)
-            .then_with(|| a.name.cmp(&b.name))
-            .then_with(|| a.label().cmp(&b.label()))
-    });
-    ReportDiff {
-        added: added_n,
-        removed: removed_n,
-        updated: updated_n,
-        changed: changed_n,
+    let mut d = ReportDiff {
+        added: count(|c| matches!(c, Change::Added { .. })),
+        removed: count(|c| matches!(c, Change::Removed { .. })),
+        updated: count(|c| matches!(c, Change::Updated { .. })),
+        downgraded: count(|c| matches!(c, Change::Downgraded { .. })),
+        changed: count(|c| matches!(c, Change::Changed { .. })),
+        same_version: count(|c| matches!(c, Change::SameVersion { .. })),
         settings,
         packages: deltas,
-    }
+    };
+    d.sort();
+    d
 }
 
 /// The package as a report made without dev-only packages would show it.
@@ -351,21 +512,10 @@ fn added(q: &Package) -> PackageDelta {
         checksum: q.checksum.clone(),
         ..Package::default()
     };
-    let mut d = compare(
-        &empty,
-        q,
-        Change::Added {
-            version: q.version.clone(),
-        },
-    )
-    .unwrap_or_else(|| {
-        blank(
-            q,
-            Change::Added {
-                version: q.version.clone(),
-            },
-        )
-    });
+    let change = || Change::Added {
+        version: q.version.clone(),
+    };
+    let mut d = compare(&empty, q, change()).unwrap_or_else(|| blank(q, change()));
     d.checksum = None;
     d.source = None;
     if d.headlines.is_empty() || d.severity == Severity::None {
@@ -394,6 +544,7 @@ fn blank(p: &Package, change: Change) -> PackageDelta {
         change,
         severity: Severity::None,
         headlines: Vec::new(),
+        gate: Vec::new(),
         gained: BTreeSet::new(),
         lost: BTreeSet::new(),
         counters: Vec::new(),
@@ -405,6 +556,8 @@ fn blank(p: &Package, change: Change) -> PackageDelta {
         checksum: None,
         source: None,
         not_analyzed: None,
+        coverage_lost: Vec::new(),
+        reach: None,
         violations: Vec::new(),
         audit: None,
     }
@@ -424,18 +577,15 @@ fn compare(p: &Package, q: &Package, change: Change) -> Option<PackageDelta> {
     d.gained = q
         .capabilities
         .difference(&p.capabilities)
-        .cloned()
+        .copied()
         .collect();
     d.lost = p
         .capabilities
         .difference(&q.capabilities)
-        .cloned()
+        .copied()
         .collect();
-    for (part, a, b) in [
-        ("shipped", &p.shipped, &q.shipped),
-        ("build", &p.build, &q.build),
-        ("test", &p.test, &q.test),
-    ] {
+    for &part in Part::ALL {
+        let (a, b) = (part.counts(p), part.counts(q));
         let kinds: BTreeSet<&Kind> = a.keys().chain(b.keys()).collect();
         for kind in kinds {
             let (old, new) = (
@@ -444,7 +594,7 @@ fn compare(p: &Package, q: &Package, change: Change) -> Option<PackageDelta> {
             );
             if old != new {
                 d.counters.push(CounterDelta {
-                    part: part.to_string(),
+                    part,
                     kind: *kind,
                     old,
                     new,
@@ -476,6 +626,20 @@ fn compare(p: &Package, q: &Package, change: Change) -> Option<PackageDelta> {
         .filter(|b| !q.binaries.contains(b))
         .cloned()
         .collect();
+    if q.not_analyzed.is_none() {
+        d.coverage_lost = coverage::lost(p, q);
+        for c in d
+            .counters
+            .iter()
+            .filter(|c| c.part.blind() && c.old == 0 && c.new > 0)
+        {
+            d.coverage_lost.push(CoverageLoss {
+                list: c.part.code().to_owned(),
+                entry: format!("{:+} {}", c.delta(), c.kind.code()),
+            });
+        }
+    }
+    d.reach = Reach::between(&p.dependency_kinds, &q.dependency_kinds, &q.capabilities);
 
     let nothing = d.checksum.is_none()
         && d.source.is_none()
@@ -487,12 +651,13 @@ fn compare(p: &Package, q: &Package, change: Change) -> Option<PackageDelta> {
         && d.embedded_removed.is_empty()
         && d.binaries_added.is_empty()
         && d.binaries_removed.is_empty()
+        && d.coverage_lost.is_empty()
         && p.not_analyzed == q.not_analyzed
         && p.dependency_kinds == q.dependency_kinds;
-    if nothing && matches!(d.change, Change::Changed { .. }) {
+    if nothing && matches!(d.change, Change::SameVersion { .. }) {
         return None;
     }
-    rate(&mut d, q);
+    rate::rate(&mut d, q);
     Some(d)
 }
 
@@ -500,135 +665,8 @@ fn diff_list(a: &[String], b: &[String]) -> Vec<String> {
     a.iter().filter(|x| !b.contains(x)).cloned().collect()
 }
 
-/// Sets severity and headlines from what moved.
-fn rate(d: &mut PackageDelta, q: &Package) {
-    let mut found: Vec<(Severity, String)> = Vec::new();
-    let new_build_kinds = d.build_kinds.as_ref().is_some_and(|(a, b)| !b.is_subset(a));
-    if let Some((a, b)) = &d.checksum {
-        found.push((
-            Severity::Critical,
-            format!(
-                "same version, different checksum ({} -> {})",
-                short(a.as_deref()),
-                short(b.as_deref())
-            ),
-        ));
-    }
-    if let Some((a, b)) = &d.source {
-        found.push((
-            Severity::Critical,
-            format!("same version, source changed ({a} -> {b})"),
-        ));
-    }
-    if let Some(why) = &d.not_analyzed {
-        found.push((Severity::Medium, format!("could not be analyzed: {why}")));
-    }
-    // Most telling first, within one severity: the order of the gained list is by rank.
-    let rank = |cap: &str| {
-        [
-            "net",
-            "process",
-            "ffi",
-            "binary",
-            "proc-macro",
-            "build-script",
-            "fs",
-            "env-write",
-            "unsafe",
-            "embed",
-            "env-read",
-        ]
-        .iter()
-        .position(|c| *c == cap)
-        .unwrap_or(usize::MAX)
-    };
-    let mut gained: Vec<&String> = d.gained.iter().collect();
-    gained.sort_by_key(|c| rank(c));
-    for cap in gained {
-        if cap == "build-script" && new_build_kinds {
-            // "build script now compiles native code" says more.
-            continue;
-        }
-        let (sev, text) = match cap.as_str() {
-            "net" => (Severity::High, "now uses the network".to_string()),
-            "process" => (Severity::High, "now spawns processes".to_string()),
-            "ffi" => (Severity::High, "now calls C (FFI)".to_string()),
-            "proc-macro" => (Severity::High, "now a proc macro".to_string()),
-            "binary" => (Severity::High, "now ships a binary".to_string()),
-            "build-script" => (Severity::High, "now has a build script".to_string()),
-            "fs" => (Severity::Medium, "now uses the file system".to_string()),
-            "env-write" => (Severity::Medium, "now writes the environment".to_string()),
-            "env-read" => (
-                Severity::Medium,
-                "now reads environment variables".to_string(),
-            ),
-            "unsafe" => (Severity::Medium, "now uses unsafe code".to_string()),
-            "embed" => (Severity::Medium, "now embeds files".to_string()),
-            "hidden-text" => (
-                Severity::High,
-                "now hides text from reviewers (bidi controls or lookalike identifiers)"
-                    .to_string(),
-            ),
-            other => (Severity::Medium, format!("now has {other}")),
-        };
-        found.push((sev, text));
-    }
-    if let Some((a, b)) = &d.build_kinds {
-        for k in b.difference(a) {
-            let (sev, text) = match k {
-                BuildKind::Native => (Severity::High, "build script now compiles native code"),
-                BuildKind::Network => (Severity::High, "build script now uses the network"),
-                BuildKind::Process => (Severity::High, "build script now spawns processes"),
-                BuildKind::Link => (Severity::Medium, "build script now links a native library"),
-                BuildKind::Codegen => (Severity::Medium, "build script now generates code"),
-                BuildKind::Probe => (Severity::Low, "build script now probes the compiler"),
-                BuildKind::Other => (Severity::Medium, "build script now does something new"),
-            };
-            found.push((sev, text.to_string()));
-        }
-    }
-    if !d.binaries_added.is_empty() && !d.gained.contains("binary") {
-        found.push((
-            Severity::High,
-            format!("{} new binary file(s)", d.binaries_added.len()),
-        ));
-    }
-    if !d.embedded_added.is_empty() && !d.gained.contains("embed") {
-        found.push((
-            Severity::Medium,
-            match d.embedded_added.as_slice() {
-                [one] => format!("embeds {one}"),
-                many => format!("embeds {} new files", many.len()),
-            },
-        ));
-    }
-    let unsafe_up: i64 = d
-        .counters
-        .iter()
-        .filter(|c| c.part != "test" && c.kind.family() == crate::facts::Family::Unsafe)
-        .map(CounterDelta::delta)
-        .sum();
-    if unsafe_up > 0 && !d.gained.contains("unsafe") {
-        found.push((Severity::Medium, format!("+{unsafe_up} unsafe")));
-    }
-    if found.is_empty() && (!d.counters.is_empty() || !d.lost.is_empty()) {
-        found.push((
-            Severity::Low,
-            "counters moved, no new capability".to_string(),
-        ));
-    }
-    if found.is_empty() && matches!(d.change, Change::Updated { .. }) {
-        found.push((Severity::None, "no risk change".to_string()));
-    }
-    if found.is_empty() && q.dependency_kinds.is_empty() {
-        found.push((Severity::None, "no risk change".to_string()));
-    }
-    // Stable: equal severities keep the rank order they were pushed in.
-    found.sort_by_key(|f| std::cmp::Reverse(f.0));
-    d.severity = found.first().map_or(Severity::None, |f| f.0);
-    d.headlines = found.into_iter().map(|f| f.1).collect();
-}
-
-fn short(s: Option<&str>) -> String {
-    s.map_or("none".to_string(), |s| s.chars().take(12).collect())
+/// The dependency kinds as words, `normal, dev`.
+pub fn kinds_text(kinds: &BTreeSet<DepKind>) -> String {
+    let words: Vec<&str> = kinds.iter().map(|k| k.code()).collect();
+    words.join(", ")
 }
