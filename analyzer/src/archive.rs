@@ -50,6 +50,56 @@ pub struct Unpacked {
     /// (`root/rel/path`, escaped); whole-archive problems use the path [`reasons::ARCHIVE`] or
     /// [`reasons::DIRECTORY`].
     pub skipped: Vec<SkippedEntry>,
+    /// For a source directory: the folder, and the folders set aside in it (build output,
+    /// version control: `target/`, `.git/`), whose files are read only when a module names
+    /// one ([`Unpacked::read_set_aside`]).
+    pub set_aside: Option<SetAside>,
+}
+
+/// Folders of a source directory that are not read up front.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SetAside {
+    pub dir: std::path::PathBuf,
+    /// Crate-relative folder paths, each ending in `/`.
+    pub folders: Vec<String>,
+    pub limits: Limits,
+}
+
+impl Unpacked {
+    /// Whether `rel` names a regular file in a set-aside folder (no link on the way).
+    pub fn set_aside_exists(&self, rel: &str) -> bool {
+        self.set_aside_path(rel)
+            .is_some_and(|p| std::fs::symlink_metadata(p).is_ok_and(|m| m.is_file()))
+    }
+
+    /// The contents of `rel` when it is a file in a set-aside folder that a module names: read
+    /// with the same rules as the rest (no link followed on the way, the entry size cap).
+    pub fn read_set_aside(&self, rel: &str) -> Option<Result<Vec<u8>, String>> {
+        let path = self.set_aside_path(rel)?;
+        let limits = self.set_aside.as_ref()?.limits;
+        Some(dir::read_bounded(&path, limits.max_entry_bytes))
+    }
+
+    /// The host path of `rel` when it is under a set-aside folder and no component on the way
+    /// is a symbolic link.
+    fn set_aside_path(&self, rel: &str) -> Option<std::path::PathBuf> {
+        let aside = self.set_aside.as_ref()?;
+        if !aside.folders.iter().any(|f| rel.starts_with(f.as_str())) {
+            return None;
+        }
+        let mut path = aside.dir.clone();
+        for part in rel.split('/') {
+            if matches!(part, "" | "." | "..") || part.contains('\\') {
+                return None;
+            }
+            path.push(part);
+            let meta = std::fs::symlink_metadata(&path).ok()?;
+            if meta.file_type().is_symlink() {
+                return None;
+            }
+        }
+        Some(path)
+    }
 }
 
 /// Why a whole tarball could not be read.
@@ -89,6 +139,11 @@ pub mod reasons {
     pub const DUPLICATE_OF_SKIPPED: &str =
         "duplicate path; replaced by a later entry with the same path, which was skipped";
     pub const NO_FILES: &str = "no regular files under the crate root";
+    /// A source directory's `target/` at its root.
+    pub const BUILD_OUTPUT: &str =
+        "build output folder, not part of the package: read only where a module names a file in it";
+    /// `.git/`, `.hg/`, `.svn/` anywhere in a source directory.
+    pub const VCS_FOLDER: &str = "version-control folder, not part of the package: read only where a module names a file in it";
 
     pub fn unsupported_type(type_byte: u8) -> String {
         format!(
@@ -359,6 +414,7 @@ impl State {
             root: self.root.unwrap_or_default(),
             files: self.files,
             skipped: self.skipped,
+            set_aside: None,
         }
     }
 }

@@ -116,6 +116,8 @@ pub fn scan_unpacked_with(unpacked: &Unpacked, mode: Mode) -> CrateFacts {
         .filter(|p| p.ends_with(".rs") || roots.iter().any(|(r, _)| r == *p))
         .collect();
     let mut scanned: BTreeMap<String, Scanned> = scan_all(files, &first, mode);
+    // files read on demand: those a module names in a source directory's set-aside folders
+    let mut extra: BTreeMap<String, Vec<u8>> = BTreeMap::new();
 
     let skipped = skipped_paths(&unpacked.root, &unpacked.skipped);
     let normal: Vec<String> = (manifest.dependencies.iter())
@@ -140,8 +142,17 @@ pub fn scan_unpacked_with(unpacked: &Unpacked, mode: Mode) -> CrateFacts {
                 Some(s) => modtree::Known::Decls(&s.decls),
                 None => modtree::Known::NotScanned,
             };
-            let exists = |p: &str| files.contains_key(p);
-            let why = |p: &str| skipped.get(p).cloned();
+            let exists = |p: &str| files.contains_key(p) || unpacked.set_aside_exists(p);
+            // a skipped entry, or one of its folders (a set-aside `target/`)
+            let why = |p: &str| {
+                let mut at = p;
+                loop {
+                    if let Some(r) = skipped.get(at) {
+                        return Some(r.clone());
+                    }
+                    at = at.rsplit_once('/')?.0;
+                }
+            };
             let holds = |g: &gates::Gate| rules.holds(g);
             modtree::walk(
                 roots,
@@ -164,7 +175,7 @@ pub fn scan_unpacked_with(unpacked: &Unpacked, mode: Mode) -> CrateFacts {
         let build_tree = walk_with(&plain, &build_roots);
         let build_texts = (build_tree.roles.iter())
             .filter(|(_, r)| **r == Role::Build)
-            .filter_map(|(p, _)| files.get(p))
+            .filter_map(|(p, _)| files.get(p).or_else(|| extra.get(p)))
             .map(|b| String::from_utf8_lossy(b));
         let sets_cfg = build_script::sets_cfg(build_texts, &manifest.build_dependencies);
         let rules = TestRules::new(
@@ -190,9 +201,26 @@ pub fn scan_unpacked_with(unpacked: &Unpacked, mode: Mode) -> CrateFacts {
             }
             break (tree, rules, sets_cfg);
         }
-        let pending: Vec<&String> = pending.iter().collect();
-        let more = scan_all(files, &pending, mode);
-        scanned.extend(more);
+        for p in &pending {
+            if !files.contains_key(p)
+                && let Some(read) = unpacked.read_set_aside(p)
+            {
+                match read {
+                    Ok(bytes) => {
+                        extra.insert(p.clone(), bytes);
+                    }
+                    Err(why) => {
+                        scanned.insert(p.clone(), not_read(p, why));
+                    }
+                }
+            }
+        }
+        let pending: Vec<&String> = pending
+            .iter()
+            .filter(|p| !scanned.contains_key(*p))
+            .collect();
+        scanned.extend(scan_all(files, &pending, mode));
+        scanned.extend(scan_all(&extra, &pending, mode));
     };
 
     let forbids_unsafe = (manifest.targets.iter())
@@ -245,6 +273,18 @@ fn target_role(kind: &str) -> Role {
         "example" | "test" | "bench" => Role::Test,
         // lib, proc-macro, bin, and any kind a future cargo adds: the safe side
         _ => Role::Shipped,
+    }
+}
+
+/// A file named by a module that could not be read: not analyzed, with why.
+fn not_read(path: &str, why: String) -> Scanned {
+    Scanned {
+        facts: FileFacts {
+            path: path.to_owned(),
+            parse: Parse::NotAnalyzed { reason: why },
+            ..FileFacts::default()
+        },
+        ..Scanned::default()
     }
 }
 

@@ -7,10 +7,11 @@ use std::fs;
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 
-use super::{ArchiveError, Limits, State, Unpacked, escape_name, reasons};
+use super::{ArchiveError, Limits, SetAside, State, Unpacked, escape_name, reasons};
 
 /// Reads a crate's source directory (git and path dependencies, vendored sources), without
-/// following symlinks and skipping `target/` and VCS folders.
+/// following symlinks. `target/` and VCS folders are recorded as skipped and set aside: a file
+/// in them is read only when a module names it.
 pub fn read_crate_dir(dir: &Path, limits: &Limits) -> Result<Unpacked, ArchiveError> {
     let io_err = |source| ArchiveError::Io {
         path: dir.display().to_string(),
@@ -28,9 +29,28 @@ pub fn read_crate_dir(dir: &Path, limits: &Limits) -> Result<Unpacked, ArchiveEr
     let mut walk = DirWalk {
         state: State::new(Some(root.clone()), *limits),
         stopped: false,
+        set_aside: Vec::new(),
     };
     walk.visit(top, &root, "");
-    Ok(walk.state.finish(reasons::DIRECTORY))
+    let mut unpacked = walk.state.finish(reasons::DIRECTORY);
+    unpacked.set_aside = Some(SetAside {
+        dir: dir.to_path_buf(),
+        folders: walk.set_aside,
+        limits: *limits,
+    });
+    Ok(unpacked)
+}
+
+/// Reads a file of at most `cap` bytes (checked again while reading: it may grow).
+pub(super) fn read_bounded(path: &Path, cap: u64) -> Result<Vec<u8>, String> {
+    let mut data = Vec::new();
+    let n = fs::File::open(path)
+        .and_then(|f| f.take(cap.saturating_add(1)).read_to_end(&mut data))
+        .map_err(|e| reasons::unreadable(&e))?;
+    if n as u64 > cap {
+        return Err(reasons::over_entry_cap(n as u64, cap));
+    }
+    Ok(data)
 }
 
 /// Folders that are never part of a package: build output at the root, VCS metadata anywhere.
@@ -39,6 +59,8 @@ const VCS_DIRS: &[&str] = &[".git", ".hg", ".svn"];
 struct DirWalk {
     state: State,
     stopped: bool,
+    /// Folders not read up front (build output, version control), crate-relative with `/`.
+    set_aside: Vec<String>,
 }
 
 impl DirWalk {
@@ -75,7 +97,17 @@ impl DirWalk {
             if ft.is_symlink() {
                 self.state.skip(shown, reasons::SYMLINK.into());
             } else if ft.is_dir() {
-                if VCS_DIRS.contains(&name) || (rel.is_empty() && name == "target") {
+                let why = if VCS_DIRS.contains(&name) {
+                    Some(reasons::VCS_FOLDER)
+                } else if rel.is_empty() && name == "target" {
+                    Some(reasons::BUILD_OUTPUT)
+                } else {
+                    None
+                };
+                if let Some(why) = why {
+                    // recorded, and read only where a module names a file in it
+                    self.state.skip(shown, why.into());
+                    self.set_aside.push(format!("{child_rel}/"));
                     continue;
                 }
                 match sorted_children(&path) {
@@ -207,13 +239,24 @@ mod tests {
                 "src/target/kept.rs"
             ]
         );
-        let mut expected = vec![skip(
-            "mycrate/big.bin",
-            "over entry size cap (20 bytes > 16)",
-        )];
+        let mut expected = vec![
+            skip("mycrate/.git", reasons::VCS_FOLDER),
+            skip("mycrate/big.bin", "over entry size cap (20 bytes > 16)"),
+            skip("mycrate/src/.hg", reasons::VCS_FOLDER),
+        ];
         #[cfg(unix)]
         expected.push(skip("mycrate/src/link.rs", reasons::SYMLINK));
+        expected.push(skip("mycrate/target", reasons::BUILD_OUTPUT));
+        expected.sort();
         assert_eq!(u.skipped, expected);
+        // set aside, not lost: a file a module names in them can be read
+        assert!(u.set_aside_exists("target/debug/out.rs"));
+        assert_eq!(
+            u.read_set_aside("target/debug/out.rs"),
+            Some(Ok(b"built".to_vec()))
+        );
+        assert!(!u.set_aside_exists("src/lib.rs"), "not set aside");
+        assert_eq!(u.read_set_aside("target/../src/lib.rs"), None);
     }
 
     #[test]
