@@ -167,33 +167,52 @@ impl TestRules {
         for n in normal {
             dev_only.remove(n);
         }
+        // Only the names a gate can ask about are kept: `test`/`bench`, names some `use` binds
+        // to a dev-only crate (with every root they have anywhere), and dev-only crate names
+        // (as path roots).
+        let aliases: Vec<&Alias> = aliases.into_iter().collect();
+        let asked: BTreeSet<&str> = (aliases.iter())
+            .filter(|a| a.binder == Binder::Use)
+            .filter(|a| matches!(a.name.as_str(), "test" | "bench") || dev_only.contains(&a.root))
+            .map(|a| a.name.as_str())
+            .collect();
         let mut imports: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
         let mut roots: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
         for a in aliases {
-            let root = a.root.clone();
-            if a.binder == Binder::Use {
+            if a.binder == Binder::Use && asked.contains(a.name.as_str()) {
                 imports
                     .entry(a.name.clone())
                     .or_default()
-                    .insert(root.clone());
+                    .insert(a.root.clone());
             }
-            roots.entry(a.name.clone()).or_default().insert(root);
+            if dev_only.contains(&a.name) {
+                roots
+                    .entry(a.name.clone())
+                    .or_default()
+                    .insert(a.root.clone());
+            }
         }
-        let mut settable = 0;
+        TestRules {
+            settable: 0,
+            dev_only,
+            imports,
+            roots,
+        }
+        .with_cfg(sets_cfg)
+    }
+
+    /// The same rules for a crate whose build script can set `sets_cfg`.
+    pub fn with_cfg(mut self, sets_cfg: &[String]) -> TestRules {
+        self.settable = 0;
         for name in sets_cfg {
-            settable |= match name.as_str() {
+            self.settable |= match name.as_str() {
                 "test" => CFG_TEST,
                 "doctest" => CFG_DOCTEST,
                 COMPUTED_CFG => CFG_TEST | CFG_DOCTEST,
                 _ => 0,
             };
         }
-        TestRules {
-            settable,
-            dev_only,
-            imports,
-            roots,
-        }
+        self
     }
 
     /// True when code under `gate` is compiled in no build a user of the crate gets.

@@ -178,12 +178,7 @@ pub fn scan_unpacked_with(unpacked: &Unpacked, mode: Mode) -> CrateFacts {
             .filter_map(|(p, _)| files.get(p).or_else(|| extra.get(p)))
             .map(|b| String::from_utf8_lossy(b));
         let sets_cfg = build_script::sets_cfg(build_texts, &manifest.build_dependencies);
-        let rules = TestRules::new(
-            &manifest.dev_dependencies,
-            &normal,
-            aliases.iter().copied(),
-            &sets_cfg,
-        );
+        let rules = plain.clone().with_cfg(&sets_cfg);
         let tree = walk_with(&rules, &roots);
         let pending: Vec<String> = (tree.pending.iter())
             .chain(&build_tree.pending)

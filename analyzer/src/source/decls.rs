@@ -137,18 +137,19 @@ struct Context {
     gates: Vec<Gate>,
 }
 
-/// Reads the declarations of a file from its tokens (lexed from `src`).
-pub(crate) fn read(toks: &[Tok], src: &Src<'_>) -> Decls {
-    let m = tokens::matching(toks);
+/// Reads the declarations of a file from its tokens (lexed from `src`); `m` gives, for each
+/// opening delimiter, the index of its closing one (`tokens::matching`).
+pub(crate) fn read(toks: &[Tok], m: &[u32], src: &Src<'_>) -> Decls {
     let mut r = Reader {
         toks,
-        m: &m,
+        m,
         src,
         groups: Vec::new(),
         bodies: Vec::new(),
         inline: Vec::new(),
         gates: Vec::new(),
         ranges: Vec::new(),
+        version: 0,
         seen: HashSet::new(),
         out: Decls::default(),
     };
@@ -171,8 +172,11 @@ struct Reader<'a, 's> {
     /// Items under gates of their outer attributes: (index of the item's last token, length
     /// of the gate stack before them).
     ranges: Vec<(usize, usize)>,
-    /// Invocations already recorded.
-    seen: HashSet<Invocation>,
+    /// Bumped whenever the context (inline modules, gates, macro bodies) changes, so that an
+    /// invocation is recorded once per name and context without building the context first.
+    version: u32,
+    /// (name, context version) of the invocations already recorded.
+    seen: HashSet<(&'s str, u32)>,
     out: Decls,
 }
 
@@ -182,14 +186,14 @@ impl Reader<'_, '_> {
         let mut i = 0;
         while i < toks.len() {
             while let Some(g) = self.groups.pop_if(|g| g.close < i) {
-                self.inline.truncate(g.inline_len);
-                self.gates.truncate(g.gates_len);
+                self.restore(g.inline_len, g.gates_len);
                 if g.macro_name.is_some() {
                     self.bodies.pop();
+                    self.version += 1;
                 }
             }
             while let Some((_, len)) = self.ranges.pop_if(|r| r.0 < i) {
-                self.gates.truncate(len);
+                self.restore(self.inline.len(), len);
             }
             let t = toks[i];
             i = match t.kind {
@@ -198,15 +202,29 @@ impl Reader<'_, '_> {
                     i + 1
                 }
                 TK::Punct('#') => self.attributes(i),
-                TK::Ident if t.text(self.src) == "include" => self.include(i),
-                TK::Ident if !self.after_path_or_dot(i) && !self.raw(i) => match t.text(self.src) {
-                    "mod" => self.module(i, Vec::new(), Vec::new()),
-                    "use" => self.use_item(i),
-                    "extern" => self.extern_crate(i),
-                    "macro_rules" => self.macro_rules(i),
-                    _ => self.invocation(i),
-                },
-                TK::Ident => self.invocation(i),
+                // most identifiers are none of the words below: the length and the next token
+                // say so before any text is compared
+                TK::Ident if toks.get(i + 1).is_some_and(|n| n.is_punct('!')) => {
+                    match t.text(self.src) {
+                        "include" => self.include(i),
+                        "macro_rules" if !self.after_path_or_dot(i) && !self.raw(i) => {
+                            self.macro_rules(i)
+                        }
+                        _ => self.invocation(i),
+                    }
+                }
+                TK::Ident if matches!(t.end - t.start, 3 | 6) => {
+                    if self.after_path_or_dot(i) || self.raw(i) {
+                        i + 1
+                    } else {
+                        match t.text(self.src) {
+                            "mod" => self.module(i, Vec::new(), Vec::new()),
+                            "use" => self.use_item(i),
+                            "extern" => self.extern_crate(i),
+                            _ => i + 1,
+                        }
+                    }
+                }
                 _ => i + 1,
             };
         }
@@ -220,6 +238,15 @@ impl Reader<'_, '_> {
         i > 0 && matches!(self.toks[i - 1].kind, TK::PathSep | TK::Punct('.' | '$'))
     }
 
+    /// Pops the inline-module and gate stacks back to these lengths.
+    fn restore(&mut self, inline_len: usize, gates_len: usize) {
+        if self.inline.len() > inline_len || self.gates.len() > gates_len {
+            self.inline.truncate(inline_len);
+            self.gates.truncate(gates_len);
+            self.version += 1;
+        }
+    }
+
     fn open(
         &mut self,
         i: usize,
@@ -227,6 +254,9 @@ impl Reader<'_, '_> {
         gates: Vec<Gate>,
         macro_name: Option<String>,
     ) {
+        if macro_name.is_some() || inline.is_some() || !gates.is_empty() {
+            self.version += 1;
+        }
         if macro_name.is_some() {
             self.bodies.push(self.groups.len());
         }
@@ -282,7 +312,10 @@ impl Reader<'_, '_> {
         let content = &toks[open + 1..close];
         if inner {
             // applies to the rest of the enclosing group (or file), popped with it
-            self.gates.extend(attrs::gate(content, self.src));
+            if let Some(gate) = attrs::gate(content, self.src) {
+                self.gates.push(gate);
+                self.version += 1;
+            }
             if self.groups.is_empty() && forbids_unsafe(content, self.src) {
                 self.out.forbids_unsafe = true;
             }
@@ -311,6 +344,7 @@ impl Reader<'_, '_> {
             let end = tokens::item_extent(toks, self.m, j);
             self.ranges.push((end, self.gates.len()));
             self.gates.extend(gates);
+            self.version += 1;
         }
         j
     }
@@ -409,6 +443,10 @@ impl Reader<'_, '_> {
         if !is_call {
             return i + 1;
         }
+        let name = self.src.ident_at(toks[i].start as usize);
+        if !self.seen.insert((name, self.version)) {
+            return i + 2;
+        }
         let Some(Context {
             in_macro,
             inline,
@@ -417,15 +455,12 @@ impl Reader<'_, '_> {
         else {
             return i + 2;
         };
-        let inv = Invocation {
+        self.out.invocations.push(Invocation {
             in_macro,
-            name: self.src.ident_at(toks[i].start as usize).to_owned(),
+            name: name.to_owned(),
             inline,
             gates,
-        };
-        if self.seen.insert(inv.clone()) {
-            self.out.invocations.push(inv);
-        }
+        });
         i + 2
     }
 

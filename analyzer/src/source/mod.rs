@@ -144,9 +144,14 @@ pub(crate) fn scan(path: &str, text: &str, mode: Mode) -> Scanned {
     // one lex of the whole file, for the declarations and the fast path's plan
     let mut toks = Vec::with_capacity(body.len() / 4);
     lexer::lex_unplaced(&src, 0, body.len(), &mut toks);
-    let decls = decls::read(&toks, &src);
+    // the bracket table, shared: the plan needs balanced brackets, the declarations any
+    let balanced = relevant::match_brackets(&toks);
+    let decls = match &balanced {
+        Some(close) => decls::read(&toks, close, &src),
+        None => decls::read(&toks, &tokens::matching(&toks), &src),
+    };
     let mut out = Out::default();
-    let parse = analyze(&src, &toks, &mut out, mode);
+    let parse = analyze(&src, &toks, balanced.as_deref(), &mut out, mode);
     drop(toks);
     // Text-level rules (bidi controls, lookalike identifiers): exact in every parse mode.
     unicode::scan(body, &mut out);
@@ -214,7 +219,13 @@ impl Out {
     }
 }
 
-fn analyze(src: &Src<'_>, toks: &[tokens::Tok], out: &mut Out, mode: Mode) -> Parse {
+fn analyze(
+    src: &Src<'_>,
+    toks: &[tokens::Tok],
+    close: Option<&[u32]>,
+    out: &mut Out,
+    mode: Mode,
+) -> Parse {
     if src.text.len() > MAX_SYN_BYTES {
         let why = format!(
             "larger than the {} MiB syntax-tree cap",
@@ -223,9 +234,11 @@ fn analyze(src: &Src<'_>, toks: &[tokens::Tok], out: &mut Out, mode: Mode) -> Pa
         return fallback_with(src, out, why, false);
     }
     let plan = || {
-        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| relevant::plan(src, toks)))
-            .ok()
-            .flatten()
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            relevant::plan(src, toks, close)
+        }))
+        .ok()
+        .flatten()
     };
     // The relevant items alone; `Err` when they nest too deep or syn rejects them.
     let relevant = |plan: &relevant::Plan, out: &mut Out| match depth::nesting_problem(&plan.text) {
@@ -610,5 +623,6 @@ pub fn fast_path_text(text: &str) -> Option<String> {
     let src = Src::new(text);
     let mut toks = Vec::new();
     lexer::lex_unplaced(&src, 0, text.len(), &mut toks);
-    relevant::plan(&src, &toks).map(|p| p.text)
+    let close = relevant::match_brackets(&toks);
+    relevant::plan(&src, &toks, close.as_deref()).map(|p| p.text)
 }

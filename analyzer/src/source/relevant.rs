@@ -53,24 +53,24 @@ pub(crate) struct Plan {
 
 /// Plans the fast parse of `src`; `None` when nothing can be cut (or the file is too odd to
 /// split safely: unbalanced brackets, a glob of a whole risky crate).
-pub(crate) fn plan(src: &Src<'_>, toks: &[Tok]) -> Option<Plan> {
-    let close = match_brackets(toks)?;
-    let names = Names::of(toks, &close, src)?;
+pub(crate) fn plan(src: &Src<'_>, toks: &[Tok], close: Option<&[u32]>) -> Option<Plan> {
+    let close = close?;
+    let names = Names::of(toks, close, src)?;
     // whether each token is a name that can trigger a rule, looked up once: items are read
     // again when they are split
     let mut triggers: Vec<bool> = (0..toks.len())
         .map(|k| toks[k].kind == TK::Ident && names.triggers(toks, k, src))
         .collect();
-    settle_macro_bodies(toks, &close, src, &mut triggers);
+    settle_macro_bodies(toks, close, src, &mut triggers);
     let mut split = Split {
         toks,
-        close: &close,
+        close,
         src,
         triggers: &triggers,
         cuts: Vec::new(),
     };
     split.items(0, toks.len(), 0, 0);
-    let cuts = with_comments(toks, &close, src.text, split.cuts);
+    let cuts = with_comments(toks, close, src.text, split.cuts);
     if cuts.is_empty() {
         return None;
     }
@@ -287,7 +287,7 @@ fn opaque_to_syn(toks: &[Tok], close: &[u32], start: usize, end: usize, src: &Sr
 }
 
 /// For each opening delimiter, the index of its closing one; `None` when unbalanced.
-fn match_brackets(toks: &[Tok]) -> Option<Vec<u32>> {
+pub(crate) fn match_brackets(toks: &[Tok]) -> Option<Vec<u32>> {
     let mut close = vec![0u32; toks.len()];
     let mut stack: Vec<(usize, Delim)> = Vec::new();
     for (i, t) in toks.iter().enumerate() {
