@@ -60,6 +60,7 @@ fn not_analyzed(root: &str, e: ArchiveError) -> CrateFacts {
         name,
         version,
         not_analyzed: Some(e.to_string()),
+        rules_version: crate::RULES_VERSION,
         ..CrateFacts::default()
     }
 }
@@ -258,6 +259,7 @@ pub fn scan_unpacked_with(unpacked: &Unpacked, mode: Mode) -> CrateFacts {
         not_analyzed: None,
         forbids_unsafe,
         unread_modules: tree.unread.into_iter().collect(),
+        rules_version: crate::RULES_VERSION,
     }
 }
 

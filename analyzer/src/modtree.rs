@@ -304,7 +304,14 @@ impl Walker<'_, '_> {
                 match literal(p) {
                     Some(path) => {
                         let what = format!("{file}: mod {name} -> #[path = {path:?}]");
-                        if let Some(target) = self.existing(&what, &place.dir, path, role) {
+                        // a `cfg_attr` path naming no file is a `cfg` no working build
+                        // takes (rustc would fail): only a skipped file is news then
+                        let say = if p.conditional {
+                            Missing::SkippedOnly
+                        } else {
+                            Missing::Say
+                        };
+                        if let Some(target) = self.existing(&what, &place.dir, path, role, say) {
                             let next = Place {
                                 dir: parent(&target).to_owned(),
                                 relative: None,
@@ -394,7 +401,7 @@ impl Walker<'_, '_> {
             }
         };
         let role = if test { Role::Test } else { role };
-        if let Some(target) = self.existing(&what, "", &target, role) {
+        if let Some(target) = self.existing(&what, "", &target, role, Missing::Say) {
             let place = Place {
                 dir: parent(&target).to_owned(),
                 relative: None,
@@ -405,7 +412,14 @@ impl Walker<'_, '_> {
 
     /// `dir/path` normalized when it is a file of the crate; otherwise records why it is not
     /// (when the code naming it is not test code) and gives `None`.
-    fn existing(&mut self, what: &str, dir: &str, path: &str, role: Role) -> Option<String> {
+    fn existing(
+        &mut self,
+        what: &str,
+        dir: &str,
+        path: &str,
+        role: Role,
+        say: Missing,
+    ) -> Option<String> {
         let mut why = None;
         // Windows reads `\` as a folder separator: the file can be either
         let spellings = [path.to_owned(), path.replace('\\', "/")];
@@ -414,9 +428,14 @@ impl Walker<'_, '_> {
                 Some(p) if (self.krate.exists)(&p) => return Some(p),
                 Some(p) => {
                     why = why.or_else(|| (self.krate.skipped)(&p).map(|r| format!("{p}: {r}")));
-                    why = why.or(Some(format!("{p}: not in the crate")));
+                    if say == Missing::Say {
+                        why = why.or(Some(format!("{p}: not in the crate")));
+                    }
                 }
-                None => why = why.or(Some("points outside the crate".to_owned())),
+                None if say == Missing::Say => {
+                    why = why.or(Some("points outside the crate".to_owned()));
+                }
+                None => {}
             }
         }
         if role != Role::Test
@@ -426,6 +445,15 @@ impl Walker<'_, '_> {
         }
         None
     }
+}
+
+/// What [`Walker::existing`] records when the file is not there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Missing {
+    /// Any reason: a skipped entry, no such file, a path leaving the crate.
+    Say,
+    /// Only a skipped entry (the declaration may be one no build takes).
+    SkippedOnly,
 }
 
 /// The folder of a crate path (`""` at the root).

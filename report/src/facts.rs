@@ -469,6 +469,9 @@ pub struct CrateFacts {
     /// or generate code to `include!`) or a module or `include!` path that is computed.
     #[serde(default)]
     pub unreached_may_compile: bool,
+    /// The analyzer's `RULES_VERSION` that produced these facts (0: unknown).
+    #[serde(default)]
+    pub rules_version: u32,
 }
 
 /// Counts of each kind, split by whether the code ships.

@@ -114,6 +114,11 @@ pub struct PackageInput {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Report {
     pub schema_version: u32,
+    /// The version of the scanner's rules the facts come from (the analyzer's
+    /// `RULES_VERSION`); 0 when unknown (a report written before it was recorded). Two reports
+    /// of the same crate bytes can differ only when it does.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub rules_version: u32,
     /// The scan settings that shaped the report, when they are not the defaults (every
     /// platform, every member, nothing left out, the default caps). Reports written before
     /// this field existed read as made with the defaults.
@@ -444,6 +449,10 @@ fn is_false(b: &bool) -> bool {
     !*b
 }
 
+fn is_zero(n: &u32) -> bool {
+    *n == 0
+}
+
 impl Report {
     /// Builds the report from every package's input. The order of `inputs` does not matter.
     pub fn build(inputs: Vec<PackageInput>) -> Report {
@@ -451,6 +460,11 @@ impl Report {
         for i in &inputs {
             *seen.entry((i.name.clone(), i.version.clone())).or_default() += 1;
         }
+        let rules_version = inputs
+            .iter()
+            .map(|i| i.facts.rules_version)
+            .max()
+            .unwrap_or(0);
         let mut packages = BTreeMap::new();
         for input in inputs {
             let shared = seen[&(input.name.clone(), input.version.clone())] > 1;
@@ -469,6 +483,7 @@ impl Report {
         let summary = Summary::of(&packages);
         Report {
             schema_version: SCHEMA_VERSION,
+            rules_version,
             settings: Settings::default(),
             summary,
             packages,

@@ -343,3 +343,34 @@ fn a_new_crate_with_unread_code_fails_the_gate_and_says_what_it_could_not_read()
     );
     assert!(!d.adds_risk(), "{d:#?}");
 }
+
+#[test]
+fn other_rules_of_the_scanner_say_so_and_do_not_gate_unchanged_bytes() {
+    let with_rules = |v: u32, fs: u32| {
+        let mut r = Report::build(vec![
+            pkg("glob", "0.3.1", &[(Kind::Fs, fs)], &[], &[]),
+            pkg("fresh", "1.0.0", &[], &[], &[]),
+        ]);
+        r.rules_version = v;
+        r
+    };
+    // the same bytes: one more finding, because the scanner changed
+    let d = diff(&with_rules(4, 1), &with_rules(5, 2));
+    assert_eq!(d.rules, Some((4, 5)));
+    assert!(!d.adds_risk(), "{d:#?}");
+    let shown = text(&d);
+    assert!(
+        shown.contains("different rules of the scanner (4 -> 5)"),
+        "{shown}"
+    );
+    assert!(shown.contains("glob 0.3.1"), "still shown: {shown}");
+    // an update still gates across rules
+    let mut newer = Report::build(vec![
+        pkg("glob", "0.3.2", &[(Kind::Fs, 1), (Kind::Net, 1)], &[], &[]),
+        pkg("fresh", "1.0.0", &[], &[], &[]),
+    ]);
+    newer.rules_version = 5;
+    assert!(diff(&with_rules(4, 1), &newer).adds_risk());
+    // same rules: the same change gates
+    assert!(diff(&with_rules(5, 1), &with_rules(5, 2)).adds_risk());
+}

@@ -140,6 +140,7 @@ fn full_input(name: &str, source: Source) -> PackageInput {
         forbids_unsafe: true,
         unread_modules: vec!["src/lib.rs: mod evil -> src/evil.rs: symbolic link".into()],
         unreached_may_compile: true,
+        rules_version: 5,
     };
     PackageInput {
         name: name.into(),

@@ -45,7 +45,10 @@ fn exclude_dev_leaves_out_what_only_dev_dependencies_reach() -> TestResult {
     );
     assert_eq!(rows["shared@1.0.0"].dep_kinds, ["normal"], "no longer dev");
     assert!(
-        text.starts_with("schema_version = 1\n\n[settings]\nexclude_dev = true\n"),
+        text.starts_with(&format!(
+            "schema_version = 1\nrules_version = {}\n\n[settings]\nexclude_dev = true\n",
+            risk_analyzer::RULES_VERSION
+        )),
         "{text}"
     );
     Ok(())

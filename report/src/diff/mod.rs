@@ -245,6 +245,9 @@ pub struct ReportDiff {
     /// The two reports were made with different settings.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub settings: Option<SettingsChange>,
+    /// The two reports were made by different rules of the scanner: (old, new) versions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rules: Option<(u32, u32)>,
     /// Sorted by severity (most severe first), then name.
     pub packages: Vec<PackageDelta>,
 }
@@ -258,6 +261,24 @@ pub struct SettingsChange {
     pub unlisted_old: usize,
     /// Packages only in the new report that the old settings left out: not listed as added.
     pub unlisted_new: usize,
+}
+
+/// The line renderers print when the reports come from different rules of the scanner.
+pub fn rules_line((old, new): (u32, u32)) -> String {
+    let known = |v: u32| {
+        if v == 0 {
+            "unrecorded".to_owned()
+        } else {
+            v.to_string()
+        }
+    };
+    format!(
+        "The reports were made by different rules of the scanner ({} -> {}): a package whose \
+         version and bytes did not change can still show changes, from the scanner; they do not \
+         fail the gate.",
+        known(old),
+        known(new)
+    )
 }
 
 impl SettingsChange {
@@ -290,7 +311,7 @@ const GATE_SHOWN: usize = 5;
 
 impl ReportDiff {
     pub fn is_empty(&self) -> bool {
-        self.packages.is_empty() && self.settings.is_none()
+        self.packages.is_empty() && self.settings.is_none() && self.rules.is_none()
     }
 
     /// True when any package change adds risk.
@@ -481,8 +502,18 @@ pub fn diff(old: &Report, new: &Report) -> ReportDiff {
         changed: count(|c| matches!(c, Change::Changed { .. })),
         same_version: count(|c| matches!(c, Change::SameVersion { .. })),
         settings,
+        rules: (old.rules_version != new.rules_version)
+            .then_some((old.rules_version, new.rules_version)),
         packages: deltas,
     };
+    if d.rules.is_some() {
+        // the same bytes scanned by other rules: what moved is the scanner, not the crate
+        for p in &mut d.packages {
+            if matches!(p.change, Change::SameVersion { .. }) {
+                p.gate.clear();
+            }
+        }
+    }
     d.sort();
     d
 }

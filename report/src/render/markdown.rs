@@ -36,6 +36,9 @@ fn render_string(diff: &ReportDiff, sources: &SourceDiffs, limit: usize) -> Stri
     if let Some(s) = &diff.settings {
         head.push_str(&format!("\n_{}_\n", md(&s.line())));
     }
+    if let Some(rules) = diff.rules {
+        head.push_str(&format!("\n_{}_\n", md(&crate::diff::rules_line(rules))));
+    }
     if diff.packages.is_empty() {
         return head;
     }

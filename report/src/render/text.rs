@@ -25,6 +25,9 @@ fn render_string(diff: &ReportDiff, color: bool, sources: &SourceDiffs) -> Strin
     if let Some(s) = &diff.settings {
         let _ = writeln!(out, "{}", terminal(&s.line()));
     }
+    if let Some(rules) = diff.rules {
+        let _ = writeln!(out, "{}", terminal(&crate::diff::rules_line(rules)));
+    }
     if let Some(gate) = diff.gate_line() {
         let _ = writeln!(out, "{}", terminal(&gate));
     }
