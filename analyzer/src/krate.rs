@@ -9,7 +9,7 @@ use std::panic::{self, AssertUnwindSafe};
 use std::path::Path;
 
 use rayon::prelude::*;
-use risk_report::facts::{CrateFacts, FileFacts, ManifestFacts, Parse, Role, SkippedEntry};
+use risk_report::facts::{CrateFacts, Family, FileFacts, ManifestFacts, Parse, Role, SkippedEntry};
 
 use crate::archive::{self, ArchiveError, Limits, Unpacked};
 use crate::gates::{self, TestRules};
@@ -223,12 +223,27 @@ pub fn scan_unpacked_with(unpacked: &Unpacked, mode: Mode) -> CrateFacts {
         .filter(|t| matches!(t.kind.as_str(), "lib" | "proc-macro"))
         .filter_map(|t| scanned.get(&t.path))
         .any(|s| s.decls.forbids_unsafe);
+    // `extern crate self as windows_sys;`: a path starting with that name is the crate's own,
+    // never a use of the crate the taxonomy knows by that name
+    let self_names: Vec<String> = (scanned.values())
+        .flat_map(|s| &s.decls.self_names)
+        .map(|n| format!("{n}::"))
+        .collect();
     let mut out: Vec<FileFacts> = scanned
         .into_values()
         .map(|s| {
             let role = tree.roles.get(&s.facts.path).copied();
             let mut facts = s.decided(&rules);
             facts.role = role.unwrap_or(Role::Unreached);
+            if !self_names.is_empty() {
+                facts.findings.retain(|f| {
+                    f.kind.family() != Family::Api
+                        || !f
+                            .detail
+                            .as_deref()
+                            .is_some_and(|d| self_names.iter().any(|n| d.starts_with(n.as_str())))
+                });
+            }
             facts
         })
         .collect();

@@ -287,6 +287,14 @@ pub const TABLE: &[Entry] = &[
     ),
 ];
 
+/// Modules under a capability prefix that hold only data types and pure helpers: a path into
+/// them is no use of the capability (`windows_sys::core::GUID::from_u128(..)` builds a GUID).
+/// A longer prefix here wins over the entry above it.
+pub const DATA: &[(&str, &str)] = &[(
+    "windows_sys::core",
+    "string, GUID and result types of the bindings; no call into Windows",
+)];
+
 struct Index {
     /// First segment -> entries starting with it, with their segments split once.
     by_root: HashMap<&'static str, Vec<(Vec<&'static str>, &'static Entry)>>,
@@ -309,11 +317,15 @@ fn index() -> &'static Index {
 pub fn classify(path: &[&str]) -> Option<&'static Entry> {
     let first = path.first()?;
     let candidates = index().by_root.get(first)?;
-    candidates
+    let (segs, entry) = candidates
         .iter()
         .filter(|(segs, _)| segs.len() <= path.len() && segs[..] == path[..segs.len()])
-        .max_by_key(|(segs, _)| segs.len())
-        .map(|(_, entry)| *entry)
+        .max_by_key(|(segs, _)| segs.len())?;
+    let data = DATA.iter().any(|(prefix, _)| {
+        let d: Vec<&str> = prefix.split("::").collect();
+        d.len() > segs.len() && d.len() <= path.len() && d[..] == path[..d.len()]
+    });
+    (!data).then_some(*entry)
 }
 
 /// Whether `name` is the first segment of some entry, or a sysroot crate: a path starting with
@@ -332,6 +344,9 @@ pub fn markdown_table() -> String {
             entry.kind.code(),
             entry.why
         ));
+    }
+    for (prefix, why) in DATA {
+        out.push_str(&format!("| `{prefix}` | none | {why} |\n"));
     }
     out
 }

@@ -119,6 +119,21 @@ impl<'ast> Visit<'ast> for Collector<'_, '_> {
         self.depth -= 1;
     }
 
+    /// `type Runner = std::process::Command;` binds `Runner` to the path, like a `use`.
+    fn visit_item_type(&mut self, t: &'ast syn::ItemType) {
+        if let syn::Type::Path(p) = &*t.ty
+            && p.qself.is_none()
+        {
+            let segs: Vec<&str> = (p.path.segments.iter())
+                .map(|s| self.src.ident(&s.ident))
+                .collect();
+            let alias = self.src.ident(&t.ident);
+            self.imports
+                .add_use(self.scope, alias, segs, p.path.leading_colon.is_some());
+        }
+        visit::visit_item_type(self, t);
+    }
+
     fn visit_item_use(&mut self, u: &'ast ItemUse) {
         let mut prefix = Vec::new();
         self.use_tree(&u.tree, &mut prefix, u.leading_colon.is_some());
@@ -272,6 +287,9 @@ pub(crate) fn from_tokens<'s>(toks: &[Tok], src: &Src<'s>) -> Imports<'s> {
             "mod" | "struct" | "enum" | "union" | "trait" | "type" | "const" => {
                 if let Some(name) = next_ident {
                     imports.add_local(ROOT, name);
+                    if t.text(src) == "type" {
+                        type_alias(toks, i + 2, name, src, &mut imports);
+                    }
                 }
             }
             "static" | "let" => {
@@ -295,4 +313,32 @@ pub(crate) fn from_tokens<'s>(toks: &[Tok], src: &Src<'s>) -> Imports<'s> {
     }
     imports.finish();
     imports
+}
+
+/// `type NAME = a::b::C;` from flat tokens (`j` just after the name): binds `NAME` to the
+/// path, like a `use`, as the syn collector does. Generic arguments end the path.
+fn type_alias<'s>(
+    toks: &[Tok],
+    mut j: usize,
+    name: &'s str,
+    src: &Src<'s>,
+    imports: &mut Imports<'s>,
+) {
+    if !toks.get(j).is_some_and(|t| t.is_punct('=')) {
+        return;
+    }
+    j += 1;
+    let anchored = toks.get(j).is_some_and(|t| t.kind == TK::PathSep);
+    j += usize::from(anchored);
+    let mut segs = Vec::new();
+    while let Some(t) = toks.get(j).filter(|t| t.kind == TK::Ident) {
+        segs.push(t.text(src));
+        if !toks.get(j + 1).is_some_and(|n| n.kind == TK::PathSep) {
+            break;
+        }
+        j += 2;
+    }
+    if !segs.is_empty() {
+        imports.add_use(ROOT, name, segs, anchored);
+    }
 }

@@ -109,6 +109,8 @@ pub(crate) struct Decls {
     pub aliases: Vec<Alias>,
     /// `#![forbid(unsafe_code)]` at the top of the file.
     pub forbids_unsafe: bool,
+    /// `extern crate self as NAME;`: names by which the crate's own paths start.
+    pub self_names: Vec<String>,
 }
 
 /// Deepest inline-module nesting (inside one macro body) whose declarations are followed, and
@@ -536,6 +538,9 @@ impl Reader<'_, '_> {
             _ => name,
         };
         let root = if name == "self" { "self" } else { name };
+        if name == "self" && alias != "self" {
+            self.out.self_names.push(alias.to_owned());
+        }
         self.out.aliases.push(Alias {
             name: alias.to_owned(),
             root: root.to_owned(),

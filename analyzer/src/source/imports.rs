@@ -325,9 +325,49 @@ impl<'a, 's> Resolver<'a, 's> {
             buf.extend_from_slice(segs);
             return f(buf, None);
         }
+        if first == "self" || first == "super" {
+            // `self::x` is `x` as this module declares or imports it; `super::x` the same in
+            // the parent, as far as this file shows its modules
+            let ups = segs.iter().take_while(|s| **s == "super").count();
+            let rest = if first == "self" {
+                &segs[1..]
+            } else {
+                &segs[ups..]
+            };
+            let mut scope = Some(self.scope);
+            for _ in 0..ups {
+                scope = scope
+                    .and_then(|s| self.imports.scopes.get(s))
+                    .and_then(|s| s.parent);
+            }
+            return match scope {
+                Some(scope) if !rest.is_empty() && !is_self_root(rest[0]) => {
+                    let module = Resolver {
+                        imports: self.imports,
+                        scope,
+                    };
+                    module.lookup(rest, true, macro_ns, buf, &mut f)
+                }
+                _ => false,
+            };
+        }
         if is_self_root(first) {
             return false;
         }
+        self.lookup(segs, false, macro_ns, buf, &mut f)
+    }
+
+    /// Resolves `segs` in this module: its imports and items, then (unless `module_only`, for
+    /// `self::`/`super::` paths) the extern prelude and the path as written, then its globs.
+    fn lookup(
+        &self,
+        segs: &[&'s str],
+        module_only: bool,
+        macro_ns: bool,
+        buf: &mut Vec<&'s str>,
+        f: &mut impl FnMut(&[&'s str], Option<usize>) -> bool,
+    ) -> bool {
+        let first = segs[0];
         let mut through = |list: &[Binding<'s>], buf: &mut Vec<&'s str>| {
             for b in list.iter().filter(|b| !b.local) {
                 buf.clear();
@@ -347,16 +387,18 @@ impl<'a, 's> Resolver<'a, 's> {
                 return false;
             }
         }
-        if let Some(b) = self.imports.crates.get(first) {
-            return through(std::slice::from_ref(b), buf);
-        }
-        buf.clear();
-        buf.extend_from_slice(segs);
-        if f(buf, None) {
-            return true;
-        }
-        if PRELUDE.contains(&first) {
-            return false;
+        if !module_only {
+            if let Some(b) = self.imports.crates.get(first) {
+                return through(std::slice::from_ref(b), buf);
+            }
+            buf.clear();
+            buf.extend_from_slice(segs);
+            if f(buf, None) {
+                return true;
+            }
+            if PRELUDE.contains(&first) {
+                return false;
+            }
         }
         for sc in self.visible() {
             for g in &sc.globs {
@@ -391,6 +433,12 @@ impl<'a, 's> Resolver<'a, 's> {
             if path.len() < 2 {
                 return false;
             }
+            // a mention is not a use: a path that is not called counts only as a function
+            // value or a static (`map(std::env::var)`, `libc::environ`), never as a constant
+            // (`libc::O_RDONLY`) or a type (`std::fs::File`)
+            if !callee && !path.last().is_some_and(|last| value_like(last)) {
+                return false;
+            }
             let Some(entry) = taxonomy::classify(path) else {
                 return false;
             };
@@ -423,6 +471,14 @@ impl<'a, 's> Resolver<'a, 's> {
         });
         hit
     }
+}
+
+/// A name written the way functions and statics are (`read`, `_private`), not the way
+/// constants (`O_RDONLY`) and types or variants (`File`) are.
+pub(crate) fn value_like(name: &str) -> bool {
+    let name = name.trim_start_matches('_');
+    name.chars().next().is_some_and(|c| c.is_lowercase())
+        && !name.chars().all(|c| !c.is_lowercase())
 }
 
 /// Recognises a resolved macro path. `core::` and `alloc::` mirror `std::`.

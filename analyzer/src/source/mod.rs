@@ -328,6 +328,7 @@ fn fallback_with(src: &Src<'_>, out: &mut Out, error: String, proc_macro2: bool)
             imports: imports.at(ROOT),
             origin: Origin::Fallback,
             gates: &[],
+            self_ty: (&[], false),
         },
         out,
     );

@@ -465,11 +465,46 @@ impl<'s> Names<'s> {
         // were already read: a `use` or `extern` inside that range adds nothing new, and
         // reading it again made nested ones (`use a::{b, use a::{..` ) quadratic
         let (mut extra_until, mut extern_until) = (0, 0);
+        // names in the headers of impl blocks: `Self` is a trigger when one of them is
+        let mut impl_headers: Vec<&'s str> = Vec::new();
         for i in 0..toks.len() {
             if toks[i].kind != TK::Ident || after_dot_or_quote(toks, i) {
                 continue;
             }
             match text(i) {
+                "impl" => {
+                    let mut k = i + 1;
+                    while let Some(t) = toks.get(k) {
+                        match t.kind {
+                            TK::Open(Delim::Brace) | TK::Punct(';') => break,
+                            TK::Open(_) => k = close[k] as usize,
+                            TK::Ident => impl_headers.push(t.text(src)),
+                            _ => {}
+                        }
+                        k += 1;
+                    }
+                }
+                "type" => {
+                    // `type Runner = std::process::Command;` binds like a `use`
+                    if let Some(name) = toks.get(i + 1).filter(|t| t.kind == TK::Ident)
+                        && toks.get(i + 2).is_some_and(|t| t.is_punct('='))
+                    {
+                        let mut segs = Vec::new();
+                        let mut k = i
+                            + 3
+                            + usize::from(toks.get(i + 3).is_some_and(|t| t.kind == TK::PathSep));
+                        while let Some(t) = toks.get(k).filter(|t| t.kind == TK::Ident) {
+                            segs.push(t.text(src));
+                            if !toks.get(k + 1).is_some_and(|n| n.kind == TK::PathSep) {
+                                break;
+                            }
+                            k += 2;
+                        }
+                        if !segs.is_empty() {
+                            binds.push((name.text(src), segs));
+                        }
+                    }
+                }
                 "use" if i < extra_until => {}
                 "use" => {
                     let mut tree = UseTree {
@@ -583,6 +618,12 @@ impl<'s> Names<'s> {
                 }
             }
             if !changed {
+                if impl_headers
+                    .iter()
+                    .any(|n| rules.roots.contains(n) || names.extra.contains(n))
+                {
+                    names.extra.insert("Self");
+                }
                 names.sieve = rules.sieve;
                 for name in &names.extra {
                     names.sieve.add(name);

@@ -204,6 +204,9 @@ pub(crate) struct Ctx<'a, 's> {
     pub origin: Origin,
     /// The gates of the code the tokens are in (see `crate::gates`).
     pub gates: &'a [GateId],
+    /// The self type of the impl block the tokens are in, as written (`Self::x` is it
+    /// followed by `x`): empty when unknown. With whether it starts with `::`.
+    pub self_ty: (&'a [&'s str], bool),
 }
 
 /// Keywords after which an identifier is a name being declared, not a path.
@@ -296,6 +299,7 @@ pub(crate) fn step(toks: &[Tok], i: usize, src: &Src<'_>) -> Step {
                 Step::Path
             }
         }
+        TK::Punct('<') if qself_end(toks, i, src).is_some() => Step::Path,
         TK::PathSep
             if !matches!(prev_kind, Some(TK::Ident | TK::Punct('>') | TK::Punct('$')))
                 && toks.get(i + 1).is_some_and(|n| n.kind == TK::Ident) =>
@@ -526,8 +530,16 @@ pub(crate) fn path_at<'s>(
     segs: &mut Vec<&'s str>,
 ) -> PathAt {
     segs.clear();
-    let leading = toks[i].kind == TK::PathSep;
+    let mut leading = toks[i].kind == TK::PathSep;
     let mut j = i + usize::from(leading);
+    if toks[i].is_punct('<')
+        && let Some((qsegs_leading, after)) = qself_end(toks, i, src)
+    {
+        // `<T>::rest` is `T::rest`; `<T as Trait>::rest` is `Trait::rest`
+        leading = qsegs_leading;
+        qself_segs(toks, i, src, segs);
+        j = after;
+    }
     let mut turbofish = false;
     while let Some(s) = toks.get(j).filter(|s| s.kind == TK::Ident) {
         segs.push(s.text(src));
@@ -551,6 +563,8 @@ pub(crate) fn path_at<'s>(
     }
     let next = toks.get(j);
     let callee = next.is_some_and(|n| n.kind == TK::Open(Delim::Paren));
+    // `Path { .. }`: a struct literal builds data (or a block follows an expression)
+    let struct_lit = next.is_some_and(|n| n.kind == TK::Open(Delim::Brace));
     let is_macro =
         next.is_some_and(|n| n.is_punct('!')) && !toks.get(j + 1).is_some_and(|n| n.is_punct('='));
     // after `x:` or `-> `, a path is a type unless it is called
@@ -568,7 +582,60 @@ pub(crate) fn path_at<'s>(
         callee,
         is_macro,
         turbofish,
-        resolved: !keyword && (callee || is_macro || !type_position),
+        resolved: !keyword && (callee || is_macro || !(type_position || struct_lit)),
+    }
+}
+
+/// For `<` at `i` that starts a qualified path in expression position (`<T>::f`,
+/// `<T as Trait>::f`, with `T` and `Trait` plain paths): whether the path inside starts with
+/// `::`, and the index of the first segment after `>::`.
+pub(crate) fn qself_end(toks: &[Tok], i: usize, src: &Src<'_>) -> Option<(bool, usize)> {
+    let prev_ok = match i.checked_sub(1).map(|p| toks[p]) {
+        None => true,
+        Some(p) => match p.kind {
+            TK::Ident => KEYWORDS.contains(&p.text(src)),
+            TK::Lit | TK::Close(_) => false,
+            TK::Punct('>') => false,
+            _ => true,
+        },
+    };
+    if !prev_ok {
+        return None;
+    }
+    let mut j = i + 1;
+    let leading = toks.get(j)?.kind == TK::PathSep;
+    j += usize::from(leading);
+    // plain path segments, an optional `as` and a second plain path, then `>::name`
+    let mut seen_as = false;
+    loop {
+        let t = toks.get(j)?;
+        match t.kind {
+            TK::Ident if t.text(src) == "as" && !seen_as => seen_as = true,
+            TK::Ident => {}
+            TK::PathSep => {}
+            TK::Punct('&') if !seen_as => {}
+            TK::Punct('>') => break,
+            _ => return None,
+        }
+        j += 1;
+    }
+    (toks.get(j + 1)?.kind == TK::PathSep && toks.get(j + 2)?.kind == TK::Ident)
+        .then_some((leading, j + 2))
+}
+
+/// The segments of the path inside a qualified self at `i` (see [`qself_end`]): the type's,
+/// or the trait's after `as`.
+fn qself_segs<'s>(toks: &[Tok], i: usize, src: &Src<'s>, segs: &mut Vec<&'s str>) {
+    let mut j = i + 1;
+    while let Some(t) = toks.get(j).filter(|t| !t.is_punct('>')) {
+        if t.kind == TK::Ident {
+            if t.text(src) == "as" {
+                segs.clear();
+            } else {
+                segs.push(t.text(src));
+            }
+        }
+        j += 1;
     }
 }
 
@@ -596,6 +663,12 @@ fn path_rule<'s>(
     } = path_at(toks, m, i, src, segs);
     if !resolved {
         return j;
+    }
+    let mut leading = leading;
+    let (self_ty, self_leading) = ctx.self_ty;
+    if segs.len() > 1 && segs[0] == "Self" && !self_ty.is_empty() {
+        segs.splice(0..1, self_ty.iter().copied());
+        leading = self_leading;
     }
     let mut emit = |kind: Kind, detail: String| {
         out.push(t.line, t.col, kind, Some(detail), ctx.origin, gates);

@@ -10,9 +10,9 @@ use risk_report::facts::{Kind, Origin};
 use syn::punctuated::Punctuated;
 use syn::visit::{self, Visit};
 use syn::{
-    Attribute, Expr, ExprCall, ExprPath, ExprStruct, ExprUnsafe, ForeignItem, ForeignItemStatic,
-    ImplItem, ImplItemFn, Item, ItemFn, ItemForeignMod, ItemImpl, ItemMacro, ItemMod, ItemStatic,
-    ItemTrait, Local, Macro, Pat, Safety, StaticMutability, Token, TraitItem, TraitItemFn, Type,
+    Attribute, Expr, ExprCall, ExprPath, ExprUnsafe, ForeignItem, ForeignItemStatic, ImplItem,
+    ImplItemFn, Item, ItemFn, ItemForeignMod, ItemImpl, ItemMacro, ItemMod, ItemStatic, ItemTrait,
+    Local, Macro, Pat, Safety, StaticMutability, Token, TraitItem, TraitItemFn, Type,
 };
 
 use super::imports::{Imports, MacroHit, ROOT, ScopeId};
@@ -38,6 +38,7 @@ pub(crate) fn scan_file(file: &syn::File, src: &Src<'_>, out: &mut Out) -> Resul
         too_deep: false,
         segs: Vec::new(),
         buf: Vec::new(),
+        self_ty: Vec::new(),
         toks: Vec::new(),
     };
     v.with_attrs(&file.attrs, |v| v.visit_file(file));
@@ -59,6 +60,8 @@ struct Scanner<'a, 's> {
     too_deep: bool,
     segs: Vec<&'s str>,
     buf: Vec<&'s str>,
+    /// Self types of the enclosing impl blocks (`None`: a trait, or a type that is no path).
+    self_ty: Vec<Option<SelfTy<'s>>>,
     /// Reused token buffer for attributes and macro bodies.
     toks: Vec<Tok>,
 }
@@ -152,11 +155,31 @@ impl<'s> Scanner<'_, 's> {
 
     /// Resolves and classifies an expression path; `callee` when it is called.
     fn path(&mut self, path: &syn::Path, callee: bool) {
+        self.qualified_path(None, path, callee);
+    }
+
+    /// [`Self::path`] for `<T>::rest` too (`qself` is `T` when the path is written after it):
+    /// `<std::net::TcpStream>::connect` is `std::net::TcpStream::connect`. `Self::rest` in an
+    /// impl block is the impl's self type followed by `rest`.
+    fn qualified_path(&mut self, qself: Option<&syn::Path>, path: &syn::Path, callee: bool) {
         let mut segs = std::mem::take(&mut self.segs);
         segs.clear();
+        let mut leading = path.leading_colon.is_some();
+        if let Some(q) = qself {
+            segs.extend(q.segments.iter().map(|s| self.src.ident(&s.ident)));
+            leading = q.leading_colon.is_some();
+        }
         segs.extend(path.segments.iter().map(|s| self.src.ident(&s.ident)));
-        let leading = path.leading_colon.is_some();
-        let span = match (&path.leading_colon, path.segments.first()) {
+        if segs.len() > 1
+            && segs[0] == "Self"
+            && let Some(Some(ty)) = self.self_ty.last()
+        {
+            segs.splice(0..1, ty.segs.iter().copied());
+            leading = ty.leading;
+        }
+        // the first segment as written: the qualified self's when there is one
+        let written = qself.unwrap_or(path);
+        let span = match (&written.leading_colon, written.segments.first()) {
             (Some(c), _) => c.spans[0],
             (None, Some(s)) => s.ident.span(),
             (None, None) => Span::call_site(),
@@ -185,11 +208,16 @@ impl<'s> Scanner<'_, 's> {
         let mut toks = std::mem::take(&mut self.toks);
         toks.clear();
         lexer::lex(self.src, start, end, &mut toks);
+        let self_ty = match self.self_ty.last() {
+            Some(Some(ty)) => (&ty.segs[..], ty.leading),
+            _ => (&[][..], false),
+        };
         let ctx = Ctx {
             src: self.src,
             imports: self.imports.at(self.scope),
             origin: Origin::MacroTokens,
             gates: self.gates.ids(),
+            self_ty,
         };
         tokens::scan(&toks, &ctx, self.out);
         self.toks = toks;
@@ -203,6 +231,28 @@ impl<'s> Scanner<'_, 's> {
         let start = self.src.span_offset(ds.open()) + 1;
         let end = self.src.span_offset(ds.close());
         self.src.text.get(start..end).map(shorten)
+    }
+}
+
+/// The impl block's self type, as written (`TcpStream`, `std::net::TcpStream`).
+struct SelfTy<'s> {
+    segs: Vec<&'s str>,
+    leading: bool,
+}
+
+/// For an expression path: `Some(None)` for a plain path, `Some(Some(T))` for `<T>::rest`
+/// with `T` a plain path (`<T as Trait>::rest` is written as the path `Trait::rest`, which
+/// resolves as it is), `None` for a qualified self that is not a path (`<[u8]>::len`).
+fn qself_path(p: &ExprPath) -> Option<Option<&syn::Path>> {
+    let Some(q) = &p.qself else {
+        return Some(None);
+    };
+    if q.position > 0 {
+        return Some(None);
+    }
+    match &*q.ty {
+        Type::Path(tp) if tp.qself.is_none() => Some(Some(&tp.path)),
+        _ => None,
     }
 }
 
@@ -354,20 +404,6 @@ impl<'ast> Visit<'ast> for Scanner<'_, '_> {
         visit::visit_trait_item_fn(self, f);
     }
 
-    fn visit_item_impl(&mut self, i: &'ast ItemImpl) {
-        if let Some(u) = &i.unsafety {
-            self.emit(u.span, Kind::UnsafeImpl, None);
-        }
-        visit::visit_item_impl(self, i);
-    }
-
-    fn visit_item_trait(&mut self, t: &'ast ItemTrait) {
-        if let Some(u) = &t.unsafety {
-            self.emit(u.span, Kind::UnsafeTrait, None);
-        }
-        visit::visit_item_trait(self, t);
-    }
-
     fn visit_item_foreign_mod(&mut self, f: &'ast ItemForeignMod) {
         let abi = f
             .abi
@@ -399,12 +435,15 @@ impl<'ast> Visit<'ast> for Scanner<'_, '_> {
 
     fn visit_expr_call(&mut self, call: &'ast ExprCall) {
         if let Expr::Path(p) = &*call.func
-            && p.qself.is_none()
+            && let Some(qself) = qself_path(p)
         {
             for a in call.attrs.iter().chain(&p.attrs) {
                 self.visit_attribute(a);
             }
-            self.path(&p.path, true);
+            self.qualified_path(qself, &p.path, true);
+            if let Some(q) = &p.qself {
+                self.visit_type(&q.ty);
+            }
             for arg in &call.args {
                 self.visit_expr(arg);
             }
@@ -414,18 +453,42 @@ impl<'ast> Visit<'ast> for Scanner<'_, '_> {
     }
 
     fn visit_expr_path(&mut self, p: &'ast ExprPath) {
-        if p.qself.is_none() {
-            self.path(&p.path, false);
+        if let Some(qself) = qself_path(p) {
+            self.qualified_path(qself, &p.path, false);
         }
         visit::visit_expr_path(self, p);
     }
 
-    fn visit_expr_struct(&mut self, s: &'ast ExprStruct) {
-        if s.qself.is_none() {
-            self.path(&s.path, false);
+    fn visit_item_impl(&mut self, i: &'ast ItemImpl) {
+        if let Some(u) = &i.unsafety {
+            self.emit(u.span, Kind::UnsafeImpl, None);
         }
-        visit::visit_expr_struct(self, s);
+        let ty = match &*i.self_ty {
+            Type::Path(tp) if tp.qself.is_none() => Some(SelfTy {
+                segs: (tp.path.segments.iter())
+                    .map(|s| self.src.ident(&s.ident))
+                    .collect(),
+                leading: tp.path.leading_colon.is_some(),
+            }),
+            _ => None,
+        };
+        self.self_ty.push(ty);
+        visit::visit_item_impl(self, i);
+        self.self_ty.pop();
     }
+
+    fn visit_item_trait(&mut self, t: &'ast ItemTrait) {
+        if let Some(u) = &t.unsafety {
+            self.emit(u.span, Kind::UnsafeTrait, None);
+        }
+        // `Self` in a trait is whatever implements it: unknown
+        self.self_ty.push(None);
+        visit::visit_item_trait(self, t);
+        self.self_ty.pop();
+    }
+
+    // A struct literal (`SOCKADDR_IN6 { .. }`) builds data: its path is a type, never a use
+    // of the capability; its field values are visited like any expression.
 
     fn visit_item_macro(&mut self, m: &'ast ItemMacro) {
         if m.ident.is_some() && m.mac.path.is_ident("macro_rules") {
