@@ -96,23 +96,24 @@ impl<'s> Collector<'_, 's> {
 impl<'ast> Visit<'ast> for Collector<'_, '_> {
     fn visit_item(&mut self, item: &'ast Item) {
         if self.enter() {
+            // (name, in the value namespace); a macro_rules name is a macro only
             let name = match item {
-                Item::Mod(i) => Some(&i.ident),
-                Item::Fn(i) => Some(&i.sig.ident),
-                Item::Struct(i) => Some(&i.ident),
-                Item::Enum(i) => Some(&i.ident),
-                Item::Union(i) => Some(&i.ident),
-                Item::Trait(i) => Some(&i.ident),
-                Item::TraitAlias(i) => Some(&i.ident),
-                Item::Type(i) => Some(&i.ident),
-                Item::Const(i) => Some(&i.ident),
-                Item::Static(i) => Some(&i.ident),
-                Item::Macro(i) => i.ident.as_ref(),
+                Item::Mod(i) => Some((&i.ident, false)),
+                Item::Fn(i) => Some((&i.sig.ident, true)),
+                // a unit or tuple struct is a value too; `locals` covers a name used alone
+                Item::Struct(i) => Some((&i.ident, false)),
+                Item::Enum(i) => Some((&i.ident, false)),
+                Item::Union(i) => Some((&i.ident, false)),
+                Item::Trait(i) => Some((&i.ident, false)),
+                Item::TraitAlias(i) => Some((&i.ident, false)),
+                Item::Type(i) => Some((&i.ident, false)),
+                Item::Const(i) => Some((&i.ident, true)),
+                Item::Static(i) => Some((&i.ident, true)),
                 _ => None,
             };
-            if let Some(name) = name {
+            if let Some((name, value)) = name {
                 let name = self.src.ident(name);
-                self.imports.add_local(self.scope, name);
+                self.imports.add_local(self.scope, name, value);
             }
             visit::visit_item(self, item);
         }
@@ -165,7 +166,7 @@ impl<'ast> Visit<'ast> for Collector<'_, '_> {
 
     fn visit_foreign_item_static(&mut self, s: &'ast ForeignItemStatic) {
         let name = self.src.ident(&s.ident);
-        self.imports.add_local(self.scope, name);
+        self.imports.add_local(self.scope, name, true);
     }
 
     /// `extern` blocks inside an opaque macro body (`items! { extern "C" { fn abs(..); } }`)
@@ -280,13 +281,13 @@ pub(crate) fn from_tokens<'s>(toks: &[Tok], src: &Src<'s>) -> Imports<'s> {
                     if i < foreign_until {
                         imports.add_extern_fn(ROOT, name);
                     } else {
-                        imports.add_local(ROOT, name);
+                        imports.add_local(ROOT, name, true);
                     }
                 }
             }
             "mod" | "struct" | "enum" | "union" | "trait" | "type" | "const" => {
                 if let Some(name) = next_ident {
-                    imports.add_local(ROOT, name);
+                    imports.add_local(ROOT, name, t.text(src) == "const");
                     if t.text(src) == "type" {
                         type_alias(toks, i + 2, name, src, &mut imports);
                     }
@@ -298,13 +299,8 @@ pub(crate) fn from_tokens<'s>(toks: &[Tok], src: &Src<'s>) -> Imports<'s> {
                     if t.text(src) == "let" {
                         imports.add_binding(name.text(src));
                     } else {
-                        imports.add_local(ROOT, name.text(src));
+                        imports.add_local(ROOT, name.text(src), true);
                     }
-                }
-            }
-            "macro_rules" => {
-                if let Some(name) = toks.get(i + 2).filter(|n| n.kind == TK::Ident) {
-                    imports.add_local(ROOT, name.text(src));
                 }
             }
             _ => {}

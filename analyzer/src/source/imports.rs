@@ -200,9 +200,15 @@ impl<'s> Imports<'s> {
         }
     }
 
-    /// An item declared in `scope`.
-    pub fn add_local(&mut self, scope: ScopeId, name: &'s str) {
-        self.scope_mut(scope).locals.insert(name);
+    /// An item declared in `scope`, in the type namespace (`value == false`: a module, a type,
+    /// a trait) or the value namespace (a function, a constant, a static).
+    pub fn add_local(&mut self, scope: ScopeId, name: &'s str, value: bool) {
+        let sc = self.scope_mut(scope);
+        if value {
+            sc.values.insert(name);
+        } else {
+            sc.locals.insert(name);
+        }
     }
 
     /// A variable or parameter name, anywhere in the file.
@@ -214,7 +220,7 @@ impl<'s> Imports<'s> {
     pub fn add_extern_fn(&mut self, scope: ScopeId, name: &'s str) {
         let sc = self.scope_mut(scope);
         sc.extern_fns.insert(name);
-        sc.locals.insert(name);
+        sc.values.insert(name);
     }
 
     /// `extern crate name as alias;`, visible from every scope of the file.
@@ -305,6 +311,50 @@ impl<'a, 's> Resolver<'a, 's> {
         self.visible().any(|sc| sc.extern_fns.contains(name))
     }
 
+    /// Whether the called path `segs` names a function declared in an `extern` block of a
+    /// module of this file: `f` here, `sys::f` or `self::sys::f` in a child module,
+    /// `super::f` in the parent, or a name a `use` of this file binds to one of those.
+    pub fn calls_extern_fn(&self, segs: &[&str]) -> bool {
+        self.extern_fn_in(segs, 0)
+    }
+
+    fn extern_fn_in(&self, segs: &[&str], depth: usize) -> bool {
+        let Some((&last, module)) = segs.split_last() else {
+            return false;
+        };
+        if depth > 8 {
+            return false;
+        }
+        if module.is_empty() {
+            if self.is_extern_fn(last) {
+                return true;
+            }
+            // `use sys::f;` / `use self::sys::f;`: follow the binding inside this file
+            let sc = &self.imports.scopes[self.scope];
+            return (sc.names.get(last).into_iter().flatten())
+                .filter(|b| b.local || self.child(self.scope, b.segs[0]).is_some())
+                .any(|b| self.extern_fn_in(&b.segs, depth + 1));
+        }
+        let mut scope = Some(self.scope);
+        for (k, seg) in module.iter().enumerate() {
+            scope = match *seg {
+                "self" if k == 0 => scope,
+                "super" => scope
+                    .and_then(|s| self.imports.scopes.get(s))
+                    .and_then(|s| s.parent),
+                name => scope.and_then(|s| self.child(s, name)),
+            };
+        }
+        scope.is_some_and(|s| self.imports.scopes[s].extern_fns.contains(last))
+    }
+
+    /// The inline module `name` declared in `scope`.
+    fn child(&self, scope: ScopeId, name: &str) -> Option<ScopeId> {
+        (self.imports.scopes.iter().enumerate())
+            .find(|(_, sc)| sc.parent == Some(scope) && sc.name == name)
+            .map(|(id, _)| id)
+    }
+
     /// Calls `f` with each candidate full path for `segs` in priority order, stopping at the
     /// first `true`. The second argument is the glob module's depth for glob candidates.
     /// `macro_ns`: the path names a macro, and macros live apart from the functions, types and
@@ -383,7 +433,14 @@ impl<'a, 's> Resolver<'a, 's> {
             if let Some(list) = sc.names.get(first) {
                 return through(list, buf);
             }
-            if sc.locals.contains(first) && !(macro_ns && segs.len() == 1) {
+            // a path's first segment is a type-namespace name; a name alone is a value (or a
+            // unit or tuple struct), and macros are a namespace of their own
+            let declared = if segs.len() > 1 {
+                sc.locals.contains(first)
+            } else {
+                !macro_ns && (sc.values.contains(first) || sc.locals.contains(first))
+            };
+            if declared {
                 return false;
             }
         }

@@ -601,14 +601,21 @@ impl<'s> Names<'s> {
                 }
                 let first = segs[0];
                 let ups = segs.iter().take_while(|s| **s == "super").count();
-                let counts = if ups > 0 {
-                    segs.get(ups).is_some_and(|n| names.extra.contains(n))
-                } else if matches!(first, "crate" | "self" | "Self") {
-                    false
-                } else {
-                    (first != *alias && names.extra.contains(first))
-                        || (rules.roots.contains(first) && rules.reaches(segs))
-                };
+                // a binding whose last segment is a risky name of this file (a foreign
+                // function `use self::sys::system as sh;` names) may be that name
+                let last_risky = segs.len() > 1
+                    && segs
+                        .last()
+                        .is_some_and(|n| n != alias && names.extra.contains(n));
+                let counts = last_risky
+                    || if ups > 0 {
+                        segs.get(ups).is_some_and(|n| names.extra.contains(n))
+                    } else if matches!(first, "crate" | "self" | "Self") {
+                        false
+                    } else {
+                        (first != *alias && names.extra.contains(first))
+                            || (rules.roots.contains(first) && rules.reaches(segs))
+                    };
                 if counts {
                     risky[k] = true;
                     // `extern crate std;` binds a root to itself: nothing new

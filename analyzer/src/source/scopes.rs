@@ -32,8 +32,13 @@ pub(super) struct Scope<'s> {
     pub(super) names: HashMap<&'s str, Vec<Binding<'s>>>,
     /// External glob imports (`use std::fs::*;`), in file order.
     pub(super) globs: Vec<Vec<&'s str>>,
-    /// Items declared in this module: they shadow crate roots and globs.
+    /// Items declared in this module, in the type namespace (modules, types, traits): they
+    /// shadow crate roots (`mod std {}` hides `std::..`) and globs.
     pub(super) locals: HashSet<&'s str>,
+    /// Items declared in the value namespace (functions, constants, statics): they shadow a
+    /// name used alone (`fn read()` hides a glob's `read`), never a path's first segment
+    /// (`fn std() {}` does not hide `std::fs`).
+    pub(super) values: HashSet<&'s str>,
     /// Functions declared in `extern` blocks of this module.
     pub(super) extern_fns: HashSet<&'s str>,
     /// Globs of crate-local paths (`super::*`, `self::imp::*`, `imp::*`).

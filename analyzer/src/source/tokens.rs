@@ -695,8 +695,8 @@ fn path_rule<'s>(
         && (callee || turbofish)
     {
         emit(Kind::Transmute, segs.join("::"));
-    } else if callee && segs.len() == 1 && ctx.imports.is_extern_fn(segs[0]) {
-        emit(Kind::Ffi, format!("extern fn {}", segs[0]));
+    } else if callee && ctx.imports.calls_extern_fn(segs) {
+        emit(Kind::Ffi, format!("extern fn {}", segs.join("::")));
     }
     j
 }

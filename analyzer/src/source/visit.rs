@@ -189,8 +189,8 @@ impl<'s> Scanner<'_, 's> {
         if let Some(entry) = imports.classify(&segs, leading, callee, &mut buf) {
             let detail = buf.join("::");
             self.emit(span, entry.kind, Some(detail));
-        } else if callee && segs.len() == 1 && imports.is_extern_fn(segs[0]) {
-            let detail = format!("extern fn {}", segs[0]);
+        } else if callee && imports.calls_extern_fn(&segs) {
+            let detail = format!("extern fn {}", segs.join("::"));
             self.emit(span, Kind::Ffi, Some(detail));
         }
         self.segs = segs;

@@ -3,5 +3,6 @@
 
 pub mod qualified;
 pub mod relative;
+pub mod foreign;
 pub mod in_macros;
 pub mod mentions;

@@ -44,3 +44,23 @@ pub mod shadow {
         let _ = self::Command::new("x");
     }
 }
+
+pub fn shadow_by_value() {
+    // a function named `std` lives in the value namespace: `std::` still names the crate
+    fn std() {}
+    std();
+    let _ = std::fs::read("/etc/shadow"); //~ fs
+}
+
+pub mod shadowed {
+    // a module named `std` does hide the crate in this module
+    mod std {
+        pub mod fs {
+            pub fn read(_: &str) {}
+        }
+    }
+
+    pub fn local() {
+        std::fs::read("x");
+    }
+}
