@@ -287,6 +287,79 @@ pub const TABLE: &[Entry] = &[
     ),
 ];
 
+/// A method that carries a capability: `.name(..)` counts when the module it is called in can
+/// see one of `carriers` (the trait imported by name or `as _`, or through a glob of its
+/// module; for an inherent method, its type imported), since a method call names no path.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Method {
+    pub name: &'static str,
+    pub carriers: &'static [&'static str],
+    pub kind: Kind,
+    pub why: &'static str,
+}
+
+const COMMAND_EXT: &[&str] = &[
+    "std::os::unix::process::CommandExt",
+    "std::os::unix::prelude::CommandExt",
+];
+const PATH: &[&str] = &["std::path::Path", "std::path::PathBuf"];
+
+const fn m(
+    name: &'static str,
+    carriers: &'static [&'static str],
+    kind: Kind,
+    why: &'static str,
+) -> Method {
+    Method {
+        name,
+        carriers,
+        kind,
+        why,
+    }
+}
+
+/// Capability methods, by name.
+pub const METHODS: &[Method] = &[
+    m(
+        "pre_exec",
+        COMMAND_EXT,
+        Process,
+        "runs a closure in the child before it executes",
+    ),
+    m(
+        "exec",
+        COMMAND_EXT,
+        Process,
+        "replaces the process with the command",
+    ),
+    m(
+        "to_socket_addrs",
+        &["std::net::ToSocketAddrs"],
+        Net,
+        "resolves host names (DNS)",
+    ),
+    m("read_dir", PATH, Fs, "lists a directory"),
+    m("metadata", PATH, Fs, "stats a path"),
+    m(
+        "symlink_metadata",
+        PATH,
+        Fs,
+        "stats a path without following links",
+    ),
+    m("read_link", PATH, Fs, "reads a symlink target"),
+    m("canonicalize", PATH, Fs, "resolves a path on disk"),
+    m("try_exists", PATH, Fs, "probes the file system"),
+    m("exists", PATH, Fs, "probes the file system"),
+    m("is_file", PATH, Fs, "probes the file system"),
+    m("is_dir", PATH, Fs, "probes the file system"),
+    m("is_symlink", PATH, Fs, "probes the file system"),
+];
+
+/// The capability methods named `name`.
+pub fn methods(name: &str) -> impl Iterator<Item = &'static Method> + '_ {
+    METHODS.iter().filter(move |m| m.name == name)
+}
+
 /// Modules under a capability prefix that hold only data types and pure helpers: a path into
 /// them is no use of the capability (`windows_sys::core::GUID::from_u128(..)` builds a GUID).
 /// A longer prefix here wins over the entry above it.
@@ -347,6 +420,15 @@ pub fn markdown_table() -> String {
     }
     for (prefix, why) in DATA {
         out.push_str(&format!("| `{prefix}` | none | {why} |\n"));
+    }
+    for method in METHODS {
+        out.push_str(&format!(
+            "| `.{}()` with `{}` in scope | {} | {} |\n",
+            method.name,
+            method.carriers[0],
+            method.kind.code(),
+            method.why
+        ));
     }
     out
 }

@@ -166,7 +166,12 @@ impl<'s> Imports<'s> {
 
     /// `use <segs>` in `scope`, binding `alias` (the last segment, or the `as` name).
     pub fn add_use(&mut self, scope: ScopeId, alias: &'s str, segs: Vec<&'s str>, anchored: bool) {
-        if alias == "_" || segs.is_empty() {
+        if segs.is_empty() {
+            return;
+        }
+        if alias == "_" {
+            // a trait brought in for its methods only
+            self.scope_mut(scope).anon.push(segs);
             return;
         }
         let local = !anchored && is_self_root(segs[0]);
@@ -305,6 +310,24 @@ impl<'a, 's> Resolver<'a, 's> {
             }
             other => other,
         }
+    }
+
+    /// The capability method a call `.name(..)` in this module is: one whose carrier this
+    /// module imports (by name, `as _`, or through a glob of the carrier's module).
+    pub fn method(&self, name: &str) -> Option<&'static taxonomy::Method> {
+        taxonomy::methods(name).find(|m| m.carriers.iter().any(|c| self.sees(c)))
+    }
+
+    fn sees(&self, carrier: &str) -> bool {
+        let path: Vec<&str> = carrier.split("::").collect();
+        self.visible().any(|sc| {
+            let named = (sc.names.values().flatten()).any(|b| !b.local && b.segs == path);
+            let glob = sc
+                .globs
+                .iter()
+                .any(|g| g.len() + 1 == path.len() && g[..] == path[..g.len()]);
+            named || glob || sc.anon.iter().any(|a| *a == path)
+        })
     }
 
     pub fn is_extern_fn(&self, name: &str) -> bool {

@@ -239,7 +239,8 @@ fn settle_macro_bodies(toks: &[Tok], close: &[u32], src: &Src<'_>, triggers: &mu
         for (j, resolved) in (start..end).zip(&resolved) {
             let name = toks[j].text(src);
             let keyword = rules.always.contains(name)
-                || (name == "static" && toks.get(j + 1).is_some_and(|n| n.text(src) == "mut"));
+                || (name == "static" && toks.get(j + 1).is_some_and(|n| n.text(src) == "mut"))
+                || (tokens::method_call(toks, j) && taxonomy::methods(name).next().is_some());
             if triggers[j] && !resolved && !keyword {
                 triggers[j] = false;
             }
@@ -625,6 +626,19 @@ impl<'s> Names<'s> {
                 }
             }
             if !changed {
+                // a capability method is a name to keep where its carrier is imported
+                for method in taxonomy::METHODS {
+                    let seen = method.carriers.iter().any(|c| {
+                        let path: Vec<&str> = c.split("::").collect();
+                        binds.iter().any(|(_, segs)| *segs == path)
+                            || globs
+                                .iter()
+                                .any(|g| g.len() + 1 == path.len() && g[..] == path[..g.len()])
+                    });
+                    if seen {
+                        names.extra.insert(method.name);
+                    }
+                }
                 if impl_headers
                     .iter()
                     .any(|n| rules.roots.contains(n) || names.extra.contains(n))
@@ -1118,9 +1132,12 @@ impl Split<'_, '_> {
             let in_types = types.is_some_and(|(s, end, _)| (s..end).contains(&k));
             // a name only a type can hold here, a field or method name, or the `unsafe(..)`
             // wrapper of an attribute (what it wraps is read on its own: `no_mangle`, ...)
+            // (a method name is a field or method name, unless a capability method's)
             let inert = || {
                 (in_types && k >= expr_end)
-                    || after_dot_or_quote(t, k)
+                    || (after_dot_or_quote(t, k)
+                        && !(tokens::method_call(t, k)
+                            && taxonomy::methods(t[k].text(self.src)).next().is_some()))
                     || skip == Some(k)
                     || (k < attr_end
                         && t.get(k + 1)

@@ -32,6 +32,8 @@ pub(super) struct Scope<'s> {
     pub(super) names: HashMap<&'s str, Vec<Binding<'s>>>,
     /// External glob imports (`use std::fs::*;`), in file order.
     pub(super) globs: Vec<Vec<&'s str>>,
+    /// `use x::Trait as _;`: traits in scope under no name.
+    pub(super) anon: Vec<Vec<&'s str>>,
     /// Items declared in this module, in the type namespace (modules, types, traits): they
     /// shadow crate roots (`mod std {}` hides `std::..`) and globs.
     pub(super) locals: HashSet<&'s str>,

@@ -429,9 +429,28 @@ pub(crate) fn scan(toks: &[Tok], ctx: &Ctx<'_, '_>, out: &mut Out) {
             }
             Step::Use => skip_to_semi(toks, &m, i + 1),
             Step::Path => path_rule(toks, &m, i, ctx, gates.ids(), &mut segs, &mut buf, out),
-            Step::Other => i + 1,
+            Step::Other => {
+                if method_call(toks, i)
+                    && let Some(method) = ctx.imports.method(t.text(src))
+                {
+                    let detail = format!("{}::{}", method.carriers[0], method.name);
+                    emit(out, method.kind, Some(detail));
+                }
+                i + 1
+            }
         };
     }
+}
+
+/// Whether `toks[i]` is the name of a method call: `.name(` or `.name::<`.
+pub(crate) fn method_call(toks: &[Tok], i: usize) -> bool {
+    toks[i].kind == TK::Ident
+        && i > 0
+        && toks[i - 1].is_punct('.')
+        && toks.get(i + 1).is_some_and(|n| {
+            n.kind == TK::Open(Delim::Paren)
+                || (n.kind == TK::PathSep && toks.get(i + 2).is_some_and(|t| t.is_punct('<')))
+        })
 }
 
 /// `unsafe` followed by a block, a function, an impl or a trait.

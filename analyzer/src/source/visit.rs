@@ -490,6 +490,15 @@ impl<'ast> Visit<'ast> for Scanner<'_, '_> {
     // A struct literal (`SOCKADDR_IN6 { .. }`) builds data: its path is a type, never a use
     // of the capability; its field values are visited like any expression.
 
+    fn visit_expr_method_call(&mut self, call: &'ast syn::ExprMethodCall) {
+        let name = self.src.ident(&call.method);
+        if let Some(method) = self.imports.at(self.scope).method(name) {
+            let detail = format!("{}::{name}", method.carriers[0]);
+            self.emit(call.method.span(), method.kind, Some(detail));
+        }
+        visit::visit_expr_method_call(self, call);
+    }
+
     fn visit_item_macro(&mut self, m: &'ast ItemMacro) {
         if m.ident.is_some() && m.mac.path.is_ident("macro_rules") {
             for a in &m.attrs {

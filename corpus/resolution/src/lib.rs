@@ -6,3 +6,4 @@ pub mod relative;
 pub mod foreign;
 pub mod in_macros;
 pub mod mentions;
+pub mod methods;
