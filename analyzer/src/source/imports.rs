@@ -326,7 +326,7 @@ impl<'a, 's> Resolver<'a, 's> {
                 .globs
                 .iter()
                 .any(|g| g.len() + 1 == path.len() && g[..] == path[..g.len()]);
-            named || glob || sc.anon.iter().any(|a| *a == path)
+            named || glob || sc.anon.contains(&path)
         })
     }
 
