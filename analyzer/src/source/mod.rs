@@ -39,6 +39,8 @@ use std::cell::Cell;
 
 use risk_report::facts::{FileFacts, Finding, Kind, Origin, Parse};
 
+use unicode_normalization::UnicodeNormalization;
+
 use crate::gates::{GateId, GateTable};
 use imports::ROOT;
 
@@ -140,6 +142,20 @@ pub(crate) fn scan(path: &str, text: &str, mode: Mode) -> Scanned {
             ..Scanned::default()
         };
     }
+    // rustc compares identifiers after NFC normalization (`e` + U+0301 is `é`): so does every
+    // name lookup here, on a normalized copy (only a line holding such text can see its later
+    // columns move). The hidden-text rules read the text as written.
+    let normalized;
+    let written = body;
+    let body = if !body.is_ascii()
+        && unicode_normalization::is_nfc_quick(body.chars())
+            != unicode_normalization::IsNormalized::Yes
+    {
+        normalized = body.nfc().collect::<String>();
+        normalized.as_str()
+    } else {
+        body
+    };
     let src = Src::new(body);
     // one lex of the whole file, for the declarations and the fast path's plan
     let mut toks = Vec::with_capacity(body.len() / 4);
@@ -154,7 +170,7 @@ pub(crate) fn scan(path: &str, text: &str, mode: Mode) -> Scanned {
     let parse = analyze(&src, &toks, balanced.as_deref(), &mut out, mode);
     drop(toks);
     // Text-level rules (bidi controls, lookalike identifiers): exact in every parse mode.
-    unicode::scan(body, &mut out);
+    unicode::scan(written, &mut out);
     // proc-macro2 keeps every lexed file in a thread-local source map (u32 offsets, text
     // copied): forget this file's spans so a long-running worker neither grows nor overflows.
     proc_macro2::extra::invalidate_current_thread_spans();

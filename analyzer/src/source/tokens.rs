@@ -475,8 +475,13 @@ fn unsafe_rule(toks: &[Tok], i: usize, src: &Src<'_>, in_foreign: bool) -> Optio
                 }
                 "const" | "async" | "auto" => j += 1,
                 "fn" => {
-                    // a name must follow: `unsafe fn(u8)` is a function pointer type
-                    let named = toks.get(j + 1).is_some_and(|n| n.kind == TK::Ident);
+                    // a name must follow: `unsafe fn(u8)` is a function pointer type; in a
+                    // macro body the name can be spliced in (`$name`, `#name` in `quote!`)
+                    let named = toks.get(j + 1).is_some_and(|n| n.kind == TK::Ident)
+                        || (toks
+                            .get(j + 1)
+                            .is_some_and(|n| n.is_punct('$') || n.is_punct('#'))
+                            && toks.get(j + 2).is_some_and(|n| n.kind == TK::Ident));
                     return (named && !in_foreign).then_some(Kind::UnsafeFn);
                 }
                 "impl" => return Some(Kind::UnsafeImpl),

@@ -96,3 +96,20 @@ pub fn emitted(name: &proc_macro2::Ident) -> proc_macro2::TokenStream {
         }
     }
 }
+
+/// A wrapper generator: the name of each `unsafe fn` is spliced in by the invocation.
+macro_rules! ioctl_like {
+    ($name:ident, $nr:expr) => {
+        pub unsafe fn $name(fd: i32) -> i32 { //~ unsafe-fn
+            fd + $nr
+        }
+    };
+}
+
+ioctl_like!(get_flags, 1);
+
+pub fn spliced(name: &proc_macro2::Ident) -> proc_macro2::TokenStream {
+    quote::quote! {
+        pub unsafe fn #name() {} //~ unsafe-fn
+    }
+}

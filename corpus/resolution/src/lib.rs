@@ -6,4 +6,5 @@ pub mod relative;
 pub mod foreign;
 pub mod in_macros;
 pub mod mentions;
+pub mod nfc;
 pub mod methods;
