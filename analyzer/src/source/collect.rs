@@ -220,14 +220,21 @@ impl<'ast> Visit<'ast> for Collector<'_, '_> {
     }
 }
 
-/// Collects imports and declarations from flat tokens (files syn could not parse), all in
-/// [`ROOT`]: the tokens of a broken file give no reliable module structure.
+/// Collects imports and declarations from flat tokens (files syn could not parse), one scope
+/// per inline module as the syn collector keeps them (a module's extent is its braces, as far
+/// as the tokens of a broken file balance).
 pub(crate) fn from_tokens<'s>(toks: &[Tok], src: &Src<'s>) -> Imports<'s> {
     let mut imports = Imports::default();
     let m = matching(toks);
     let mut foreign_until = 0usize;
+    // the module being read, and the modules around it: (index of the body's `}`, scope)
+    let mut scope = ROOT;
+    let mut open: Vec<(usize, ScopeId)> = Vec::new();
     let mut i = 0;
     while i < toks.len() {
+        while let Some((_, outer)) = open.pop_if(|o| o.0 < i) {
+            scope = outer;
+        }
         let t = toks[i];
         if t.kind != TK::Ident
             || (i > 0 && matches!(toks[i - 1].kind, TK::Punct('.' | '$' | '\'') | TK::PathSep))
@@ -246,9 +253,9 @@ pub(crate) fn from_tokens<'s>(toks: &[Tok], src: &Src<'s>) -> Imports<'s> {
                 j += usize::from(anchored);
                 use_tokens::read(toks, &m, &mut j, src, &mut |leaf| match leaf {
                     Leaf::Name { alias, segs } => {
-                        imports.add_use(ROOT, alias, segs.to_vec(), anchored);
+                        imports.add_use(scope, alias, segs.to_vec(), anchored);
                     }
-                    Leaf::Glob { segs } => imports.add_glob(ROOT, segs.to_vec(), anchored),
+                    Leaf::Glob { segs } => imports.add_glob(scope, segs.to_vec(), anchored),
                 });
                 i = j;
                 continue;
@@ -279,17 +286,32 @@ pub(crate) fn from_tokens<'s>(toks: &[Tok], src: &Src<'s>) -> Imports<'s> {
             "fn" => {
                 if let Some(name) = next_ident {
                     if i < foreign_until {
-                        imports.add_extern_fn(ROOT, name);
+                        imports.add_extern_fn(scope, name);
                     } else {
-                        imports.add_local(ROOT, name, true);
+                        imports.add_local(scope, name, true);
                     }
                 }
             }
+            "mod"
+                if next_ident.is_some()
+                    && toks
+                        .get(i + 2)
+                        .is_some_and(|n| n.kind == TK::Open(Delim::Brace)) =>
+            {
+                // an inline module: its own scope, as the syn collector opens one
+                let name = next_ident.unwrap_or_default();
+                imports.add_local(scope, name, false);
+                let outer = scope;
+                scope = imports.open_scope(outer, name, t.start as usize);
+                open.push((m[i + 2] as usize, outer));
+                i += 3;
+                continue;
+            }
             "mod" | "struct" | "enum" | "union" | "trait" | "type" | "const" => {
                 if let Some(name) = next_ident {
-                    imports.add_local(ROOT, name, t.text(src) == "const");
+                    imports.add_local(scope, name, t.text(src) == "const");
                     if t.text(src) == "type" {
-                        type_alias(toks, i + 2, name, src, &mut imports);
+                        type_alias(toks, i + 2, name, src, &mut imports, scope);
                     }
                 }
             }
@@ -299,7 +321,7 @@ pub(crate) fn from_tokens<'s>(toks: &[Tok], src: &Src<'s>) -> Imports<'s> {
                     if t.text(src) == "let" {
                         imports.add_binding(name.text(src));
                     } else {
-                        imports.add_local(ROOT, name.text(src), true);
+                        imports.add_local(scope, name.text(src), true);
                     }
                 }
             }
@@ -319,6 +341,7 @@ fn type_alias<'s>(
     name: &'s str,
     src: &Src<'s>,
     imports: &mut Imports<'s>,
+    scope: ScopeId,
 ) {
     if !toks.get(j).is_some_and(|t| t.is_punct('=')) {
         return;
@@ -335,6 +358,6 @@ fn type_alias<'s>(
         j += 2;
     }
     if !segs.is_empty() {
-        imports.add_use(ROOT, name, segs, anchored);
+        imports.add_use(scope, name, segs, anchored);
     }
 }

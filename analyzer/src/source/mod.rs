@@ -345,6 +345,7 @@ fn fallback_with(src: &Src<'_>, out: &mut Out, error: String, proc_macro2: bool)
             origin: Origin::Fallback,
             gates: &[],
             self_ty: (&[], false),
+            modules: Some(&imports),
         },
         out,
     );

@@ -12,7 +12,7 @@
 use proc_macro2::{Delimiter, Spacing, TokenStream, TokenTree};
 use risk_report::facts::{Kind, Origin};
 
-use super::imports::{MacroHit, Resolver};
+use super::imports::{Imports, MacroHit, Resolver};
 use super::{Out, Src, attrs, shorten, unquote};
 use crate::gates::{GateId, GateStack};
 
@@ -196,7 +196,7 @@ pub(crate) fn foreign_fns<'s>(toks: &[Tok], src: &Src<'s>, mut f: impl FnMut(&'s
 }
 
 /// What the token scanner needs to know about where it runs.
-#[derive(Debug)]
+#[derive(Debug, Clone, Copy)]
 pub(crate) struct Ctx<'a, 's> {
     pub src: &'a Src<'s>,
     /// Resolution in the module the tokens are written in.
@@ -207,6 +207,9 @@ pub(crate) struct Ctx<'a, 's> {
     /// The self type of the impl block the tokens are in, as written (`Self::x` is it
     /// followed by `x`): empty when unknown. With whether it starts with `::`.
     pub self_ty: (&'a [&'s str], bool),
+    /// For a whole file: every scope of it, so that the walk resolves each path in the
+    /// inline module it is written in (the import map opened one per `mod x {`).
+    pub modules: Option<&'a Imports<'s>>,
 }
 
 /// Keywords after which an identifier is a name being declared, not a path.
@@ -336,6 +339,9 @@ pub(crate) fn resolved_paths(toks: &[Tok], src: &Src<'_>, mut f: impl FnMut(usiz
 /// The token-level rules. See `docs/capabilities.md` for what each one matches.
 pub(crate) fn scan(toks: &[Tok], ctx: &Ctx<'_, '_>, out: &mut Out) {
     let src = ctx.src;
+    // the module being walked: (index of its closing brace, the context outside it)
+    let mut ctx = *ctx;
+    let mut modules: Vec<(usize, Ctx<'_, '_>)> = Vec::new();
     let m = matching(toks);
     // attributed items, innermost last: (index of the item's last token, whether its gate
     // was new to the stack)
@@ -348,6 +354,20 @@ pub(crate) fn scan(toks: &[Tok], ctx: &Ctx<'_, '_>, out: &mut Out) {
     let mut buf: Vec<&str> = Vec::new();
     let mut i = 0;
     while i < toks.len() {
+        while let Some((_, outer)) = modules.pop_if(|o| o.0 < i) {
+            ctx = outer;
+        }
+        if let Some(all) = ctx.modules
+            && toks[i].is_ident(src, "mod")
+            && toks.get(i + 1).is_some_and(|n| n.kind == TK::Ident)
+            && toks
+                .get(i + 2)
+                .is_some_and(|n| n.kind == TK::Open(Delim::Brace))
+            && let Some(scope) = all.scope_at(toks[i].start as usize)
+        {
+            modules.push((m[i + 2] as usize, ctx));
+            ctx.imports = all.at(scope);
+        }
         while let Some((_, added)) = gated.pop_if(|g| g.0 < i) {
             if added {
                 gates.truncate(gates.len() - 1);
@@ -428,7 +448,7 @@ pub(crate) fn scan(toks: &[Tok], ctx: &Ctx<'_, '_>, out: &mut Out) {
                 i + 1
             }
             Step::Use => skip_to_semi(toks, &m, i + 1),
-            Step::Path => path_rule(toks, &m, i, ctx, gates.ids(), &mut segs, &mut buf, out),
+            Step::Path => path_rule(toks, &m, i, &ctx, gates.ids(), &mut segs, &mut buf, out),
             Step::Other => {
                 if method_call(toks, i)
                     && let Some(method) = ctx.imports.method(t.text(src))

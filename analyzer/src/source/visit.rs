@@ -218,6 +218,7 @@ impl<'s> Scanner<'_, 's> {
             origin: Origin::MacroTokens,
             gates: self.gates.ids(),
             self_ty,
+            modules: None,
         };
         tokens::scan(&toks, &ctx, self.out);
         self.toks = toks;

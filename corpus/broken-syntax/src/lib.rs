@@ -1,6 +1,7 @@
 //! This file parses; the modules it declares do not (deliberately).
 
 pub mod half;
+pub mod modules;
 pub mod risky_error;
 pub mod unbalanced;
 
