@@ -229,22 +229,21 @@ fn g() { cb(); n(); }
 }
 
 #[test]
-fn fallback_files_keep_one_merged_scope() {
-    // documented over-approximation: token-level files have no module structure
+fn fallback_files_keep_one_scope_per_module() {
+    // as in a file syn takes: a module sees its own imports, not its parent's
     let src = "\
 use std::fs;
 mod a { fn g() { fs::read(\"x\"); } }
-unsafe fn broken() { let = unsafe; }
+mod b { use std::fs; fn h() { fs::read(\"y\"); } }
+unsafe fn broken() { let = unsafe { fs::write(\"z\", \"\") }; }
 ";
     let facts = scan(src);
     assert!(matches!(facts.parse, Parse::Fallback { .. }));
-    let found: Vec<_> = facts
-        .findings
-        .iter()
+    let found: Vec<u32> = (facts.findings.iter())
         .filter(|f| f.kind == Kind::Fs)
+        .map(|f| f.line)
         .collect();
-    assert_eq!(found.len(), 1);
-    assert_eq!(found[0].line, 2);
+    assert_eq!(found, [3, 4]);
 }
 
 #[test]
