@@ -20,12 +20,17 @@
 //!   ignored.
 //! - `extern crate` names are the file's extern prelude, seen from every scope.
 //! - Variable and parameter names are one set per file.
-//! - Files syn cannot parse (`collect::from_tokens`) keep everything in [`ROOT`]: one merged
-//!   map, where two modules that bind one name differently let any external binding that
-//!   classifies win. Broken files are rare and have no reliable module structure to follow.
+//! - Files syn cannot parse (`collect::from_tokens`) get one scope per inline module too, as
+//!   far as their braces balance; the token scan switches scope at each `mod x {`.
+//! - `self::x` and `super::x` resolve in this module and its parents (as far as this file
+//!   shows them: `super` above the file's root is another file); `<T>::f` is `T::f`, `Self::f`
+//!   in an impl block is the self type's `f`, and `type A = path;` binds `A` like a `use`.
+//! - Identifiers are compared after NFC normalization (the scan normalizes the text first).
 //!
-//! Names of items a module declares (`mod fs`, `fn read`, ...) shadow external crate roots and
-//! glob imports. Everything borrows from the source text: resolving a path allocates nothing.
+//! Names of items a module declares shadow by namespace: a module or type (`mod fs`, `struct
+//! File`) hides a crate root and globs for paths starting with it, a function or constant
+//! (`fn std() {}`) only a name used alone. Everything borrows from the source text: resolving a
+//! path allocates nothing.
 
 use std::collections::{HashMap, HashSet};
 
