@@ -13,9 +13,9 @@ use risk_report::facts::{CrateFacts, Family, FileFacts, ManifestFacts, Parse, Ro
 
 use crate::archive::{self, ArchiveError, Limits, Unpacked};
 use crate::gates::{self, TestRules};
-use crate::source::decls::Alias;
+use crate::source::decls::{Alias, LocalRef};
 use crate::source::{Mode, Scanned};
-use crate::{binary, build_script, manifest, modtree, source, vcs};
+use crate::{binary, build_script, crate_paths, manifest, modtree, source, vcs};
 
 /// Scans a `.crate` tarball held in memory. `expected_root` is `name-version` when known.
 pub fn scan_crate_tarball(gz: &[u8], expected_root: Option<&str>, limits: &Limits) -> CrateFacts {
@@ -219,31 +219,18 @@ pub fn scan_unpacked_with(unpacked: &Unpacked, mode: Mode) -> CrateFacts {
         scanned.extend(scan_all(&extra, &pending, mode));
     };
 
+    resolve_local_paths(&tree, &mut scanned);
+
     let forbids_unsafe = (manifest.targets.iter())
         .filter(|t| matches!(t.kind.as_str(), "lib" | "proc-macro"))
         .filter_map(|t| scanned.get(&t.path))
         .any(|s| s.decls.forbids_unsafe);
-    // `extern crate self as windows_sys;`: a path starting with that name is the crate's own,
-    // never a use of the crate the taxonomy knows by that name
-    let self_names: Vec<String> = (scanned.values())
-        .flat_map(|s| &s.decls.self_names)
-        .map(|n| format!("{n}::"))
-        .collect();
     let mut out: Vec<FileFacts> = scanned
         .into_values()
         .map(|s| {
             let role = tree.roles.get(&s.facts.path).copied();
             let mut facts = s.decided(&rules);
             facts.role = role.unwrap_or(Role::Unreached);
-            if !self_names.is_empty() {
-                facts.findings.retain(|f| {
-                    f.kind.family() != Family::Api
-                        || !f
-                            .detail
-                            .as_deref()
-                            .is_some_and(|d| self_names.iter().any(|n| d.starts_with(n.as_str())))
-                });
-            }
             facts
         })
         .collect();
@@ -275,6 +262,105 @@ pub fn scan_unpacked_with(unpacked: &Unpacked, mode: Mode) -> CrateFacts {
         forbids_unsafe,
         unread_modules: tree.unread.into_iter().collect(),
         rules_version: crate::RULES_VERSION,
+    }
+}
+
+/// The crate pass of name resolution ([`crate_paths`]): paths that leave their file, resolved
+/// over the modules each target root loads, become findings of the file they are written in.
+/// A finding the engines made through the crate's own `extern crate self as` name
+/// (`windows_sys::..` inside windows-sys) is such a path too: it is resolved here instead.
+fn resolve_local_paths(tree: &modtree::Tree, scanned: &mut BTreeMap<String, Scanned>) {
+    let self_names: Vec<String> = (scanned.values())
+        .flat_map(|s| &s.decls.self_names)
+        .cloned()
+        .collect();
+    // the engines' findings under a self name, turned back into paths of the crate
+    let mut own: BTreeMap<String, Vec<LocalRef>> = BTreeMap::new();
+    if !self_names.is_empty() {
+        for (path, s) in scanned.iter_mut() {
+            let mut kept = Vec::new();
+            let mut kept_gates = Vec::new();
+            for (f, ids) in s.facts.findings.drain(..).zip(s.gated.drain(..)) {
+                let segs: Option<Vec<String>> = (f.kind.family() == Family::Api)
+                    .then_some(f.detail.as_deref())
+                    .flatten()
+                    .and_then(|d| {
+                        let mut parts = d.split("::");
+                        let first = parts.next()?;
+                        self_names.iter().any(|n| n == first).then(|| {
+                            std::iter::once("crate".to_owned())
+                                .chain(parts.map(str::to_owned))
+                                .collect()
+                        })
+                    });
+                match segs {
+                    Some(segs) => own.entry(path.clone()).or_default().push(LocalRef {
+                        line: f.line,
+                        col: f.col,
+                        segs,
+                        callee: true,
+                        inline: Vec::new(),
+                        gates: ids
+                            .iter()
+                            .filter_map(|&id| s.gates.get(id).cloned())
+                            .collect(),
+                    }),
+                    None => {
+                        kept.push(f);
+                        kept_gates.push(ids);
+                    }
+                }
+            }
+            s.facts.findings = kept;
+            s.gated = kept_gates;
+        }
+    }
+    let mut roots: BTreeMap<usize, Vec<(&[String], &str)>> = BTreeMap::new();
+    for (root, file, modpath) in &tree.modules {
+        roots
+            .entry(*root)
+            .or_default()
+            .push((modpath.as_slice(), file.as_str()));
+    }
+    // by file: (line, column, what the path is, its gates)
+    type Hit = (u32, u32, crate_paths::Resolved, Vec<gates::Gate>);
+    let mut found: BTreeMap<String, Vec<Hit>> = BTreeMap::new();
+    for loaded in roots.values() {
+        let decls = loaded
+            .iter()
+            .filter_map(|(modpath, file)| Some((*modpath, &scanned.get(*file)?.decls)));
+        let mut index = crate_paths::Index::of(decls);
+        for (modpath, _) in loaded {
+            index.add_module(modpath);
+        }
+        for (modpath, file) in loaded {
+            let Some(s) = scanned.get(*file) else {
+                continue;
+            };
+            let refs = s
+                .decls
+                .refs
+                .iter()
+                .chain(own.get(*file).into_iter().flatten());
+            for r in refs {
+                let here: Vec<String> = modpath.iter().chain(&r.inline).cloned().collect();
+                if let Some(hit) = index.resolve(&here, &r.segs, r.callee) {
+                    found.entry((*file).to_owned()).or_default().push((
+                        r.line,
+                        r.col,
+                        hit,
+                        r.gates.clone(),
+                    ));
+                }
+            }
+        }
+    }
+    for (file, hits) in found {
+        if let Some(s) = scanned.get_mut(&file) {
+            for (line, col, hit, gates) in hits {
+                s.add_resolved(line, col, hit.kind, hit.detail, &gates);
+            }
+        }
     }
 }
 

@@ -65,6 +65,9 @@ pub(crate) struct Tree {
     pub computed: bool,
     /// Reached files the crate pass has not scanned yet.
     pub pending: BTreeSet<String>,
+    /// Each reached file as loaded: (index of the target root, file, module path from that
+    /// root). A file can be loaded as several modules.
+    pub modules: BTreeSet<(usize, String, Vec<String>)>,
 }
 
 /// What the `macro_rules!` of the crate named one name declare in their bodies, with the
@@ -138,16 +141,20 @@ pub(crate) fn walk(roots: &[(String, Role)], krate: &Crate<'_>) -> Tree {
         expanded: HashSet::new(),
         queue: Vec::new(),
     };
-    for (root, role) in roots {
+    for (k, (root, role)) in roots.iter().enumerate() {
         if (krate.exists)(root) {
-            let place = Place {
-                dir: parent(root).to_owned(),
-                relative: None,
+            let at = At {
+                place: Place {
+                    dir: parent(root).to_owned(),
+                    relative: None,
+                },
+                root: k,
+                modpath: Vec::new(),
             };
-            w.push(root.clone(), place, *role);
+            w.push(root.clone(), at, *role);
         }
     }
-    while let Some((file, place, role)) = w.queue.pop() {
+    while let Some((file, at, role)) = w.queue.pop() {
         if w.seen.len() > MAX_VISITS {
             w.tree.computed = true;
             w.tree.unread.insert(format!(
@@ -155,26 +162,57 @@ pub(crate) fn walk(roots: &[(String, Role)], krate: &Crate<'_>) -> Tree {
             ));
             break;
         }
-        w.visit(&file, &place, role);
+        w.visit(&file, &at, role);
     }
     w.tree
+}
+
+/// Where a file is loaded: its folder place, the target root it belongs to and its module
+/// path from that root.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+struct At {
+    place: Place,
+    root: usize,
+    modpath: Vec<String>,
+}
+
+impl At {
+    /// The module path of a child module `name` declared under `inline`.
+    fn child(&self, inline: &[Inline], name: &str) -> Vec<String> {
+        let mut p = self.within(inline);
+        p.push(name.to_owned());
+        p
+    }
+
+    /// The module path of the inline modules `inline` (from here).
+    fn within(&self, inline: &[Inline]) -> Vec<String> {
+        let mut p = self.modpath.clone();
+        p.extend(inline.iter().map(|m| match &m.name {
+            Name::Literal(n) => n.clone(),
+            Name::Computed => "$".to_owned(),
+        }));
+        p
+    }
 }
 
 struct Walker<'a, 'k> {
     krate: &'a Crate<'k>,
     tree: Tree,
-    seen: HashSet<(String, Place, Role)>,
+    seen: HashSet<(String, At, Role)>,
     /// Macro expansions done: (name, place, role).
-    expanded: HashSet<(String, Place, Role)>,
-    queue: Vec<(String, Place, Role)>,
+    expanded: HashSet<(String, At, Role)>,
+    queue: Vec<(String, At, Role)>,
 }
 
 impl Walker<'_, '_> {
-    fn push(&mut self, file: String, place: Place, role: Role) {
-        if self.seen.insert((file.clone(), place.clone(), role)) {
+    fn push(&mut self, file: String, at: At, role: Role) {
+        if self.seen.insert((file.clone(), at.clone(), role)) {
             let best = self.tree.roles.entry(file.clone()).or_insert(role);
             *best = (*best).min(role);
-            self.queue.push((file, place, role));
+            self.tree
+                .modules
+                .insert((at.root, file.clone(), at.modpath.clone()));
+            self.queue.push((file, at, role));
         }
     }
 
@@ -182,7 +220,7 @@ impl Walker<'_, '_> {
         gates.iter().any(|g| (self.krate.holds)(g))
     }
 
-    fn visit(&mut self, file: &str, place: &Place, role: Role) {
+    fn visit(&mut self, file: &str, at: &At, role: Role) {
         let decls = match (self.krate.known)(file) {
             Known::Decls(d) => d,
             Known::Unreadable => {
@@ -204,19 +242,19 @@ impl Walker<'_, '_> {
             ));
         }
         for m in decls.mods.iter().filter(|m| m.in_macro.is_none()) {
-            self.module(file, place, role, m);
+            self.module(file, at, role, m);
         }
         for inc in decls.includes.iter().filter(|i| i.in_macro.is_none()) {
-            self.include(file, role, inc);
+            self.include(file, at, role, inc);
         }
         for inv in decls.invocations.iter().filter(|i| i.in_macro.is_none()) {
-            self.expand(place, role, inv, 0);
+            self.expand(at, role, inv, 0);
         }
     }
 
     /// What the macro `inv` names declares, expanded at `place` (after the invocation's own
     /// inline modules).
-    fn expand(&mut self, place: &Place, role: Role, inv: &Invocation, depth: usize) {
+    fn expand(&mut self, at: &At, role: Role, inv: &Invocation, depth: usize) {
         let krate = self.krate;
         let Some(defs) = krate.macros.get(inv.name.as_str()) else {
             return;
@@ -226,22 +264,24 @@ impl Walker<'_, '_> {
             return;
         }
         let test = self.holds_any(&inv.gates);
-        for (place, test) in self.places(place, &inv.inline, test) {
+        for (place, test) in self.places(&at.place, &inv.inline, test) {
             let role = if test { Role::Test } else { role };
-            if !self
-                .expanded
-                .insert((inv.name.clone(), place.clone(), role))
-            {
+            let here = At {
+                place,
+                root: at.root,
+                modpath: at.within(&inv.inline),
+            };
+            if !self.expanded.insert((inv.name.clone(), here.clone(), role)) {
                 continue;
             }
             for (file, m) in &defs.mods {
-                self.module(file, &place, role, m);
+                self.module(file, &here, role, m);
             }
             for (file, inc) in &defs.includes {
-                self.include(file, role, inc);
+                self.include(file, &here, role, inc);
             }
             for inner in &defs.invocations {
-                self.expand(&place, role, inner, depth + 1);
+                self.expand(&here, role, inner, depth + 1);
             }
         }
     }
@@ -290,13 +330,19 @@ impl Walker<'_, '_> {
         out
     }
 
-    fn module(&mut self, file: &str, place: &Place, role: Role, m: &ModDecl) {
+    fn module(&mut self, file: &str, at: &At, role: Role, m: &ModDecl) {
         let test = self.holds_any(&m.gates);
         let name = match &m.name {
             Name::Literal(n) => n.as_str(),
             Name::Computed => "$name",
         };
-        for (place, test) in self.places(place, &m.inline, test) {
+        let modpath = at.child(&m.inline, name);
+        let loaded = |place: Place| At {
+            place,
+            root: at.root,
+            modpath: modpath.clone(),
+        };
+        for (place, test) in self.places(&at.place, &m.inline, test) {
             let mut fixed = false;
             for p in &m.paths {
                 let test = test || p.gate.as_ref().is_some_and(|g| (self.krate.holds)(g));
@@ -316,7 +362,7 @@ impl Walker<'_, '_> {
                                 dir: parent(&target).to_owned(),
                                 relative: None,
                             };
-                            self.push(target, next, role);
+                            self.push(target, loaded(next), role);
                         }
                     }
                     None => {
@@ -352,7 +398,7 @@ impl Walker<'_, '_> {
                     dir: base.clone(),
                     relative: Some(n.clone()),
                 };
-                self.push(flat.clone(), next, role);
+                self.push(flat.clone(), loaded(next), role);
             }
             if (self.krate.exists)(&nested) {
                 found = true;
@@ -360,7 +406,7 @@ impl Walker<'_, '_> {
                     dir: join(&base, n),
                     relative: None,
                 };
-                self.push(nested.clone(), next, role);
+                self.push(nested.clone(), loaded(next), role);
             }
             // with `cfg_attr` paths around, the default file is usually the case no `cfg`
             // leaves (`cfg_attr(unix, ..)`, `cfg_attr(windows, ..)`, `cfg_attr(not(any(..)), ..)`)
@@ -376,7 +422,7 @@ impl Walker<'_, '_> {
         }
     }
 
-    fn include(&mut self, file: &str, role: Role, inc: &Include) {
+    fn include(&mut self, file: &str, at: &At, role: Role, inc: &Include) {
         let test = self.holds_any(&inc.gates);
         let (what, target) = match &inc.arg {
             IncludeArg::Relative(p) => (format!("{file}: include!({p:?})"), join(parent(file), p)),
@@ -402,11 +448,16 @@ impl Walker<'_, '_> {
         };
         let role = if test { Role::Test } else { role };
         if let Some(target) = self.existing(&what, "", &target, role, Missing::Say) {
-            let place = Place {
-                dir: parent(&target).to_owned(),
-                relative: None,
+            // its items belong to the including module; its `mod` items resolve from its folder
+            let here = At {
+                place: Place {
+                    dir: parent(&target).to_owned(),
+                    relative: None,
+                },
+                root: at.root,
+                modpath: at.within(&inc.inline),
             };
-            self.push(target, place, role);
+            self.push(target, here, role);
         }
     }
 

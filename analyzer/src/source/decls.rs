@@ -66,6 +66,8 @@ pub(crate) enum IncludeArg {
 pub(crate) struct Include {
     pub in_macro: Option<String>,
     pub arg: IncludeArg,
+    /// The inline modules around it: the included items belong to the innermost.
+    pub inline: Vec<Inline>,
     pub gates: Vec<Gate>,
 }
 
@@ -96,9 +98,53 @@ pub(crate) struct Alias {
     pub binder: Binder,
 }
 
+/// What a module of the file holds that a path from elsewhere in the crate can reach: the
+/// crate pass builds its index of the crate's modules from these (see `crate::crate_paths`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct ModItem {
+    /// The inline modules it is in, outermost first (`[]`: the file's own module).
+    pub inline: Vec<String>,
+    pub kind: ItemKind,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum ItemKind {
+    /// `use a::b as alias;` (also `pub use`, and `type alias = a::b;`).
+    Use {
+        alias: String,
+        segs: Vec<String>,
+        anchored: bool,
+    },
+    /// `use a::b::*;`.
+    Glob { segs: Vec<String>, anchored: bool },
+    /// A function of an `extern` block.
+    Foreign { name: String },
+    /// An inline module.
+    Module { name: String },
+}
+
+/// A path whose resolution leaves the file: it starts with `crate`, `self` or `super`, or
+/// with a name a `use` of this file binds to such a path, or an out-of-line module. The crate
+/// pass resolves it against the crate's modules.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct LocalRef {
+    pub line: u32,
+    /// 1-based, in characters.
+    pub col: u32,
+    pub segs: Vec<String>,
+    /// Called (`p(..)`), not only named.
+    pub callee: bool,
+    pub inline: Vec<String>,
+    pub gates: Vec<Gate>,
+}
+
 /// Everything the crate pass reads of one file before deciding roles.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(crate) struct Decls {
+    /// What the file's modules hold (outside macro bodies).
+    pub items: Vec<ModItem>,
+    /// Paths that leave the file.
+    pub refs: Vec<LocalRef>,
     pub mods: Vec<ModDecl>,
     pub includes: Vec<Include>,
     /// Macro invocations, once per name and place.
@@ -153,9 +199,14 @@ pub(crate) fn read(toks: &[Tok], m: &[u32], src: &Src<'_>) -> Decls {
         ranges: Vec::new(),
         version: 0,
         seen: HashSet::new(),
+        candidates: Vec::new(),
+        contexts: Vec::new(),
+        context_at: None,
+        local_names: HashSet::new(),
         out: Decls::default(),
     };
     r.walk();
+    r.finish_refs();
     r.out
 }
 
@@ -179,6 +230,13 @@ struct Reader<'a, 's> {
     version: u32,
     /// (name, context version) of the invocations already recorded.
     seen: HashSet<(&'s str, u32)>,
+    /// Paths that may leave the file: (first token, one past the last, called, context).
+    candidates: Vec<(usize, usize, bool, usize)>,
+    /// Contexts of the candidates, and the version the last one was built at.
+    contexts: Vec<(Vec<String>, Vec<Gate>)>,
+    context_at: Option<u32>,
+    /// Names bound, in this file, to paths that leave it: `use crate::..` aliases and modules.
+    local_names: HashSet<&'s str>,
     out: Decls,
 }
 
@@ -215,18 +273,20 @@ impl Reader<'_, '_> {
                         _ => self.invocation(i),
                     }
                 }
-                TK::Ident if matches!(t.end - t.start, 3 | 6) => {
-                    if self.after_path_or_dot(i) || self.raw(i) {
+                TK::Ident if matches!(t.end - t.start, 3 | 4 | 6) && !self.raw(i) => {
+                    if self.after_path_or_dot(i) {
                         i + 1
                     } else {
                         match t.text(self.src) {
                             "mod" => self.module(i, Vec::new(), Vec::new()),
                             "use" => self.use_item(i),
-                            "extern" => self.extern_crate(i),
-                            _ => i + 1,
+                            "extern" => self.extern_item(i),
+                            "type" => self.type_alias(i),
+                            _ => self.path_candidate(i),
                         }
                     }
                 }
+                TK::Ident => self.path_candidate(i),
                 _ => i + 1,
             };
         }
@@ -388,6 +448,11 @@ impl Reader<'_, '_> {
                 root: "self".to_owned(),
                 binder: Binder::Item,
             });
+            // a path through a module of this file may reach another file
+            if let Some(t) = toks.get(i + 1) {
+                self.local_names.insert(self.src.ident_at(t.start as usize));
+            }
+            self.item(ItemKind::Module { name: n.clone() });
         }
         match toks.get(after) {
             Some(t) if t.is_punct(';') => {
@@ -413,6 +478,170 @@ impl Reader<'_, '_> {
                 after + 1
             }
             _ => after,
+        }
+    }
+
+    /// The path starting at `i`, kept as a candidate when it is called or has several
+    /// segments (outside macro bodies: they resolve where invoked). Returns where to go on.
+    fn path_candidate(&mut self, i: usize) -> usize {
+        let toks = self.toks;
+        if self.after_path_or_dot(i) || !self.bodies.is_empty() {
+            return i + 1;
+        }
+        let mut j = i + 1;
+        while toks.get(j).is_some_and(|t| t.kind == TK::PathSep)
+            && toks.get(j + 1).is_some_and(|t| t.kind == TK::Ident)
+        {
+            j += 2;
+        }
+        let callee = toks
+            .get(j)
+            .is_some_and(|t| t.kind == TK::Open(Delim::Paren));
+        if j > i + 1 || callee {
+            let ctx = self.context_id();
+            self.candidates.push((i, j, callee, ctx));
+        }
+        j
+    }
+
+    /// The index of the current context in `contexts`, built once per context version.
+    fn context_id(&mut self) -> usize {
+        if self.context_at != Some(self.version) || self.contexts.is_empty() {
+            let inline = (self.inline.iter())
+                .map(|m| match &m.name {
+                    Name::Literal(n) => n.clone(),
+                    Name::Computed => "$".to_owned(),
+                })
+                .collect();
+            let mut gates: Vec<Gate> = self.gates.iter().take(MAX_GATES).cloned().collect();
+            gates.sort();
+            gates.dedup();
+            self.contexts.push((inline, gates));
+            self.context_at = Some(self.version);
+        }
+        self.contexts.len() - 1
+    }
+
+    /// The inline chain (names) of the current module, when it is outside macro bodies and
+    /// every name is literal.
+    fn module_chain(&self) -> Option<Vec<String>> {
+        if !self.bodies.is_empty() {
+            return None;
+        }
+        (self.inline.iter())
+            .map(|m| match &m.name {
+                Name::Literal(n) => Some(n.clone()),
+                Name::Computed => None,
+            })
+            .collect()
+    }
+
+    fn item(&mut self, kind: ItemKind) {
+        if let Some(inline) = self.module_chain() {
+            self.out.items.push(ModItem { inline, kind });
+        }
+    }
+
+    /// `extern crate ..;` or an `extern` block (its functions are recorded).
+    fn extern_item(&mut self, i: usize) -> usize {
+        let toks = self.toks;
+        if toks
+            .get(i + 1)
+            .is_some_and(|n| n.is_ident(self.src, "crate"))
+        {
+            return self.extern_crate(i);
+        }
+        let mut j = i + 1;
+        if toks.get(j).is_some_and(|t| t.kind == TK::Lit) {
+            j += 1;
+        }
+        if !toks
+            .get(j)
+            .is_some_and(|t| t.kind == TK::Open(Delim::Brace))
+        {
+            return i + 1;
+        }
+        let close = (self.m[j] as usize).min(toks.len());
+        let mut k = j + 1;
+        while k < close {
+            match toks[k].kind {
+                TK::Open(_) => k = self.m[k] as usize,
+                TK::Ident if toks[k].is_ident(self.src, "fn") => {
+                    if let Some(n) = toks.get(k + 1).filter(|n| n.kind == TK::Ident) {
+                        let name = self.src.ident_at(n.start as usize).to_owned();
+                        self.item(ItemKind::Foreign { name });
+                    }
+                }
+                _ => {}
+            }
+            k += 1;
+        }
+        // the block's groups are walked as usual (attributes, nested items)
+        i + 1
+    }
+
+    /// `type NAME = a::b::C;`: binds like a `use`.
+    fn type_alias(&mut self, i: usize) -> usize {
+        let toks = self.toks;
+        let (Some(name), Some(eq)) = (toks.get(i + 1), toks.get(i + 2)) else {
+            return i + 1;
+        };
+        if name.kind != TK::Ident || !eq.is_punct('=') {
+            return i + 1;
+        }
+        let mut j = i + 3;
+        let anchored = toks.get(j).is_some_and(|t| t.kind == TK::PathSep);
+        j += usize::from(anchored);
+        let mut segs = Vec::new();
+        while let Some(t) = toks.get(j).filter(|t| t.kind == TK::Ident) {
+            segs.push(self.src.ident_at(t.start as usize).to_owned());
+            if !toks.get(j + 1).is_some_and(|n| n.kind == TK::PathSep) {
+                break;
+            }
+            j += 2;
+        }
+        if !segs.is_empty() {
+            let alias = self.src.ident_at(name.start as usize).to_owned();
+            if is_local_root(&segs[0], anchored) {
+                self.local_names
+                    .insert(self.src.ident_at(name.start as usize));
+            }
+            self.item(ItemKind::Use {
+                alias,
+                segs,
+                anchored,
+            });
+        }
+        i + 3
+    }
+
+    /// Keeps the candidates that leave the file, with their place and segments.
+    fn finish_refs(&mut self) {
+        let toks = self.toks;
+        let src = self.src;
+        for &(start, end, callee, ctx) in &self.candidates {
+            let first = toks[start].text(src);
+            let leaves = matches!(first, "crate" | "super" | "self")
+                || self
+                    .local_names
+                    .contains(src.ident_at(toks[start].start as usize));
+            if !leaves {
+                continue;
+            }
+            let segs: Vec<String> = (start..end)
+                .step_by(2)
+                .map(|k| src.ident_at(toks[k].start as usize).to_owned())
+                .collect();
+            let (line, col) = src.line_col(toks[start].start as usize);
+            let (inline, gates) = self.contexts[ctx].clone();
+            self.out.refs.push(LocalRef {
+                line: line as u32,
+                col: col as u32 + 1,
+                segs,
+                callee,
+                inline,
+                gates,
+            });
         }
     }
 
@@ -484,7 +713,9 @@ impl Reader<'_, '_> {
         let close = (self.m[i + 2] as usize).min(toks.len());
         let arg = include_arg(&toks[i + 3..close], self.src);
         let Some(Context {
-            in_macro, gates, ..
+            in_macro,
+            inline,
+            gates,
         }) = self.context(Vec::new())
         else {
             return i + 3;
@@ -492,6 +723,7 @@ impl Reader<'_, '_> {
         self.out.includes.push(Include {
             in_macro,
             arg,
+            inline,
             gates,
         });
         i + 3
@@ -502,9 +734,12 @@ impl Reader<'_, '_> {
         let mut j = i + 1;
         let anchored = toks.get(j).is_some_and(|n| n.kind == TK::PathSep);
         j += usize::from(anchored);
+        let chain = self.module_chain();
         let aliases = &mut self.out.aliases;
-        use_tokens::read(toks, self.m, &mut j, self.src, &mut |leaf| {
-            if let Leaf::Name { alias, segs } = leaf {
+        let items = &mut self.out.items;
+        let local_names = &mut self.local_names;
+        use_tokens::read(toks, self.m, &mut j, self.src, &mut |leaf| match leaf {
+            Leaf::Name { alias, segs } => {
                 let root = match segs.first() {
                     Some(&("crate" | "self" | "super" | "$crate")) if !anchored => "self",
                     Some(root) => root,
@@ -515,6 +750,30 @@ impl Reader<'_, '_> {
                     root: root.to_owned(),
                     binder: Binder::Use,
                 });
+                if root == "self" {
+                    local_names.insert(alias);
+                }
+                if let Some(inline) = &chain {
+                    items.push(ModItem {
+                        inline: inline.clone(),
+                        kind: ItemKind::Use {
+                            alias: alias.to_owned(),
+                            segs: segs.iter().map(|s| (*s).to_owned()).collect(),
+                            anchored,
+                        },
+                    });
+                }
+            }
+            Leaf::Glob { segs } => {
+                if let Some(inline) = &chain {
+                    items.push(ModItem {
+                        inline: inline.clone(),
+                        kind: ItemKind::Glob {
+                            segs: segs.iter().map(|s| (*s).to_owned()).collect(),
+                            anchored,
+                        },
+                    });
+                }
             }
         });
         j
@@ -540,6 +799,7 @@ impl Reader<'_, '_> {
         let root = if name == "self" { "self" } else { name };
         if name == "self" && alias != "self" {
             self.out.self_names.push(alias.to_owned());
+            self.local_names.insert(alias);
         }
         self.out.aliases.push(Alias {
             name: alias.to_owned(),
@@ -548,6 +808,11 @@ impl Reader<'_, '_> {
         });
         i + 3
     }
+}
+
+/// A `use` or alias path starting here points into the crate.
+fn is_local_root(first: &str, anchored: bool) -> bool {
+    !anchored && matches!(first, "crate" | "self" | "super" | "$crate")
 }
 
 /// `forbid(.., unsafe_code, ..)`.

@@ -43,6 +43,7 @@ use unicode_normalization::UnicodeNormalization;
 
 use crate::gates::{GateId, GateTable};
 use imports::ROOT;
+pub(crate) use imports::value_like;
 
 /// Deepest bracket nesting, and deepest angle-bracket nesting within one statement, handed to
 /// syn; deeper files get the token scan. Real code stays far below.
@@ -106,6 +107,42 @@ impl Scanned {
     pub fn decided(mut self, rules: &crate::gates::TestRules) -> FileFacts {
         self.decide(rules);
         self.facts
+    }
+
+    /// Adds a finding the crate pass resolved (a path that leaves the file), under `gates`,
+    /// unless an engine already found one of the same family there. Keeps the order.
+    pub fn add_resolved(
+        &mut self,
+        line: u32,
+        col: u32,
+        kind: Kind,
+        detail: String,
+        gates: &[crate::gates::Gate],
+    ) {
+        let same_place =
+            |f: &Finding| f.line == line && f.col == col && f.kind.family() == kind.family();
+        if self.facts.findings.iter().any(same_place) {
+            return;
+        }
+        let origin = match self.facts.parse {
+            Parse::Fallback { .. } => Origin::Fallback,
+            _ => Origin::Syntax,
+        };
+        let ids: Vec<GateId> = gates
+            .iter()
+            .filter_map(|g| self.gates.id(g.clone()))
+            .collect();
+        let finding = Finding {
+            line,
+            col,
+            kind,
+            detail: Some(detail),
+            origin,
+            test: false,
+        };
+        let at = self.facts.findings.partition_point(|f| *f < finding);
+        self.facts.findings.insert(at, finding);
+        self.gated.insert(at, ids);
     }
 
     /// Sets each finding's `test`: true when one of its gates holds.
