@@ -4,12 +4,17 @@
 //! A path starting with `crate::`, `super::` past the file's root, an out-of-line module
 //! (`sys::system(..)` with `mod sys;`), a name a `use` binds to such a path, or the crate's
 //! own `extern crate self as` name, is resolved here instead, once every file is read: an
-//! index of the crate's modules (by module path) holds each module's `use` bindings (`pub use`
-//! re-exports, `pub(crate) use` and type aliases alike), globs, foreign functions and child
-//! modules, and a path is followed through them to a capability path of the taxonomy or to a
-//! foreign function of the crate. Each target root is its own crate (`crate::` in a binary is
-//! the binary's root).
+//! index of the crate's modules holds each module's `use` bindings (`pub use` re-exports,
+//! `pub(crate) use` and type aliases alike), globs, foreign functions and child modules, and a
+//! path is followed through them to a capability path of the taxonomy or to a foreign
+//! function of the crate. Each target root is its own crate (`crate::` in a binary is the
+//! binary's root).
+//!
+//! What a name means in a module is worked out once (memoized), so a crate of many paths
+//! through many re-exports costs one lookup per (module, name); a ring of `use` items that
+//! name each other resolves to nothing.
 
+use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 
 use risk_report::facts::Kind;
@@ -17,23 +22,38 @@ use risk_report::facts::Kind;
 use crate::source::decls::{Decls, ItemKind};
 use crate::taxonomy;
 
-/// Bound on the steps of one resolution (bindings followed): re-exports chain a few times in
-/// real crates; a crate whose `use` items name each other in a ring stops here.
-const MAX_STEPS: usize = 32;
+type ModuleId = usize;
 
 #[derive(Debug, Default)]
 struct Module {
+    parent: Option<ModuleId>,
+    /// Its path from the crate root.
+    path: Vec<String>,
     /// `use` bindings and type aliases: name -> (path, anchored).
     uses: HashMap<String, Vec<(Vec<String>, bool)>>,
     globs: Vec<(Vec<String>, bool)>,
     foreign: HashSet<String>,
-    children: HashSet<String>,
+    children: HashMap<String, ModuleId>,
 }
 
-/// The modules of one crate (one target root), by module path (`[]` is the root).
-#[derive(Debug, Default)]
+/// What a name stands for in a module.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Target {
+    Module(ModuleId),
+    /// A path of another crate or of the standard library; with the depth of the glob that
+    /// supplied the last segment (0 when named).
+    External(Vec<String>, usize),
+    /// A function of an `extern` block of a module.
+    Foreign(ModuleId, String),
+}
+
+/// The modules of one crate (one target root); module 0 is its root.
+#[derive(Debug)]
 pub(crate) struct Index {
-    modules: HashMap<Vec<String>, Module>,
+    modules: Vec<Module>,
+    by_path: HashMap<Vec<String>, ModuleId>,
+    /// By module, name -> what it stands for; `None` while being worked out (a ring).
+    memo: RefCell<Vec<HashMap<String, Option<Option<Target>>>>>,
 }
 
 /// What a path resolved to.
@@ -43,24 +63,21 @@ pub(crate) struct Resolved {
     pub detail: String,
 }
 
-/// Where a path leads before the index is consulted further.
-enum Step {
-    /// A path of this crate, from its root.
-    Local(Vec<String>),
-    /// A path of another crate (or of the standard library), as written.
-    External(Vec<String>),
-}
-
 impl Index {
     /// The index of the files of one crate, each with the module path it is loaded as.
     pub fn of<'a>(files: impl IntoIterator<Item = (&'a [String], &'a Decls)>) -> Index {
-        let mut index = Index::default();
+        let mut index = Index {
+            modules: vec![Module::default()],
+            by_path: HashMap::from([(Vec::new(), 0)]),
+            memo: RefCell::new(Vec::new()),
+        };
         for (modpath, decls) in files {
+            index.add_module(modpath);
             for item in &decls.items {
                 let mut path = modpath.to_vec();
                 path.extend(item.inline.iter().cloned());
-                index.register(&path);
-                let m = index.modules.entry(path.clone()).or_default();
+                let id = index.add_module(&path);
+                let m = &mut index.modules[id];
                 match &item.kind {
                     ItemKind::Use {
                         alias,
@@ -76,7 +93,8 @@ impl Index {
                         m.foreign.insert(name.clone());
                     }
                     ItemKind::Module { name } => {
-                        m.children.insert(name.clone());
+                        path.push(name.clone());
+                        index.add_module(&path);
                     }
                 }
             }
@@ -84,118 +102,188 @@ impl Index {
         index
     }
 
-    /// Makes every module on the way to `path` know its child.
-    fn register(&mut self, path: &[String]) {
-        for k in 0..path.len() {
-            self.modules
-                .entry(path[..k].to_vec())
-                .or_default()
-                .children
-                .insert(path[k].clone());
+    /// The module at `path`, made (with the modules on the way) when new.
+    pub fn add_module(&mut self, path: &[String]) -> ModuleId {
+        if let Some(&id) = self.by_path.get(path) {
+            return id;
         }
-    }
-
-    /// Adds the modules the walk loaded from files (`mod x;`), so that paths through them
-    /// resolve even when the module file declares nothing.
-    pub fn add_module(&mut self, path: &[String]) {
-        self.register(path);
-        self.modules.entry(path.to_vec()).or_default();
+        let mut id = 0;
+        for k in 0..path.len() {
+            let name = &path[k];
+            id = match self.modules[id].children.get(name) {
+                Some(&child) => child,
+                None => {
+                    let child = self.modules.len();
+                    self.modules.push(Module {
+                        parent: Some(id),
+                        path: path[..=k].to_vec(),
+                        ..Module::default()
+                    });
+                    self.modules[id].children.insert(name.clone(), child);
+                    self.by_path.insert(path[..=k].to_vec(), child);
+                    child
+                }
+            };
+        }
+        id
     }
 
     /// Resolves `segs`, written in the module `here`, to a capability: a path of the taxonomy
     /// (called, or a function value or static when not called, as the engines count) or a
     /// foreign function of the crate (called).
+    #[cfg(test)]
     pub fn resolve(&self, here: &[String], segs: &[String], callee: bool) -> Option<Resolved> {
-        let mut steps = 0;
-        let start = self.absolute(here, segs)?;
-        self.follow(start, callee, &mut steps)
+        self.resolve_in(*self.by_path.get(here)?, segs, callee)
     }
 
-    /// `segs` written in module `here`, as a path from the crate root or an external path.
-    fn absolute(&self, here: &[String], segs: &[String]) -> Option<Step> {
+    /// The module at `path` (`None` when no module of the index is there).
+    pub fn module(&self, path: &[String]) -> Option<ModuleId> {
+        self.by_path.get(path).copied()
+    }
+
+    /// [`Index::resolve`] from a module already found.
+    pub fn resolve_in(&self, here: ModuleId, segs: &[String], callee: bool) -> Option<Resolved> {
+        let (target, rest, guess) = self.start(here, segs, false)?;
+        self.follow(target, rest, callee)
+            .or_else(|| guess.and_then(|g| self.follow(g, rest, callee)))
+    }
+
+    /// Follows the segments `rest` from `target`.
+    fn follow(&self, mut target: Target, rest: &[String], callee: bool) -> Option<Resolved> {
+        for (k, seg) in rest.iter().enumerate() {
+            target = match target {
+                Target::Module(m) => self.lookup(m, seg)?,
+                Target::External(mut path, _) => {
+                    path.extend(rest[k..].iter().cloned());
+                    return classify(&path, 0, callee);
+                }
+                Target::Foreign(..) => return None,
+            };
+        }
+        match target {
+            Target::Module(_) => None,
+            Target::External(path, glob) => classify(&path, glob, callee),
+            Target::Foreign(m, name) => callee.then(|| {
+                let module = &self.modules[m].path;
+                let sep = if module.is_empty() { "" } else { "::" };
+                Resolved {
+                    kind: Kind::Ffi,
+                    detail: format!("extern fn crate::{}{sep}{name}", module.join("::")),
+                }
+            }),
+        }
+    }
+
+    /// The target of the first segments of `segs` in module `here` (`crate`, `self`,
+    /// `super`s, or a name), the segments left, and a second guess. `in_use`: `segs` is the
+    /// path of a `use` (whose first segment is never the item itself).
+    ///
+    /// A first segment that only a glob of another crate could supply (`use libc::*;` then
+    /// `libc::open(..)`) is read as a crate name first (the glob's crate may have no item of
+    /// that name, and then rustc takes the crate); the glob's path is the second guess.
+    fn start<'p>(
+        &self,
+        here: ModuleId,
+        segs: &'p [String],
+        in_use: bool,
+    ) -> Option<(Target, &'p [String], Option<Target>)> {
         let first = segs.first()?;
-        let rest = &segs[1..];
         match first.as_str() {
-            "crate" | "$crate" => Some(Step::Local(rest.to_vec())),
-            "self" => Some(Step::Local([here, rest].concat())),
+            "crate" | "$crate" => Some((Target::Module(0), &segs[1..], None)),
+            "self" => Some((Target::Module(here), &segs[1..], None)),
             "super" => {
+                let mut m = here;
                 let ups = segs.iter().take_while(|s| *s == "super").count();
-                let base = here.get(..here.len().checked_sub(ups)?)?;
-                Some(Step::Local([base, &segs[ups..]].concat()))
+                for _ in 0..ups {
+                    m = self.modules[m].parent?;
+                }
+                Some((Target::Module(m), &segs[ups..], None))
             }
             _ => {
-                let m = self.modules.get(here);
-                let known =
-                    m.is_some_and(|m| m.uses.contains_key(first) || m.children.contains(first));
-                if known {
-                    Some(Step::Local([here, segs].concat()))
-                } else {
-                    Some(Step::External(segs.to_vec()))
-                }
+                let named = Target::External(vec![first.clone()], 0);
+                Some(match self.lookup(here, first) {
+                    Some(guess @ Target::External(_, 1..)) if in_use || segs.len() > 1 => {
+                        (named, &segs[1..], Some(guess))
+                    }
+                    found => (found.unwrap_or(named), &segs[1..], None),
+                })
             }
         }
     }
 
-    fn follow(&self, step: Step, callee: bool, steps: &mut usize) -> Option<Resolved> {
-        *steps += 1;
-        if *steps > MAX_STEPS {
-            return None;
+    /// What `name` stands for in module `m`: an import, a child module, a foreign function,
+    /// or what a glob of `m` supplies. Worked out once.
+    fn lookup(&self, m: ModuleId, name: &str) -> Option<Target> {
+        if let Some(known) = self.memo.borrow().get(m).and_then(|names| names.get(name)) {
+            return known.clone().flatten();
         }
-        let path = match step {
-            Step::External(path) => return classify(&path, callee),
-            Step::Local(path) => path,
+        let remember = |value: Option<Option<Target>>| {
+            let mut memo = self.memo.borrow_mut();
+            if memo.len() <= m {
+                memo.resize_with(m + 1, HashMap::new);
+            }
+            memo[m].insert(name.to_owned(), value);
         };
-        let mut here: Vec<String> = Vec::new();
-        for (k, name) in path.iter().enumerate() {
-            let m = self.modules.get(&here)?;
-            let last = k + 1 == path.len();
-            if !last && m.children.contains(name) && !m.uses.contains_key(name) {
-                here.push(name.clone());
-                continue;
-            }
-            if last && callee && m.foreign.contains(name) {
-                let mut full = here.clone();
-                full.push(name.clone());
-                return Some(Resolved {
-                    kind: Kind::Ffi,
-                    detail: format!("extern fn crate::{}", full.join("::")),
-                });
-            }
-            let rest = &path[k + 1..];
-            if let Some(bindings) = m.uses.get(name) {
-                return bindings.iter().find_map(|(segs, anchored)| {
-                    let target = if *anchored {
-                        Step::External([segs, rest].concat())
-                    } else {
-                        match self.absolute(&here, segs)? {
-                            Step::Local(p) => Step::Local([p.as_slice(), rest].concat()),
-                            Step::External(p) => Step::External([p.as_slice(), rest].concat()),
-                        }
-                    };
-                    self.follow(target, callee, steps)
-                });
-            }
-            // globs, in order: `use std::fs::*;`, `pub use self::imp::*;`
-            return m.globs.iter().find_map(|(segs, anchored)| {
-                let tail = &path[k..];
-                let target = if *anchored {
-                    Step::External([segs.as_slice(), tail].concat())
-                } else {
-                    match self.absolute(&here, segs)? {
-                        Step::Local(p) => Step::Local([p.as_slice(), tail].concat()),
-                        Step::External(p) => Step::External([p.as_slice(), tail].concat()),
-                    }
-                };
-                self.follow(target, callee, steps)
-            });
+        remember(None);
+        let found = self.lookup_uncached(m, name);
+        remember(Some(found.clone()));
+        found
+    }
+
+    fn lookup_uncached(&self, m: ModuleId, name: &str) -> Option<Target> {
+        let module = &self.modules[m];
+        if let Some(bindings) = module.uses.get(name) {
+            return bindings
+                .iter()
+                .find_map(|(segs, anchored)| self.binding(m, segs, *anchored));
         }
-        None
+        if let Some(&child) = module.children.get(name) {
+            return Some(Target::Module(child));
+        }
+        if module.foreign.contains(name) {
+            return Some(Target::Foreign(m, name.to_owned()));
+        }
+        module
+            .globs
+            .iter()
+            .find_map(|(segs, anchored)| match self.binding(m, segs, *anchored)? {
+                Target::Module(g) if g != m => self.lookup(g, name),
+                Target::External(mut path, _) => {
+                    let depth = path.len();
+                    path.push(name.to_owned());
+                    Some(Target::External(path, depth))
+                }
+                _ => None,
+            })
+    }
+
+    /// What the path of a `use` in module `m` stands for.
+    fn binding(&self, m: ModuleId, segs: &[String], anchored: bool) -> Option<Target> {
+        if anchored {
+            return Some(Target::External(segs.to_vec(), 0));
+        }
+        // a `use` path starts with a name in scope in this module (uniform paths: a child
+        // module, another `use`), else with a crate (also when only a glob of another crate
+        // could supply the name)
+        let (mut target, rest, _) = self.start(m, segs, true)?;
+        for seg in rest {
+            target = match target {
+                Target::Module(g) => self.lookup(g, seg)?,
+                Target::External(mut path, _) => {
+                    path.push(seg.clone());
+                    Target::External(path, 0)
+                }
+                Target::Foreign(..) => return None,
+            };
+        }
+        Some(target)
     }
 }
 
 /// A taxonomy path, counted as the engines count paths: called, or named as a function value
-/// or a static.
-fn classify(path: &[String], callee: bool) -> Option<Resolved> {
+/// or a static. When a glob of `glob` segments supplied the last segment, the entry must name
+/// an item inside the glob's module (a whole-crate glob counts for a called name).
+fn classify(path: &[String], glob: usize, callee: bool) -> Option<Resolved> {
     let segs: Vec<&str> = path.iter().map(String::as_str).collect();
     if segs.len() < 2 {
         return None;
@@ -204,7 +292,8 @@ fn classify(path: &[String], callee: bool) -> Option<Resolved> {
         return None;
     }
     let entry = taxonomy::classify(&segs)?;
-    Some(Resolved {
+    let inside = glob == 0 || entry.depth() > glob || (entry.depth() == 1 && callee);
+    inside.then(|| Resolved {
         kind: entry.kind,
         detail: segs.join("::"),
     })
@@ -219,11 +308,21 @@ mod tests {
         v.iter().map(|x| x.to_string()).collect()
     }
 
-    fn use_item(inline: &[&str], alias: &str, segs: &[&str]) -> ModItem {
+    fn use_item(alias: &str, segs: &[&str]) -> ModItem {
         ModItem {
-            inline: s(inline),
+            inline: Vec::new(),
             kind: ItemKind::Use {
                 alias: alias.into(),
+                segs: s(segs),
+                anchored: false,
+            },
+        }
+    }
+
+    fn glob(segs: &[&str]) -> ModItem {
+        ModItem {
+            inline: Vec::new(),
+            kind: ItemKind::Glob {
                 segs: s(segs),
                 anchored: false,
             },
@@ -234,8 +333,8 @@ mod tests {
     fn re_exports_and_foreign_functions_across_files() {
         let root = Decls {
             items: vec![
-                use_item(&[], "Conn", &["std", "net", "TcpStream"]),
-                use_item(&[], "run", &["self", "sys", "system"]),
+                use_item("Conn", &["std", "net", "TcpStream"]),
+                use_item("run", &["self", "sys", "system"]),
             ],
             ..Decls::default()
         };
@@ -249,17 +348,20 @@ mod tests {
             ..Decls::default()
         };
         let net = Decls {
-            items: vec![use_item(&[], "Dial", &["super", "Conn"])],
+            items: vec![use_item("Dial", &["super", "Conn"])],
             ..Decls::default()
         };
-        let (r, sy, ne) = (s(&[]), s(&["sys"]), s(&["net"]));
-        let mut index = Index::of([
+        let c = Decls {
+            items: vec![glob(&["libc"])],
+            ..Decls::default()
+        };
+        let (r, sy, ne, cc) = (s(&[]), s(&["sys"]), s(&["net"]), s(&["c"]));
+        let index = Index::of([
             (r.as_slice(), &root),
             (sy.as_slice(), &sys),
             (ne.as_slice(), &net),
+            (cc.as_slice(), &c),
         ]);
-        index.add_module(&sy);
-        index.add_module(&ne);
         let got = |here: &[&str], segs: &[&str], callee| index.resolve(&s(here), &s(segs), callee);
         assert_eq!(
             got(&["net"], &["crate", "Conn", "connect"], true).map(|r| r.detail),
@@ -275,6 +377,12 @@ mod tests {
             Some(Kind::Ffi)
         );
         assert_eq!(got(&[], &["run"], true).map(|r| r.kind), Some(Kind::Ffi));
+        // a whole-crate glob supplies a called name, not a constant
+        assert_eq!(
+            got(&["net"], &["crate", "c", "open"], true).map(|r| r.detail),
+            Some("libc::open".into())
+        );
+        assert_eq!(got(&["net"], &["crate", "c", "O_RDONLY"], false), None);
         // a type named, not called: a mention
         assert_eq!(got(&[], &["crate", "Conn"], false), None);
         // nothing there
@@ -284,10 +392,7 @@ mod tests {
     #[test]
     fn a_ring_of_uses_stops() {
         let root = Decls {
-            items: vec![
-                use_item(&[], "a", &["self", "b"]),
-                use_item(&[], "b", &["self", "a"]),
-            ],
+            items: vec![use_item("a", &["self", "b"]), use_item("b", &["self", "a"])],
             ..Decls::default()
         };
         let r = s(&[]);

@@ -4,7 +4,7 @@
 //! single file is pure, and results are sorted before they are returned, so the facts are the
 //! same whatever the thread count.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::panic::{self, AssertUnwindSafe};
 use std::path::Path;
 
@@ -13,7 +13,7 @@ use risk_report::facts::{CrateFacts, Family, FileFacts, ManifestFacts, Parse, Ro
 
 use crate::archive::{self, ArchiveError, Limits, Unpacked};
 use crate::gates::{self, TestRules};
-use crate::source::decls::{Alias, LocalRef};
+use crate::source::decls::{Alias, LocalRef, RefAt};
 use crate::source::{Mode, Scanned};
 use crate::{binary, build_script, crate_paths, manifest, modtree, source, vcs};
 
@@ -219,7 +219,7 @@ pub fn scan_unpacked_with(unpacked: &Unpacked, mode: Mode) -> CrateFacts {
         scanned.extend(scan_all(&extra, &pending, mode));
     };
 
-    resolve_local_paths(&tree, &mut scanned);
+    resolve_local_paths(&tree, files, &mut scanned);
 
     let forbids_unsafe = (manifest.targets.iter())
         .filter(|t| matches!(t.kind.as_str(), "lib" | "proc-macro"))
@@ -269,7 +269,11 @@ pub fn scan_unpacked_with(unpacked: &Unpacked, mode: Mode) -> CrateFacts {
 /// over the modules each target root loads, become findings of the file they are written in.
 /// A finding the engines made through the crate's own `extern crate self as` name
 /// (`windows_sys::..` inside windows-sys) is such a path too: it is resolved here instead.
-fn resolve_local_paths(tree: &modtree::Tree, scanned: &mut BTreeMap<String, Scanned>) {
+fn resolve_local_paths(
+    tree: &modtree::Tree,
+    files: &BTreeMap<String, Vec<u8>>,
+    scanned: &mut BTreeMap<String, Scanned>,
+) {
     let self_names: Vec<String> = (scanned.values())
         .flat_map(|s| &s.decls.self_names)
         .cloned()
@@ -295,8 +299,7 @@ fn resolve_local_paths(tree: &modtree::Tree, scanned: &mut BTreeMap<String, Scan
                     });
                 match segs {
                     Some(segs) => own.entry(path.clone()).or_default().push(LocalRef {
-                        line: f.line,
-                        col: f.col,
+                        at: RefAt::LineCol(f.line, f.col),
                         segs,
                         callee: true,
                         inline: Vec::new(),
@@ -333,6 +336,9 @@ fn resolve_local_paths(tree: &modtree::Tree, scanned: &mut BTreeMap<String, Scan
         for (modpath, _) in loaded {
             index.add_module(modpath);
         }
+        // one resolution per (module, path): the same path is often written many times
+        let mut seen: HashMap<(usize, &[String], bool), Option<crate_paths::Resolved>> =
+            HashMap::new();
         for (modpath, file) in loaded {
             let Some(s) = scanned.get(*file) else {
                 continue;
@@ -343,11 +349,30 @@ fn resolve_local_paths(tree: &modtree::Tree, scanned: &mut BTreeMap<String, Scan
                 .iter()
                 .chain(own.get(*file).into_iter().flatten());
             for r in refs {
-                let here: Vec<String> = modpath.iter().chain(&r.inline).cloned().collect();
-                if let Some(hit) = index.resolve(&here, &r.segs, r.callee) {
+                let module = if r.inline.is_empty() {
+                    index.module(modpath)
+                } else {
+                    let here: Vec<String> = modpath.iter().chain(&r.inline).cloned().collect();
+                    index.module(&here)
+                };
+                let Some(module) = module else {
+                    continue;
+                };
+                let hit = seen
+                    .entry((module, r.segs.as_slice(), r.callee))
+                    .or_insert_with(|| index.resolve_in(module, &r.segs, r.callee))
+                    .clone();
+                if let Some(hit) = hit {
+                    let (line, col) = match r.at {
+                        RefAt::LineCol(line, col) => (line, col),
+                        RefAt::Offset(at) => line_col(
+                            files.get(*file).map_or(&[][..], Vec::as_slice),
+                            (s.decls.base + at) as usize,
+                        ),
+                    };
                     found.entry((*file).to_owned()).or_default().push((
-                        r.line,
-                        r.col,
+                        line,
+                        col,
                         hit,
                         r.gates.clone(),
                     ));
@@ -362,6 +387,16 @@ fn resolve_local_paths(tree: &modtree::Tree, scanned: &mut BTreeMap<String, Scan
             }
         }
     }
+}
+
+/// The 1-based line and column (in characters) of byte `at` of a file.
+fn line_col(bytes: &[u8], at: usize) -> (u32, u32) {
+    let at = at.min(bytes.len());
+    let before = &bytes[..at];
+    let line = memchr::memchr_iter(b'\n', before).count() + 1;
+    let start = memchr::memrchr(b'\n', before).map_or(0, |p| p + 1);
+    let col = String::from_utf8_lossy(&before[start..]).chars().count() + 1;
+    (line as u32, col as u32)
 }
 
 /// The role a target gives the files it reaches.

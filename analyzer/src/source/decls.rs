@@ -128,9 +128,9 @@ pub(crate) enum ItemKind {
 /// pass resolves it against the crate's modules.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct LocalRef {
-    pub line: u32,
-    /// 1-based, in characters.
-    pub col: u32,
+    /// Where it starts: a byte offset into the file as read (see [`Decls::base`]), turned
+    /// into a line and column only when the path resolves to something.
+    pub at: RefAt,
     pub segs: Vec<String>,
     /// Called (`p(..)`), not only named.
     pub callee: bool,
@@ -138,9 +138,21 @@ pub(crate) struct LocalRef {
     pub gates: Vec<Gate>,
 }
 
+/// Where a [`LocalRef`] is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum RefAt {
+    /// A byte offset into the scanned text.
+    Offset(u32),
+    /// 1-based line and column (in characters).
+    LineCol(u32, u32),
+}
+
 /// Everything the crate pass reads of one file before deciding roles.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(crate) struct Decls {
+    /// Bytes of the file before the scanned text starts (a byte-order mark, a shebang line):
+    /// a [`RefAt::Offset`] plus this is an offset into the file.
+    pub base: u32,
     /// What the file's modules hold (outside macro bodies).
     pub items: Vec<ModItem>,
     /// Paths that leave the file.
@@ -205,9 +217,69 @@ pub(crate) fn read(toks: &[Tok], m: &[u32], src: &Src<'_>) -> Decls {
         local_names: HashSet::new(),
         out: Decls::default(),
     };
+    r.local_names = local_names(toks, m, src);
     r.walk();
     r.finish_refs();
     r.out
+}
+
+/// Names of the file bound to paths that leave it (a `use` of `crate::`, `self::`,
+/// `super::`, a module, `extern crate self as`, a type alias of such a path), read ahead of
+/// the walk so that a path is kept or passed over when it is met (items can follow their
+/// uses).
+fn local_names<'s>(toks: &[Tok], m: &[u32], src: &Src<'s>) -> HashSet<&'s str> {
+    let mut names = HashSet::new();
+    let mut i = 0;
+    while i < toks.len() {
+        let t = toks[i];
+        let word = t.kind == TK::Ident && matches!(t.end - t.start, 3 | 4 | 6);
+        if !word || (i > 0 && matches!(toks[i - 1].kind, TK::PathSep | TK::Punct('.' | '$'))) {
+            i += 1;
+            continue;
+        }
+        let next = |k: usize| toks.get(i + k).filter(|n| n.kind == TK::Ident);
+        match t.text(src) {
+            "use" => {
+                let mut j = i + 1;
+                let anchored = toks.get(j).is_some_and(|n| n.kind == TK::PathSep);
+                j += usize::from(anchored);
+                use_tokens::read(toks, m, &mut j, src, &mut |leaf| {
+                    if let Leaf::Name { alias, segs } = leaf
+                        && segs.first().is_some_and(|f| is_local_root(f, anchored))
+                    {
+                        names.insert(alias);
+                    }
+                });
+                i = j;
+                continue;
+            }
+            "mod" => {
+                if let Some(n) = next(1) {
+                    names.insert(n.text(src));
+                }
+            }
+            "extern" => {
+                if next(1).is_some_and(|n| n.is_ident(src, "crate"))
+                    && next(2).is_some_and(|n| n.is_ident(src, "self"))
+                    && next(3).is_some_and(|n| n.is_ident(src, "as"))
+                    && let Some(n) = next(4)
+                {
+                    names.insert(n.text(src));
+                }
+            }
+            "type" => {
+                if let (Some(n), Some(eq), Some(first)) = (next(1), toks.get(i + 2), next(3))
+                    && eq.is_punct('=')
+                    && is_local_root(first.text(src), false)
+                {
+                    names.insert(n.text(src));
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    names
 }
 
 struct Reader<'a, 's> {
@@ -257,7 +329,9 @@ impl Reader<'_, '_> {
             }
             let t = toks[i];
             i = match t.kind {
-                TK::Open(_) => {
+                // only a brace can hold items and inner attributes (macro bodies and inline
+                // modules open their own group)
+                TK::Open(Delim::Brace) => {
                     self.open(i, None, Vec::new(), None);
                     i + 1
                 }
@@ -294,6 +368,43 @@ impl Reader<'_, '_> {
 
     fn raw(&self, i: usize) -> bool {
         self.src.text[..self.toks[i].start as usize].ends_with("r#")
+    }
+
+    /// The token before `i` is one of these keywords.
+    fn prev_is(&self, i: usize, words: &[&str]) -> bool {
+        i > 0
+            && self.toks[i - 1].kind == TK::Ident
+            && words.contains(&self.toks[i - 1].text(self.src))
+    }
+
+    /// The path `i..j`, not called, can be a value (a function value, a static): not a type
+    /// (after `:`, `->`, `*const`, `&mut`, `<`, `as`, `impl`, `dyn`), not a struct literal or
+    /// a macro (followed by `{` or `!`), and its last segment is written as a value.
+    fn value_position(&self, i: usize, j: usize) -> bool {
+        let toks = self.toks;
+        let last = toks[j - 1].text(self.src);
+        if !crate::source::value_like(last) {
+            return false;
+        }
+        if toks
+            .get(j)
+            .is_some_and(|t| matches!(t.kind, TK::Open(Delim::Brace) | TK::Punct('!')))
+        {
+            return false;
+        }
+        if i == 0 {
+            return true;
+        }
+        let prev = toks[i - 1];
+        match prev.kind {
+            TK::Punct(':' | '<') => false,
+            TK::Punct('>') => !(i > 1 && toks[i - 2].is_punct('-')),
+            TK::Ident => !matches!(
+                prev.text(self.src),
+                "const" | "mut" | "as" | "impl" | "dyn" | "for" | "struct" | "enum" | "type"
+            ),
+            _ => true,
+        }
     }
 
     fn after_path_or_dot(&self, i: usize) -> bool {
@@ -448,10 +559,6 @@ impl Reader<'_, '_> {
                 root: "self".to_owned(),
                 binder: Binder::Item,
             });
-            // a path through a module of this file may reach another file
-            if let Some(t) = toks.get(i + 1) {
-                self.local_names.insert(self.src.ident_at(t.start as usize));
-            }
             self.item(ItemKind::Module { name: n.clone() });
         }
         match toks.get(after) {
@@ -485,7 +592,17 @@ impl Reader<'_, '_> {
     /// segments (outside macro bodies: they resolve where invoked). Returns where to go on.
     fn path_candidate(&mut self, i: usize) -> usize {
         let toks = self.toks;
+        // cheap shape first: most identifiers start no path of two segments and are not
+        // called
+        let next = toks.get(i + 1).map(|t| t.kind);
+        if !matches!(next, Some(TK::PathSep | TK::Open(Delim::Paren))) {
+            return i + 1;
+        }
         if self.after_path_or_dot(i) || !self.bodies.is_empty() {
+            return i + 1;
+        }
+        let first = toks[i].text(self.src);
+        if !matches!(first, "crate" | "self" | "super") && !self.local_names.contains(first) {
             return i + 1;
         }
         let mut j = i + 1;
@@ -497,15 +614,27 @@ impl Reader<'_, '_> {
         let callee = toks
             .get(j)
             .is_some_and(|t| t.kind == TK::Open(Delim::Paren));
-        if j > i + 1 || callee {
-            let ctx = self.context_id();
+        // `fn name(` declares; a path not called counts only where a value can stand
+        let declared = callee && self.prev_is(i, &["fn"]);
+        let value = callee || self.value_position(i, j);
+        if (j > i + 1 || callee)
+            && !declared
+            && value
+            && let Some(ctx) = self.context_id()
+        {
             self.candidates.push((i, j, callee, ctx));
         }
         j
     }
 
-    /// The index of the current context in `contexts`, built once per context version.
-    fn context_id(&mut self) -> usize {
+    /// The index of the current context in `contexts`, built once per context version;
+    /// `None` when nested deeper than [`MAX_INLINE_DEPTH`] inline modules (not followed, and
+    /// the file says so).
+    fn context_id(&mut self) -> Option<usize> {
+        if self.inline.len() > MAX_INLINE_DEPTH {
+            self.out.too_deep = true;
+            return None;
+        }
         if self.context_at != Some(self.version) || self.contexts.is_empty() {
             let inline = (self.inline.iter())
                 .map(|m| match &m.name {
@@ -519,13 +648,18 @@ impl Reader<'_, '_> {
             self.contexts.push((inline, gates));
             self.context_at = Some(self.version);
         }
-        self.contexts.len() - 1
+        Some(self.contexts.len() - 1)
     }
 
-    /// The inline chain (names) of the current module, when it is outside macro bodies and
-    /// every name is literal.
-    fn module_chain(&self) -> Option<Vec<String>> {
+    /// The inline chain (names) of the current module, when it is outside macro bodies,
+    /// every name is literal and it is no deeper than [`MAX_INLINE_DEPTH`] (deeper, the file
+    /// says it was not followed).
+    fn module_chain(&mut self) -> Option<Vec<String>> {
         if !self.bodies.is_empty() {
+            return None;
+        }
+        if self.inline.len() > MAX_INLINE_DEPTH {
+            self.out.too_deep = true;
             return None;
         }
         (self.inline.iter())
@@ -602,10 +736,6 @@ impl Reader<'_, '_> {
         }
         if !segs.is_empty() {
             let alias = self.src.ident_at(name.start as usize).to_owned();
-            if is_local_root(&segs[0], anchored) {
-                self.local_names
-                    .insert(self.src.ident_at(name.start as usize));
-            }
             self.item(ItemKind::Use {
                 alias,
                 segs,
@@ -615,28 +745,18 @@ impl Reader<'_, '_> {
         i + 3
     }
 
-    /// Keeps the candidates that leave the file, with their place and segments.
+    /// The refs of the candidates (paths that leave the file), with place and segments.
     fn finish_refs(&mut self) {
         let toks = self.toks;
         let src = self.src;
         for &(start, end, callee, ctx) in &self.candidates {
-            let first = toks[start].text(src);
-            let leaves = matches!(first, "crate" | "super" | "self")
-                || self
-                    .local_names
-                    .contains(src.ident_at(toks[start].start as usize));
-            if !leaves {
-                continue;
-            }
             let segs: Vec<String> = (start..end)
                 .step_by(2)
                 .map(|k| src.ident_at(toks[k].start as usize).to_owned())
                 .collect();
-            let (line, col) = src.line_col(toks[start].start as usize);
             let (inline, gates) = self.contexts[ctx].clone();
             self.out.refs.push(LocalRef {
-                line: line as u32,
-                col: col as u32 + 1,
+                at: RefAt::Offset(toks[start].start),
                 segs,
                 callee,
                 inline,
@@ -737,7 +857,6 @@ impl Reader<'_, '_> {
         let chain = self.module_chain();
         let aliases = &mut self.out.aliases;
         let items = &mut self.out.items;
-        let local_names = &mut self.local_names;
         use_tokens::read(toks, self.m, &mut j, self.src, &mut |leaf| match leaf {
             Leaf::Name { alias, segs } => {
                 let root = match segs.first() {
@@ -750,9 +869,6 @@ impl Reader<'_, '_> {
                     root: root.to_owned(),
                     binder: Binder::Use,
                 });
-                if root == "self" {
-                    local_names.insert(alias);
-                }
                 if let Some(inline) = &chain {
                     items.push(ModItem {
                         inline: inline.clone(),
@@ -799,7 +915,6 @@ impl Reader<'_, '_> {
         let root = if name == "self" { "self" } else { name };
         if name == "self" && alias != "self" {
             self.out.self_names.push(alias.to_owned());
-            self.local_names.insert(alias);
         }
         self.out.aliases.push(Alias {
             name: alias.to_owned(),

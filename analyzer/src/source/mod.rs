@@ -199,10 +199,11 @@ pub(crate) fn scan(path: &str, text: &str, mode: Mode) -> Scanned {
     lexer::lex_unplaced(&src, 0, body.len(), &mut toks);
     // the bracket table, shared: the plan needs balanced brackets, the declarations any
     let balanced = relevant::match_brackets(&toks);
-    let decls = match &balanced {
+    let mut decls = match &balanced {
         Some(close) => decls::read(&toks, close, &src),
         None => decls::read(&toks, &tokens::matching(&toks), &src),
     };
+    decls.base = (text.len() - written.len()) as u32;
     let mut out = Out::default();
     let parse = analyze(&src, &toks, balanced.as_deref(), &mut out, mode);
     drop(toks);

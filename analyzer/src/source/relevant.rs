@@ -474,16 +474,28 @@ impl<'s> Names<'s> {
             }
             match text(i) {
                 "impl" => {
+                    // the self type's names: after a top-level `for`, else after the impl's
+                    // own generic parameters (`impl From<std::io::Error> for E` is about `E`)
                     let mut k = i + 1;
+                    let mut angle = 0i32;
+                    let mut names: Vec<&'s str> = Vec::new();
                     while let Some(t) = toks.get(k) {
                         match t.kind {
                             TK::Open(Delim::Brace) | TK::Punct(';') => break,
                             TK::Open(_) => k = close[k] as usize,
-                            TK::Ident => impl_headers.push(t.text(src)),
+                            TK::Punct('<') => angle += 1,
+                            TK::Punct('>') if !(k > 0 && toks[k - 1].is_punct('-')) => angle -= 1,
+                            TK::Ident => match t.text(src) {
+                                "for" if angle <= 0 => names.clear(),
+                                "where" if angle <= 0 => break,
+                                name if angle <= 0 || k > i + 1 => names.push(name),
+                                _ => {}
+                            },
                             _ => {}
                         }
                         k += 1;
                     }
+                    impl_headers.extend(names);
                 }
                 "type" => {
                     // `type Runner = std::process::Command;` binds like a `use`

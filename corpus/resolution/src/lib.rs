@@ -10,6 +10,7 @@ pub mod in_macros;
 pub mod mentions;
 pub mod nfc;
 pub mod methods;
+pub mod glued;
 
 // re-exported here, used from another file through `crate::`
 pub(crate) use std::net::TcpStream as Conn;
