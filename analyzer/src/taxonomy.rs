@@ -386,9 +386,16 @@ fn index() -> &'static Index {
     })
 }
 
+/// Crates whose items all sit at their root (libc has no public modules): a longer path is
+/// an associated item of one of their types (`libc::c_int::try_from`), no call into C.
+const FLAT: &[&str] = &["libc"];
+
 /// The entry whose prefix is the longest whole-segment prefix of `path`, if any.
 pub fn classify(path: &[&str]) -> Option<&'static Entry> {
     let first = path.first()?;
+    if path.len() > 2 && FLAT.contains(first) {
+        return None;
+    }
     let candidates = index().by_root.get(first)?;
     let (segs, entry) = candidates
         .iter()

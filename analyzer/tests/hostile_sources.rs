@@ -522,3 +522,29 @@ fn gated_findings_fifty_thousand_deep() {
     // attributes from nowhere: not provably test code
     assert!(facts.findings.iter().all(|f| !f.test));
 }
+
+/// Macros of the file that splice their arguments are expanded where invoked: one that
+/// doubles its input on every step, or calls itself for ever, stops at the expansion depth and
+/// the file's token budget, and what the first expansions build is still found.
+#[test]
+fn self_doubling_macros_stop() {
+    let doubling =
+        "macro_rules! d { ($($t:tt)*) => { d!($($t)* $($t)*); std::$($t)*::read(\"x\"); } }\n\
+                    fn f() { d!(fs); }\n"
+            .to_string();
+    let facts = timed("doubling", doubling);
+    assert!(
+        facts
+            .findings
+            .iter()
+            .any(|f| f.detail.as_deref() == Some("std::fs::read")),
+        "{:?}",
+        facts.findings
+    );
+    let wide = format!(
+        "macro_rules! w {{ ($($t:tt)*) => {{ w!($($t)* $($t)* $($t)* $($t)*); }} }}\nfn f() {{ w!({}); }}\n",
+        "x ".repeat(10_000)
+    );
+    let facts = timed("wide", wide);
+    assert!(matches!(facts.parse, Parse::Parsed));
+}

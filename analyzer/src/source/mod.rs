@@ -19,6 +19,7 @@ mod attrs;
 mod collect;
 pub(crate) mod decls;
 mod depth;
+mod expand;
 mod imports;
 mod lexer;
 mod relevant;
@@ -204,8 +205,20 @@ pub(crate) fn scan(path: &str, text: &str, mode: Mode) -> Scanned {
         None => decls::read(&toks, &tokens::matching(&toks), &src),
     };
     decls.base = (text.len() - written.len()) as u32;
+    // the file's own macros that splice their arguments, expanded where invoked
+    let macros = match &balanced {
+        Some(close) => expand::Macros::of(body, &toks, close),
+        None => expand::Macros::of(body, &toks, &tokens::matching(&toks)),
+    };
     let mut out = Out::default();
-    let parse = analyze(&src, &toks, balanced.as_deref(), &mut out, mode);
+    let parse = analyze(
+        &src,
+        &toks,
+        balanced.as_deref(),
+        macros.as_ref(),
+        &mut out,
+        mode,
+    );
     drop(toks);
     // Text-level rules (bidi controls, lookalike identifiers): exact in every parse mode.
     unicode::scan(written, &mut out);
@@ -277,6 +290,7 @@ fn analyze(
     src: &Src<'_>,
     toks: &[tokens::Tok],
     close: Option<&[u32]>,
+    macros: Option<&expand::Macros<'_>>,
     out: &mut Out,
     mode: Mode,
 ) -> Parse {
@@ -285,7 +299,7 @@ fn analyze(
             "larger than the {} MiB syntax-tree cap",
             MAX_SYN_BYTES >> 20
         );
-        return fallback_with(src, out, why, false);
+        return fallback_with(src, macros, out, why, false);
     }
     let plan = || {
         std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
@@ -297,11 +311,11 @@ fn analyze(
     // The relevant items alone; `Err` when they nest too deep or syn rejects them.
     let relevant = |plan: &relevant::Plan, out: &mut Out| match depth::nesting_problem(&plan.text) {
         Some(problem) => Err(problem),
-        None => syn_scan(&Src::new(&plan.text), out),
+        None => syn_scan(&Src::new(&plan.text), macros, out),
     };
     let whole = |out: &mut Out| match depth::nesting_problem(src.text) {
         Some(problem) => Err(problem),
-        None => syn_scan(src, out),
+        None => syn_scan(src, macros, out),
     };
     if mode == Mode::Fast
         && let Some(plan) = plan()
@@ -312,7 +326,7 @@ fn analyze(
         // the whole file decides, as in the exhaustive path
         return match whole(out) {
             Ok(()) => Parse::Parsed,
-            Err(error) => fallback(src, out, error),
+            Err(error) => fallback(src, macros, out, error),
         };
     }
     match whole(out) {
@@ -321,16 +335,20 @@ fn analyze(
         // rest holds no name any rule looks at, so the findings are exact (see `relevant.rs`).
         Err(error) => match plan() {
             Some(plan) if relevant(&plan, out).is_ok() => Parse::Parsed,
-            _ => fallback(src, out, error),
+            _ => fallback(src, macros, out, error),
         },
     }
 }
 
 /// syn parses `src.text` and the visitor scans the tree. On `Err` (syn's message, or a tree
 /// too deep to walk) `out` is left empty.
-fn syn_scan(src: &Src<'_>, out: &mut Out) -> Result<(), String> {
+fn syn_scan(
+    src: &Src<'_>,
+    macros: Option<&expand::Macros<'_>>,
+    out: &mut Out,
+) -> Result<(), String> {
     match syn::parse_str::<syn::File>(src.text) {
-        Ok(file) => match visit::scan_file(&file, src, out) {
+        Ok(file) => match visit::scan_file(&file, src, macros, out) {
             Ok(()) => {
                 drop(file);
                 Ok(())
@@ -351,13 +369,24 @@ fn syn_scan(src: &Src<'_>, out: &mut Out) -> Result<(), String> {
 }
 
 /// The token-level scan of a whole file syn could not take.
-fn fallback(src: &Src<'_>, out: &mut Out, error: String) -> Parse {
-    fallback_with(src, out, error, true)
+fn fallback(
+    src: &Src<'_>,
+    macros: Option<&expand::Macros<'_>>,
+    out: &mut Out,
+    error: String,
+) -> Parse {
+    fallback_with(src, macros, out, error, true)
 }
 
 /// [`fallback`], with proc-macro2's lexer only when `proc_macro2` (it keeps a token tree and a
 /// copy of the text: too much for files over [`MAX_SYN_BYTES`]).
-fn fallback_with(src: &Src<'_>, out: &mut Out, error: String, proc_macro2: bool) -> Parse {
+fn fallback_with(
+    src: &Src<'_>,
+    macros: Option<&expand::Macros<'_>>,
+    out: &mut Out,
+    error: String,
+    proc_macro2: bool,
+) -> Parse {
     let mut toks = Vec::new();
     let lexed = if proc_macro2 {
         src.text.parse::<proc_macro2::TokenStream>().ok()
@@ -384,6 +413,8 @@ fn fallback_with(src: &Src<'_>, out: &mut Out, error: String, proc_macro2: bool)
             gates: &[],
             self_ty: (&[], false),
             modules: Some(&imports),
+            macros,
+            depth: 0,
         },
         out,
     );

@@ -657,6 +657,11 @@ impl<'s> Names<'s> {
                 {
                     names.extra.insert("Self");
                 }
+                // an invocation of a macro of this file that splices its arguments can build
+                // any path (see `expand.rs`)
+                for (name, _) in super::expand::splicing(toks, close, src) {
+                    names.extra.insert(name);
+                }
                 names.sieve = rules.sieve;
                 for name in &names.extra {
                     names.sieve.add(name);

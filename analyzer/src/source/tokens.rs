@@ -12,6 +12,7 @@
 use proc_macro2::{Delimiter, Spacing, TokenStream, TokenTree};
 use risk_report::facts::{Kind, Origin};
 
+use super::expand::{self, Macros};
 use super::imports::{Imports, MacroHit, Resolver};
 use super::{Out, Src, attrs, shorten, unquote};
 use crate::gates::{GateId, GateStack};
@@ -210,6 +211,10 @@ pub(crate) struct Ctx<'a, 's> {
     /// For a whole file: every scope of it, so that the walk resolves each path in the
     /// inline module it is written in (the import map opened one per `mod x {`).
     pub modules: Option<&'a Imports<'s>>,
+    /// The file's macros that splice their arguments: their invocations are expanded.
+    pub macros: Option<&'a Macros<'s>>,
+    /// How many expansions deep these tokens are.
+    pub depth: u8,
 }
 
 /// Keywords after which an identifier is a name being declared, not a path.
@@ -374,6 +379,22 @@ pub(crate) fn scan(toks: &[Tok], ctx: &Ctx<'_, '_>, out: &mut Out) {
             }
         }
         let t = toks[i];
+        if let Some(macros) = ctx.macros
+            && t.kind == TK::Ident
+            && toks.get(i + 1).is_some_and(|n| n.is_punct('!'))
+            && toks
+                .get(i + 2)
+                .is_some_and(|n| matches!(n.kind, TK::Open(_)))
+            && (i == 0 || !matches!(toks[i - 1].kind, TK::PathSep | TK::Punct('.' | '$')))
+            && macros.defines(t.text(src))
+        {
+            let close = (m[i + 2] as usize).min(toks.len());
+            let inner = Ctx {
+                gates: gates.ids(),
+                ..ctx
+            };
+            expand::scan_invocation(macros, t.text(src), &toks[i + 3..close], &inner, out);
+        }
         let emit = |out: &mut Out, kind: Kind, detail: Option<String>| {
             out.push(t.line, t.col, kind, detail, ctx.origin, gates.ids());
         };

@@ -15,6 +15,7 @@ use syn::{
     Local, Macro, Pat, Safety, StaticMutability, Token, TraitItem, TraitItemFn, Type,
 };
 
+use super::expand::{self, Macros};
 use super::imports::{Imports, MacroHit, ROOT, ScopeId};
 use super::tokens::{self, Ctx, TK, Tok};
 use super::{Out, Src, attrs, collect, lexer, shorten};
@@ -26,10 +27,16 @@ use crate::gates::{Gate, GateStack};
 pub(crate) const MAX_VISIT_DEPTH: u32 = 2048;
 
 /// Walks a parsed file. `Err` when the tree is too deep to walk safely.
-pub(crate) fn scan_file(file: &syn::File, src: &Src<'_>, out: &mut Out) -> Result<(), String> {
+pub(crate) fn scan_file<'a, 's>(
+    file: &syn::File,
+    src: &'a Src<'s>,
+    macros: Option<&'a Macros<'s>>,
+    out: &'a mut Out,
+) -> Result<(), String> {
     let imports = collect::imports(file, src)?;
     let mut v = Scanner {
         src,
+        macros,
         imports: &imports,
         scope: ROOT,
         out,
@@ -50,6 +57,8 @@ pub(crate) fn scan_file(file: &syn::File, src: &Src<'_>, out: &mut Out) -> Resul
 
 struct Scanner<'a, 's> {
     src: &'a Src<'s>,
+    /// The file's macros that splice their arguments (see `expand.rs`).
+    macros: Option<&'a Macros<'s>>,
     imports: &'a Imports<'s>,
     /// The module being walked: paths resolve in its scope.
     scope: ScopeId,
@@ -219,9 +228,36 @@ impl<'s> Scanner<'_, 's> {
             gates: self.gates.ids(),
             self_ty,
             modules: None,
+            macros: self.macros,
+            depth: 0,
         };
         tokens::scan(&toks, &ctx, self.out);
         self.toks = toks;
+    }
+
+    /// An invocation of one of the file's splicing macros, expanded and scanned here.
+    fn expansion(&mut self, macros: &Macros<'s>, mac: &Macro) {
+        let ds = mac.delimiter.span();
+        let start = self.src.span_offset(ds.open()) + 1;
+        let end = self.src.span_offset(ds.close());
+        let mut args = Vec::new();
+        lexer::lex(self.src, start, end.max(start), &mut args);
+        let self_ty = match self.self_ty.last() {
+            Some(Some(ty)) => (&ty.segs[..], ty.leading),
+            _ => (&[][..], false),
+        };
+        let ctx = Ctx {
+            src: self.src,
+            imports: self.imports.at(self.scope),
+            origin: Origin::MacroTokens,
+            gates: self.gates.ids(),
+            self_ty,
+            modules: None,
+            macros: Some(macros),
+            depth: 0,
+        };
+        let name = self.src.ident(&mac.path.segments[0].ident);
+        expand::scan_invocation(macros, name, &args, &ctx, self.out);
     }
 
     fn include_detail(&self, mac: &Macro) -> Option<String> {
@@ -522,6 +558,13 @@ impl<'ast> Visit<'ast> for Scanner<'_, '_> {
             (None, None) => mac.bang_token.spans[0],
         };
         let hit = self.imports.at(self.scope).resolve_macro(&segs, leading);
+        if let Some(macros) = self.macros
+            && let [name] = segs[..]
+            && !leading
+            && macros.defines(name)
+        {
+            self.expansion(macros, mac);
+        }
         self.segs = segs;
         if let Some(hit) = hit {
             let detail = match &hit {

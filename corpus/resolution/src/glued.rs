@@ -46,3 +46,8 @@ pub mod shadow {
         }
     }
 }
+
+/// `libc` has no modules: a longer path is an associated item of one of its types.
+pub fn narrowed(x: i64) -> Option<libc::c_int> {
+    libc::c_int::try_from(x).ok()
+}

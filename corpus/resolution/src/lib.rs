@@ -11,6 +11,7 @@ pub mod mentions;
 pub mod nfc;
 pub mod methods;
 pub mod glued;
+pub mod expanded;
 
 // re-exported here, used from another file through `crate::`
 pub(crate) use std::net::TcpStream as Conn;

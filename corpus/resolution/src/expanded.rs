@@ -1,0 +1,59 @@
+//! Paths and keywords a macro of this crate assembles from its arguments: found in the
+//! expansion, where neither the body nor the arguments show them.
+
+macro_rules! call {
+    ($m:ident, $t:ident, $f:ident) => {
+        std::$m::$t::$f("sh") //~ process, process
+    };
+}
+
+macro_rules! qualified {
+    ($unsafe:ident fn $name:ident) => {
+        pub $unsafe fn $name() {}
+    };
+}
+
+macro_rules! each {
+    ($($f:ident),* $(,)?) => {
+        $( let _ = std::fs::$f("/tmp/x"); )* //~ fs, fs, fs
+    };
+}
+
+macro_rules! outer {
+    ($m:ident) => {
+        call!($m, Command, new)
+    };
+}
+
+macro_rules! harmless {
+    ($m:ident, $t:ident) => {
+        std::$m::$t::new()
+    };
+}
+
+/// Defined, never invoked: nothing is built from it.
+#[allow(unused_macros)]
+macro_rules! unused {
+    ($m:ident) => {
+        std::$m::read("x")
+    };
+}
+
+pub fn spawned() {
+    let _ = call!(process, Command, new);
+}
+
+qualified!(unsafe fn hidden); //~ unsafe-fn
+
+pub fn read_twice() {
+    each!(read, remove_file);
+}
+
+pub fn nested() {
+    let _ = outer!(process);
+}
+
+pub fn look_alike() -> String {
+    let _: std::collections::HashMap<u8, u8> = harmless!(collections, HashMap);
+    harmless!(string, String)
+}
