@@ -18,7 +18,7 @@
 //! another splicing macro is expanded too) up to [`MAX_DEPTH`], within a per-file budget of
 //! [`MAX_TOKENS`] produced tokens.
 
-use std::cell::Cell;
+use std::cell::{Cell, OnceCell};
 use std::collections::{HashMap, HashSet};
 
 use super::lexer;
@@ -32,39 +32,179 @@ const MAX_DEPTH: u8 = 8;
 /// Most tokens all the expansions of one file may produce.
 const MAX_TOKENS: usize = 1 << 18;
 
-/// The names of the macros `macro_rules!` defines in `toks` whose transcriber uses a
-/// metavariable (`$x`, not `$crate`), each with the index of its body's opening delimiter.
+/// The names of the macros `macro_rules!` defines in `toks` whose transcriber splices a
+/// metavariable ([`splices`]) or passes one to another such macro of the file (`outer!($m)`
+/// that invokes `call!($m, ..)`), each with the index of its body's opening delimiter.
 pub(crate) fn splicing<'s>(toks: &[Tok], close: &[u32], src: &Src<'s>) -> Vec<(&'s str, usize)> {
     if !src.text.contains("macro_rules") {
         return Vec::new();
     }
-    // where a metavariable is used, in order: a body holds one when one lies inside it
-    let uses: Vec<usize> = (0..toks.len().saturating_sub(1))
-        .filter(|&k| {
-            toks[k].is_punct('$')
-                && toks[k + 1].kind == TK::Ident
-                && toks[k + 1].text(src) != "crate"
-        })
-        .collect();
-    if uses.is_empty() {
+    let metavar = |k: usize| {
+        toks[k].is_punct('$')
+            && toks
+                .get(k + 1)
+                .is_some_and(|n| n.kind == TK::Ident && n.text(src) != "crate")
+    };
+    // where a metavariable is used, and where it is spliced, in order: a range holds one
+    // when one lies inside it (no range is walked twice, whatever the nesting)
+    let used: Vec<usize> = (0..toks.len()).filter(|&k| metavar(k)).collect();
+    if used.is_empty() {
         return Vec::new();
     }
-    let mut out = Vec::new();
-    for i in 0..toks.len().saturating_sub(3) {
-        if toks[i].kind == TK::Ident
-            && toks[i + 1].is_punct('!')
-            && toks[i + 2].kind == TK::Ident
-            && matches!(toks[i + 3].kind, TK::Open(_))
-            && toks[i].text(src) == "macro_rules"
+    let spliced: Vec<usize> = used
+        .iter()
+        .copied()
+        .filter(|&k| splices(toks, k, src))
+        .collect();
+    let holds = |list: &[usize], open: usize, shut: usize| {
+        let first = list.partition_point(|&u| u <= open);
+        list.get(first).is_some_and(|&u| u < shut)
+    };
+    // each definition: name, body, whether it splices, the file's macros it invokes with a
+    // metavariable in the arguments (an invocation counts for its innermost definition)
+    let mut defs: Vec<(&'s str, usize, bool, Vec<&'s str>)> = Vec::new();
+    let mut open_defs: Vec<usize> = Vec::new();
+    for i in 0..toks.len().saturating_sub(2) {
+        while open_defs
+            .last()
+            .is_some_and(|&d| close[defs[d].1] as usize <= i)
+        {
+            open_defs.pop();
+        }
+        if toks[i].kind != TK::Ident
+            || !toks[i + 1].is_punct('!')
+            || (i > 0 && toks[i - 1].kind == TK::PathSep)
+        {
+            continue;
+        }
+        let name = toks[i].text(src);
+        if name == "macro_rules"
+            && toks.get(i + 2).is_some_and(|n| n.kind == TK::Ident)
+            && toks
+                .get(i + 3)
+                .is_some_and(|n| matches!(n.kind, TK::Open(_)))
         {
             let (open, shut) = (i + 3, close[i + 3] as usize);
-            let first = uses.partition_point(|&u| u <= open);
-            if uses.get(first).is_some_and(|&u| u < shut) {
-                out.push((toks[i + 2].text(src), open));
-            }
+            defs.push((
+                toks[i + 2].text(src),
+                open,
+                holds(&spliced, open, shut),
+                Vec::new(),
+            ));
+            open_defs.push(defs.len() - 1);
+        } else if let Some(&d) = open_defs.last()
+            && matches!(toks[i + 2].kind, TK::Open(_))
+            && holds(&used, i + 2, close[i + 2] as usize)
+        {
+            defs[d].3.push(name);
         }
     }
-    out
+    // passing a metavariable to a splicing macro splices it: to a fixed point
+    let mut names: HashSet<&'s str> = defs.iter().filter(|d| d.2).map(|d| d.0).collect();
+    loop {
+        let more: Vec<&'s str> = (defs.iter())
+            .filter(|d| !names.contains(d.0) && d.3.iter().any(|c| names.contains(c)))
+            .map(|d| d.0)
+            .collect();
+        if more.is_empty() {
+            break;
+        }
+        names.extend(more);
+    }
+    (defs.into_iter())
+        .filter(|d| names.contains(d.0))
+        .map(|d| (d.0, d.1))
+        .collect()
+}
+
+/// Whether `toks[k]` starts a metavariable (`$x`, not `$crate`) that the transcriber joins to
+/// its neighbours in a way the rules can see: a path segment (`std::$m`, `$t::new`), a called
+/// name (`$f(..)`), a method (`.$m(..)`), a macro name (`$m!`), a qualified self (`<$t>`), a
+/// keyword's neighbour (`unsafe $b`, `$k fn`, `impl .. for $t`, `as $t`), or a statement of
+/// its own followed by a block (`$k { .. }`). A metavariable standing whole between
+/// separators (`f($a, $b)`, `let x = $e;`, `#[cfg(..)] $item`) or naming a declaration
+/// (`fn $name(`) only puts back what the arguments already show. Matchers (`$x:ident`) never
+/// splice.
+fn splices(toks: &[Tok], k: usize, src: &Src<'_>) -> bool {
+    if !toks[k].is_punct('$') {
+        return false;
+    }
+    let Some(name) = toks.get(k + 1).filter(|t| t.kind == TK::Ident) else {
+        return false;
+    };
+    if name.text(src) == "crate" {
+        return false;
+    }
+    // a repetition around it (`std::$($m)::*`, `$($f)*(..)`) is looked through
+    let mut before = k.checked_sub(1);
+    if let Some(p) = before
+        && toks[p].kind == TK::Open(Delim::Paren)
+        && p >= 1
+        && toks[p - 1].is_punct('$')
+    {
+        before = p.checked_sub(2);
+    }
+    let mut after = k + 2;
+    if toks
+        .get(after)
+        .is_some_and(|t| t.kind == TK::Close(Delim::Paren))
+    {
+        let op = |t: &Tok| matches!(t.kind, TK::Punct('*' | '+' | '?'));
+        if toks.get(after + 1).is_some_and(op) {
+            after += 2;
+        } else if toks.get(after + 2).is_some_and(op) {
+            // a separator: it is what joins the items (`$($m)::*`)
+            after += 1;
+        }
+    }
+    let prev = before.map(|p| toks[p]);
+    let next = toks.get(after).copied();
+    let prev_word = prev.filter(|p| p.kind == TK::Ident).map(|p| p.text(src));
+    if prev_word.is_some_and(|w| {
+        matches!(
+            w,
+            "fn" | "struct"
+                | "enum"
+                | "union"
+                | "mod"
+                | "type"
+                | "trait"
+                | "const"
+                | "let"
+                | "macro_rules"
+        )
+    }) {
+        return false;
+    }
+    let joined_before = match prev.map(|p| p.kind) {
+        Some(TK::PathSep | TK::Punct('.' | '<' | '$')) => true,
+        Some(TK::Punct('>')) => {
+            !(before.is_some_and(|p| p >= 1 && matches!(toks[p - 1].kind, TK::Punct('=' | '-'))))
+        }
+        Some(TK::Ident) => prev_word.is_some_and(|w| {
+            matches!(
+                w,
+                "unsafe" | "extern" | "impl" | "for" | "as" | "dyn" | "static" | "use"
+            )
+        }),
+        _ => false,
+    };
+    let statement_start = matches!(
+        prev.map(|p| p.kind),
+        None | Some(TK::Punct(';') | TK::Open(_) | TK::Close(Delim::Brace))
+    );
+    let joined_after = match next.map(|n| n.kind) {
+        Some(TK::PathSep | TK::Open(Delim::Paren) | TK::Punct('!')) => true,
+        Some(TK::Open(Delim::Brace)) => statement_start,
+        Some(TK::Ident) => next.is_some_and(|n| {
+            matches!(
+                n.text(src),
+                "fn" | "unsafe" | "extern" | "impl" | "trait" | "static" | "mod"
+            )
+        }),
+        _ => false,
+    };
+    joined_before || joined_after
 }
 
 /// One arm: its matcher and its transcriber, the tokens inside their delimiters.
@@ -72,7 +212,19 @@ pub(crate) fn splicing<'s>(toks: &[Tok], close: &[u32], src: &Src<'s>) -> Vec<(&
 struct Arm {
     matcher: Vec<Tok>,
     body: Vec<Tok>,
+    /// The bracket tables of both.
+    pm: Vec<u32>,
+    bm: Vec<u32>,
+    /// Its transcriber splices a metavariable that can hold something the rules see (not a
+    /// `vis`, `literal` or `lifetime`): else an expansion shows nothing new.
+    splices: bool,
+    /// What the transcriber shows alone (scanned once, in the scope of the first invocation
+    /// expanded by it).
+    alone: OnceCell<Vec<Key>>,
 }
+
+/// A finding, as compared between an expansion and what its parts show alone.
+type Key = (u32, u32, Kind, Option<String>);
 
 /// The splicing macros of one file.
 #[derive(Debug)]
@@ -93,15 +245,16 @@ impl<'s> Macros<'s> {
         if found.is_empty() {
             return None;
         }
+        let names: HashSet<&str> = found.iter().map(|f| f.0).collect();
         let mut by_name: HashMap<&'s str, Vec<Arm>> = HashMap::new();
-        for (name, open) in found {
+        for &(name, open) in &found {
             // lexed again with lines and columns: findings are reported where they were read
             let mut body = Vec::new();
             let start = toks[open].end as usize;
             let end = toks[close[open] as usize].start as usize;
             lexer::lex(&src, start, end, &mut body);
             let arms = by_name.entry(name).or_default();
-            arms.extend(arms_of(&body));
+            arms.extend(arms_of(&body, &src, &names));
         }
         Some(Macros {
             src,
@@ -115,24 +268,25 @@ impl<'s> Macros<'s> {
     }
 
     /// The expansion of `name!(args)` (`args` read from `asrc`) by its first matching arm,
-    /// with that arm's body.
-    fn expand(&self, name: &str, args: &[Tok], asrc: &Src<'_>) -> Option<(Expansion, &[Tok])> {
+    /// with that arm.
+    fn expand(&self, name: &str, args: &[Tok], asrc: &Src<'_>) -> Option<(Expansion, &Arm)> {
         let arms = self.by_name.get(name)?;
         let am = tokens::matching(args);
         for arm in arms {
-            let pm = tokens::matching(&arm.matcher);
             let mut binds = Binds::default();
             let matched = Matcher {
                 src: &self.src,
                 asrc,
                 pat: &arm.matcher,
-                pm: &pm,
+                pm: &arm.pm,
                 args,
                 am: &am,
             }
             .seq(0, arm.matcher.len(), 0, args.len(), &mut binds, None);
             if matched == Some(args.len()) {
-                let bm = tokens::matching(&arm.body);
+                if !arm.splices {
+                    return None;
+                }
                 let mut out = Expansion {
                     room: MAX_TOKENS.saturating_sub(self.spent.get()),
                     ..Expansion::default()
@@ -145,7 +299,7 @@ impl<'s> Macros<'s> {
                 transcribe(
                     &from,
                     &arm.body,
-                    &bm,
+                    &arm.bm,
                     0,
                     arm.body.len(),
                     &binds,
@@ -157,7 +311,7 @@ impl<'s> Macros<'s> {
                     self.spent.set(MAX_TOKENS);
                     return None;
                 }
-                return Some((out, &arm.body));
+                return Some((out, arm));
             }
         }
         None
@@ -173,6 +327,8 @@ struct Expansion {
     /// Tokens it may still take (the file's budget left), and whether it wanted more.
     room: usize,
     over: bool,
+    /// The text and the end offset of the last token put in.
+    last: Option<(usize, u32)>,
 }
 
 impl Expansion {
@@ -181,12 +337,16 @@ impl Expansion {
             self.over = true;
             return;
         }
+        // tokens that touch where they were read touch here too (a detail taken from the
+        // text reads as written); others are kept apart
+        let from = (src.text.as_ptr() as usize, t.start);
+        if !self.text.is_empty() && self.last != Some(from) {
+            self.text.push(' ');
+        }
         let start = self.text.len() as u32;
         self.text.push_str(t.text(src));
         let end = self.text.len() as u32;
-        if !t.joint {
-            self.text.push(' ');
-        }
+        self.last = Some((from.0, t.end));
         self.toks.push(Tok { start, end, ..t });
     }
 }
@@ -199,7 +359,7 @@ struct Sources<'a> {
 }
 
 /// Splits a `macro_rules!` body into arms: `(matcher) => { transcriber }`, `;`-separated.
-fn arms_of(body: &[Tok]) -> Vec<Arm> {
+fn arms_of(body: &[Tok], src: &Src<'_>, splicing: &HashSet<&str>) -> Vec<Arm> {
     let m = tokens::matching(body);
     let mut arms = Vec::new();
     let mut i = 0;
@@ -218,9 +378,43 @@ fn arms_of(body: &[Tok]) -> Vec<Arm> {
             continue;
         }
         let tclose = m[topen] as usize;
+        let matcher = &body[i + 1..mclose.min(body.len())];
+        let transcriber = &body[topen + 1..tclose.min(body.len())];
+        // each metavariable's fragment
+        let frags: HashMap<&str, &str> = (0..matcher.len().saturating_sub(3))
+            .filter(|&k| {
+                matcher[k].is_punct('$')
+                    && matcher[k + 1].kind == TK::Ident
+                    && matcher[k + 2].is_punct(':')
+                    && matcher[k + 3].kind == TK::Ident
+            })
+            .map(|k| (matcher[k + 1].text(src), matcher[k + 3].text(src)))
+            .collect();
+        let tm = tokens::matching(transcriber);
+        let splices = (0..transcriber.len()).any(|k| {
+            let t = transcriber[k];
+            // a metavariable joined to its neighbours, or any passed to a splicing macro
+            let joined = splices(transcriber, k, src)
+                && !frags
+                    .get(transcriber[k + 1].text(src))
+                    .is_some_and(|f| matches!(*f, "vis" | "literal" | "lifetime"));
+            let passed = t.kind == TK::Ident
+                && splicing.contains(t.text(src))
+                && transcriber.get(k + 1).is_some_and(|n| n.is_punct('!'))
+                && transcriber
+                    .get(k + 2)
+                    .is_some_and(|n| matches!(n.kind, TK::Open(_)))
+                && (transcriber.get(k + 3..(tm[k + 2] as usize).min(transcriber.len())))
+                    .is_some_and(|args| args.iter().any(|a| a.is_punct('$')));
+            joined || passed
+        });
         arms.push(Arm {
-            matcher: body[i + 1..mclose.min(body.len())].to_vec(),
-            body: body[topen + 1..tclose.min(body.len())].to_vec(),
+            matcher: matcher.to_vec(),
+            body: transcriber.to_vec(),
+            pm: tokens::matching(matcher),
+            bm: tm,
+            splices,
+            alone: OnceCell::new(),
         });
         i = tclose + 1;
     }
@@ -539,30 +733,31 @@ pub(crate) fn scan_invocation(
     if ctx.depth >= MAX_DEPTH {
         return;
     }
-    let Some((expanded, body)) = macros.expand(name, args, ctx.src) else {
+    let Some((expanded, arm)) = macros.expand(name, args, ctx.src) else {
         return;
     };
     // what the body and the arguments show alone
-    let mut alone = Out::default();
     let plain = Ctx {
         macros: None,
         modules: None,
         ..*ctx
     };
-    tokens::scan(args, &plain, &mut alone);
-    tokens::scan(
-        body,
-        &Ctx {
+    let key = |f: risk_report::facts::Finding| (f.line, f.col, f.kind, f.detail);
+    let body = arm.alone.get_or_init(|| {
+        let mut alone = Out::default();
+        let at_definition = Ctx {
             src: &macros.src,
             ..plain
-        },
-        &mut alone,
-    );
+        };
+        tokens::scan(&arm.body, &at_definition, &mut alone);
+        alone.findings.into_iter().map(key).collect()
+    });
+    let mut alone = Out::default();
+    tokens::scan(args, &plain, &mut alone);
     // a finding is kept once per invocation, and only when the body and the arguments do not
     // show it alone (a block the transcriber places twice is one block)
-    let mut seen: HashSet<(u32, u32, Kind, Option<String>)> = (alone.findings.into_iter())
-        .map(|f| (f.line, f.col, f.kind, f.detail))
-        .collect();
+    let mut seen: HashSet<Key> = alone.findings.into_iter().map(key).collect();
+    seen.extend(body.iter().cloned());
     let text = Src::new(&expanded.text);
     let inner = Ctx {
         src: &text,
@@ -599,13 +794,57 @@ mod tests {
         Some(out.text.trim_end().to_owned())
     }
 
+    /// Whether the first metavariable of `body` splices.
+    fn spliced(body: &str) -> bool {
+        let src = Src::new(body);
+        let mut toks = Vec::new();
+        lexer::lex(&src, 0, body.len(), &mut toks);
+        (0..toks.len())
+            .find(|&k| toks[k].is_punct('$') && toks[k + 1].kind == TK::Ident)
+            .is_some_and(|k| splices(&toks, k, &src))
+    }
+
+    #[test]
+    fn what_splices() {
+        for yes in [
+            "std::$m::read()",
+            "$t::new()",
+            "$f(x)",
+            "x.$m()",
+            "$m!(x)",
+            "<$t>::f()",
+            "unsafe $b",
+            "$k fn f() {}",
+            "impl A for $t {}",
+            "x as $t",
+            "$k { x }",
+            "std::$($m)::*::read()",
+            "$($f)*(x)",
+        ] {
+            assert!(spliced(yes), "{yes}");
+        }
+        for no in [
+            "f($a, $b)",
+            "let x = $e;",
+            "#[cfg(x)] $item",
+            "fn $name() {}",
+            "if $c { x }",
+            "x => $e,",
+            "fn f() -> $t {}",
+            "$crate::f()",
+            "($m:ident) => {}",
+        ] {
+            assert!(!spliced(no), "{no}");
+        }
+    }
+
     #[test]
     fn arms_match_and_transcribe() {
         let file = "macro_rules! call { ($m:ident, $t:ident, $f:ident) => { std::$m::$t::$f(\"sh\") }; }\n\
                     fn f() { call!(process, Command, new); }";
         assert_eq!(
             expansion(file, "call", "process, Command, new").as_deref(),
-            Some("std :: process :: Command :: new ( \"sh\" )")
+            Some("std:: process :: Command :: new (\"sh\")")
         );
     }
 }
