@@ -34,6 +34,8 @@ struct Module {
     globs: Vec<(Vec<String>, bool)>,
     foreign: HashSet<String>,
     children: HashMap<String, ModuleId>,
+    /// Names of `uses` bound by `pub use` (or `pub type`): other crates see them.
+    public: HashSet<String>,
 }
 
 /// What a name stands for in a module.
@@ -83,11 +85,16 @@ impl Index {
                         alias,
                         segs,
                         anchored,
-                    } => m
-                        .uses
-                        .entry(alias.clone())
-                        .or_default()
-                        .push((segs.clone(), *anchored)),
+                        public,
+                    } => {
+                        m.uses
+                            .entry(alias.clone())
+                            .or_default()
+                            .push((segs.clone(), *anchored));
+                        if *public {
+                            m.public.insert(alias.clone());
+                        }
+                    }
                     ItemKind::Glob { segs, anchored } => m.globs.push((segs.clone(), *anchored)),
                     ItemKind::Foreign { name } => {
                         m.foreign.insert(name.clone());
@@ -172,6 +179,52 @@ impl Index {
                 }
             }),
         }
+    }
+
+    /// `segs`, written in module `here`, as a path of another crate when it leads out of this
+    /// one and no rule knows it (`base::Stream::connect`, through a `use base::Stream;` too).
+    pub fn external_in(&self, here: ModuleId, segs: &[String]) -> Option<Vec<String>> {
+        let (mut target, rest, _) = self.start(here, segs, false)?;
+        for (k, seg) in rest.iter().enumerate() {
+            target = match target {
+                Target::Module(m) => self.lookup(m, seg)?,
+                Target::External(mut path, _) => {
+                    path.extend(rest[k..].iter().cloned());
+                    return Some(path);
+                }
+                Target::Foreign(..) => return None,
+            };
+        }
+        match target {
+            Target::External(path, 0) if path.len() > 1 => Some(path),
+            _ => None,
+        }
+    }
+
+    /// What the crate's modules re-export from other crates: (path from the crate root, the
+    /// path it names), for every `pub use` whose path leads out of the crate. Sorted.
+    pub fn exports(&self) -> Vec<(String, Vec<String>)> {
+        let mut out = Vec::new();
+        for (id, module) in self.modules.iter().enumerate() {
+            for name in &module.public {
+                let Some(bindings) = module.uses.get(name) else {
+                    continue;
+                };
+                let found = (bindings.iter()).find_map(|(segs, anchored)| {
+                    match self.binding(id, segs, *anchored)? {
+                        Target::External(path, 0) => Some(path),
+                        _ => None,
+                    }
+                });
+                if let Some(target) = found {
+                    let mut path = module.path.clone();
+                    path.push(name.clone());
+                    out.push((path.join("::"), target));
+                }
+            }
+        }
+        out.sort();
+        out
     }
 
     /// The target of the first segments of `segs` in module `here` (`crate`, `self`,
@@ -315,6 +368,7 @@ mod tests {
                 alias: alias.into(),
                 segs: s(segs),
                 anchored: false,
+                public: true,
             },
         }
     }

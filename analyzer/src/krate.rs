@@ -4,12 +4,14 @@
 //! single file is pure, and results are sorted before they are returned, so the facts are the
 //! same whatever the thread count.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::panic::{self, AssertUnwindSafe};
 use std::path::Path;
 
 use rayon::prelude::*;
-use risk_report::facts::{CrateFacts, Family, FileFacts, ManifestFacts, Parse, Role, SkippedEntry};
+use risk_report::facts::{
+    CrateFacts, DepPath, Export, Family, FileFacts, ManifestFacts, Parse, Role, SkippedEntry,
+};
 
 use crate::archive::{self, ArchiveError, Limits, Unpacked};
 use crate::gates::{self, TestRules};
@@ -219,7 +221,15 @@ pub fn scan_unpacked_with(unpacked: &Unpacked, mode: Mode) -> CrateFacts {
         scanned.extend(scan_all(&extra, &pending, mode));
     };
 
-    resolve_local_paths(&tree, files, &mut scanned);
+    // the names code uses for the crates it depends on (tests and examples included)
+    let deps: HashSet<String> = (manifest.dependencies.iter())
+        .chain(&manifest.build_dependencies)
+        .chain(&manifest.dev_dependencies)
+        .map(|d| d.replace('-', "_"))
+        .collect();
+    let lib =
+        (manifest.targets.iter()).position(|t| matches!(t.kind.as_str(), "lib" | "proc-macro"));
+    let exports = resolve_local_paths(&tree, files, &mut scanned, &deps, lib);
 
     let forbids_unsafe = (manifest.targets.iter())
         .filter(|t| matches!(t.kind.as_str(), "lib" | "proc-macro"))
@@ -262,6 +272,7 @@ pub fn scan_unpacked_with(unpacked: &Unpacked, mode: Mode) -> CrateFacts {
         forbids_unsafe,
         unread_modules: tree.unread.into_iter().collect(),
         rules_version: crate::RULES_VERSION,
+        exports,
     }
 }
 
@@ -269,11 +280,17 @@ pub fn scan_unpacked_with(unpacked: &Unpacked, mode: Mode) -> CrateFacts {
 /// over the modules each target root loads, become findings of the file they are written in.
 /// A finding the engines made through the crate's own `extern crate self as` name
 /// (`windows_sys::..` inside windows-sys) is such a path too: it is resolved here instead.
+///
+/// A path that leads into one of `deps` and names nothing a rule knows is kept for the graph
+/// pass ([`crate::link`]); the library root's (`lib`) re-exports of other crates' paths are
+/// returned.
 fn resolve_local_paths(
     tree: &modtree::Tree,
     files: &BTreeMap<String, Vec<u8>>,
     scanned: &mut BTreeMap<String, Scanned>,
-) {
+    deps: &HashSet<String>,
+    lib: Option<usize>,
+) -> Vec<Export> {
     let self_names: Vec<String> = (scanned.values())
         .flat_map(|s| &s.decls.self_names)
         .cloned()
@@ -328,7 +345,9 @@ fn resolve_local_paths(
     // by file: (line, column, what the path is, its gates)
     type Hit = (u32, u32, crate_paths::Resolved, Vec<gates::Gate>);
     let mut found: BTreeMap<String, Vec<Hit>> = BTreeMap::new();
-    for loaded in roots.values() {
+    let mut into_deps: BTreeMap<String, Vec<(DepPath, Vec<gates::Gate>)>> = BTreeMap::new();
+    let mut exports = Vec::new();
+    for (root, loaded) in &roots {
         let decls = loaded
             .iter()
             .filter_map(|(modpath, file)| Some((*modpath, &scanned.get(*file)?.decls)));
@@ -336,9 +355,22 @@ fn resolve_local_paths(
         for (modpath, _) in loaded {
             index.add_module(modpath);
         }
+        if Some(*root) == lib {
+            exports = (index.exports().into_iter())
+                .filter(|(path, target)| {
+                    let segs: Vec<&str> = target.iter().map(String::as_str).collect();
+                    let name = path.rsplit("::").next().unwrap_or(path);
+                    exported_capability(name, &segs)
+                })
+                .map(|(path, target)| Export {
+                    path,
+                    target: target.join("::"),
+                })
+                .collect();
+        }
         // one resolution per (module, path): the same path is often written many times
-        let mut seen: HashMap<(usize, &[String], bool), Option<crate_paths::Resolved>> =
-            HashMap::new();
+        type Outcome = (Option<crate_paths::Resolved>, Option<Vec<String>>);
+        let mut seen: HashMap<(usize, &[String], bool), Outcome> = HashMap::new();
         for (modpath, file) in loaded {
             let Some(s) = scanned.get(*file) else {
                 continue;
@@ -358,24 +390,44 @@ fn resolve_local_paths(
                 let Some(module) = module else {
                     continue;
                 };
-                let hit = seen
+                let (hit, external) = seen
                     .entry((module, r.segs.as_slice(), r.callee))
-                    .or_insert_with(|| index.resolve_in(module, &r.segs, r.callee))
+                    .or_insert_with(|| {
+                        let hit = index.resolve_in(module, &r.segs, r.callee);
+                        let external = hit
+                            .is_none()
+                            .then(|| index.external_in(module, &r.segs))
+                            .flatten()
+                            .filter(|p| deps.contains(&p[0]));
+                        (hit, external)
+                    })
                     .clone();
+                if hit.is_none() && external.is_none() {
+                    continue;
+                }
+                let (line, col) = match r.at {
+                    RefAt::LineCol(line, col) => (line, col),
+                    RefAt::Offset(at) => line_col(
+                        files.get(*file).map_or(&[][..], Vec::as_slice),
+                        (s.decls.base + at) as usize,
+                    ),
+                };
                 if let Some(hit) = hit {
-                    let (line, col) = match r.at {
-                        RefAt::LineCol(line, col) => (line, col),
-                        RefAt::Offset(at) => line_col(
-                            files.get(*file).map_or(&[][..], Vec::as_slice),
-                            (s.decls.base + at) as usize,
-                        ),
-                    };
                     found.entry((*file).to_owned()).or_default().push((
                         line,
                         col,
                         hit,
                         r.gates.clone(),
                     ));
+                } else if let Some(path) = external {
+                    let dep = DepPath {
+                        line,
+                        col,
+                        path: path.join("::"),
+                        callee: r.callee,
+                        test: false,
+                    };
+                    (into_deps.entry((*file).to_owned()).or_default()).push((dep, r.gates.clone()));
                 }
             }
         }
@@ -386,6 +438,29 @@ fn resolve_local_paths(
                 s.add_resolved(line, col, hit.kind, hit.detail, &gates);
             }
         }
+    }
+    for (file, paths) in into_deps {
+        if let Some(s) = scanned.get_mut(&file) {
+            for (path, gates) in paths {
+                s.add_dep_path(path, &gates);
+            }
+        }
+    }
+    exports
+}
+
+/// A re-export worth keeping: a path some taxonomy entry can be reached through (an item of
+/// an entry, or a type or module an entry lies under). Of a whole-crate entry (`libc`), only
+/// what is named and written as a function (`pub use libc::open as sys_open`), not its types
+/// (`pub type CURLcode = libc::c_int`).
+fn exported_capability(name: &str, target: &[&str]) -> bool {
+    use crate::source::value_like;
+    match crate::taxonomy::classify(target) {
+        Some(entry) if entry.depth() == 1 => {
+            value_like(name) && target.last().is_some_and(|l| value_like(l))
+        }
+        Some(_) => true,
+        None => crate::taxonomy::leads_to_entry(target),
     }
 }
 

@@ -8,7 +8,7 @@
 /// Version of the rules: bump it in the same commit as any change that can alter the facts
 /// of some crate (a new finding kind, a taxonomy entry, a parser fix...). Cached results are
 /// keyed by it, so a bump makes every cached crate be scanned again. See CONTRIBUTING.md.
-pub const RULES_VERSION: u32 = 13;
+pub const RULES_VERSION: u32 = 14;
 
 pub mod archive;
 pub mod binary;
@@ -16,6 +16,7 @@ pub mod build_script;
 mod crate_paths;
 mod gates;
 pub mod krate;
+pub mod link;
 pub mod manifest;
 mod modtree;
 pub mod source;

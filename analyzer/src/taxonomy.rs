@@ -408,6 +408,19 @@ pub fn classify(path: &[&str]) -> Option<&'static Entry> {
     (!data).then_some(*entry)
 }
 
+/// Whether some entry lies under `path` (`std::fs` holds `std::fs::read`): a path that
+/// names a module or type of capabilities.
+pub fn leads_to_entry(path: &[&str]) -> bool {
+    let Some(first) = path.first() else {
+        return false;
+    };
+    (index().by_root.get(first)).is_some_and(|entries| {
+        entries
+            .iter()
+            .any(|(segs, _)| segs.len() > path.len() && segs[..path.len()] == path[..])
+    })
+}
+
 /// Whether `name` is the first segment of some entry, or a sysroot crate: a path starting with
 /// it is taken as written when no import or local item claims the name.
 pub fn is_known_root(name: &str) -> bool {

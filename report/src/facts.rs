@@ -245,6 +245,9 @@ pub enum Origin {
     MacroTokens,
     /// In a token-level scan of a file syn could not parse: approximate.
     Fallback,
+    /// A path into a dependency that names what the dependency re-exports from a capability
+    /// path (`base::Stream::connect` with `pub use std::net::TcpStream as Stream;` in base).
+    Reexport,
 }
 
 /// One finding at one place in one file.
@@ -317,6 +320,35 @@ pub struct FileFacts {
     pub parse: Parse,
     /// Sorted by (line, col, kind, detail).
     pub findings: Vec<Finding>,
+    /// Paths this file writes into a dependency (resolved through its `use` items) that no
+    /// rule recognised: the graph pass resolves them against that dependency's
+    /// [`CrateFacts::exports`]. Sorted.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub dep_paths: Vec<DepPath>,
+}
+
+/// A path into a dependency, as written in one place (see [`FileFacts::dep_paths`]).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct DepPath {
+    pub line: u32,
+    pub col: u32,
+    /// Resolved through the file's imports, starting with the dependency's name as code uses
+    /// it (`base::Stream::connect`).
+    pub path: String,
+    /// Called (`p(..)`), not only named.
+    pub callee: bool,
+    /// In test code of a shipped file (as [`Finding::test`]).
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub test: bool,
+}
+
+/// A name a crate re-exports from a capability path (`pub use std::net::TcpStream as
+/// Stream;` at its root is `Stream` -> `std::net::TcpStream`).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Export {
+    /// From the crate's root, `::`-separated (`net::Stream`).
+    pub path: String,
+    pub target: String,
 }
 
 /// A target from the manifest (or found by cargo's auto-discovery rules).
@@ -472,6 +504,9 @@ pub struct CrateFacts {
     /// The analyzer's `RULES_VERSION` that produced these facts (0: unknown).
     #[serde(default)]
     pub rules_version: u32,
+    /// What the library re-exports from capability paths, for its users' paths. Sorted.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub exports: Vec<Export>,
 }
 
 /// Counts of each kind, split by whether the code ships.
@@ -505,7 +540,7 @@ impl CrateFacts {
                 };
                 *bucket.entry(f.kind).or_default() += 1;
                 match f.origin {
-                    Origin::Syntax => {}
+                    Origin::Syntax | Origin::Reexport => {}
                     Origin::MacroTokens => *c.macro_tokens.entry(f.kind).or_default() += 1,
                     Origin::Fallback => *c.approximate.entry(f.kind).or_default() += 1,
                 }

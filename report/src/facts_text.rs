@@ -79,6 +79,9 @@ fn write_all(out: &mut String, c: &CrateFacts) -> std::fmt::Result {
     if c.unreached_may_compile {
         writeln!(out, "unreached-may-compile")?;
     }
+    for e in &c.exports {
+        writeln!(out, "export {} -> {}", e.path, e.target)?;
+    }
     for f in &c.files {
         let role = match f.role {
             Role::Shipped => "shipped",
@@ -101,6 +104,7 @@ fn write_all(out: &mut String, c: &CrateFacts) -> std::fmt::Result {
                 Origin::Syntax => {}
                 Origin::MacroTokens => write!(out, " [macro-tokens]")?,
                 Origin::Fallback => write!(out, " [approximate]")?,
+                Origin::Reexport => write!(out, " [re-export]")?,
             }
             if x.test {
                 write!(out, " [test]")?;

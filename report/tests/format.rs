@@ -141,6 +141,7 @@ fn full_input(name: &str, source: Source) -> PackageInput {
         unread_modules: vec!["src/lib.rs: mod evil -> src/evil.rs: symbolic link".into()],
         unreached_may_compile: true,
         rules_version: 5,
+        exports: Vec::new(),
     };
     PackageInput {
         name: name.into(),

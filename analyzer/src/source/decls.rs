@@ -15,6 +15,7 @@ use super::tokens::{self, Delim, TK, Tok};
 use super::use_tokens::{self, Leaf};
 use super::{Src, shorten, string_value};
 use crate::gates::Gate;
+use crate::taxonomy;
 
 /// A module or file name as written, or one a macro supplies.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -114,6 +115,8 @@ pub(crate) enum ItemKind {
         alias: String,
         segs: Vec<String>,
         anchored: bool,
+        /// `pub use` / `pub type` (not `pub(crate)`): seen by other crates.
+        public: bool,
     },
     /// `use a::b::*;`.
     Glob { segs: Vec<String>, anchored: bool },
@@ -215,20 +218,30 @@ pub(crate) fn read(toks: &[Tok], m: &[u32], src: &Src<'_>) -> Decls {
         contexts: Vec::new(),
         context_at: None,
         local_names: HashSet::new(),
+        external_names: HashSet::new(),
+        known_names: HashSet::new(),
         out: Decls::default(),
     };
-    r.local_names = local_names(toks, m, src);
+    (r.local_names, r.external_names, r.known_names) = local_names(toks, m, src);
     r.walk();
     r.finish_refs();
     r.out
 }
 
 /// Names of the file bound to paths that leave it (a `use` of `crate::`, `self::`,
-/// `super::`, a module, `extern crate self as`, a type alias of such a path), read ahead of
-/// the walk so that a path is kept or passed over when it is met (items can follow their
-/// uses).
-fn local_names<'s>(toks: &[Tok], m: &[u32], src: &Src<'s>) -> HashSet<&'s str> {
+/// `super::`, a module, `extern crate self as`, a type alias of such a path), names a `use`
+/// binds to another crate the taxonomy does not know, and names it binds to paths the
+/// taxonomy knows; read ahead of the walk so that a path is kept or passed over when it is
+/// met (items can follow their uses).
+fn local_names<'s>(
+    toks: &[Tok],
+    m: &[u32],
+    src: &Src<'s>,
+) -> (HashSet<&'s str>, HashSet<&'s str>, HashSet<&'s str>) {
     let mut names = HashSet::new();
+    let mut external = HashSet::new();
+    // names bound to paths the rules know (`use std::io;`): not another crate's
+    let mut known = HashSet::new();
     let mut i = 0;
     while i < toks.len() {
         let t = toks[i];
@@ -245,9 +258,17 @@ fn local_names<'s>(toks: &[Tok], m: &[u32], src: &Src<'s>) -> HashSet<&'s str> {
                 j += usize::from(anchored);
                 use_tokens::read(toks, m, &mut j, src, &mut |leaf| {
                     if let Leaf::Name { alias, segs } = leaf
-                        && segs.first().is_some_and(|f| is_local_root(f, anchored))
+                        && let Some(first) = segs.first()
                     {
-                        names.insert(alias);
+                        if is_local_root(first, anchored) {
+                            names.insert(alias);
+                        } else if !taxonomy::is_known_root(first) {
+                            // a name from another crate: a path through it may name what
+                            // that crate re-exports
+                            external.insert(alias);
+                        } else {
+                            known.insert(alias);
+                        }
                     }
                 });
                 i = j;
@@ -279,7 +300,7 @@ fn local_names<'s>(toks: &[Tok], m: &[u32], src: &Src<'s>) -> HashSet<&'s str> {
         }
         i += 1;
     }
-    names
+    (names, external, known)
 }
 
 struct Reader<'a, 's> {
@@ -309,6 +330,11 @@ struct Reader<'a, 's> {
     context_at: Option<u32>,
     /// Names bound, in this file, to paths that leave it: `use crate::..` aliases and modules.
     local_names: HashSet<&'s str>,
+    /// Names a `use` of the file binds to a path of another crate (not one the taxonomy
+    /// knows): paths through them are kept for the graph pass (re-exports).
+    external_names: HashSet<&'s str>,
+    /// Names a `use` binds to a path the taxonomy knows (`use std::io;`): not another crate's.
+    known_names: HashSet<&'s str>,
     out: Decls,
 }
 
@@ -602,7 +628,17 @@ impl Reader<'_, '_> {
             return i + 1;
         }
         let first = toks[i].text(self.src);
-        if !matches!(first, "crate" | "self" | "super") && !self.local_names.contains(first) {
+        let local = matches!(first, "crate" | "self" | "super") || self.local_names.contains(first);
+        // a path into another crate the rules do not know: bound by a `use`, or written from
+        // a crate's name (lower case, two segments or more)
+        let external = !local
+            && (self.external_names.contains(first)
+                || (next == Some(TK::PathSep)
+                    && first.starts_with(|c: char| c.is_ascii_lowercase())
+                    && !self.known_names.contains(first)
+                    && !taxonomy::is_known_root(first)
+                    && !matches!(first, "self" | "super" | "crate")));
+        if !local && !external {
             return i + 1;
         }
         let mut j = i + 1;
@@ -736,10 +772,12 @@ impl Reader<'_, '_> {
         }
         if !segs.is_empty() {
             let alias = self.src.ident_at(name.start as usize).to_owned();
+            let public = self.prev_is(i, &["pub"]);
             self.item(ItemKind::Use {
                 alias,
                 segs,
                 anchored,
+                public,
             });
         }
         i + 3
@@ -855,6 +893,7 @@ impl Reader<'_, '_> {
         let anchored = toks.get(j).is_some_and(|n| n.kind == TK::PathSep);
         j += usize::from(anchored);
         let chain = self.module_chain();
+        let public = self.prev_is(i, &["pub"]);
         let aliases = &mut self.out.aliases;
         let items = &mut self.out.items;
         use_tokens::read(toks, self.m, &mut j, self.src, &mut |leaf| match leaf {
@@ -876,6 +915,7 @@ impl Reader<'_, '_> {
                             alias: alias.to_owned(),
                             segs: segs.iter().map(|s| (*s).to_owned()).collect(),
                             anchored,
+                            public,
                         },
                     });
                 }

@@ -38,7 +38,7 @@ mod tests_scopes;
 
 use std::cell::Cell;
 
-use risk_report::facts::{FileFacts, Finding, Kind, Origin, Parse};
+use risk_report::facts::{DepPath, FileFacts, Finding, Kind, Origin, Parse};
 
 use unicode_normalization::UnicodeNormalization;
 
@@ -101,6 +101,9 @@ pub(crate) struct Scanned {
     /// Per finding (same order), the ids of its gates.
     pub gated: Vec<Vec<GateId>>,
     pub decls: decls::Decls,
+    /// Paths into dependencies the crate pass found, with their gates (see
+    /// [`FileFacts::dep_paths`]).
+    pub dep_refs: Vec<(DepPath, Vec<GateId>)>,
 }
 
 impl Scanned {
@@ -149,11 +152,31 @@ impl Scanned {
     /// Sets each finding's `test`: true when one of its gates holds.
     pub fn decide(&mut self, rules: &crate::gates::TestRules) {
         let gates = &self.gates;
+        let holds = |ids: &[GateId]| {
+            ids.iter()
+                .any(|&id| gates.get(id).is_some_and(|g| rules.holds(g)))
+        };
         for (f, ids) in self.facts.findings.iter_mut().zip(&self.gated) {
-            f.test = ids
-                .iter()
-                .any(|&id| gates.get(id).is_some_and(|g| rules.holds(g)));
+            f.test = holds(ids);
         }
+        let mut paths: Vec<DepPath> = (self.dep_refs.iter())
+            .map(|(p, ids)| DepPath {
+                test: holds(ids),
+                ..p.clone()
+            })
+            .collect();
+        paths.sort();
+        paths.dedup();
+        self.facts.dep_paths = paths;
+    }
+
+    /// Records a path into a dependency the crate pass found, under `gates`.
+    pub fn add_dep_path(&mut self, path: DepPath, gates: &[crate::gates::Gate]) {
+        let ids: Vec<GateId> = gates
+            .iter()
+            .filter_map(|g| self.gates.id(g.clone()))
+            .collect();
+        self.dep_refs.push((path, ids));
     }
 }
 
@@ -240,6 +263,7 @@ pub(crate) fn scan(path: &str, text: &str, mode: Mode) -> Scanned {
         gates: out.gates,
         gated,
         decls,
+        dep_refs: Vec::new(),
     }
 }
 
