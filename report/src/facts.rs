@@ -355,7 +355,8 @@ pub enum BuildKind {
     /// Detects the compiler version, target or features (autocfg, rustc_version,
     /// version_check, or only `cargo:rustc-cfg` output).
     Probe,
-    /// Writes generated files into `OUT_DIR`.
+    /// Writes generated files into `OUT_DIR`: reads `OUT_DIR` in code and makes a write-like
+    /// fs call, or uses a code generator as a build-dependency.
     Codegen,
     /// Compiles native code (cc, cmake, bindgen, pkg-config, vcpkg, ...).
     Native,
