@@ -222,10 +222,11 @@ pub fn render_facts(out: &mut String, facts: &CrateFacts, unpacked: &Unpacked, p
     for b in &facts.binaries {
         let _ = writeln!(
             out,
-            "{}: binary file ({}, {} bytes)",
+            "{}: binary file ({}, {} bytes){}",
             sanitize(&b.path),
             sanitize(&b.format),
-            b.bytes
+            b.bytes,
+            if b.fixture { ", test fixture" } else { "" }
         );
     }
     for s in &facts.skipped {

@@ -4,6 +4,12 @@
 //! loaded at build time. Magic bytes are tried first because names lie; the extension is the
 //! fallback for formats without a reliable magic (COFF objects, import libraries) and for
 //! truncated files, but a file that reads as text never counts, whatever its name.
+//!
+//! A binary under the crate's `tests/`, `benches/` or `examples/` folder is a test fixture
+//! (a `.wasm` module a test loads): cargo builds those folders for nobody who depends on the
+//! crate. It stays one only while no file of the build script and no shipped file names it
+//! (`krate.rs` asks [`named_by`]): the build script can read any file of the tarball, and
+//! `include_bytes!` can embed one.
 
 use risk_report::facts::BinaryFile;
 
@@ -40,7 +46,25 @@ pub fn detect_binary(path: &str, bytes: &[u8]) -> Option<BinaryFile> {
         path: path.to_owned(),
         format: format.to_owned(),
         bytes: bytes.len() as u64,
+        fixture: false,
     })
+}
+
+/// Folders of the crate root whose files cargo builds only for the crate's own tests,
+/// benchmarks and examples.
+const FIXTURE_FOLDERS: &[&str] = &["tests/", "benches/", "examples/"];
+
+/// Whether `path` (inside the crate) sits under one of [`FIXTURE_FOLDERS`].
+pub fn in_fixture_folder(path: &str) -> bool {
+    FIXTURE_FOLDERS.iter().any(|f| path.starts_with(f))
+}
+
+/// Whether `text` (a file of the build script or shipped code) names the binary at `path`:
+/// its file name appears anywhere in it, comments and strings included (a doubt keeps the
+/// binary shipped).
+pub fn named_by(path: &str, text: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    !name.is_empty() && text.contains(name)
 }
 
 fn by_magic(bytes: &[u8], ext: Option<&str>) -> Option<&'static str> {
@@ -104,6 +128,22 @@ fn is_text(bytes: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fixture_folders_are_the_crate_roots_test_bench_and_example_folders() {
+        assert!(in_fixture_folder("tests/data/m.wasm"));
+        assert!(in_fixture_folder("benches/x.so"));
+        assert!(in_fixture_folder("examples/plugin.dll"));
+        assert!(!in_fixture_folder("src/tests/m.wasm"));
+        assert!(!in_fixture_folder("m.wasm"));
+        assert!(!in_fixture_folder("testsuite/m.wasm"));
+        assert!(named_by(
+            "tests/data/m.wasm",
+            "include_bytes!(\"../tests/data/m.wasm\")"
+        ));
+        assert!(named_by("tests/m.wasm", "let p = dir.join(\"m.wasm\");"));
+        assert!(!named_by("tests/m.wasm", "fn main() {}"));
+    }
 
     fn format(path: &str, bytes: &[u8]) -> Option<String> {
         detect_binary(path, bytes).map(|b| b.format)

@@ -250,10 +250,21 @@ pub fn scan_unpacked_with(unpacked: &Unpacked, mode: Mode) -> CrateFacts {
     if build_script.path.is_some() {
         build_script.sets_cfg = sets_cfg;
     }
-    let binaries = files
+    let mut binaries: Vec<_> = files
         .iter()
         .filter_map(|(p, b)| binary::detect_binary(p, b))
         .collect();
+    // a binary under tests/ is a fixture unless code that is not test-only names it (the
+    // build script, shipped code, or unreached code that may compile)
+    let reaching: Vec<String> = (out.iter())
+        .filter(|f| f.role != Role::Test)
+        .filter_map(|f| files.get(&f.path).or_else(|| extra.get(&f.path)))
+        .map(|b| String::from_utf8_lossy(b).into_owned())
+        .collect();
+    for b in &mut binaries {
+        b.fixture = binary::in_fixture_folder(&b.path)
+            && !reaching.iter().any(|text| binary::named_by(&b.path, text));
+    }
     let mut skipped = unpacked.skipped.clone();
     skipped.sort();
     let has_unreached = out.iter().any(|f| f.role == Role::Unreached);

@@ -360,13 +360,32 @@ pub fn methods(name: &str) -> impl Iterator<Item = &'static Method> + '_ {
     METHODS.iter().filter(move |m| m.name == name)
 }
 
-/// Modules under a capability prefix that hold only data types and pure helpers: a path into
-/// them is no use of the capability (`windows_sys::core::GUID::from_u128(..)` builds a GUID).
+/// Paths under a capability prefix that are no use of the capability: modules that hold only
+/// data types and pure helpers (`windows_sys::core::GUID::from_u128(..)` builds a GUID), and
+/// constructors that cannot reach what the capability is about (`UnixStream::pair()` connects
+/// two sockets to each other inside the process: IPC, no address anyone else can reach).
 /// A longer prefix here wins over the entry above it.
-pub const DATA: &[(&str, &str)] = &[(
-    "windows_sys::core",
-    "string, GUID and result types of the bindings; no call into Windows",
-)];
+pub const DATA: &[(&str, &str)] = &[
+    (
+        "windows_sys::core",
+        "string, GUID and result types of the bindings; no call into Windows",
+    ),
+    ("std::os::unix::net::UnixStream::pair", SOCKET_PAIR),
+    ("std::os::unix::net::UnixDatagram::pair", SOCKET_PAIR),
+    ("tokio::net::UnixStream::pair", SOCKET_PAIR),
+    ("tokio::net::UnixDatagram::pair", SOCKET_PAIR),
+    ("async_std::os::unix::net::UnixStream::pair", SOCKET_PAIR),
+    ("async_std::os::unix::net::UnixDatagram::pair", SOCKET_PAIR),
+    ("async_net::unix::UnixStream::pair", SOCKET_PAIR),
+    ("async_net::unix::UnixDatagram::pair", SOCKET_PAIR),
+    ("smol::net::unix::UnixStream::pair", SOCKET_PAIR),
+    ("smol::net::unix::UnixDatagram::pair", SOCKET_PAIR),
+    ("mio::net::UnixStream::pair", SOCKET_PAIR),
+    ("mio::net::UnixDatagram::pair", SOCKET_PAIR),
+];
+
+const SOCKET_PAIR: &str = "an unnamed pair of sockets connected to each other (in-process IPC); \
+    binds and connects to no address";
 
 struct Index {
     /// First segment -> entries starting with it, with their segments split once.
@@ -517,6 +536,47 @@ mod tests {
         assert_eq!(kind_of("core::fs::read"), None);
         assert_eq!(kind_of("tokio::spawn"), None);
         assert_eq!(kind_of("std"), None);
+    }
+
+    #[test]
+    fn socket_pairs_are_ipc_not_network() {
+        for pair in [
+            "std::os::unix::net::UnixStream::pair",
+            "std::os::unix::net::UnixDatagram::pair",
+            "tokio::net::UnixStream::pair",
+            "mio::net::UnixDatagram::pair",
+            "smol::net::unix::UnixStream::pair",
+        ] {
+            assert_eq!(kind_of(pair), None, "{pair}");
+        }
+        // a named socket is reachable by others: still the network capability
+        assert_eq!(
+            kind_of("std::os::unix::net::UnixStream::connect"),
+            Some(Kind::Net)
+        );
+        assert_eq!(
+            kind_of("std::os::unix::net::UnixDatagram::bind"),
+            Some(Kind::Net)
+        );
+        assert_eq!(kind_of("tokio::net::UnixListener::bind"), Some(Kind::Net));
+        // whole segments: `pairs` is no `pair`
+        assert_eq!(
+            kind_of("std::os::unix::net::UnixStream::pairs"),
+            Some(Kind::Net)
+        );
+    }
+
+    #[test]
+    fn data_entries_sit_under_a_capability() {
+        for (prefix, why) in DATA {
+            let segs: Vec<&str> = prefix.split("::").collect();
+            let under = TABLE.iter().any(|e| {
+                let t: Vec<&str> = e.prefix.split("::").collect();
+                t.len() < segs.len() && segs[..t.len()] == t[..]
+            });
+            assert!(under, "{prefix} is under no capability entry");
+            assert!(!why.is_empty() && !why.contains('|'));
+        }
     }
 
     #[test]

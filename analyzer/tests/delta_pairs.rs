@@ -141,3 +141,78 @@ fn a_shipped_binary_is_gained_too() {
     assert_eq!(p.binaries_added[0].path, "lib/helper.so");
     assert_eq!(p.severity, Severity::High);
 }
+
+/// A minimal WebAssembly module: the magic and version 1.
+const WASM: &[u8] = b"\0asm\x01\0\0\0";
+
+fn clean_with(files: &[(&str, &[u8])]) -> risk_report::diff::PackageDelta {
+    let mut new = as_version("clean", "2.0.0");
+    for (path, bytes) in files {
+        new.insert((*path).into(), bytes.to_vec());
+    }
+    let up = diff(&report_of(&as_version("clean", "1.0.0")), &report_of(&new));
+    up.packages[0].clone()
+}
+
+#[test]
+fn a_binary_under_tests_benches_or_examples_is_a_fixture_shown_not_gated() {
+    for path in [
+        "tests/data/module.wasm",
+        "benches/fixtures/lib.so",
+        "examples/x.wasm",
+    ] {
+        let bytes: &[u8] = if path.ends_with(".so") {
+            b"\x7fELF\x02\x01\x01\0\0\0"
+        } else {
+            WASM
+        };
+        let p = clean_with(&[(path, bytes)]);
+        assert!(!p.gained.contains("binary"), "{path}: {:?}", p.gained);
+        assert_eq!(p.binaries_added.len(), 1, "{path}");
+        assert!(p.binaries_added[0].fixture, "{path}");
+        assert_eq!(p.severity, Severity::Low, "{path}: {:?}", p.headlines);
+        assert_eq!(p.headlines, vec!["1 new binary test fixture(s)"], "{path}");
+        assert!(!p.adds_risk(), "{path}: {:?}", p.gate);
+    }
+}
+
+#[test]
+fn a_binary_outside_the_test_folders_still_ships() {
+    for path in ["src/module.wasm", "module.wasm", "src/tests/module.wasm"] {
+        let p = clean_with(&[(path, WASM)]);
+        assert!(p.gained.contains("binary"), "{path}: {:?}", p.gained);
+        assert!(!p.binaries_added[0].fixture, "{path}");
+        assert_eq!(p.severity, Severity::High, "{path}");
+        assert!(p.adds_risk(), "{path}");
+    }
+}
+
+#[test]
+fn a_fixture_that_shipped_code_names_ships() {
+    let mut lib = as_version("clean", "2.0.0")["src/lib.rs"].clone();
+    lib.extend_from_slice(
+        b"\npub static MODULE: &[u8] = include_bytes!(\"../tests/data/module.wasm\");\n",
+    );
+    let p = clean_with(&[("tests/data/module.wasm", WASM), ("src/lib.rs", &lib)]);
+    assert!(p.gained.contains("binary"), "{:?}", p.gained);
+    assert!(!p.binaries_added[0].fixture);
+    assert_eq!(p.severity, Severity::High);
+}
+
+#[test]
+fn a_fixture_the_build_script_names_ships() {
+    let mut new = as_version("build-codegen", "2.0.0");
+    let script = String::from_utf8(new["build.rs"].clone()).unwrap().replace(
+        "fn main() {",
+        "fn main() {\n    println!(\"cargo:rustc-link-arg=tests/helper.o\");",
+    );
+    new.insert("build.rs".into(), script.into_bytes());
+    new.insert("tests/helper.o".into(), b"\x7fELF\x02\x01\x01\0".to_vec());
+    let up = diff(
+        &report_of(&as_version("build-codegen", "1.0.0")),
+        &report_of(&new),
+    );
+    let p = &up.packages[0];
+    assert!(p.gained.contains("binary"), "{:?}", p.gained);
+    assert!(!p.binaries_added[0].fixture);
+}

@@ -328,8 +328,8 @@ fn capability_evidence(pkg: &Package, cap: Capability) -> Vec<String> {
             lines.push("Cargo.toml: proc-macro = true (runs inside the compiler)".into())
         }
         Capability::Binary => lines.extend(
-            pkg.binaries
-                .iter()
+            (pkg.binaries.iter())
+                .filter(|b| !b.fixture)
                 .map(|b| format!("{}: {} binary, {} bytes", b.path, b.format, b.bytes)),
         ),
         Capability::Embed => lines.extend(pkg.embedded.iter().map(|e| format!("embeds {e}"))),
@@ -437,11 +437,20 @@ mod tests {
             evidence: vec!["network: build-dependency reqwest".into()],
             ..BuildScriptRow::default()
         });
-        p.binaries = vec![BinaryFile {
-            path: "lib/x.so".into(),
-            format: "elf".into(),
-            bytes: 10,
-        }];
+        p.binaries = vec![
+            BinaryFile {
+                path: "lib/x.so".into(),
+                format: "elf".into(),
+                bytes: 10,
+                fixture: false,
+            },
+            BinaryFile {
+                path: "tests/data/y.wasm".into(),
+                format: "wasm".into(),
+                bytes: 8,
+                fixture: true,
+            },
+        ];
         let i = of(&p, &[]);
         assert_eq!(i["unsafe"], ["shipped code: unsafe-block x3, transmute x1"]);
         assert_eq!(i["net"], ["build script: net x2"]);
@@ -452,6 +461,7 @@ mod tests {
                 "network: build-dependency reqwest"
             ]
         );
+        // a test fixture is no evidence of shipping a binary
         assert_eq!(i["binary"], ["lib/x.so: elf binary, 10 bytes"]);
         let squat = Squat {
             near: "serde".into(),

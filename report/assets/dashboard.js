@@ -409,7 +409,7 @@
       add("evidence", p.build_script.evidence.join("; "));
     }
     add("embedded", p.embedded.join("; "));
-    add("binaries", p.binaries.map(function (b) { return b.path + " (" + b.format + ", " + num(b.bytes) + " bytes)"; }).join("; "));
+    add("binaries", p.binaries.map(function (b) { return b.path + " (" + b.format + ", " + num(b.bytes) + " bytes" + (b.fixture ? ", test fixture" : "") + ")"; }).join("; "));
     add("coverage", num(p.files) + " files, " + num(p.lines) + " lines" +
       (p.approximate ? ", " + p.approximate + " approximate" : "") +
       (p.files_not_analyzed ? ", " + p.files_not_analyzed + " not analyzed" : ""));

@@ -387,7 +387,8 @@ pub enum BuildKind {
     /// Detects the compiler version, target or features (autocfg, rustc_version,
     /// version_check, or only `cargo:rustc-cfg` output).
     Probe,
-    /// Writes generated files into `OUT_DIR`.
+    /// Writes generated files into `OUT_DIR`: reads `OUT_DIR` in code and makes a write-like
+    /// fs call, or uses a code generator as a build-dependency.
     Codegen,
     /// Compiles native code (cc, cmake, bindgen, pkg-config, vcpkg, ...).
     Native,
@@ -445,13 +446,26 @@ pub struct BuildScript {
 /// can set any (`test` included).
 pub const COMPUTED_CFG: &str = "<computed>";
 
-/// A binary file shipped in the tarball.
+/// A binary file in the tarball.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct BinaryFile {
     pub path: String,
     /// `elf`, `pe`, `mach-o`, `ar-archive`, `wasm`, or `by-extension`.
     pub format: String,
     pub bytes: u64,
+    /// A test fixture: under the crate's `tests/`, `benches/` or `examples/` folder (which
+    /// cargo never builds for the crate's users) and named by no file of the build script or
+    /// of shipped code. Listed, but it does not make the package ship a binary.
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub fixture: bool,
+}
+
+impl BinaryFile {
+    /// The file, whatever it was labelled: what the delta compares, so that a relabelling
+    /// (new rules) is no new file.
+    pub fn same_file(&self, other: &BinaryFile) -> bool {
+        (&self.path, &self.format, self.bytes) == (&other.path, &other.format, other.bytes)
+    }
 }
 
 /// A tarball entry that was not read, and why.

@@ -68,7 +68,12 @@ fn write_all(out: &mut String, c: &CrateFacts) -> std::fmt::Result {
         (true, None) => writeln!(out, "vcs: present, no commit")?,
     }
     for b in &c.binaries {
-        writeln!(out, "binary {} {} {} bytes", b.path, b.format, b.bytes)?;
+        let fixture = if b.fixture { " test-fixture" } else { "" };
+        writeln!(
+            out,
+            "binary {} {} {} bytes{fixture}",
+            b.path, b.format, b.bytes
+        )?;
     }
     for s in &c.skipped {
         writeln!(out, "skipped {}: {}", s.path, s.reason)?;

@@ -250,7 +250,7 @@ pub struct Summary {
     pub with_unsafe: u64,
     pub proc_macros: u64,
     pub build_scripts: u64,
-    /// Packages shipping at least one binary file.
+    /// Packages shipping at least one binary file (test fixtures do not count).
     pub with_binaries: u64,
     pub files: u64,
     pub lines: u64,
@@ -568,7 +568,7 @@ impl Package {
         if facts.manifest.proc_macro {
             capabilities.insert(Capability::ProcMacro);
         }
-        if !facts.binaries.is_empty() {
+        if facts.binaries.iter().any(|b| !b.fixture) {
             capabilities.insert(Capability::Binary);
         }
 
@@ -700,7 +700,7 @@ impl Summary {
                     *s.build_script_kinds.entry(*k).or_default() += 1;
                 }
             }
-            if !p.binaries.is_empty() {
+            if p.binaries.iter().any(|b| !b.fixture) {
                 s.with_binaries += 1;
             }
             s.files += p.coverage.files;

@@ -123,7 +123,7 @@ pub fn properties(p: &Package) -> Vec<(String, String)> {
     for e in &p.embedded {
         prop(&mut out, "embedded", e);
     }
-    for b in &p.binaries {
+    for b in p.binaries.iter().filter(|b| !b.fixture) {
         prop(&mut out, "binary", &b.path);
     }
     prop(&mut out, "files", p.coverage.files);

@@ -127,6 +127,72 @@ fn same_version_with_new_checksum_is_critical() {
 }
 
 #[test]
+fn a_new_test_fixture_is_shown_at_low_severity_and_does_not_gate() {
+    let old = Report::build(vec![pkg("wasmish", "1.0.0", &[], &[], &[])]);
+    let new = Report::build(vec![pkg(
+        "wasmish",
+        "1.1.0",
+        &[],
+        &[],
+        &["tests/data/module.wasm"],
+    )]);
+    assert_eq!(new.summary.with_binaries, 0);
+    let d = diff(&old, &new);
+    let p = &d.packages[0];
+    assert!(p.gained.is_empty(), "{:?}", p.gained);
+    assert_eq!(p.severity, Severity::Low);
+    assert_eq!(p.headlines, vec!["1 new binary test fixture(s)"]);
+    assert!(!d.adds_risk());
+    assert!(text(&d).contains("binary test fixture: tests/data/module.wasm"));
+    assert!(markdown(&d).contains("- binary test fixture tests/data/module.wasm"));
+
+    // beside a new shipped binary, the fixture is still told apart
+    let both = Report::build(vec![pkg(
+        "wasmish",
+        "1.1.0",
+        &[],
+        &[],
+        &["tests/data/module.wasm", "lib/helper.so"],
+    )]);
+    let d = diff(&old, &both);
+    let p = &d.packages[0];
+    assert_eq!(p.severity, Severity::High);
+    assert!(p.gained.contains("binary"));
+    assert!(
+        p.headlines
+            .contains(&"1 new binary test fixture(s)".to_string()),
+        "{:?}",
+        p.headlines
+    );
+    assert!(text(&d).contains("     binary: lib/helper.so"));
+}
+
+#[test]
+fn a_binary_relabelled_as_a_fixture_is_no_new_file() {
+    let mut old = Report::build(vec![pkg(
+        "wasmish",
+        "1.0.0",
+        &[],
+        &[],
+        &["tests/data/module.wasm"],
+    )]);
+    // an older report, made before fixtures were told apart
+    let row = old.packages.values_mut().next().unwrap();
+    row.binaries[0].fixture = false;
+    let new = Report::build(vec![pkg(
+        "wasmish",
+        "1.0.1",
+        &[],
+        &[],
+        &["tests/data/module.wasm"],
+    )]);
+    let d = diff(&old, &new);
+    let p = &d.packages[0];
+    assert!(p.binaries_added.is_empty() && p.binaries_removed.is_empty());
+    assert!(!d.adds_risk());
+}
+
+#[test]
 fn a_bump_with_less_risk_does_not_gate() {
     let old = Report::build(vec![pkg("a", "1.0.0", &[(Kind::UnsafeBlock, 3)], &[], &[])]);
     let new = Report::build(vec![pkg("a", "1.0.1", &[(Kind::UnsafeBlock, 1)], &[], &[])]);

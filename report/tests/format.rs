@@ -5,6 +5,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use risk_report::capability::Capability;
 use risk_report::facts::{
     BinaryFile, BuildKind, BuildScript, CrateFacts, FileFacts, Finding, Kind, ManifestFacts,
     Origin, Parse, Role, SkippedEntry, Target, VcsInfo,
@@ -121,11 +122,20 @@ fn full_input(name: &str, source: Source) -> PackageInput {
                 ..FileFacts::default()
             },
         ],
-        binaries: vec![BinaryFile {
-            path: "lib/libfoo.a".into(),
-            format: "ar-archive".into(),
-            bytes: 1234,
-        }],
+        binaries: vec![
+            BinaryFile {
+                path: "lib/libfoo.a".into(),
+                format: "ar-archive".into(),
+                bytes: 1234,
+                fixture: false,
+            },
+            BinaryFile {
+                path: "tests/data/module.wasm".into(),
+                format: "wasm".into(),
+                bytes: 77,
+                fixture: true,
+            },
+        ],
         skipped: vec![SkippedEntry {
             path: "foo-1.0.0/../evil".into(),
             reason: "path escapes the crate root".into(),
@@ -259,6 +269,10 @@ fn summary_counts_what_the_rows_say() {
         vec!["include-bytes data/blob.bin".to_string()]
     );
     assert_eq!(foo.coverage.macro_token_findings, 1);
+    // Both foo rows ship a binary; the test fixture beside it is listed but ships nothing.
+    assert_eq!(s.with_binaries, 2);
+    assert_eq!(foo.binaries.len(), 2);
+    assert!(foo.binaries[1].fixture && foo.capabilities.contains(&Capability::Binary));
     // Unknown is not zero: a package that was not read has no capabilities claimed, and says why.
     let gone = &r.packages["gone@0.1.0"];
     assert_eq!(gone.not_analyzed.as_deref(), Some("tarball missing"));

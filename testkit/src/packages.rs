@@ -18,7 +18,8 @@ pub struct Package<'a> {
     pub findings: &'a [(Kind, u32)],
     /// Build-script kinds; no build script when empty.
     pub build: &'a [BuildKind],
-    /// Paths of shipped ELF binaries.
+    /// Paths of ELF binaries; those under `tests/`, `benches/` or `examples/` are test
+    /// fixtures (as the analyzer marks them when no code names them).
     pub binaries: &'a [&'a str],
     pub dep_kind: DepKind,
     pub checksum: String,
@@ -91,6 +92,9 @@ impl<'a> Package<'a> {
                         path: (*p).into(),
                         format: "elf".into(),
                         bytes: 4096,
+                        fixture: ["tests/", "benches/", "examples/"]
+                            .iter()
+                            .any(|f| p.starts_with(f)),
                     })
                     .collect(),
                 ..CrateFacts::default()

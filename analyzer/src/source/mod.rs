@@ -22,6 +22,7 @@ mod depth;
 mod expand;
 mod imports;
 mod lexer;
+mod out_dir;
 mod relevant;
 mod scopes;
 mod tokens;
@@ -45,6 +46,7 @@ use unicode_normalization::UnicodeNormalization;
 use crate::gates::{GateId, GateTable};
 use imports::ROOT;
 pub(crate) use imports::value_like;
+pub(crate) use out_dir::BuildCode;
 
 /// Deepest bracket nesting, and deepest angle-bracket nesting within one statement, handed to
 /// syn; deeper files get the token scan. Real code stays far below.

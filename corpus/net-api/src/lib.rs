@@ -2,6 +2,8 @@
 
 pub mod glob;
 pub mod lookalike;
+#[cfg(unix)]
+pub mod unix;
 pub mod wrappers;
 
 use std::io;

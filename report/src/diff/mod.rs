@@ -645,16 +645,14 @@ fn compare(p: &Package, q: &Package, change: Change) -> Option<PackageDelta> {
     }
     d.embedded_added = diff_list(&q.embedded, &p.embedded);
     d.embedded_removed = diff_list(&p.embedded, &q.embedded);
-    d.binaries_added = q
-        .binaries
-        .iter()
-        .filter(|b| !p.binaries.contains(b))
+    // the same file relabelled (a fixture by newer rules) is neither added nor removed
+    let has = |list: &[BinaryFile], b: &BinaryFile| list.iter().any(|x| x.same_file(b));
+    d.binaries_added = (q.binaries.iter())
+        .filter(|b| !has(&p.binaries, b))
         .cloned()
         .collect();
-    d.binaries_removed = p
-        .binaries
-        .iter()
-        .filter(|b| !q.binaries.contains(b))
+    d.binaries_removed = (p.binaries.iter())
+        .filter(|b| !has(&q.binaries, b))
         .cloned()
         .collect();
     if q.not_analyzed.is_none() {

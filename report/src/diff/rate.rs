@@ -81,10 +81,20 @@ pub(super) fn rate(d: &mut PackageDelta, q: &Package) {
             gate.push(format!("build script +{}", k.code()));
         }
     }
-    if !d.binaries_added.is_empty() && !d.gained.contains(&Capability::Binary) {
-        let text = format!("{} new binary file(s)", d.binaries_added.len());
+    let shipped = d.binaries_added.iter().filter(|b| !b.fixture).count();
+    if shipped > 0 && !d.gained.contains(&Capability::Binary) {
+        let text = format!("{shipped} new binary file(s)");
         found.push((Severity::High, text.clone()));
         gate.push(format!("+{text}"));
+    }
+    // A test fixture is built for nobody: shown, not gated (what uses it, a build script or
+    // an `include_bytes!`, is rated on its own, and names it, which makes it no fixture).
+    let fixtures = d.binaries_added.len() - shipped;
+    if fixtures > 0 {
+        found.push((
+            Severity::Low,
+            format!("{fixtures} new binary test fixture(s)"),
+        ));
     }
     if !d.embedded_added.is_empty() && !d.gained.contains(&Capability::Embed) {
         let text = match d.embedded_added.as_slice() {

@@ -268,6 +268,7 @@ fn row<'a>(key: &str, p: &'a Package, path: Option<&[String]>) -> Row<'a> {
                 path: shown(&b.path),
                 format: shown(&b.format),
                 bytes: b.bytes,
+                fixture: b.fixture,
             })
             .collect(),
         vcs_info: p.provenance.vcs_info,

@@ -161,7 +161,12 @@ fn details(d: &PackageDelta, source_diff: Option<&SourceDelta>) -> String {
     }
     for b in d.binaries_added.iter().take(LIST_LIMIT) {
         s.push_str(&format!(
-            "- ships binary {} ({}, {} bytes)\n",
+            "- {} {} ({}, {} bytes)\n",
+            if b.fixture {
+                "binary test fixture"
+            } else {
+                "ships binary"
+            },
             md(&b.path),
             md(&b.format),
             b.bytes

@@ -392,7 +392,7 @@ fn package_results(p: &PackageDelta, version: &str, locate: &Locate, out: &mut V
         }
     }
     if !p.gained.contains(&Capability::Binary) {
-        for b in &p.binaries_added {
+        for b in p.binaries_added.iter().filter(|b| !b.fixture) {
             let text = format!(
                 "{label} now ships the binary file {} ({}, {} bytes)",
                 b.path, b.format, b.bytes

@@ -70,7 +70,8 @@ fn render_string(diff: &ReportDiff, color: bool, sources: &SourceDiffs) -> Strin
         for b in d.binaries_added.iter().take(LIST_LIMIT) {
             let _ = writeln!(
                 out,
-                "     binary: {} ({}, {} bytes)",
+                "     binary{}: {} ({}, {} bytes)",
+                if b.fixture { " test fixture" } else { "" },
                 terminal(&b.path),
                 terminal(&b.format),
                 b.bytes
