@@ -266,6 +266,8 @@ pub fn build_inputs(config: &Config, progress: &Progress<'_>) -> Result<Scanned,
             .then_with(|| cmp_versions(&a.version, &b.version))
             .then_with(|| a.source.cmp(&b.source))
     });
+    // the graph pass of name resolution: paths into dependencies' re-exports
+    risk_analyzer::link::link_all(inputs.iter_mut().map(|i| &mut i.facts));
     Ok(Scanned {
         links: Links::from_graph(&ws.graph),
         workspace_root: ws.graph.workspace_root,

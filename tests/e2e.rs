@@ -44,6 +44,8 @@ mod gate;
 mod hostile;
 #[path = "e2e/policy.rs"]
 mod policy;
+#[path = "e2e/reexport.rs"]
+mod reexport;
 #[path = "e2e/safe_output.rs"]
 mod safe_output;
 #[path = "e2e/settings.rs"]

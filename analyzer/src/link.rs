@@ -19,6 +19,38 @@ use risk_report::facts::{CrateFacts, Export, Finding, Origin};
 
 use crate::taxonomy;
 
+/// [`link`] over a whole graph: each crate's dependencies are the crates of the graph whose
+/// name is one its manifest declares (as code writes it, `-` as `_`); when several versions of
+/// one crate are in the graph, what any of them re-exports counts (a renamed dependency,
+/// `foo = { package = "bar" }`, is not followed).
+pub fn link_all<'a>(crates: impl IntoIterator<Item = &'a mut CrateFacts>) {
+    let mut crates: Vec<&mut CrateFacts> = crates.into_iter().collect();
+    let mut by_name: BTreeMap<String, Vec<Export>> = BTreeMap::new();
+    for c in &crates {
+        if !c.exports.is_empty() {
+            let all = by_name.entry(c.name.replace('-', "_")).or_default();
+            all.extend(c.exports.iter().cloned());
+            all.sort();
+            all.dedup();
+        }
+    }
+    if by_name.is_empty() {
+        return;
+    }
+    for c in &mut crates {
+        let m = &c.manifest;
+        let deps: BTreeMap<String, Vec<Export>> = (m.dependencies.iter())
+            .chain(&m.build_dependencies)
+            .chain(&m.dev_dependencies)
+            .map(|d| d.replace('-', "_"))
+            .filter_map(|d| by_name.get(&d).map(|e| (d, e.clone())))
+            .collect();
+        if !deps.is_empty() {
+            link(c, &deps);
+        }
+    }
+}
+
 /// Adds to `user` the findings its paths into dependencies make through their re-exports.
 /// `exports` maps the name `user`'s code uses for each dependency to what it re-exports.
 pub fn link(user: &mut CrateFacts, exports: &BTreeMap<String, Vec<Export>>) {

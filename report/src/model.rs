@@ -318,6 +318,11 @@ pub struct Package {
     pub embedded: Vec<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub binaries: Vec<BinaryFile>,
+    /// What the library re-exports from capability paths, by its path in the package
+    /// (`Stream = "std::net::TcpStream"`): a user's `base::Stream::connect(..)` is found in the
+    /// user's row, as `net`.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub reexports: BTreeMap<String, String>,
     pub coverage: Coverage,
     pub provenance: Provenance,
     /// What cargo-vet audits say about this version (only when the workspace has
@@ -638,6 +643,9 @@ impl Package {
             build_script,
             embedded: embedded.into_iter().collect(),
             binaries: facts.binaries.clone(),
+            reexports: (facts.exports.iter())
+                .map(|e| (e.path.clone(), e.target.clone()))
+                .collect(),
             coverage,
             provenance: Provenance {
                 vcs_info: facts.vcs.present,

@@ -151,7 +151,10 @@ fn full_input(name: &str, source: Source) -> PackageInput {
         unread_modules: vec!["src/lib.rs: mod evil -> src/evil.rs: symbolic link".into()],
         unreached_may_compile: true,
         rules_version: 5,
-        exports: Vec::new(),
+        exports: vec![risk_report::facts::Export {
+            path: "Stream".into(),
+            target: "std::net::TcpStream".into(),
+        }],
     };
     PackageInput {
         name: name.into(),
@@ -297,6 +300,8 @@ fn key_paths(value: &toml::Value, prefix: &str, out: &mut BTreeSet<String>) {
                     "<build-kind>".to_string()
                 } else if prefix.ends_with("reached_from") {
                     "<member>".to_string()
+                } else if prefix.ends_with("reexports") {
+                    "<path>".to_string()
                 } else if prefix.ends_with("capabilities") {
                     "<capability>".to_string()
                 } else {
