@@ -6,12 +6,11 @@ use std::path::{Path, PathBuf};
 use risk_report::model::{Package, Report};
 
 use crate::config::{Config, Format};
-use crate::error::Error;
-use crate::pipeline::{Scanned, Stats};
+use crate::plumbing::error::Error;
+use crate::plumbing::pipeline::{Scanned, Stats};
 use crate::term::{Paint, sanitize};
 
-/// The report file's default name, written beside the workspace's Cargo.lock.
-pub const DEFAULT_FILE: &str = "risk-report.toml";
+pub use crate::plumbing::reports::DEFAULT_FILE;
 
 /// Where the report ends up.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -126,7 +125,7 @@ pub fn render_report(report: &Report, format: Format) -> Result<String, String> 
 pub fn write_report(config: &Config, scanned: &Scanned) -> Result<(Written, Report), Error> {
     let mut report = scanned.report();
     // cargo-vet audits, when the workspace has them, show in each row.
-    crate::audits::annotate_from(&mut report, &scanned.workspace_root)?;
+    crate::plumbing::audits::annotate_from(&mut report, &scanned.workspace_root)?;
     let text = render_report(&report, config.format).map_err(|msg| Error::Output {
         path: config.output.clone().unwrap_or_default(),
         source: std::io::Error::other(msg),

@@ -6,17 +6,17 @@ use std::sync::atomic::AtomicBool;
 
 use risk_report::model::{PackageInput, Report, Settings};
 
-use crate::ahead::Ahead;
-use crate::cache::Cache;
-use crate::cargo;
-use crate::config::Config;
-use crate::error::Error;
-use crate::graph::{Graph, GraphPackage};
-use crate::locate::{Input, Locator};
-use crate::lockfile::Checksums;
-use crate::paths::Links;
-use crate::scan::{self, Job, Progress};
-use crate::settings;
+use crate::plumbing::ahead::Ahead;
+use crate::plumbing::cache::cache_for;
+use crate::plumbing::cargo;
+use crate::plumbing::error::Error;
+use crate::plumbing::graph::{Graph, GraphPackage};
+use crate::plumbing::locate::{Input, Locator};
+use crate::plumbing::lockfile::Checksums;
+use crate::plumbing::options::Options;
+use crate::plumbing::paths::Links;
+use crate::plumbing::scan::{self, Job, Progress};
+use crate::plumbing::settings;
 
 /// The graph and what Cargo.lock pins, before anything is read.
 #[derive(Debug, Clone)]
@@ -32,14 +32,14 @@ pub struct Workspace {
 }
 
 impl Workspace {
-    pub fn load(config: &Config) -> Result<Workspace, Error> {
+    pub fn load(config: &Options) -> Result<Workspace, Error> {
         Workspace::load_with(config, None)
     }
 
     /// [`Workspace::load`], running `during` while cargo runs (not when the metadata cache
     /// answers); `during` is told when cargo has failed.
     pub fn load_with(
-        config: &Config,
+        config: &Options,
         during: Option<&dyn Fn(&AtomicBool)>,
     ) -> Result<Workspace, Error> {
         // cargo writes a Cargo.lock when there is none (unless --locked): say so afterwards.
@@ -121,7 +121,11 @@ impl Workspace {
     /// Where to read each package from. Missing tarballs are fetched once with `cargo fetch`
     /// when the network is allowed; still missing, they are an error (the report never
     /// silently leaves a package out or reads cargo's editable unpacked copy instead).
-    pub fn locate(&self, config: &Config, packages: &[&GraphPackage]) -> Result<Vec<Input>, Error> {
+    pub fn locate(
+        &self,
+        config: &Options,
+        packages: &[&GraphPackage],
+    ) -> Result<Vec<Input>, Error> {
         let locate_all = |loc: &Locator| -> Vec<Input> {
             packages
                 .iter()
@@ -204,7 +208,7 @@ impl Scanned {
 /// Graph, tarballs, verification and scan: every package's `PackageInput`, with `progress`
 /// told how far the scan is. While `cargo metadata` runs, the lockfile's tarballs are scanned
 /// ahead (`ahead.rs`).
-pub fn build_inputs(config: &Config, progress: &Progress<'_>) -> Result<Scanned, Error> {
+pub fn build_inputs(config: &Options, progress: &Progress<'_>) -> Result<Scanned, Error> {
     let pool = scan::pool(config.jobs)?;
     let options = scan::Options {
         limits: config.scope.limits,
@@ -229,7 +233,7 @@ pub fn build_inputs(config: &Config, progress: &Progress<'_>) -> Result<Scanned,
             input,
         })
         .collect();
-    let results = scan::scan_all(&pool, &jobs, &options, progress, &ahead)?;
+    let results = scan::scan_all(&pool, &jobs, &options, progress, &|job| ahead.take(job))?;
 
     let mut stats = Stats {
         packages: jobs.len(),
@@ -274,44 +278,6 @@ pub fn build_inputs(config: &Config, progress: &Progress<'_>) -> Result<Scanned,
         settings: settings::record(&config.scope),
         notes: ws.notes,
     })
-}
-
-/// The cache this run reads and writes: `--cache-dir`, else the user's cache folder; none
-/// with `--no-cache` or `--exhaustive` (which exists to check the fast path, so it scans all).
-/// A `--cache-dir` that is not a usable folder is left out (see [`cache_dir_problem`]).
-pub fn cache_for(config: &Config) -> Option<Cache> {
-    if config.no_cache || config.exhaustive {
-        return None;
-    }
-    match &config.cache_dir {
-        Some(dir) => usable_folder(dir).is_ok().then(|| Cache::new(dir.clone())),
-        None => Cache::default_dir().map(Cache::new),
-    }
-}
-
-/// Why the `--cache-dir` given cannot be used, when it cannot: the run then scans without
-/// the cache, which whoever asked for it must hear (the cache itself stays best effort and
-/// quiet about single entries).
-pub fn cache_dir_problem(config: &Config) -> Option<String> {
-    if config.no_cache || config.exhaustive {
-        return None;
-    }
-    let dir = config.cache_dir.as_ref()?;
-    usable_folder(dir).err().map(|e| {
-        format!(
-            "--cache-dir {} is not a usable folder ({e}); scanning without the cache",
-            dir.display()
-        )
-    })
-}
-
-/// Creates the folder when needed and checks that a file can be written in it.
-fn usable_folder(dir: &std::path::Path) -> std::io::Result<()> {
-    if dir.exists() && !dir.is_dir() {
-        return Err(std::io::Error::other("it is not a folder"));
-    }
-    std::fs::create_dir_all(dir)?;
-    tempfile::tempfile_in(dir).map(drop)
 }
 
 /// Semver order (`1.9.0` before `1.10.0`), falling back to text for anything unparsable so

@@ -4,22 +4,20 @@
 //! audit marks on a delta.
 
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
 
-use risk_policy::delta::DeltaContext;
 use risk_policy::eval::{Evaluation, Verdict};
 use risk_policy::inputs::capability_of;
 use risk_policy::render::{Location, Locations, check_text};
-use risk_policy::{Checker, DEFAULT_FILE, Date, Policy};
+use risk_policy::{Checker, DEFAULT_FILE, Date};
 use risk_report::capability::Capability;
-use risk_report::diff::ReportDiff;
 use risk_report::facts::Role;
 use risk_report::model::Report;
 
 use crate::config::{CheckFormat, Config, PolicyArgs};
-use crate::error::{Error, Exit};
-use crate::pipeline::{Scanned, Workspace};
-use crate::{audits, init, show};
+use crate::plumbing::audits;
+use crate::plumbing::error::{Error, Exit};
+use crate::plumbing::pipeline::{Scanned, Workspace};
+use crate::plumbing::{open, policy};
 
 /// Longest source line quoted as evidence, in characters.
 const MAX_LINE: usize = 160;
@@ -31,23 +29,6 @@ pub struct Checked {
     pub exit: Exit,
 }
 
-/// Reads and validates a policy file.
-pub fn load_policy(path: &Path) -> Result<Policy, Error> {
-    if !path.is_file() {
-        return Err(Error::PolicyMissing {
-            path: path.to_owned(),
-        });
-    }
-    let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
-        path: path.to_owned(),
-        source,
-    })?;
-    Policy::from_toml(&text).map_err(|e| Error::Policy {
-        path: path.to_owned(),
-        message: e.to_string(),
-    })
-}
-
 /// `check` over an already scanned graph; `today` decides which grants have expired.
 pub fn run(
     config: &Config,
@@ -55,8 +36,8 @@ pub fn run(
     scanned: &Scanned,
     today: Date,
 ) -> Result<Checked, Error> {
-    let path = init::policy_path(args, scanned);
-    let policy = load_policy(&path)?;
+    let path = policy::policy_path(args.policy.as_deref(), &scanned.workspace_root);
+    let policy = policy::load_policy(&path)?;
     let mut report = scanned.report();
     let vet = audits::load(&scanned.workspace_root)?;
     if let Some(a) = &vet {
@@ -93,7 +74,11 @@ pub fn run(
         }
         CheckFormat::Sarif => {
             return Ok(Checked {
-                text: crate::sarif::render_check(&eval, &locations, &scanned.workspace_root)?,
+                text: crate::render::sarif::render_check(
+                    &eval,
+                    &locations,
+                    &scanned.workspace_root,
+                )?,
                 exit,
             });
         }
@@ -130,7 +115,7 @@ fn locations(config: &Config, report: &Report, eval: &Evaluation) -> Result<Loca
     if wanted.is_empty() {
         return Ok(out);
     }
-    let ws = Workspace::load(config)?;
+    let ws = Workspace::load(&config.options)?;
     for v in wanted {
         let Some(row) = report.packages.get(&v.key) else {
             continue;
@@ -148,9 +133,9 @@ fn locations(config: &Config, report: &Report, eval: &Evaluation) -> Result<Loca
             .map(|x| x.capability.as_str())
             .filter(|c| located(c))
             .collect();
-        let input = ws.locate(config, &[pkg])?.into_iter().next();
+        let input = ws.locate(&config.options, &[pkg])?.into_iter().next();
         let Some(input) = input else { continue };
-        let (unpacked, _) = show::read(pkg, input, &config.scope.limits)?;
+        let (unpacked, _) = open::read(pkg, input, &config.options.scope.limits)?;
         let Ok(unpacked) = unpacked else { continue };
         let facts = risk_analyzer::scan_unpacked(&unpacked);
         let mut found = Vec::new();
@@ -198,30 +183,4 @@ fn locations(config: &Config, report: &Report, eval: &Evaluation) -> Result<Loca
         out.insert(v.key.clone(), found);
     }
     Ok(out)
-}
-
-/// Marks a delta with the policy (the given file, else `risk-policy.toml` in `root` when it
-/// exists), the audits in `root/supply-chain/`, and typosquat warnings for added crates.
-pub fn annotate_delta(
-    d: &mut ReportDiff,
-    old: &Report,
-    new: &Report,
-    policy: Option<&Path>,
-    root: &Path,
-) -> Result<(), Error> {
-    let path: Option<PathBuf> = policy.map(Path::to_owned).or_else(|| {
-        let p = root.join(DEFAULT_FILE);
-        p.is_file().then_some(p)
-    });
-    let policy = path.as_deref().map(load_policy).transpose()?;
-    let vet = audits::load(root)?;
-    let checker = Checker::builtin();
-    let ctx = DeltaContext {
-        policy: policy.as_ref(),
-        audits: vet.as_ref(),
-        checker: &checker,
-        today: Date::today(),
-    };
-    risk_policy::delta::annotate(d, old, new, &ctx);
-    Ok(())
 }

@@ -13,8 +13,8 @@ use risk_report::model::{Package, Report};
 use risk_report::render::source::{SourceDelta, SourceDiffs, SourceFile, SourceLine};
 use similar::{ChangeTag, TextDiff};
 
-use crate::locate::Locator;
-use crate::scan::read_verified;
+use crate::plumbing::locate::Locator;
+use crate::plumbing::scan::read_verified;
 
 /// Most lines of source delta shown per package; the rest is counted, not shown.
 const MAX_LINES: usize = 200;

@@ -7,7 +7,7 @@ use std::path::{Component, Path, PathBuf};
 use cargo_metadata::{DependencyKind, Metadata};
 use risk_report::model::{DepKind, Source};
 
-use crate::config::{PackageSpec, Scope};
+use crate::plumbing::options::{PackageSpec, Scope};
 
 /// One package of the graph.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -42,9 +42,9 @@ use std::time::UNIX_EPOCH;
 use cargo_metadata::{Metadata, MetadataCommand};
 use sha2::{Digest, Sha256};
 
-use crate::cargo_config;
-use crate::config::Config;
-use crate::error::Error;
+use crate::plumbing::cargo_config;
+use crate::plumbing::error::Error;
+use crate::plumbing::options::Options;
 
 /// First line of every entry; bump it (and [`FOLDER`]) when the layout changes.
 const MAGIC: &str = "cargo-risk-report-metadata 1";
@@ -53,14 +53,16 @@ const FOLDER: &str = "metadata-v1";
 /// A watched file and the SHA-256 of its bytes, `None` when it must not exist.
 type Watched = Vec<(PathBuf, Option<String>)>;
 
-/// `cargo metadata` through the cache in `dir`, and whether it came from the cache. `run` runs
-/// cargo and returns the metadata and the JSON line it was parsed from.
+/// `cargo metadata` through the cache in `dir`, and whether it came from the cache. `program`
+/// is the cargo `run` runs (part of the key); `run` returns the metadata and the JSON line it
+/// was parsed from.
 pub(crate) fn metadata(
-    config: &Config,
+    config: &Options,
     dir: &Path,
+    program: &Path,
     run: impl FnOnce() -> Result<(Metadata, String), Error>,
 ) -> Result<(Metadata, bool), Error> {
-    let Some(ctx) = Context::new(config) else {
+    let Some(ctx) = Context::new(config, program) else {
         return run().map(|(meta, _)| (meta, false));
     };
     let path = dir.join(FOLDER).join(format!("{}.meta", ctx.key));
@@ -85,7 +87,7 @@ struct Context {
 }
 
 impl Context {
-    fn new(config: &Config) -> Option<Context> {
+    fn new(config: &Options, program: &Path) -> Option<Context> {
         let cwd = std::env::current_dir().ok()?;
         let manifest = config.manifest_path.as_ref().map(|p| cwd.join(p));
         let start = match &manifest {
@@ -103,7 +105,7 @@ impl Context {
         } else {
             config.scope.targets.join("\0")
         });
-        cargo_identity(&mut h)?;
+        cargo_identity(&mut h, program)?;
         for (name, value) in std::env::vars_os() {
             if env_matters(&name) {
                 h.field(&name);
@@ -114,7 +116,7 @@ impl Context {
             key: h.finish(),
             cwd,
             start,
-            cargo_home: crate::locate::cargo_home(),
+            cargo_home: crate::plumbing::locate::cargo_home(),
         })
     }
 
@@ -197,8 +199,8 @@ fn env_matters(name: &OsStr) -> bool {
 
 /// Adds which cargo will run to the key: path, canonical path, size and mtime, and for a
 /// rustup proxy rustup's settings and every toolchain's cargo. `None` when it is not found.
-fn cargo_identity(h: &mut KeyHasher) -> Option<()> {
-    let program = resolve_program(&crate::cargo::cargo_program())?;
+fn cargo_identity(h: &mut KeyHasher, program: &Path) -> Option<()> {
+    let program = resolve_program(program)?;
     let canonical = std::fs::canonicalize(&program).ok()?;
     h.field(program.as_os_str());
     file_stamp(h, &canonical)?;

@@ -6,7 +6,7 @@ use std::path::Path;
 use risk_policy::Audits;
 use risk_report::model::Report;
 
-use crate::error::Error;
+use crate::plumbing::error::Error;
 
 /// The audits of the workspace at `root`, or `None` when it has no `supply-chain/audits.toml`.
 pub fn load(root: &Path) -> Result<Option<Audits>, Error> {

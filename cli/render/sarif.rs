@@ -15,10 +15,10 @@ use risk_report::facts::{CrateFacts, Kind, Role};
 use risk_report::model::Report;
 use risk_report::render::sarif::{self, LockLines, Target};
 
-use crate::cargo_config;
-use crate::delta::ReportRef;
-use crate::locate::{self, Locator};
-use crate::scan::read_verified;
+use crate::plumbing::cargo_config;
+use crate::plumbing::locate::{self, Locator};
+use crate::plumbing::reports::ReportRef;
+use crate::plumbing::scan::read_verified;
 
 /// Where the lockfile of a report is and what it says.
 #[derive(Debug, Clone, Default)]
@@ -222,7 +222,7 @@ pub fn render_check(
     eval: &risk_policy::Evaluation,
     locations: &risk_policy::render::Locations,
     workspace_root: &Path,
-) -> Result<String, crate::error::Error> {
+) -> Result<String, crate::plumbing::error::Error> {
     let lock = workspace_root.join("Cargo.lock");
     let lockfile = Lockfile {
         uri: repo_relative(&lock),
@@ -236,7 +236,7 @@ pub fn render_check(
     let results = risk_policy::export::sarif_results(eval, locations);
     let mut out = Vec::new();
     sarif::render_with(&results, &risk_policy::export::rules(), &target, &mut out).map_err(
-        |source| crate::error::Error::Output {
+        |source| crate::plumbing::error::Error::Output {
             path: PathBuf::from("<stdout>"),
             source,
         },

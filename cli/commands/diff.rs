@@ -1,0 +1,58 @@
+//! `diff OLD NEW`: reading two reports (files or `git:REV[:PATH]`), comparing them, and
+//! rendering the delta.
+
+use std::path::{Path, PathBuf};
+
+use risk_report::diff::{ReportDiff, diff};
+use risk_report::model::Report;
+use risk_report::render;
+
+use crate::config::{DiffArgs, DiffFormat};
+use crate::plumbing::error::Error;
+use crate::plumbing::policy::annotate_delta;
+use crate::plumbing::reports::{ReportRef, load};
+use crate::render::delta::render_delta;
+use crate::render::sarif;
+
+/// The outcome of `diff`, for the exit code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Outcome {
+    pub adds_risk: bool,
+}
+
+/// `diff OLD NEW`; `root` is the workspace root, where the default report, policy and
+/// audits are.
+pub fn run(
+    args: &DiffArgs,
+    color: bool,
+    root: &Path,
+    source_diffs: &dyn Fn(&ReportDiff, &Report, &Report) -> render::markdown::SourceDiffs,
+) -> Result<(String, Outcome), Error> {
+    let old = load(&ReportRef::parse(&args.old, root))?;
+    let new_ref = ReportRef::parse(&args.new, root);
+    let new = load(&new_ref)?;
+    let mut d = diff(&old, &new);
+    annotate_delta(&mut d, &old, &new, args.policy.as_deref(), root)?;
+    let sources = if args.source {
+        source_diffs(&d, &old, &new)
+    } else {
+        Default::default()
+    };
+    let mut out = Vec::new();
+    let rendered = if args.format == DiffFormat::Sarif {
+        let lockfile = sarif::Lockfile::beside(&new_ref);
+        sarif::render_diff(&d, &new, &lockfile, &mut out)
+    } else {
+        render_delta(&d, args.format, color, &sources, &mut out)
+    };
+    rendered.map_err(|source| Error::Output {
+        path: PathBuf::from("<stdout>"),
+        source,
+    })?;
+    Ok((
+        String::from_utf8_lossy(&out).into_owned(),
+        Outcome {
+            adds_risk: d.adds_risk(),
+        },
+    ))
+}
