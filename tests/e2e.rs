@@ -53,6 +53,8 @@ mod snapshot;
 #[path = "e2e/sources.rs"]
 mod sources;
 mod support;
+#[path = "e2e/terminal.rs"]
+mod terminal;
 #[path = "e2e/trust.rs"]
 mod trust;
 #[path = "e2e/workflow.rs"]

@@ -214,11 +214,14 @@ fn summary(
 
 fn scan(config: &Config) -> anyhow::Result<pipeline::Scanned> {
     let bar = progress_bar(config);
+    let shown = std::cell::Cell::new(false);
     let total = |n, done| {
         bar.set_length(n);
         bar.set_position(done);
         // Shown only from here: before, cargo metadata is running and there is no total.
-        if wants_progress(config) {
+        // Once: the total is told again when the graph is known, and a second stderr target
+        // would draw below the first one's line, which no clear would then reach.
+        if wants_progress(config) && !shown.replace(true) {
             bar.set_draw_target(ProgressDrawTarget::stderr());
         }
     };
@@ -226,8 +229,10 @@ fn scan(config: &Config) -> anyhow::Result<pipeline::Scanned> {
         total: &total,
         done: &|| bar.inc(1),
     };
-    let scanned = pipeline::build_inputs(&config.options, &progress)?;
+    let scanned = pipeline::build_inputs(&config.options, &progress);
+    // Cleared before anything else is printed, the error included.
     bar.finish_and_clear();
+    let scanned = scanned?;
     if !config.options.quiet {
         for n in &scanned.notes {
             eprintln!("note: {}", term::sanitize(n));
