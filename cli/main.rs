@@ -6,6 +6,7 @@ mod args;
 use std::process::ExitCode;
 
 use cargo_risk_report::config::Command;
+use cargo_risk_report::plumbing::error::with_causes;
 use cargo_risk_report::plumbing::settings;
 use cargo_risk_report::term::{self, Paint};
 use cargo_risk_report::{Exit, commands};
@@ -45,7 +46,7 @@ fn main() -> ExitCode {
     match result {
         Ok(exit) => exit.into(),
         Err(e) => {
-            eprintln!("{} {e:#}", paint.red("error:"));
+            eprintln!("{} {}", paint.red("error:"), with_causes(e.as_ref()));
             Exit::Error.into()
         }
     }

@@ -10,7 +10,7 @@ use risk_report::render::html::{self, Dashboard, Snapshot};
 
 use crate::config::{Config, HtmlArgs};
 use crate::output::{DEFAULT_FILE, write_atomically};
-use crate::plumbing::error::Error;
+use crate::plumbing::error::{Error, with_causes};
 use crate::plumbing::paths::Links;
 use crate::plumbing::reports::{self as delta, ReportRef};
 
@@ -79,7 +79,10 @@ pub fn run(
         Some(_) => match crate::plumbing::cargo::metadata(&config.options) {
             Ok(meta) => Links::from_metadata(&meta, &config.options.scope).shortest_paths(),
             Err(e) => {
-                note(&format!("no dependency paths (cargo metadata failed): {e}"));
+                note(&format!(
+                    "no dependency paths (cargo metadata failed): {}",
+                    with_causes(&e)
+                ));
                 BTreeMap::new()
             }
         },
@@ -201,7 +204,7 @@ fn history(file: &Path, note: &dyn Fn(&str)) -> Result<Vec<Loaded>, Error> {
                 detail: format!("{date} {}", subject.unwrap_or("")),
                 report,
             }),
-            Err(e) => note(&format!("skipping {name} at {short}: {e}")),
+            Err(e) => note(&format!("skipping {name} at {short}: {}", with_causes(&e))),
         }
         last_text = Some(text);
     }
@@ -214,7 +217,10 @@ fn history(file: &Path, note: &dyn Fn(&str)) -> Result<Vec<Loaded>, Error> {
                 detail: "uncommitted".to_owned(),
                 report,
             }),
-            Err(e) => note(&format!("skipping the working tree's {name}: {e}")),
+            Err(e) => note(&format!(
+                "skipping the working tree's {name}: {}",
+                with_causes(&e)
+            )),
         }
     }
     if out.is_empty() {

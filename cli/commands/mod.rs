@@ -18,7 +18,7 @@ use risk_report::model::Report;
 
 use crate::config::{CheckFormat, Command, Config, DiffFormat, Format};
 use crate::output;
-use crate::plumbing::error::Exit;
+use crate::plumbing::error::{Exit, with_causes};
 use crate::plumbing::locate::{self, Locator};
 use crate::plumbing::{cache, cargo, pipeline, policy, reports, scan, source_delta};
 use crate::render::delta::render_delta;
@@ -174,7 +174,10 @@ fn previous_report(config: &Config, scanned: &pipeline::Scanned) -> Option<Repor
         Ok(r) => Some(r),
         Err(e) => {
             if !config.options.quiet {
-                eprintln!("note: no delta against the previous report: {e}");
+                eprintln!(
+                    "note: no delta against the previous report: {}",
+                    with_causes(&e)
+                );
             }
             None
         }
@@ -189,7 +192,10 @@ fn print_delta(config: &Config, old: &Report, new: &Report, root: &std::path::Pa
     }
     let mut d = risk_report::diff::diff(old, new);
     if let Err(e) = policy::annotate_delta(&mut d, old, new, None, root) {
-        eprintln!("note: the delta is not marked with the policy: {e}");
+        eprintln!(
+            "note: the delta is not marked with the policy: {}",
+            with_causes(&e)
+        );
     }
     let mut out = Vec::new();
     let color = term::stderr_color(config.color);

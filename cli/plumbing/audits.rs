@@ -30,10 +30,7 @@ pub fn load(root: &Path) -> Result<Option<Audits>, Error> {
     };
     Audits::parse(&text, imports.as_deref())
         .map(Some)
-        .map_err(|e| Error::Audits {
-            path: dir,
-            message: e.to_string(),
-        })
+        .map_err(|source| Error::Audits { path: dir, source })
 }
 
 /// Sets each row's `audit` from the audits.

@@ -27,9 +27,9 @@ pub fn load_policy(path: &Path) -> Result<Policy, Error> {
         path: path.to_owned(),
         source,
     })?;
-    Policy::from_toml(&text).map_err(|e| Error::Policy {
+    Policy::from_toml(&text).map_err(|source| Error::Policy {
         path: path.to_owned(),
-        message: e.to_string(),
+        source,
     })
 }
 
