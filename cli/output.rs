@@ -250,6 +250,9 @@ mod tests {
             ..CrateFacts::default()
         };
         let scanned = Scanned {
+            located: Vec::new(),
+            applications: Default::default(),
+            limits: Default::default(),
             workspace_root: PathBuf::from("/w"),
             inputs: vec![risk_report::model::PackageInput {
                 name: "evil\u{1b}]0;pwned\u{7}\u{202e}".into(),

@@ -42,6 +42,8 @@ mod files;
 mod gate;
 #[path = "e2e/hostile.rs"]
 mod hostile;
+#[path = "e2e/invocations.rs"]
+mod invocations;
 #[path = "e2e/policy.rs"]
 mod policy;
 #[path = "e2e/safe_output.rs"]

@@ -13,10 +13,10 @@ use risk_report::capability::Capability;
 use risk_report::facts::Role;
 use risk_report::model::Report;
 
-use crate::config::{CheckFormat, Config, PolicyArgs};
+use crate::config::{CheckFormat, PolicyArgs};
 use crate::plumbing::audits;
 use crate::plumbing::error::{Error, Exit};
-use crate::plumbing::pipeline::{Scanned, Workspace};
+use crate::plumbing::pipeline::Scanned;
 use crate::plumbing::{open, policy};
 
 /// Longest source line quoted as evidence, in characters.
@@ -30,12 +30,7 @@ pub struct Checked {
 }
 
 /// `check` over an already scanned graph; `today` decides which grants have expired.
-pub fn run(
-    config: &Config,
-    args: &PolicyArgs,
-    scanned: &Scanned,
-    today: Date,
-) -> Result<Checked, Error> {
+pub fn run(args: &PolicyArgs, scanned: &Scanned, today: Date) -> Result<Checked, Error> {
     let path = policy::policy_path(args.policy.as_deref(), &scanned.workspace_root);
     let policy = policy::load_policy(&path)?;
     let mut report = scanned.report();
@@ -54,7 +49,7 @@ pub fn run(
             v.path = p.iter().rev().cloned().collect();
         }
     }
-    let locations = locations(config, &report, &eval)?;
+    let locations = locations(scanned, &report, &eval)?;
     let shown = match &args.policy {
         Some(p) => p.display().to_string(),
         None => DEFAULT_FILE.to_owned(),
@@ -105,7 +100,8 @@ fn located(capability: &str) -> bool {
 }
 
 /// file:line of the findings behind each violated capability, for violating packages only.
-fn locations(config: &Config, report: &Report, eval: &Evaluation) -> Result<Locations, Error> {
+/// The packages are opened where the scan read them, from the scan's graph.
+fn locations(scanned: &Scanned, report: &Report, eval: &Evaluation) -> Result<Locations, Error> {
     let wanted: Vec<&Verdict> = eval
         .verdicts
         .iter()
@@ -115,16 +111,13 @@ fn locations(config: &Config, report: &Report, eval: &Evaluation) -> Result<Loca
     if wanted.is_empty() {
         return Ok(out);
     }
-    let ws = Workspace::load(&config.options)?;
     for v in wanted {
         let Some(row) = report.packages.get(&v.key) else {
             continue;
         };
-        let Some(pkg) =
-            ws.graph.packages.iter().find(|p| {
-                p.name == v.name && p.version == v.version && p.source.label() == row.source
-            })
-        else {
+        let Some((pkg, input)) = scanned.located.iter().find(|(p, _)| {
+            p.name == v.name && p.version == v.version && p.source.label() == row.source
+        }) else {
             continue;
         };
         let caps: BTreeSet<&str> = v
@@ -133,9 +126,7 @@ fn locations(config: &Config, report: &Report, eval: &Evaluation) -> Result<Loca
             .map(|x| x.capability.as_str())
             .filter(|c| located(c))
             .collect();
-        let input = ws.locate(&config.options, &[pkg])?.into_iter().next();
-        let Some(input) = input else { continue };
-        let (unpacked, _) = open::read(pkg, input, &config.options.scope.limits)?;
+        let (unpacked, _) = open::read(pkg, input.clone(), &scanned.limits)?;
         let Ok(unpacked) = unpacked else { continue };
         let facts = risk_analyzer::scan_unpacked(&unpacked);
         let mut found = Vec::new();

@@ -133,19 +133,13 @@ fn load(label: &str, path: &Path) -> Result<Loaded, Error> {
     })
 }
 
-/// The workspace root, from `cargo locate-project --workspace` (no graph resolution, fast).
+/// The workspace root by cargo's rule, found without running cargo (the folder of the root
+/// manifest, as the scan settings find it).
 fn workspace_root(config: &Config) -> Result<PathBuf, Error> {
-    let mut cmd = Command::new(crate::plumbing::cargo::cargo_program());
-    cmd.args(["locate-project", "--workspace", "--message-format", "plain"]);
-    if let Some(m) = &config.options.manifest_path {
-        cmd.arg("--manifest-path").arg(m);
-    }
-    let out = cmd.output().map_err(Error::CargoNotFound)?;
-    if !out.status.success() {
-        return Err(crate::plumbing::cargo::not_a_project(&config.options));
-    }
-    let manifest = PathBuf::from(String::from_utf8_lossy(&out.stdout).trim());
-    Ok(manifest.parent().map(Path::to_owned).unwrap_or_default())
+    crate::plumbing::settings::root_manifest(&config.options)
+        .filter(|m| m.is_file())
+        .and_then(|m| m.parent().map(Path::to_owned))
+        .ok_or_else(|| crate::plumbing::cargo::not_a_project(&config.options))
 }
 
 fn git(dir: &Path, args: &[&str]) -> Result<Vec<u8>, Error> {

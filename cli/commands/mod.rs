@@ -19,7 +19,7 @@ use risk_report::model::Report;
 use crate::config::{CheckFormat, Command, Config, DiffFormat, Format};
 use crate::output;
 use crate::plumbing::error::{Exit, with_causes};
-use crate::plumbing::locate::{self, Locator};
+use crate::plumbing::locate::Locator;
 use crate::plumbing::{cache, cargo, pipeline, policy, reports, scan, source_delta};
 use crate::render::delta::render_delta;
 use crate::term::{self, Paint};
@@ -49,11 +49,13 @@ pub fn run(config: &Config) -> anyhow::Result<Exit> {
             Ok(Exit::Ok)
         }
         Command::Diff(args) => {
-            let locator = Locator::new(locate::cargo_home().as_deref(), Vec::new());
+            let root = reports::default_root(&config.options);
+            // The same places the scan reads from: the cargo cache and the local registries
+            // the workspace's cargo configuration names.
+            let locator = Locator::for_root(&root);
             let sources = |d: &ReportDiff, old: &Report, new: &Report| {
                 source_delta::source_diffs(d, old, new, &locator)
             };
-            let root = reports::default_root(&config.options);
             let color = term::stdout_color(config.color);
             let (text, outcome) = diff::run(args, color, &root, &sources)?;
             output::write_stdout(&text)?;
@@ -80,7 +82,7 @@ pub fn run(config: &Config) -> anyhow::Result<Exit> {
         }
         Command::Check(args) => {
             let scanned = scan(config)?;
-            let checked = check::run(config, args, &scanned, risk_policy::Date::today())?;
+            let checked = check::run(args, &scanned, risk_policy::Date::today())?;
             let paint = Paint {
                 enabled: args.format == CheckFormat::Text && term::stdout_color(config.color),
             };

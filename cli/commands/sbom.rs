@@ -24,7 +24,7 @@ pub fn generate(config: &Config, scanned: &Scanned) -> Result<String, Error> {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| "workspace".to_owned()),
-        crate::plumbing::cargo::applications(&config.options)?,
+        scanned.applications.clone(),
     );
     let bom = sbom::cyclonedx(&report, &graph, env!("CARGO_PKG_VERSION"));
     let mut text = serde_json::to_string_pretty(&bom).map_err(|e| Error::Output {

@@ -218,6 +218,7 @@ mod tests {
 
     fn p(name: &str, version: &str) -> GraphPackage {
         GraphPackage {
+            binary: false,
             name: name.into(),
             version: version.into(),
             source: Source::CratesIo,

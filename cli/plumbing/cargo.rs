@@ -56,31 +56,6 @@ pub fn metadata_with(
     }
 }
 
-/// The workspace members with a binary target, as `name@version`: what the SBOM types as
-/// applications. From `cargo metadata --no-deps` (no resolution, fast), never from the
-/// metadata cache, which does not watch for new target files (`src/main.rs`, `src/bin/`).
-pub fn applications(config: &Options) -> Result<std::collections::BTreeSet<String>, Error> {
-    let mut cmd = MetadataCommand::new();
-    cmd.cargo_path(cargo_program()).no_deps();
-    if let Some(path) = &config.manifest_path {
-        cmd.manifest_path(path);
-    }
-    cmd.other_options(config.cargo.to_args());
-    let meta = exec(&cmd)
-        .map(|(meta, _)| meta)
-        .map_err(|e| classify_metadata_error(e, config))?;
-    Ok(meta
-        .workspace_packages()
-        .into_iter()
-        .filter(|p| {
-            p.targets
-                .iter()
-                .any(|t| t.kind.contains(&cargo_metadata::TargetKind::Bin))
-        })
-        .map(|p| format!("{}@{}", p.name, p.version))
-        .collect())
-}
-
 /// Runs `cargo metadata` (and `during` meanwhile); returns the parsed graph and the JSON line
 /// it was parsed from.
 fn run_metadata(

@@ -31,6 +31,8 @@ pub struct GraphPackage {
     /// The manifest's `license` expression and `license-file`, for the SBOM.
     pub license: Option<String>,
     pub license_file: Option<String>,
+    /// It has a binary target: a member with one is an application in the SBOM.
+    pub binary: bool,
 }
 
 /// The packages of one workspace, in `cargo metadata` order.
@@ -145,6 +147,10 @@ impl Graph {
                     Some(s) => classify_source(&s.repr),
                 };
                 GraphPackage {
+                    binary: p
+                        .targets
+                        .iter()
+                        .any(|t| t.kind.contains(&cargo_metadata::TargetKind::Bin)),
                     name: p.name.to_string(),
                     version: p.version.to_string(),
                     source,

@@ -135,6 +135,7 @@ mod tests {
 
     fn pkg(source: Source, dir: &Path) -> GraphPackage {
         GraphPackage {
+            binary: false,
             name: "foo".into(),
             version: "1.0.0".into(),
             source,

@@ -194,6 +194,14 @@ pub struct Scanned {
     pub links: Links,
     /// Notes for stderr (see [`Workspace::notes`]).
     pub notes: Vec<String>,
+    /// Every package scanned, in the graph's order, with where it was read from: what the
+    /// commands that quote source lines open again, without asking cargo a second time.
+    pub located: Vec<(GraphPackage, Input)>,
+    /// The workspace members with a binary target, as `name@version`: what the SBOM types
+    /// as applications.
+    pub applications: std::collections::BTreeSet<String>,
+    /// The caps the scan read tarballs with; opening a package again uses the same.
+    pub limits: risk_analyzer::Limits,
 }
 
 impl Scanned {
@@ -226,11 +234,11 @@ pub fn build_inputs(config: &Options, progress: &Progress<'_>) -> Result<Scanned
     let located = ws.locate(config, &packages)?;
     let jobs: Vec<Job> = packages
         .iter()
-        .zip(located)
+        .zip(&located)
         .map(|(p, input)| Job {
             name: p.name.clone(),
             version: p.version.clone(),
-            input,
+            input: input.clone(),
         })
         .collect();
     let results = scan::scan_all(&pool, &jobs, &options, progress, &|job| ahead.take(job))?;
@@ -270,7 +278,18 @@ pub fn build_inputs(config: &Options, progress: &Progress<'_>) -> Result<Scanned
             .then_with(|| cmp_versions(&a.version, &b.version))
             .then_with(|| a.source.cmp(&b.source))
     });
+    let located = packages.iter().map(|p| (*p).clone()).zip(located).collect();
+    let applications = ws
+        .graph
+        .packages
+        .iter()
+        .filter(|p| p.member && p.binary)
+        .map(|p| format!("{}@{}", p.name, p.version))
+        .collect();
     Ok(Scanned {
+        applications,
+        located,
+        limits: config.scope.limits,
         links: Links::from_graph(&ws.graph),
         workspace_root: ws.graph.workspace_root,
         inputs,
