@@ -123,9 +123,8 @@ pub fn render_report(report: &Report, format: Format) -> Result<String, String> 
 /// Writes the report where the configuration says: TOML to `--output` or beside Cargo.lock;
 /// JSON to stdout unless `--output` is given. Returns where it went and the report itself.
 pub fn write_report(config: &Config, scanned: &Scanned) -> Result<(Written, Report), Error> {
-    let mut report = scanned.report();
-    // cargo-vet audits, when the workspace has them, show in each row.
-    crate::plumbing::audits::annotate_from(&mut report, &scanned.workspace_root)?;
+    // cargo-vet audits, when the workspace has them, are already in each row.
+    let report = scanned.report.clone();
     let text = render_report(&report, config.format).map_err(|msg| Error::Output {
         path: config.output.clone().unwrap_or_default(),
         source: std::io::Error::other(msg),
@@ -269,8 +268,10 @@ mod tests {
             settings: Default::default(),
             links: Default::default(),
             notes: Vec::new(),
+            audits: None,
+            report: Report::default(),
         };
-        let report = scanned.report();
+        let report = Report::build(scanned.inputs.clone());
         let s = summary(
             &scanned,
             &report,

@@ -14,7 +14,6 @@ use risk_report::facts::Role;
 use risk_report::model::Report;
 
 use crate::config::{CheckFormat, PolicyArgs};
-use crate::plumbing::audits;
 use crate::plumbing::error::{Error, Exit};
 use crate::plumbing::pipeline::Scanned;
 use crate::plumbing::{open, policy};
@@ -33,12 +32,9 @@ pub struct Checked {
 pub fn run(args: &PolicyArgs, scanned: &Scanned, today: Date) -> Result<Checked, Error> {
     let path = policy::policy_path(args.policy.as_deref(), &scanned.workspace_root);
     let policy = policy::load_policy(&path)?;
-    let mut report = scanned.report();
-    let vet = audits::load(&scanned.workspace_root)?;
-    if let Some(a) = &vet {
-        audits::annotate(&mut report, a);
-    }
-    let mut eval = risk_policy::evaluate(&policy, &report, &Checker::builtin(), today);
+    let report = &scanned.report;
+    let vet = &scanned.audits;
+    let mut eval = risk_policy::evaluate(&policy, report, &Checker::builtin(), today);
     if args.deny_warnings {
         eval.deny_warnings();
     }
@@ -49,7 +45,7 @@ pub fn run(args: &PolicyArgs, scanned: &Scanned, today: Date) -> Result<Checked,
             v.path = p.iter().rev().cloned().collect();
         }
     }
-    let locations = locations(scanned, &report, &eval)?;
+    let locations = locations(scanned, report, &eval)?;
     let shown = match &args.policy {
         Some(p) => p.display().to_string(),
         None => DEFAULT_FILE.to_owned(),

@@ -25,9 +25,9 @@ pub fn run(args: &PolicyArgs, scanned: &Scanned) -> Result<Written, Error> {
     if path.exists() && !args.force {
         return Err(Error::PolicyExists { path });
     }
-    let report = scanned.report();
+    let report = &scanned.report;
     let text = starting_policy(
-        &report,
+        report,
         &Checker::builtin(),
         InitOptions {
             deny_unlisted: args.deny_unlisted,

@@ -66,7 +66,7 @@ pub fn run(config: &Config) -> anyhow::Result<Exit> {
             })
         }
         Command::Update(cargo_args) => {
-            let before = scan(config)?.report();
+            let before = scan(config)?.report;
             let manifest = pipeline::Workspace::load(&config.options)?.root_manifest();
             let said = cargo::update(&config.options, &manifest, cargo_args)?;
             if !config.options.quiet {

@@ -17,7 +17,7 @@ const MAX_SBOM_BYTES: u64 = 256 * 1024 * 1024;
 
 /// The SBOM of what was scanned, as pretty JSON ending in a newline.
 pub fn generate(config: &Config, scanned: &Scanned) -> Result<String, Error> {
-    let report = scanned.report();
+    let report = &scanned.report;
     let graph = scanned.links.sbom_graph(
         scanned
             .workspace_root
@@ -26,7 +26,7 @@ pub fn generate(config: &Config, scanned: &Scanned) -> Result<String, Error> {
             .unwrap_or_else(|| "workspace".to_owned()),
         scanned.applications.clone(),
     );
-    let bom = sbom::cyclonedx(&report, &graph, env!("CARGO_PKG_VERSION"));
+    let bom = sbom::cyclonedx(report, &graph, env!("CARGO_PKG_VERSION"));
     let mut text = serde_json::to_string_pretty(&bom).map_err(|e| Error::Output {
         path: config.output.clone().unwrap_or_default(),
         source: std::io::Error::other(e),

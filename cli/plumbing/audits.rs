@@ -39,11 +39,3 @@ pub fn annotate(report: &mut Report, audits: &Audits) {
         p.audit = audits.status(&p.name, &p.version);
     }
 }
-
-/// [`load`] then [`annotate`], for the report a run writes.
-pub fn annotate_from(report: &mut Report, root: &Path) -> Result<(), Error> {
-    if let Some(audits) = load(root)? {
-        annotate(report, &audits);
-    }
-    Ok(())
-}

@@ -16,7 +16,7 @@ use crate::plumbing::lockfile::Checksums;
 use crate::plumbing::options::Options;
 use crate::plumbing::paths::Links;
 use crate::plumbing::scan::{self, Job, Progress};
-use crate::plumbing::settings;
+use crate::plumbing::{audits, settings};
 
 /// The graph and what Cargo.lock pins, before anything is read.
 #[derive(Debug, Clone)]
@@ -202,15 +202,11 @@ pub struct Scanned {
     pub applications: std::collections::BTreeSet<String>,
     /// The caps the scan read tarballs with; opening a package again uses the same.
     pub limits: risk_analyzer::Limits,
-}
-
-impl Scanned {
-    /// The report of what was scanned, with the settings that shaped it.
-    pub fn report(&self) -> Report {
-        let mut report = Report::build(self.inputs.clone());
-        report.settings = self.settings.clone();
-        report
-    }
+    /// The workspace's cargo-vet audits (`supply-chain/`), when it has them.
+    pub audits: Option<risk_policy::Audits>,
+    /// The report of what was scanned, built once: the settings that shaped it and the
+    /// audits in each row. Every command reads this one (written, checked, exported).
+    pub report: Report,
 }
 
 /// Graph, tarballs, verification and scan: every package's `PackageInput`, with `progress`
@@ -286,7 +282,16 @@ pub fn build_inputs(config: &Options, progress: &Progress<'_>) -> Result<Scanned
         .filter(|p| p.member && p.binary)
         .map(|p| format!("{}@{}", p.name, p.version))
         .collect();
+    let root = ws.graph.workspace_root.clone();
+    let audits = audits::load(&root)?;
+    let mut report = Report::build(inputs.clone());
+    report.settings = settings::record(&config.scope);
+    if let Some(a) = &audits {
+        audits::annotate(&mut report, a);
+    }
     Ok(Scanned {
+        audits,
+        report,
         applications,
         located,
         limits: config.scope.limits,
