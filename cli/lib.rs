@@ -2,12 +2,12 @@
 //! the report's bytes. Argument parsing stays in the binary (`args.rs`); nothing here sees
 //! clap.
 //!
-//! Three folders, depending one way (`commands -> render -> plumbing`; `plumbing` imports
-//! nothing above it; `render/sarif.rs` still finds lockfile lines itself, through git and the
-//! cargo cache):
+//! Three folders, depending one way (`commands -> render -> plumbing`, `render` for the
+//! plumbing's types only; `plumbing` imports nothing above it):
 //!
 //! - [`commands`]: one module per subcommand, and [`commands::run`] that dispatches.
-//! - [`render`]: renderers the commands share (the delta's formats, SARIF).
+//! - [`render`]: renderers the commands share (the delta's formats, SARIF): functions of the
+//!   data they are given, which the commands gather first (git, tarballs).
 //! - [`plumbing`]: the workspace: cargo and its metadata cache, the graph, the lockfile,
 //!   locating and verifying tarballs, the parallel scan and its results cache, reading
 //!   reports, policies and audits.

@@ -16,7 +16,7 @@ use risk_report::model::Report;
 use crate::config::{CheckFormat, PolicyArgs};
 use crate::plumbing::error::{Error, Exit};
 use crate::plumbing::pipeline::Scanned;
-use crate::plumbing::{open, policy};
+use crate::plumbing::{evidence, open, policy};
 
 /// Longest source line quoted as evidence, in characters.
 const MAX_LINE: usize = 160;
@@ -68,7 +68,7 @@ pub fn run(args: &PolicyArgs, scanned: &Scanned, today: Date) -> Result<Checked,
                 text: crate::render::sarif::render_check(
                     &eval,
                     &locations,
-                    &scanned.workspace_root,
+                    &evidence::Lockfile::of_workspace(&scanned.workspace_root),
                 )?,
                 exit,
             });

@@ -9,6 +9,7 @@ use risk_report::render;
 
 use crate::config::{DiffArgs, DiffFormat};
 use crate::plumbing::error::Error;
+use crate::plumbing::evidence;
 use crate::plumbing::policy::annotate_delta;
 use crate::plumbing::reports::{ReportRef, load};
 use crate::render::delta::render_delta;
@@ -40,8 +41,10 @@ pub fn run(
     };
     let mut out = Vec::new();
     let rendered = if args.format == DiffFormat::Sarif {
-        let lockfile = sarif::Lockfile::beside(&new_ref);
-        sarif::render_diff(&d, &new, &lockfile, &mut out)
+        // git and the tarballs are read here, before rendering
+        let lockfile = evidence::Lockfile::beside(&new_ref);
+        let facts = evidence::facts_for(&new, &sarif::wanted(&d));
+        sarif::render_diff(&d, &lockfile, &facts, &mut out)
     } else {
         render_delta(&d, args.format, color, &sources, &mut out)
     };

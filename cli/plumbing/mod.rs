@@ -10,7 +10,8 @@
 //! [`paths`] takes the graph's edges. Beside the scan: [`open`] reads one package's files for
 //! the commands that quote source lines, [`source_delta`] the risky code that changed between
 //! two versions, [`reports`] reads reports (files, `git:REV[:PATH]`), [`policy`] and
-//! [`audits`] the workspace's trust policy and cargo-vet audits. [`error`] holds the errors.
+//! [`audits`] the workspace's trust policy and cargo-vet audits, [`evidence`] what SARIF
+//! results point at (lockfile lines, located packages' facts). [`error`] holds the errors.
 
 pub mod ahead;
 pub mod audits;
@@ -18,6 +19,7 @@ pub mod cache;
 pub mod cargo;
 pub mod cargo_config;
 pub mod error;
+pub mod evidence;
 pub mod graph;
 pub mod locate;
 pub mod lockfile;

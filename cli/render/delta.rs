@@ -4,10 +4,10 @@
 use std::io::Write;
 
 use risk_report::diff::ReportDiff;
-use risk_report::model::Report;
 use risk_report::render;
 
 use crate::config::DiffFormat;
+use crate::plumbing::evidence::{Facts, Lockfile};
 
 /// Renders a delta in the chosen format.
 pub fn render_delta(
@@ -24,11 +24,6 @@ pub fn render_delta(
         }
         DiffFormat::Json => render::json::render(d, out),
         // Without the reports at hand (`run` passes them), results name no lockfile line.
-        DiffFormat::Sarif => super::sarif::render_diff(
-            d,
-            &Report::default(),
-            &super::sarif::Lockfile::default(),
-            out,
-        ),
+        DiffFormat::Sarif => super::sarif::render_diff(d, &Lockfile::default(), &Facts::new(), out),
     }
 }
