@@ -10,33 +10,10 @@ use serde::Deserialize;
 
 use crate::date::Date;
 use crate::inputs::{all, is_known};
+pub use crate::verb::Verb;
 
 /// The policy file's default name, at the workspace root.
 pub const DEFAULT_FILE: &str = "risk-policy.toml";
-
-/// What a capability that no grant covers does to `check`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, serde::Serialize,
-)]
-#[serde(rename_all = "lowercase")]
-pub enum Verb {
-    /// Nothing.
-    Allow,
-    /// Printed; `check` still exits 0.
-    Warn,
-    /// Printed; `check` exits 1.
-    Deny,
-}
-
-impl fmt::Display for Verb {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Verb::Allow => "allow",
-            Verb::Warn => "warn",
-            Verb::Deny => "deny",
-        })
-    }
-}
 
 /// Which versions of a crate a grant covers.
 #[derive(Debug, Clone, PartialEq, Eq)]
