@@ -3,15 +3,15 @@
 
 use std::path::{Path, PathBuf};
 
-use risk_report::diff::{ReportDiff, diff};
-use risk_report::model::Report;
-use risk_report::render;
+use risk_report::diff::diff;
 
 use crate::config::{DiffArgs, DiffFormat};
 use crate::plumbing::error::Error;
 use crate::plumbing::evidence;
+use crate::plumbing::open::Opener;
 use crate::plumbing::policy::annotate_delta;
 use crate::plumbing::reports::{ReportRef, load};
+use crate::plumbing::source_delta;
 use crate::render::delta::render_delta;
 use crate::render::sarif;
 
@@ -27,7 +27,7 @@ pub fn run(
     args: &DiffArgs,
     color: bool,
     root: &Path,
-    source_diffs: &dyn Fn(&ReportDiff, &Report, &Report) -> render::markdown::SourceDiffs,
+    opener: &Opener,
 ) -> Result<(String, Outcome), Error> {
     let old = load(&ReportRef::parse(&args.old, root))?;
     let new_ref = ReportRef::parse(&args.new, root);
@@ -35,7 +35,7 @@ pub fn run(
     let mut d = diff(&old, &new);
     annotate_delta(&mut d, &old, &new, args.policy.as_deref(), root)?;
     let sources = if args.source {
-        source_diffs(&d, &old, &new)
+        source_delta::source_diffs(&d, &old, &new, opener)
     } else {
         Default::default()
     };
@@ -43,7 +43,7 @@ pub fn run(
     let rendered = if args.format == DiffFormat::Sarif {
         // git and the tarballs are read here, before rendering
         let lockfile = evidence::Lockfile::beside(&new_ref);
-        let facts = evidence::facts_for(&new, &sarif::wanted(&d));
+        let facts = evidence::facts_for(&new, &sarif::wanted(&d), opener);
         sarif::render_diff(&d, &lockfile, &facts, &mut out)
     } else {
         render_delta(&d, args.format, color, &sources, &mut out)

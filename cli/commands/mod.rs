@@ -13,14 +13,13 @@ pub mod show;
 use std::io::IsTerminal;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use risk_report::diff::ReportDiff;
 use risk_report::model::Report;
 
 use crate::config::{CheckFormat, Command, Config, DiffFormat, Format};
 use crate::output;
 use crate::plumbing::error::{Exit, with_causes};
-use crate::plumbing::locate::Locator;
-use crate::plumbing::{cache, cargo, pipeline, policy, reports, scan, source_delta};
+use crate::plumbing::open::Opener;
+use crate::plumbing::{cache, cargo, pipeline, policy, reports, scan};
 use crate::render::delta::render_delta;
 use crate::term::{self, Paint};
 
@@ -51,13 +50,10 @@ pub fn run(config: &Config) -> anyhow::Result<Exit> {
         Command::Diff(args) => {
             let root = reports::default_root(&config.options);
             // The same places the scan reads from: the cargo cache and the local registries
-            // the workspace's cargo configuration names.
-            let locator = Locator::for_root(&root);
-            let sources = |d: &ReportDiff, old: &Report, new: &Report| {
-                source_delta::source_diffs(d, old, new, &locator)
-            };
+            // the workspace's cargo configuration names; the results cache first.
+            let opener = Opener::for_root(&root, &config.options);
             let color = term::stdout_color(config.color);
-            let (text, outcome) = diff::run(args, color, &root, &sources)?;
+            let (text, outcome) = diff::run(args, color, &root, &opener)?;
             output::write_stdout(&text)?;
             Ok(if args.fail_on_increase && outcome.adds_risk {
                 Exit::RiskAdded

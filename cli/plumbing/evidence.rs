@@ -1,22 +1,19 @@
 //! What SARIF results point at, gathered before anything is rendered: the lockfile beside a
 //! report (read from the file system, or from git at a revision) with the repository-relative
 //! path results name, and the facts of the packages whose findings results locate (scanned
-//! from verified tarballs in the cargo cache or a configured local registry). The renderer in
+//! through the one [`Opener`]). The renderer in
 //! `render/sarif.rs` only reads what this gives it.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Component, Path, PathBuf};
 use std::process::Command;
 
-use risk_analyzer::{Limits, archive, scan_unpacked};
 use risk_report::facts::CrateFacts;
 use risk_report::model::Report;
 use risk_report::render::sarif::LockLines;
 
-use crate::plumbing::cargo_config;
-use crate::plumbing::locate::{self, Locator};
+use crate::plumbing::open::Opener;
 use crate::plumbing::reports::ReportRef;
-use crate::plumbing::scan::read_verified;
 
 /// Each located package's facts, by (name, version).
 pub type Facts = BTreeMap<(String, String), CrateFacts>;
@@ -139,36 +136,18 @@ fn repo_relative(lock: &Path) -> String {
     }
 }
 
-/// The facts of the `wanted` packages of `report`, each read from a verified tarball (the
-/// cargo cache and the local registries configured for the current directory) and scanned
-/// once; a package whose tarball is absent or does not verify is left out.
-pub fn facts_for(report: &Report, wanted: &BTreeSet<(String, String)>) -> Facts {
-    let home = locate::cargo_home();
-    let cwd = std::env::current_dir().ok();
-    let starts: Vec<&Path> = cwd.iter().map(PathBuf::as_path).collect();
-    let files = cargo_config::config_files(&starts, home.as_deref());
-    let locator = Locator::new(home.as_deref(), cargo_config::local_registries(&files));
+/// The facts of the `wanted` packages of `report`, each opened from its verified tarball;
+/// a package whose tarball is absent or does not verify is left out.
+pub fn facts_for(report: &Report, wanted: &BTreeSet<(String, String)>, opener: &Opener) -> Facts {
     wanted
         .iter()
         .filter_map(|(name, version)| {
-            let facts = scan(report, &locator, name, version)?;
-            Some(((name.clone(), version.clone()), facts))
+            let p = report
+                .packages
+                .values()
+                .find(|p| &p.name == name && &p.version == version)?;
+            let opened = opener.open(name, version, p.checksum.as_deref())?;
+            Some(((name.clone(), version.clone()), opened.facts))
         })
         .collect()
-}
-
-fn scan(report: &Report, locator: &Locator, name: &str, version: &str) -> Option<CrateFacts> {
-    let p = report
-        .packages
-        .values()
-        .find(|p| p.name == name && p.version == version)?;
-    let candidates = locator.tarballs(name, version);
-    let read = read_verified(name, version, &candidates, p.checksum.as_deref()).ok()?;
-    if !read.verified {
-        return None;
-    }
-    let root = format!("{name}-{version}");
-    let unpacked =
-        archive::read_crate_tarball(&read.bytes, Some(&root), &Limits::default()).ok()?;
-    Some(scan_unpacked(&unpacked))
 }
