@@ -15,8 +15,9 @@ use risk_report::model::Report;
 
 use crate::config::{CheckFormat, PolicyArgs};
 use crate::plumbing::error::{Error, Exit};
+use crate::plumbing::open::Opened;
 use crate::plumbing::pipeline::Scanned;
-use crate::plumbing::{evidence, open, policy};
+use crate::plumbing::{evidence, policy};
 
 /// Longest source line quoted as evidence, in characters.
 const MAX_LINE: usize = 160;
@@ -122,9 +123,10 @@ fn locations(scanned: &Scanned, report: &Report, eval: &Evaluation) -> Result<Lo
             .map(|x| x.capability.as_str())
             .filter(|c| located(c))
             .collect();
-        let (unpacked, _) = open::read(pkg, input.clone(), &scanned.limits)?;
-        let Ok(unpacked) = unpacked else { continue };
-        let facts = risk_analyzer::scan_unpacked(&unpacked);
+        let (opened, _) = scanned.opener.read(pkg, input.clone())?;
+        let Ok(Opened { unpacked, facts }) = opened else {
+            continue;
+        };
         let mut found = Vec::new();
         for file in &facts.files {
             if !matches!(file.role, Role::Shipped | Role::Build) {

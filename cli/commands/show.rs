@@ -8,9 +8,10 @@ use risk_analyzer::Unpacked;
 use risk_report::facts::{CrateFacts, Parse, Role};
 
 use crate::config::{Config, PackageSpec};
+use crate::plumbing::cache::cache_for;
 use crate::plumbing::error::Error;
 use crate::plumbing::graph::GraphPackage;
-use crate::plumbing::open;
+use crate::plumbing::open::{Opened, Opener};
 use crate::plumbing::pipeline::{Workspace, cmp_versions};
 use crate::term::{Paint, sanitize};
 
@@ -23,10 +24,15 @@ pub fn show(config: &Config, spec: &PackageSpec, paint: Paint) -> Result<String,
     let ws = Workspace::load(&config.options)?;
     let matches = find(&ws.graph.packages, spec)?;
     let inputs = ws.locate(&config.options, &matches)?;
+    let opener = Opener::new(
+        ws.locator(),
+        config.options.scope.limits,
+        cache_for(&config.options),
+    );
     let mut out = String::new();
     for (pkg, input) in matches.iter().zip(inputs) {
-        let (unpacked, verified) = open::read(pkg, input, &config.options.scope.limits)?;
-        render(&mut out, pkg, &unpacked, verified, paint);
+        let (opened, verified) = opener.read(pkg, input)?;
+        render(&mut out, pkg, &opened, verified, paint);
     }
     // Lines start with crate file names: none may read as a CI workflow command.
     Ok(risk_report::sanitize::ci_lines(&out))
@@ -78,7 +84,7 @@ fn find<'a>(
 fn render(
     out: &mut String,
     pkg: &GraphPackage,
-    unpacked: &Result<Unpacked, String>,
+    opened: &Result<Opened, String>,
     verified: bool,
     paint: Paint,
 ) {
@@ -94,15 +100,12 @@ fn render(
         sanitize(&pkg.version),
         sanitize(&pkg.source.label()),
     );
-    let unpacked = match unpacked {
-        Ok(u) => u,
+    match opened {
+        Ok(o) => render_facts(out, &o.facts, &o.unpacked, paint),
         Err(e) => {
             let _ = writeln!(out, "  {}: {}", paint.red("not analyzed"), sanitize(e));
-            return;
         }
-    };
-    let facts = risk_analyzer::scan_unpacked(unpacked);
-    render_facts(out, &facts, unpacked, paint);
+    }
 }
 
 /// The findings, file by file, each with the line it points at.

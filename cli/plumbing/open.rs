@@ -1,7 +1,8 @@
-//! Opening a package again after the scan, for the commands that look inside one: [`read`]
-//! opens a package of the graph where the scan located it (`show`, `check`'s evidence);
-//! [`Opener`] opens a package a report names, from its verified tarball (SARIF's evidence,
-//! `diff --source`), its facts from the results cache first.
+//! Opening a package again after the scan, for the commands that look inside one: the one
+//! [`Opener`] reads a package of the graph where the scan located it ([`Opener::read`]:
+//! `show`, `check`'s evidence) or a package a report names from its verified tarball
+//! ([`Opener::open`]: SARIF's evidence, `diff --source`); either way its facts come from the
+//! results cache first.
 
 use std::path::Path;
 
@@ -55,16 +56,9 @@ impl Opener {
         }
         let root = format!("{name}-{version}");
         let unpacked = archive::read_crate_tarball(&read.bytes, Some(&root), &self.limits).ok()?;
-        let key = checksum.map(|sha256| cache::Key {
-            sha256,
-            root: &root,
-            limits: &self.limits,
-        });
-        let cache = self.cache.as_ref().zip(key);
-        let facts = match cache.as_ref().and_then(|(c, k)| c.get(k)) {
-            Some(facts) => facts,
-            None => scan_unpacked(&unpacked),
-        };
+        let facts = self
+            .cached(checksum, &root)
+            .unwrap_or_else(|| scan_unpacked(&unpacked));
         Some(Opened { unpacked, facts })
     }
 }
@@ -76,34 +70,59 @@ pub struct Opened {
     pub facts: CrateFacts,
 }
 
-/// The package's files (or why they could not be read) and whether they were verified.
-pub type Files = (Result<Unpacked, String>, bool);
+/// A located package's files and facts (or why its files could not be read), and whether
+/// its bytes were verified.
+pub type Files = (Result<Opened, String>, bool);
 
-/// Reads one located package the way `show` does (tarball verified first); `check` uses it
-/// for the evidence of violations.
-pub fn read(pkg: &GraphPackage, input: Input, limits: &Limits) -> Result<Files, Error> {
-    let root = format!("{}-{}", pkg.name, pkg.version);
-    match input {
-        Input::Tarball {
-            candidates,
-            checksum,
-        } => match read_verified(&pkg.name, &pkg.version, &candidates, checksum.as_deref()) {
-            Ok(r) => Ok((
-                risk_analyzer::archive::read_crate_tarball(&r.bytes, Some(&root), limits)
-                    .map_err(|e| e.to_string()),
-                r.verified,
-            )),
-            Err(ReadError::Mismatch(m)) => Err(Error::ChecksumMismatch(vec![m])),
-            Err(ReadError::Io(path, source)) => Err(Error::Read { path, source }),
-        },
-        Input::Dir(dir) => Ok((
-            risk_analyzer::archive::read_crate_dir(&dir, limits).map_err(|e| e.to_string()),
-            false,
-        )),
-        Input::Missing => Err(Error::MissingTarballs {
-            crates: vec![format!("{}@{}", pkg.name, pkg.version)],
-            offline: true,
-        }),
+impl Opener {
+    /// Reads a package where the scan located it, the tarball verified first (the same
+    /// refusal of a mismatch as the scan); its facts come from the results cache when the
+    /// verified bytes have an entry, else from scanning what was read.
+    pub fn read(&self, pkg: &GraphPackage, input: Input) -> Result<Files, Error> {
+        let root = format!("{}-{}", pkg.name, pkg.version);
+        let (unpacked, verified, checksum) = match input {
+            Input::Tarball {
+                candidates,
+                checksum,
+            } => match read_verified(&pkg.name, &pkg.version, &candidates, checksum.as_deref()) {
+                Ok(r) => (
+                    archive::read_crate_tarball(&r.bytes, Some(&root), &self.limits)
+                        .map_err(|e| e.to_string()),
+                    r.verified,
+                    checksum.filter(|_| r.verified),
+                ),
+                Err(ReadError::Mismatch(m)) => return Err(Error::ChecksumMismatch(vec![m])),
+                Err(ReadError::Io(path, source)) => return Err(Error::Read { path, source }),
+            },
+            Input::Dir(dir) => (
+                archive::read_crate_dir(&dir, &self.limits).map_err(|e| e.to_string()),
+                false,
+                None,
+            ),
+            Input::Missing => {
+                return Err(Error::MissingTarballs {
+                    crates: vec![format!("{}@{}", pkg.name, pkg.version)],
+                    offline: true,
+                });
+            }
+        };
+        let opened = unpacked.map(|unpacked| {
+            let facts = self
+                .cached(checksum.as_deref(), &root)
+                .unwrap_or_else(|| scan_unpacked(&unpacked));
+            Opened { unpacked, facts }
+        });
+        Ok((opened, verified))
+    }
+
+    /// The results cache's facts for verified bytes with this checksum, when it has them.
+    fn cached(&self, checksum: Option<&str>, root: &str) -> Option<CrateFacts> {
+        let key = cache::Key {
+            sha256: checksum?,
+            root,
+            limits: &self.limits,
+        };
+        self.cache.as_ref()?.get(&key)
     }
 }
 

@@ -13,6 +13,7 @@ use crate::plumbing::error::Error;
 use crate::plumbing::graph::{Graph, GraphPackage};
 use crate::plumbing::locate::{Input, Locator};
 use crate::plumbing::lockfile::Checksums;
+use crate::plumbing::open::Opener;
 use crate::plumbing::options::Options;
 use crate::plumbing::paths::Links;
 use crate::plumbing::scan::{self, Job, Progress};
@@ -114,7 +115,7 @@ impl Workspace {
         self.checksums.get(&p.name, &p.version, source)
     }
 
-    fn locator(&self) -> Locator {
+    pub fn locator(&self) -> Locator {
         Locator::for_root(&self.graph.workspace_root)
     }
 
@@ -200,8 +201,8 @@ pub struct Scanned {
     /// The workspace members with a binary target, as `name@version`: what the SBOM types
     /// as applications.
     pub applications: std::collections::BTreeSet<String>,
-    /// The caps the scan read tarballs with; opening a package again uses the same.
-    pub limits: risk_analyzer::Limits,
+    /// Opens a package again as the scan read it: its locator, its caps, its results cache.
+    pub opener: Opener,
     /// The workspace's cargo-vet audits (`supply-chain/`), when it has them.
     pub audits: Option<risk_policy::Audits>,
     /// The report of what was scanned, built once: the settings that shaped it and the
@@ -294,7 +295,7 @@ pub fn build_inputs(config: &Options, progress: &Progress<'_>) -> Result<Scanned
         report,
         applications,
         located,
-        limits: config.scope.limits,
+        opener: Opener::new(ws.locator(), config.scope.limits, options.cache.clone()),
         links: Links::from_graph(&ws.graph),
         workspace_root: ws.graph.workspace_root,
         inputs,
