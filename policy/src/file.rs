@@ -146,10 +146,10 @@ impl Policy {
 /// Why the policy file cannot be used.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum PolicyError {
-    /// Not TOML, or not the policy file's shape (an unknown key, a wrong type): the parser's
-    /// own account is the source.
-    #[error("not a valid policy file")]
-    Syntax(#[source] toml::de::Error),
+    /// Not TOML, or not the policy file's shape (an unknown key, a wrong type): said as the
+    /// parser says it, which quotes the line.
+    #[error(transparent)]
+    Syntax(toml::de::Error),
     /// Well-formed, but naming something the policy does not know or mixing what cannot go
     /// together.
     #[error("{0}")]
