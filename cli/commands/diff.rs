@@ -12,7 +12,7 @@ use crate::plumbing::open::Opener;
 use crate::plumbing::policy::annotate_delta;
 use crate::plumbing::reports::{ReportRef, load};
 use crate::plumbing::source_delta;
-use crate::render::delta::render_delta;
+use crate::render::delta::{Gathered, render_delta};
 use crate::render::sarif;
 
 /// The outcome of `diff`, for the exit code.
@@ -34,21 +34,17 @@ pub fn run(
     let new = load(&new_ref)?;
     let mut d = diff(&old, &new);
     annotate_delta(&mut d, &old, &new, args.policy.as_deref(), root)?;
-    let sources = if args.source {
-        source_delta::source_diffs(&d, &old, &new, opener)
-    } else {
-        Default::default()
-    };
+    // git and the tarballs are read here, before rendering
+    let mut gathered = Gathered::default();
+    if args.source {
+        gathered.sources = source_delta::source_diffs(&d, &old, &new, opener);
+    }
+    if args.format == DiffFormat::Sarif {
+        gathered.lockfile = evidence::Lockfile::beside(&new_ref);
+        gathered.facts = evidence::facts_for(&new, &sarif::wanted(&d), opener);
+    }
     let mut out = Vec::new();
-    let rendered = if args.format == DiffFormat::Sarif {
-        // git and the tarballs are read here, before rendering
-        let lockfile = evidence::Lockfile::beside(&new_ref);
-        let facts = evidence::facts_for(&new, &sarif::wanted(&d), opener);
-        sarif::render_diff(&d, &lockfile, &facts, &mut out)
-    } else {
-        render_delta(&d, args.format, color, &sources, &mut out)
-    };
-    rendered.map_err(|source| Error::Output {
+    render_delta(&d, args.format, color, &gathered, &mut out).map_err(|source| Error::Output {
         path: PathBuf::from("<stdout>"),
         source,
     })?;
