@@ -1,6 +1,6 @@
 //! How often each command starts cargo, counted by a `$CARGO` wrapper: `check`, `show`,
 //! `sbom` and `html` run it at most once (the graph, shared by everything the command
-//! needs), and not at all when the metadata cache answers.
+//! needs), and not at all when the metadata cache answers; `diff --source` never.
 
 use std::path::{Path, PathBuf};
 
@@ -90,6 +90,10 @@ fn commands_start_cargo_at_most_once_and_not_when_the_metadata_cache_answers() -
     // html reads the report a run writes
     let cache = f.root.join("cache-report");
     f.cargo_runs(&[], &cache)?;
+    // diff reads reports and tarballs: no cargo at all
+    let report = f.p.join("risk-report.toml").to_string_lossy().into_owned();
+    let diff = f.cargo_runs(&["diff", &report, &report, "--source"], &cache)?;
+    assert!(diff.is_empty(), "diff --source: cargo ran {diff:?}");
     let commands: [&[&str]; 4] = [
         &["check"],
         &["show", "one"],
