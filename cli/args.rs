@@ -5,9 +5,9 @@ use std::path::PathBuf;
 
 use cargo_risk_report::config::{
     CargoFlags, CheckFormat, ColorChoice, Command, Config, DiffArgs, DiffFormat, Format, HtmlArgs,
-    PackageSpec, PolicyArgs, SbomArgs, ScanFlags,
+    Options, PackageSpec, PolicyArgs, SbomArgs, ScanFlags,
 };
-use cargo_risk_report::settings::{self, FileSettings, parse_size};
+use cargo_risk_report::plumbing::settings::{self, FileSettings, parse_size};
 use cargo_risk_report::term;
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 
@@ -292,25 +292,27 @@ impl Args {
             max_entries: self.max_entries,
         };
         Config {
-            manifest_path: self.manifest_path,
-            cargo: CargoFlags {
-                locked: self.locked,
-                offline: self.offline,
-                frozen: self.frozen,
+            options: Options {
+                manifest_path: self.manifest_path,
+                cargo: CargoFlags {
+                    locked: self.locked,
+                    offline: self.offline,
+                    frozen: self.frozen,
+                },
+                jobs: self.jobs,
+                quiet: self.quiet,
+                scope: settings::resolve(&flags, &FileSettings::default()),
+                flags,
+                cache_dir: self.cache_dir,
+                no_cache: self.no_cache,
+                exhaustive: self.exhaustive,
             },
-            jobs: self.jobs,
-            quiet: self.quiet,
             color,
             output: self.output,
             format: match self.format {
                 FormatArg::Toml => Format::Toml,
                 FormatArg::Json => Format::Json,
             },
-            scope: settings::resolve(&flags, &FileSettings::default()),
-            flags,
-            cache_dir: self.cache_dir,
-            no_cache: self.no_cache,
-            exhaustive: self.exhaustive,
             command: match self.command {
                 None => Command::Report,
                 Some(Sub::Show { package }) => Command::Show(PackageSpec::parse(&package)),
@@ -395,8 +397,8 @@ mod tests {
         let via_cargo = parse_strs(&["cargo-risk-report", "risk-report", "--locked", "-j", "3"])?;
         let direct = parse_strs(&["cargo-risk-report", "--locked", "-j", "3"])?;
         assert_eq!(via_cargo, direct);
-        assert!(direct.cargo.locked);
-        assert_eq!(direct.jobs, Some(3));
+        assert!(direct.options.cargo.locked);
+        assert_eq!(direct.options.jobs, Some(3));
         assert_eq!(direct.command, Command::Report);
         Ok(())
     }
@@ -417,7 +419,7 @@ mod tests {
                 version: Some("1.0.0".into())
             })
         );
-        assert!(c.cargo.offline);
+        assert!(c.options.cargo.offline);
         Ok(())
     }
 
@@ -439,11 +441,11 @@ mod tests {
             "json",
             "--include-members",
         ])?;
-        assert_eq!(c.manifest_path, Some(PathBuf::from("a/Cargo.toml")));
-        assert!(c.cargo.frozen && !c.cargo.network_allowed());
-        assert!(c.quiet && c.scope.include_members);
+        assert_eq!(c.options.manifest_path, Some(PathBuf::from("a/Cargo.toml")));
+        assert!(c.options.cargo.frozen && !c.options.cargo.network_allowed());
+        assert!(c.options.quiet && c.options.scope.include_members);
         assert_eq!(c.color, ColorChoice::Never);
-        assert_eq!(c.scope.targets, ["x86_64-unknown-linux-gnu"]);
+        assert_eq!(c.options.scope.targets, ["x86_64-unknown-linux-gnu"]);
         assert_eq!(c.output, Some(PathBuf::from("r.toml")));
         assert_eq!(c.format, Format::Json);
         Ok(())
@@ -538,7 +540,7 @@ mod tests {
     #[test]
     fn caps_have_defaults_and_flags() -> Result<(), clap::Error> {
         let c = parse_strs(&["cargo-risk-report"])?;
-        assert_eq!(c.scope.limits, Limits::default());
+        assert_eq!(c.options.scope.limits, Limits::default());
         let c = parse_strs(&[
             "cargo-risk-report",
             "--max-entry-bytes",
@@ -551,7 +553,7 @@ mod tests {
             "x",
         ])?;
         assert_eq!(
-            c.scope.limits,
+            c.options.scope.limits,
             Limits {
                 max_entry_bytes: 1 << 20,
                 max_total_bytes: 2 << 30,
@@ -565,7 +567,7 @@ mod tests {
             "--max-entry-bytes",
             "4096",
         ])?;
-        assert_eq!(c.scope.limits.max_entry_bytes, 4096);
+        assert_eq!(c.options.scope.limits.max_entry_bytes, 4096);
         for bad in ["", "M", "12Q", "-1", "99999999999G"] {
             assert!(
                 parse_strs(&["cargo-risk-report", "--max-entry-bytes", bad]).is_err(),
@@ -590,18 +592,18 @@ mod tests {
             "--target",
             "b",
         ])?;
-        assert_eq!(c.flags.exclude, ["x"]);
-        assert_eq!(c.flags.packages, ["app"]);
-        assert!(c.flags.exclude_dev && c.scope.exclude_dev);
+        assert_eq!(c.options.flags.exclude, ["x"]);
+        assert_eq!(c.options.flags.packages, ["app"]);
+        assert!(c.options.flags.exclude_dev && c.options.scope.exclude_dev);
         // A global flag given again after the subcommand replaces the earlier value (clap).
-        assert_eq!(c.flags.targets, ["b"]);
+        assert_eq!(c.options.flags.targets, ["b"]);
         // `update` hands -p to cargo.
         let c = parse_strs(&["cargo-risk-report", "update", "-p", "serde"])?;
         assert_eq!(
             c.command,
             Command::Update(vec!["-p".into(), "serde".into()])
         );
-        assert!(c.flags.packages.is_empty());
+        assert!(c.options.flags.packages.is_empty());
         Ok(())
     }
 

@@ -2,44 +2,25 @@
 //! the report's bytes. Argument parsing stays in the binary (`args.rs`); nothing here sees
 //! clap.
 //!
-//! The flow, one module per step:
-//! [`cargo`] runs `cargo metadata`, [`graph`] turns it into packages with their sources and
-//! dependency kinds, [`lockfile`] reads the pinned checksums, [`cargo_config`] and [`locate`]
-//! find each package's tarball (or directory), [`scan`] verifies and scans them in parallel
-//! ([`ahead`] starts on the lockfile's tarballs while cargo metadata runs),
-//! [`pipeline`] ties these into `PackageInput`s, and [`output`] writes the report atomically.
-//! [`show`] is the audit view of one package. [`check`] and [`init`] apply and write the crate
-//! trust policy (the `risk-policy` crate), [`audits`] reads cargo-vet's `supply-chain/`.
-//! [`cache`] keeps each verified tarball's facts; [`meta_cache`] keeps `cargo metadata`'s answer
-//! while nothing it depends on changes. [`settings`] reads the scan settings of the workspace's
-//! Cargo.toml and puts the flags over them.
+//! Three folders, depending one way (`commands -> render -> plumbing`, `render` for the
+//! plumbing's types only; `plumbing` imports nothing above it):
+//!
+//! - [`commands`]: one module per subcommand, and [`commands::run`] that dispatches.
+//! - [`render`]: renderers the commands share (the delta's formats, SARIF): functions of the
+//!   data they are given, which the commands gather first (git, tarballs).
+//! - [`plumbing`]: the workspace: cargo and its metadata cache, the graph, the lockfile,
+//!   locating and verifying tarballs, the parallel scan and its results cache, reading
+//!   reports, policies and audits.
+//!
+//! Beside them: [`config`] (the plain configuration `args` produces), [`term`] (colour,
+//! sanitizing) and [`output`] (atomic writes, the report's forms, the closing summary).
 
-pub mod ahead;
-pub mod audits;
-pub mod cache;
-pub mod cargo;
-pub mod cargo_config;
-pub mod check;
+pub mod commands;
 pub mod config;
-pub mod delta;
-pub mod error;
-pub mod graph;
-pub mod html;
-pub mod init;
-pub mod locate;
-pub mod lockfile;
-pub mod meta_cache;
 pub mod output;
-pub mod paths;
-pub mod pipeline;
-pub mod sarif;
-pub mod sbom;
-pub mod scan;
-pub mod settings;
-pub mod show;
-pub mod source_delta;
+pub mod plumbing;
+pub mod render;
 pub mod term;
-pub mod verify;
 
 pub use config::Config;
-pub use error::{Error, Exit};
+pub use plumbing::error::{Error, Exit};

@@ -6,12 +6,11 @@ use std::path::{Path, PathBuf};
 use risk_report::model::{Package, Report};
 
 use crate::config::{Config, Format};
-use crate::error::Error;
-use crate::pipeline::{Scanned, Stats};
+use crate::plumbing::error::Error;
+use crate::plumbing::pipeline::{Scanned, Stats};
 use crate::term::{Paint, sanitize};
 
-/// The report file's default name, written beside the workspace's Cargo.lock.
-pub const DEFAULT_FILE: &str = "risk-report.toml";
+pub use crate::plumbing::reports::DEFAULT_FILE;
 
 /// Where the report ends up.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -124,9 +123,8 @@ pub fn render_report(report: &Report, format: Format) -> Result<String, String> 
 /// Writes the report where the configuration says: TOML to `--output` or beside Cargo.lock;
 /// JSON to stdout unless `--output` is given. Returns where it went and the report itself.
 pub fn write_report(config: &Config, scanned: &Scanned) -> Result<(Written, Report), Error> {
-    let mut report = scanned.report();
-    // cargo-vet audits, when the workspace has them, show in each row.
-    crate::audits::annotate_from(&mut report, &scanned.workspace_root)?;
+    // cargo-vet audits, when the workspace has them, are already in each row.
+    let report = scanned.report.clone();
     let text = render_report(&report, config.format).map_err(|msg| Error::Output {
         path: config.output.clone().unwrap_or_default(),
         source: std::io::Error::other(msg),
@@ -251,6 +249,13 @@ mod tests {
             ..CrateFacts::default()
         };
         let scanned = Scanned {
+            located: Vec::new(),
+            applications: Default::default(),
+            opener: crate::plumbing::open::Opener::new(
+                crate::plumbing::locate::Locator::new(None, Vec::new()),
+                Default::default(),
+                None,
+            ),
             workspace_root: PathBuf::from("/w"),
             inputs: vec![risk_report::model::PackageInput {
                 name: "evil\u{1b}]0;pwned\u{7}\u{202e}".into(),
@@ -267,8 +272,10 @@ mod tests {
             settings: Default::default(),
             links: Default::default(),
             notes: Vec::new(),
+            audits: None,
+            report: Report::default(),
         };
-        let report = scanned.report();
+        let report = Report::build(scanned.inputs.clone());
         let s = summary(
             &scanned,
             &report,

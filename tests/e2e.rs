@@ -42,6 +42,8 @@ mod files;
 mod gate;
 #[path = "e2e/hostile.rs"]
 mod hostile;
+#[path = "e2e/invocations.rs"]
+mod invocations;
 #[path = "e2e/policy.rs"]
 mod policy;
 #[path = "e2e/reexport.rs"]
@@ -55,6 +57,8 @@ mod snapshot;
 #[path = "e2e/sources.rs"]
 mod sources;
 mod support;
+#[path = "e2e/terminal.rs"]
+mod terminal;
 #[path = "e2e/trust.rs"]
 mod trust;
 #[path = "e2e/workflow.rs"]

@@ -10,33 +10,10 @@ use serde::Deserialize;
 
 use crate::date::Date;
 use crate::inputs::{all, is_known};
+pub use crate::verb::Verb;
 
 /// The policy file's default name, at the workspace root.
 pub const DEFAULT_FILE: &str = "risk-policy.toml";
-
-/// What a capability that no grant covers does to `check`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, serde::Serialize,
-)]
-#[serde(rename_all = "lowercase")]
-pub enum Verb {
-    /// Nothing.
-    Allow,
-    /// Printed; `check` still exits 0.
-    Warn,
-    /// Printed; `check` exits 1.
-    Deny,
-}
-
-impl fmt::Display for Verb {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Verb::Allow => "allow",
-            Verb::Warn => "warn",
-            Verb::Deny => "deny",
-        })
-    }
-}
 
 /// Which versions of a crate a grant covers.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -151,25 +128,33 @@ impl Policy {
 
     /// Parses and validates the policy file's text.
     pub fn from_toml(text: &str) -> Result<Policy, PolicyError> {
-        let table: toml::Table = toml::from_str(text).map_err(|e| PolicyError(e.to_string()))?;
+        let table: toml::Table = toml::from_str(text).map_err(PolicyError::Syntax)?;
         if let Some(toml::Value::Table(grants)) = table.get("grant") {
             for (name, v) in grants {
                 if !v.is_array() {
-                    return Err(PolicyError(format!(
+                    return Err(PolicyError::Invalid(format!(
                         "`grant.{name}` must be written `[[grant.{name}]]` (an array of tables: a crate can have several grants)"
                     )));
                 }
             }
         }
-        let raw: RawPolicy = toml::from_str(text).map_err(|e| PolicyError(e.to_string()))?;
+        let raw: RawPolicy = toml::from_str(text).map_err(PolicyError::Syntax)?;
         raw.validate()
     }
 }
 
 /// Why the policy file cannot be used.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{0}")]
-pub struct PolicyError(pub String);
+pub enum PolicyError {
+    /// Not TOML, or not the policy file's shape (an unknown key, a wrong type): said as the
+    /// parser says it, which quotes the line.
+    #[error(transparent)]
+    Syntax(toml::de::Error),
+    /// Well-formed, but naming something the policy does not know or mixing what cannot go
+    /// together.
+    #[error("{0}")]
+    Invalid(String),
+}
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -201,7 +186,7 @@ struct RawGrant {
 }
 
 fn unknown(name: &str, place: &str) -> PolicyError {
-    PolicyError(format!(
+    PolicyError::Invalid(format!(
         "unknown capability `{name}` in {place}; the known ones are: {}",
         all().collect::<Vec<_>>().join(", ")
     ))
@@ -225,14 +210,13 @@ impl RawPolicy {
                 }
                 let version = match &g.version {
                     None => VersionSpec::Any,
-                    Some(v) => {
-                        VersionSpec::parse(v).map_err(|e| PolicyError(format!("{place}: {e}")))?
-                    }
+                    Some(v) => VersionSpec::parse(v)
+                        .map_err(|e| PolicyError::Invalid(format!("{place}: {e}")))?,
                 };
                 let expires = match &g.expires {
                     None => None,
                     Some(d) => Some(Date::parse(d).ok_or_else(|| {
-                        PolicyError(format!(
+                        PolicyError::Invalid(format!(
                             "{place}: expires = \"{d}\" is not a date written YYYY-MM-DD"
                         ))
                     })?),
@@ -247,7 +231,7 @@ impl RawPolicy {
                                     .into_iter()
                                     .find(|d| d.code() == k)
                                     .ok_or_else(|| {
-                                        PolicyError(format!(
+                                        PolicyError::Invalid(format!(
                                             "{place}: reached-as = [\"{k}\"]: the dependency kinds are \"normal\", \"build\" and \"dev\""
                                         ))
                                     })
@@ -346,7 +330,10 @@ allow = []
         let err = |text: &str| {
             Policy::from_toml(text)
                 .err()
-                .map(|e| e.0)
+                .map(|e| match e {
+                    PolicyError::Syntax(cause) => cause.to_string(),
+                    PolicyError::Invalid(message) => message,
+                })
                 .unwrap_or_default()
         };
         assert!(

@@ -9,8 +9,8 @@ use risk_report::capability::{Capability, Group};
 use risk_report::facts::Kind;
 use risk_report::model::Package;
 
-use crate::file::Verb;
 use crate::typosquat::Squat;
+use crate::verb::Verb;
 
 /// A name a policy may use.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]

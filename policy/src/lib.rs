@@ -15,6 +15,7 @@ pub mod inputs;
 pub mod render;
 pub mod suggest;
 pub mod typosquat;
+pub mod verb;
 pub mod vet;
 
 pub use date::Date;

@@ -15,8 +15,12 @@ use serde::Deserialize;
 /// Why an audits file could not be read.
 #[derive(Debug, thiserror::Error)]
 pub enum VetError {
-    #[error("{file}: not valid cargo-vet TOML: {message}")]
-    Syntax { file: String, message: String },
+    #[error("{file}: not valid cargo-vet TOML")]
+    Syntax {
+        file: String,
+        #[source]
+        source: TomlSyntax,
+    },
     #[error("{file}: audit of `{name}` has {message}")]
     Entry {
         file: String,
@@ -24,6 +28,12 @@ pub enum VetError {
         message: String,
     },
 }
+
+/// The TOML parser's error, said in its short form (what is wrong, without quoting the file's
+/// line): the whole error stays reachable for its span.
+#[derive(Debug, thiserror::Error)]
+#[error("{}", .0.message())]
+pub struct TomlSyntax(pub Box<toml::de::Error>);
 
 /// A string or a list of strings, as cargo-vet writes `criteria`, `who` and `implies`.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -109,13 +119,13 @@ impl Audits {
             .insert("safe-to-run".to_owned());
         let own: AuditSet = toml::from_str(audits_toml).map_err(|e| VetError::Syntax {
             file: "supply-chain/audits.toml".into(),
-            message: e.message().to_owned(),
+            source: TomlSyntax(Box::new(e)),
         })?;
         out.add_set(own, None, "supply-chain/audits.toml")?;
         if let Some(text) = imports_lock {
             let lock: ImportsLock = toml::from_str(text).map_err(|e| VetError::Syntax {
                 file: "supply-chain/imports.lock".into(),
-                message: e.message().to_owned(),
+                source: TomlSyntax(Box::new(e)),
             })?;
             for (import, set) in lock.audits {
                 out.add_set(set, Some(import), "supply-chain/imports.lock")?;
@@ -260,6 +270,24 @@ fn reach<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_syntax_error_keeps_the_parser_error_as_its_source() {
+        use std::error::Error as _;
+        let e = Audits::parse("[[audits.x]\n", None).err();
+        let said = e.as_ref().map(ToString::to_string);
+        assert_eq!(
+            said.as_deref(),
+            Some("supply-chain/audits.toml: not valid cargo-vet TOML")
+        );
+        let cause = e.as_ref().and_then(|e| e.source()).map(ToString::to_string);
+        assert!(
+            cause
+                .as_deref()
+                .is_some_and(|c| !c.is_empty() && !c.contains('\n')),
+            "the parser's short message: {cause:?}"
+        );
+    }
 
     const AUDITS: &str = r#"
 [criteria.crypto-reviewed]

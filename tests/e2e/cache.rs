@@ -455,11 +455,11 @@ fn corrupt_metadata_entries_are_repaired() -> TestResult {
 fn the_scan_ahead_hands_out_only_results_of_the_same_verified_tarball() -> TestResult {
     use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
-    use cargo_risk_report::ahead::Ahead;
-    use cargo_risk_report::config::Config;
-    use cargo_risk_report::locate::Input;
-    use cargo_risk_report::lockfile::Checksums;
-    use cargo_risk_report::scan::{self, Job, Options, Progress};
+    use cargo_risk_report::plumbing::ahead::Ahead;
+    use cargo_risk_report::plumbing::locate::Input;
+    use cargo_risk_report::plumbing::lockfile::Checksums;
+    use cargo_risk_report::plumbing::options::{Options as Config, Scope};
+    use cargo_risk_report::plumbing::scan::{self, Job, Options, Progress};
 
     let f = fixture("scan-ahead")?;
     let config = Config {
@@ -504,7 +504,7 @@ fn the_scan_ahead_hands_out_only_results_of_the_same_verified_tarball() -> TestR
     let taken = ahead.take(&job(&sum)).ok_or("scanned ahead")?;
     assert!(taken.verified);
     assert!(ahead.take(&job(&sum)).is_none(), "handed out once");
-    let now = scan::scan_all(&pool, &[job(&sum)], &options, &progress, &Ahead::default())?;
+    let now = scan::scan_all(&pool, &[job(&sum)], &options, &progress, &|_| None)?;
     assert_eq!(now[0].facts, taken.facts);
     assert!(!taken.facts.files.is_empty());
 
@@ -513,7 +513,7 @@ fn the_scan_ahead_hands_out_only_results_of_the_same_verified_tarball() -> TestR
     let stopped = Ahead::default();
     stopped.run(&config, &pool, &options, &progress, &AtomicBool::new(true));
     let targeted = Config {
-        scope: cargo_risk_report::config::Scope {
+        scope: Scope {
             targets: vec!["x86_64-unknown-linux-gnu".into()],
             ..config.scope.clone()
         },

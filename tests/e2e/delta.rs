@@ -234,6 +234,29 @@ fn diff_source_shows_the_new_risky_code_from_both_tarballs() -> TestResult {
 }
 
 #[test]
+fn diff_source_reads_tarballs_from_a_local_registry_as_the_scan_does() -> TestResult {
+    // The project's own source replacement: a local registry, no copy in CARGO_HOME's cache.
+    let p = project("delta-source-local")?;
+    tool(&p.dir, &p.home, &["--offline", "-q", "-o", "old.toml"])?.ok()?;
+    publish_new_versions(&p.reg)?;
+    cargo(&p.dir, &p.home, &["update", "--offline"])?.ok()?;
+    tool(&p.dir, &p.home, &["--offline", "-q", "-o", "new.toml"])?.ok()?;
+    let out = tool(
+        &p.dir,
+        &p.home,
+        &["diff", "old.toml", "new.toml", "--source"],
+    )?
+    .ok()?;
+    let s = &out.stdout;
+    assert!(
+        s.contains("TcpStream::connect(addr)"),
+        "the new network call is shown:\n{s}"
+    );
+    assert!(s.contains("cc::Build::new()"), "{s}");
+    Ok(())
+}
+
+#[test]
 fn diff_refuses_a_report_of_another_schema_version() -> TestResult {
     let dir = fresh_dir("delta-schema")?;
     write(&dir.join("old.toml"), "schema_version = 99\n[summary]\n")?;

@@ -86,3 +86,29 @@ fn a_missing_cargo_says_how_to_get_one() -> TestResult {
     assert!(out.stderr.contains("rustup"), "{}", out.stderr);
     Ok(())
 }
+
+#[test]
+fn an_error_and_its_cause_are_printed_once() -> TestResult {
+    // A folder where a report is expected: the OS's reason comes once, after what failed.
+    let dir = fresh_dir("error-once")?;
+    std::fs::create_dir_all(dir.join("a-folder"))?;
+    let home = dir.join("home");
+    let out = tool(
+        &dir,
+        &home,
+        &["risk-report", "diff", "a-folder", "a-folder"],
+    )?
+    .failed()?;
+    let io = std::fs::read(dir.join("a-folder"))
+        .err()
+        .ok_or("reading a folder fails")?
+        .to_string();
+    assert_eq!(
+        out.stderr.trim_end(),
+        format!("error: cannot read a-folder: {io}"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(out.stderr.matches(&io).count(), 1, "{}", out.stderr);
+    Ok(())
+}

@@ -128,7 +128,7 @@ pub fn pack(name: &str, version: &str, files: &[(&str, String)]) -> TestResult<V
     ))
 }
 
-pub use cargo_risk_report::verify::sha256_hex;
+pub use cargo_risk_report::plumbing::verify::sha256_hex;
 
 /// A cargo `local-registry`: `index/` in the git index layout, `.crate` files at the root.
 #[derive(Debug, Clone)]

@@ -7,7 +7,7 @@ use std::path::{Component, Path, PathBuf};
 use cargo_metadata::{DependencyKind, Metadata};
 use risk_report::model::{DepKind, Source};
 
-use crate::config::{PackageSpec, Scope};
+use crate::plumbing::options::{PackageSpec, Scope};
 
 /// One package of the graph.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -31,6 +31,8 @@ pub struct GraphPackage {
     /// The manifest's `license` expression and `license-file`, for the SBOM.
     pub license: Option<String>,
     pub license_file: Option<String>,
+    /// It has a binary target: a member with one is an application in the SBOM.
+    pub binary: bool,
 }
 
 /// The packages of one workspace, in `cargo metadata` order.
@@ -145,6 +147,10 @@ impl Graph {
                     Some(s) => classify_source(&s.repr),
                 };
                 GraphPackage {
+                    binary: p
+                        .targets
+                        .iter()
+                        .any(|t| t.kind.contains(&cargo_metadata::TargetKind::Bin)),
                     name: p.name.to_string(),
                     version: p.version.to_string(),
                     source,

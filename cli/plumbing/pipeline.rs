@@ -6,17 +6,18 @@ use std::sync::atomic::AtomicBool;
 
 use risk_report::model::{PackageInput, Report, Settings};
 
-use crate::ahead::Ahead;
-use crate::cache::Cache;
-use crate::cargo;
-use crate::config::Config;
-use crate::error::Error;
-use crate::graph::{Graph, GraphPackage};
-use crate::locate::{Input, Locator};
-use crate::lockfile::Checksums;
-use crate::paths::Links;
-use crate::scan::{self, Job, Progress};
-use crate::settings;
+use crate::plumbing::ahead::Ahead;
+use crate::plumbing::cache::cache_for;
+use crate::plumbing::cargo;
+use crate::plumbing::error::Error;
+use crate::plumbing::graph::{Graph, GraphPackage};
+use crate::plumbing::locate::{Input, Locator};
+use crate::plumbing::lockfile::Checksums;
+use crate::plumbing::open::Opener;
+use crate::plumbing::options::Options;
+use crate::plumbing::paths::Links;
+use crate::plumbing::scan::{self, Job, Progress};
+use crate::plumbing::{audits, settings};
 
 /// The graph and what Cargo.lock pins, before anything is read.
 #[derive(Debug, Clone)]
@@ -32,14 +33,14 @@ pub struct Workspace {
 }
 
 impl Workspace {
-    pub fn load(config: &Config) -> Result<Workspace, Error> {
+    pub fn load(config: &Options) -> Result<Workspace, Error> {
         Workspace::load_with(config, None)
     }
 
     /// [`Workspace::load`], running `during` while cargo runs (not when the metadata cache
     /// answers); `during` is told when cargo has failed.
     pub fn load_with(
-        config: &Config,
+        config: &Options,
         during: Option<&dyn Fn(&AtomicBool)>,
     ) -> Result<Workspace, Error> {
         // cargo writes a Cargo.lock when there is none (unless --locked): say so afterwards.
@@ -114,14 +115,18 @@ impl Workspace {
         self.checksums.get(&p.name, &p.version, source)
     }
 
-    fn locator(&self) -> Locator {
+    pub fn locator(&self) -> Locator {
         Locator::for_root(&self.graph.workspace_root)
     }
 
     /// Where to read each package from. Missing tarballs are fetched once with `cargo fetch`
     /// when the network is allowed; still missing, they are an error (the report never
     /// silently leaves a package out or reads cargo's editable unpacked copy instead).
-    pub fn locate(&self, config: &Config, packages: &[&GraphPackage]) -> Result<Vec<Input>, Error> {
+    pub fn locate(
+        &self,
+        config: &Options,
+        packages: &[&GraphPackage],
+    ) -> Result<Vec<Input>, Error> {
         let locate_all = |loc: &Locator| -> Vec<Input> {
             packages
                 .iter()
@@ -190,21 +195,25 @@ pub struct Scanned {
     pub links: Links,
     /// Notes for stderr (see [`Workspace::notes`]).
     pub notes: Vec<String>,
-}
-
-impl Scanned {
-    /// The report of what was scanned, with the settings that shaped it.
-    pub fn report(&self) -> Report {
-        let mut report = Report::build(self.inputs.clone());
-        report.settings = self.settings.clone();
-        report
-    }
+    /// Every package scanned, in the graph's order, with where it was read from: what the
+    /// commands that quote source lines open again, without asking cargo a second time.
+    pub located: Vec<(GraphPackage, Input)>,
+    /// The workspace members with a binary target, as `name@version`: what the SBOM types
+    /// as applications.
+    pub applications: std::collections::BTreeSet<String>,
+    /// Opens a package again as the scan read it: its locator, its caps, its results cache.
+    pub opener: Opener,
+    /// The workspace's cargo-vet audits (`supply-chain/`), when it has them.
+    pub audits: Option<risk_policy::Audits>,
+    /// The report of what was scanned, built once: the settings that shaped it and the
+    /// audits in each row. Every command reads this one (written, checked, exported).
+    pub report: Report,
 }
 
 /// Graph, tarballs, verification and scan: every package's `PackageInput`, with `progress`
 /// told how far the scan is. While `cargo metadata` runs, the lockfile's tarballs are scanned
 /// ahead (`ahead.rs`).
-pub fn build_inputs(config: &Config, progress: &Progress<'_>) -> Result<Scanned, Error> {
+pub fn build_inputs(config: &Options, progress: &Progress<'_>) -> Result<Scanned, Error> {
     let pool = scan::pool(config.jobs)?;
     let options = scan::Options {
         limits: config.scope.limits,
@@ -222,14 +231,14 @@ pub fn build_inputs(config: &Config, progress: &Progress<'_>) -> Result<Scanned,
     let located = ws.locate(config, &packages)?;
     let jobs: Vec<Job> = packages
         .iter()
-        .zip(located)
+        .zip(&located)
         .map(|(p, input)| Job {
             name: p.name.clone(),
             version: p.version.clone(),
-            input,
+            input: input.clone(),
         })
         .collect();
-    let results = scan::scan_all(&pool, &jobs, &options, progress, &ahead)?;
+    let results = scan::scan_all(&pool, &jobs, &options, progress, &|job| ahead.take(job))?;
 
     let mut stats = Stats {
         packages: jobs.len(),
@@ -268,7 +277,27 @@ pub fn build_inputs(config: &Config, progress: &Progress<'_>) -> Result<Scanned,
     });
     // the graph pass of name resolution: paths into dependencies' re-exports
     risk_analyzer::link::link_all(inputs.iter_mut().map(|i| &mut i.facts));
+    let located = packages.iter().map(|p| (*p).clone()).zip(located).collect();
+    let applications = ws
+        .graph
+        .packages
+        .iter()
+        .filter(|p| p.member && p.binary)
+        .map(|p| format!("{}@{}", p.name, p.version))
+        .collect();
+    let root = ws.graph.workspace_root.clone();
+    let audits = audits::load(&root)?;
+    let mut report = Report::build(inputs.clone());
+    report.settings = settings::record(&config.scope);
+    if let Some(a) = &audits {
+        audits::annotate(&mut report, a);
+    }
     Ok(Scanned {
+        audits,
+        report,
+        applications,
+        located,
+        opener: Opener::new(ws.locator(), config.scope.limits, options.cache.clone()),
         links: Links::from_graph(&ws.graph),
         workspace_root: ws.graph.workspace_root,
         inputs,
@@ -276,44 +305,6 @@ pub fn build_inputs(config: &Config, progress: &Progress<'_>) -> Result<Scanned,
         settings: settings::record(&config.scope),
         notes: ws.notes,
     })
-}
-
-/// The cache this run reads and writes: `--cache-dir`, else the user's cache folder; none
-/// with `--no-cache` or `--exhaustive` (which exists to check the fast path, so it scans all).
-/// A `--cache-dir` that is not a usable folder is left out (see [`cache_dir_problem`]).
-pub fn cache_for(config: &Config) -> Option<Cache> {
-    if config.no_cache || config.exhaustive {
-        return None;
-    }
-    match &config.cache_dir {
-        Some(dir) => usable_folder(dir).is_ok().then(|| Cache::new(dir.clone())),
-        None => Cache::default_dir().map(Cache::new),
-    }
-}
-
-/// Why the `--cache-dir` given cannot be used, when it cannot: the run then scans without
-/// the cache, which whoever asked for it must hear (the cache itself stays best effort and
-/// quiet about single entries).
-pub fn cache_dir_problem(config: &Config) -> Option<String> {
-    if config.no_cache || config.exhaustive {
-        return None;
-    }
-    let dir = config.cache_dir.as_ref()?;
-    usable_folder(dir).err().map(|e| {
-        format!(
-            "--cache-dir {} is not a usable folder ({e}); scanning without the cache",
-            dir.display()
-        )
-    })
-}
-
-/// Creates the folder when needed and checks that a file can be written in it.
-fn usable_folder(dir: &std::path::Path) -> std::io::Result<()> {
-    if dir.exists() && !dir.is_dir() {
-        return Err(std::io::Error::other("it is not a folder"));
-    }
-    std::fs::create_dir_all(dir)?;
-    tempfile::tempfile_in(dir).map(drop)
 }
 
 /// Semver order (`1.9.0` before `1.10.0`), falling back to text for anything unparsable so

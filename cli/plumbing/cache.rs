@@ -23,6 +23,8 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use risk_analyzer::Limits;
+
+use crate::plumbing::options::Options;
 use risk_report::facts::CrateFacts;
 
 /// First line of every entry; bump the number when the entry layout changes.
@@ -165,6 +167,44 @@ fn fnv1a(bytes: &[u8]) -> u64 {
         h = h.wrapping_mul(0x0100_0000_01b3);
     }
     h
+}
+
+/// The cache this run reads and writes: `--cache-dir`, else the user's cache folder; none
+/// with `--no-cache` or `--exhaustive` (which exists to check the fast path, so it scans all).
+/// A `--cache-dir` that is not a usable folder is left out (see [`cache_dir_problem`]).
+pub fn cache_for(config: &Options) -> Option<Cache> {
+    if config.no_cache || config.exhaustive {
+        return None;
+    }
+    match &config.cache_dir {
+        Some(dir) => usable_folder(dir).is_ok().then(|| Cache::new(dir.clone())),
+        None => Cache::default_dir().map(Cache::new),
+    }
+}
+
+/// Why the `--cache-dir` given cannot be used, when it cannot: the run then scans without
+/// the cache, which whoever asked for it must hear (the cache itself stays best effort and
+/// quiet about single entries).
+pub fn cache_dir_problem(config: &Options) -> Option<String> {
+    if config.no_cache || config.exhaustive {
+        return None;
+    }
+    let dir = config.cache_dir.as_ref()?;
+    usable_folder(dir).err().map(|e| {
+        format!(
+            "--cache-dir {} is not a usable folder ({e}); scanning without the cache",
+            dir.display()
+        )
+    })
+}
+
+/// Creates the folder when needed and checks that a file can be written in it.
+fn usable_folder(dir: &std::path::Path) -> std::io::Result<()> {
+    if dir.exists() && !dir.is_dir() {
+        return Err(std::io::Error::other("it is not a folder"));
+    }
+    std::fs::create_dir_all(dir)?;
+    tempfile::tempfile_in(dir).map(drop)
 }
 
 #[cfg(test)]

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use serde::Deserialize;
 
-use crate::error::Error;
+use crate::plumbing::error::Error;
 
 /// SHA-256 digests (lowercase hex) by package.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -7,26 +7,26 @@ use std::path::Path;
 use risk_report::sbom::{self, Pin};
 
 use crate::config::Config;
-use crate::error::Error;
-use crate::locate::Input;
-use crate::pipeline::{Scanned, Workspace};
-use crate::scan::{ReadError, read_verified};
+use crate::plumbing::error::Error;
+use crate::plumbing::locate::Input;
+use crate::plumbing::pipeline::{Scanned, Workspace};
+use crate::plumbing::scan::{ReadError, read_verified};
 
 /// SBOMs over this size are refused before parsing.
 const MAX_SBOM_BYTES: u64 = 256 * 1024 * 1024;
 
 /// The SBOM of what was scanned, as pretty JSON ending in a newline.
 pub fn generate(config: &Config, scanned: &Scanned) -> Result<String, Error> {
-    let report = scanned.report();
+    let report = &scanned.report;
     let graph = scanned.links.sbom_graph(
         scanned
             .workspace_root
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| "workspace".to_owned()),
-        crate::cargo::applications(config)?,
+        scanned.applications.clone(),
     );
-    let bom = sbom::cyclonedx(&report, &graph, env!("CARGO_PKG_VERSION"));
+    let bom = sbom::cyclonedx(report, &graph, env!("CARGO_PKG_VERSION"));
     let mut text = serde_json::to_string_pretty(&bom).map_err(|e| Error::Output {
         path: config.output.clone().unwrap_or_default(),
         source: std::io::Error::other(e),
@@ -45,9 +45,9 @@ pub struct Verified {
 /// Compares the current graph (lockfile pins, and the SHA-256 of every tarball) with `path`.
 pub fn verify(config: &Config, path: &Path) -> Result<Verified, Error> {
     let expected = read_sbom(path)?;
-    let ws = Workspace::load(config)?;
-    let packages = ws.selected(config.scope.include_members);
-    let located = ws.locate(config, &packages)?;
+    let ws = Workspace::load(&config.options)?;
+    let packages = ws.selected(config.options.scope.include_members);
+    let located = ws.locate(&config.options, &packages)?;
 
     let mut shared: BTreeMap<(&str, &str), usize> = BTreeMap::new();
     for p in &packages {

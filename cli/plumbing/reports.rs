@@ -1,17 +1,16 @@
-//! `diff OLD NEW`: reading two reports (files or `git:REV[:PATH]`), comparing them, and
-//! rendering the delta. Also the delta a plain run prints against the report it replaces.
+//! Reading reports: a file, or `git:REV[:PATH]` (the report as committed), parsed and
+//! checked, for `diff`, `html` and the delta printed before a report is replaced.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use risk_report::diff::{ReportDiff, diff};
 use risk_report::model::Report;
-use risk_report::render;
 
-use crate::config::{DiffArgs, DiffFormat};
-use crate::error::Error;
-use crate::output::DEFAULT_FILE;
+use super::error::Error;
+use super::options::Options;
+
+/// The report's file name, beside the workspace's Cargo.lock unless `--output` says otherwise.
+pub const DEFAULT_FILE: &str = "risk-report.toml";
 
 /// Reports over this size are refused before parsing: a real one is a few MB for a thousand
 /// packages.
@@ -65,8 +64,8 @@ impl ReportRef {
 
 /// The workspace root by cargo's rule, found without running cargo (the folder of the root
 /// manifest); the current directory outside a Cargo project.
-pub fn default_root(config: &crate::config::Config) -> PathBuf {
-    crate::settings::root_manifest(config)
+pub fn default_root(options: &Options) -> PathBuf {
+    super::settings::root_manifest(options)
         .and_then(|m| m.parent().map(Path::to_owned))
         .unwrap_or_else(|| PathBuf::from("."))
 }
@@ -90,7 +89,7 @@ fn tidy(message: &str) -> String {
     let lines: Vec<String> = message
         .lines()
         .map(|line| {
-            let safe = crate::term::sanitize(line);
+            let safe = risk_report::sanitize::terminal(line);
             if safe.chars().count() > MAX {
                 safe.chars().take(MAX).collect::<String>() + "..."
             } else {
@@ -154,73 +153,6 @@ fn git_show(rev: &str, path: &str, dir: &Path) -> Result<String, Error> {
         what: spec,
         message: "not UTF-8".to_owned(),
     })
-}
-
-/// Renders a delta in the chosen format.
-pub fn render_delta(
-    d: &ReportDiff,
-    format: DiffFormat,
-    color: bool,
-    sources: &render::markdown::SourceDiffs,
-    out: &mut impl Write,
-) -> std::io::Result<()> {
-    match format {
-        DiffFormat::Text => render::text::render(d, color, sources, out),
-        DiffFormat::Markdown => {
-            render::markdown::render(d, sources, render::markdown::DEFAULT_LIMIT, out)
-        }
-        DiffFormat::Json => render::json::render(d, out),
-        // Without the reports at hand (`run` passes them), results name no lockfile line.
-        DiffFormat::Sarif => crate::sarif::render_diff(
-            d,
-            &Report::default(),
-            &crate::sarif::Lockfile::default(),
-            out,
-        ),
-    }
-}
-
-/// The outcome of `diff`, for the exit code.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Outcome {
-    pub adds_risk: bool,
-}
-
-/// `diff OLD NEW`; `root` is the workspace root, where the default report, policy and
-/// audits are.
-pub fn run(
-    args: &DiffArgs,
-    color: bool,
-    root: &Path,
-    source_diffs: &dyn Fn(&ReportDiff, &Report, &Report) -> render::markdown::SourceDiffs,
-) -> Result<(String, Outcome), Error> {
-    let old = load(&ReportRef::parse(&args.old, root))?;
-    let new_ref = ReportRef::parse(&args.new, root);
-    let new = load(&new_ref)?;
-    let mut d = diff(&old, &new);
-    crate::check::annotate_delta(&mut d, &old, &new, args.policy.as_deref(), root)?;
-    let sources = if args.source {
-        source_diffs(&d, &old, &new)
-    } else {
-        Default::default()
-    };
-    let mut out = Vec::new();
-    let rendered = if args.format == DiffFormat::Sarif {
-        let lockfile = crate::sarif::Lockfile::beside(&new_ref);
-        crate::sarif::render_diff(&d, &new, &lockfile, &mut out)
-    } else {
-        render_delta(&d, args.format, color, &sources, &mut out)
-    };
-    rendered.map_err(|source| Error::Output {
-        path: PathBuf::from("<stdout>"),
-        source,
-    })?;
-    Ok((
-        String::from_utf8_lossy(&out).into_owned(),
-        Outcome {
-            adds_risk: d.adds_risk(),
-        },
-    ))
 }
 
 #[cfg(test)]

@@ -10,8 +10,8 @@ use cargo_metadata::Metadata;
 use risk_report::model::DepKind;
 use risk_report::sbom::{self, License};
 
-use crate::config::Scope;
-use crate::graph::Graph;
+use crate::plumbing::graph::Graph;
+use crate::plumbing::options::Scope;
 
 /// Edges between the packages of `cargo metadata`, by index into its package list.
 #[derive(Debug, Clone, Default)]

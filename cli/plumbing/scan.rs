@@ -9,11 +9,10 @@ use rayon::prelude::*;
 use risk_analyzer::{Limits, Mode};
 use risk_report::facts::CrateFacts;
 
-use crate::ahead::Ahead;
-use crate::cache::{self, Cache};
-use crate::error::{Error, Mismatch};
-use crate::locate::Input;
-use crate::verify;
+use crate::plumbing::cache::{self, Cache};
+use crate::plumbing::error::{Error, Mismatch};
+use crate::plumbing::locate::Input;
+use crate::plumbing::verify;
 
 /// syn recurses on nesting depth, and a hostile crate can nest deeply: give every worker a
 /// stack big enough that depth limits, not the stack, decide.
@@ -74,7 +73,8 @@ pub fn pool(jobs: Option<usize>) -> Result<rayon::ThreadPool, Error> {
         .map_err(|e| Error::ThreadPool(e.to_string()))
 }
 
-/// Scans every job (taking what `ahead` already scanned from the same verified bytes);
+/// Scans every job (taking what `reuse` hands back: the scan ahead's results of the same
+/// verified bytes);
 /// results are in job order. Every tarball is verified before it is read; once one mismatch is
 /// seen the remaining jobs are still verified (so the error lists all of them, whatever the
 /// timing) but no longer scanned.
@@ -83,10 +83,9 @@ pub fn scan_all(
     jobs: &[Job],
     options: &Options,
     progress: &Progress<'_>,
-    ahead: &Ahead,
+    reuse: &dyn Fn(&Job) -> Option<Scanned>,
 ) -> Result<Vec<Scanned>, Error> {
-    let mut outcomes: Vec<Option<Outcome>> =
-        jobs.iter().map(|job| ahead.take(job).map(Ok)).collect();
+    let mut outcomes: Vec<Option<Outcome>> = jobs.iter().map(|job| reuse(job).map(Ok)).collect();
     let reused = outcomes.iter().filter(|t| t.is_some()).count();
     (progress.total)(jobs.len() as u64, reused as u64);
     let refused = AtomicBool::new(false);

@@ -17,10 +17,10 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use rayon::prelude::*;
 
-use crate::config::Config;
-use crate::locate::{Input, Locator};
-use crate::lockfile::Checksums;
-use crate::scan::{self, Job, Options, Progress, Scanned};
+use crate::plumbing::locate::{Input, Locator};
+use crate::plumbing::lockfile::Checksums;
+use crate::plumbing::options::Options;
+use crate::plumbing::scan::{self, Job, Progress, Scanned};
 
 /// (name, version, SHA-256) of a verified tarball.
 type Key = (String, String, String);
@@ -37,9 +37,9 @@ impl Ahead {
     /// failed: the run ends with its error).
     pub fn run(
         &self,
-        config: &Config,
+        config: &Options,
         pool: &rayon::ThreadPool,
-        options: &Options,
+        options: &scan::Options,
         progress: &Progress<'_>,
         stop: &AtomicBool,
     ) {
@@ -118,7 +118,7 @@ fn key(job: &Job) -> Option<Key> {
 /// The Cargo.lock nearest to where cargo starts (the manifest's folder, else the current
 /// one): the workspace root's in every layout but nested workspaces, where a wrong guess only
 /// costs time.
-fn lockfile_for(config: &Config) -> Option<PathBuf> {
+fn lockfile_for(config: &Options) -> Option<PathBuf> {
     let cwd = std::env::current_dir().ok()?;
     let start = match &config.manifest_path {
         Some(m) => cwd.join(m).parent()?.to_path_buf(),

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use risk_report::model::Source;
 
-use crate::graph::GraphPackage;
+use crate::plumbing::graph::GraphPackage;
 
 /// What to read for one package.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -71,10 +71,10 @@ impl Locator {
         if let Some(cwd) = &cwd {
             starts.push(cwd);
         }
-        let files = crate::cargo_config::config_files(&starts, home.as_deref());
+        let files = crate::plumbing::cargo_config::config_files(&starts, home.as_deref());
         Locator::new(
             home.as_deref(),
-            crate::cargo_config::local_registries(&files),
+            crate::plumbing::cargo_config::local_registries(&files),
         )
     }
 
@@ -135,6 +135,7 @@ mod tests {
 
     fn pkg(source: Source, dir: &Path) -> GraphPackage {
         GraphPackage {
+            binary: false,
             name: "foo".into(),
             version: "1.0.0".into(),
             source,

@@ -15,8 +15,8 @@ use std::path::{Path, PathBuf};
 use risk_analyzer::Limits;
 use serde::Deserialize;
 
-use crate::config::{Config, PackageSpec, ScanFlags, Scope};
-use crate::error::Error;
+use crate::plumbing::error::Error;
+use crate::plumbing::options::{Options, PackageSpec, ScanFlags, Scope};
 
 /// The table's name under `metadata`.
 pub const TABLE: &str = "risk-report";
@@ -136,7 +136,7 @@ pub fn record(scope: &Scope) -> risk_report::model::Settings {
 
 /// The scope of this run: reads the settings of the workspace root cargo will use (found
 /// without running cargo) and puts the flags over them.
-pub fn load(config: &Config) -> Result<Scope, Error> {
+pub fn load(config: &Options) -> Result<Scope, Error> {
     let Some(root) = root_manifest(config).filter(|r| r.is_file()) else {
         // Not a Cargo project (or --manifest-path names no file): cargo says so when it runs.
         return Ok(resolve(&config.flags, &FileSettings::default()));
@@ -215,7 +215,7 @@ pub fn parse(text: &str) -> Result<Option<FileSettings>, String> {
 
 /// The manifest cargo starts from: `--manifest-path`, else the nearest Cargo.toml above the
 /// current directory; then the workspace root it belongs to.
-pub fn root_manifest(config: &Config) -> Option<PathBuf> {
+pub fn root_manifest(config: &Options) -> Option<PathBuf> {
     let cwd = std::env::current_dir().ok()?;
     let start = match &config.manifest_path {
         Some(m) => cwd.join(m),

@@ -6,7 +6,7 @@ use std::path::Path;
 use risk_policy::Audits;
 use risk_report::model::Report;
 
-use crate::error::Error;
+use crate::plumbing::error::Error;
 
 /// The audits of the workspace at `root`, or `None` when it has no `supply-chain/audits.toml`.
 pub fn load(root: &Path) -> Result<Option<Audits>, Error> {
@@ -30,10 +30,7 @@ pub fn load(root: &Path) -> Result<Option<Audits>, Error> {
     };
     Audits::parse(&text, imports.as_deref())
         .map(Some)
-        .map_err(|e| Error::Audits {
-            path: dir,
-            message: e.to_string(),
-        })
+        .map_err(|source| Error::Audits { path: dir, source })
 }
 
 /// Sets each row's `audit` from the audits.
@@ -41,12 +38,4 @@ pub fn annotate(report: &mut Report, audits: &Audits) {
     for p in report.packages.values_mut() {
         p.audit = audits.status(&p.name, &p.version);
     }
-}
-
-/// [`load`] then [`annotate`], for the report a run writes.
-pub fn annotate_from(report: &mut Report, root: &Path) -> Result<(), Error> {
-    if let Some(audits) = load(root)? {
-        annotate(report, &audits);
-    }
-    Ok(())
 }

@@ -4,15 +4,15 @@
 
 use std::fmt::Write as _;
 
-use risk_analyzer::{Limits, Unpacked};
+use risk_analyzer::Unpacked;
 use risk_report::facts::{CrateFacts, Parse, Role};
 
 use crate::config::{Config, PackageSpec};
-use crate::error::Error;
-use crate::graph::GraphPackage;
-use crate::locate::Input;
-use crate::pipeline::{Workspace, cmp_versions};
-use crate::scan::{ReadError, read_verified};
+use crate::plumbing::cache::cache_for;
+use crate::plumbing::error::Error;
+use crate::plumbing::graph::GraphPackage;
+use crate::plumbing::open::{Opened, Opener};
+use crate::plumbing::pipeline::{Workspace, cmp_versions};
 use crate::term::{Paint, sanitize};
 
 /// Longest source line printed, in characters: minified or generated code can have lines of
@@ -21,13 +21,18 @@ const MAX_LINE: usize = 200;
 
 /// Finds the package, reads and verifies it, scans it and renders every finding.
 pub fn show(config: &Config, spec: &PackageSpec, paint: Paint) -> Result<String, Error> {
-    let ws = Workspace::load(config)?;
+    let ws = Workspace::load(&config.options)?;
     let matches = find(&ws.graph.packages, spec)?;
-    let inputs = ws.locate(config, &matches)?;
+    let inputs = ws.locate(&config.options, &matches)?;
+    let opener = Opener::new(
+        ws.locator(),
+        config.options.scope.limits,
+        cache_for(&config.options),
+    );
     let mut out = String::new();
     for (pkg, input) in matches.iter().zip(inputs) {
-        let (unpacked, verified) = read(pkg, input, &config.scope.limits)?;
-        render(&mut out, pkg, &unpacked, verified, paint);
+        let (opened, verified) = opener.read(pkg, input)?;
+        render(&mut out, pkg, &opened, verified, paint);
     }
     // Lines start with crate file names: none may read as a CI workflow command.
     Ok(risk_report::sanitize::ci_lines(&out))
@@ -76,41 +81,10 @@ fn find<'a>(
     Ok(chosen)
 }
 
-/// The package's files (or why they could not be read) and whether they were verified.
-pub type Files = (Result<Unpacked, String>, bool);
-
-/// Reads one located package the way `show` does (tarball verified first); `check` uses it
-/// for the evidence of violations.
-pub fn read(pkg: &GraphPackage, input: Input, limits: &Limits) -> Result<Files, Error> {
-    let root = format!("{}-{}", pkg.name, pkg.version);
-    match input {
-        Input::Tarball {
-            candidates,
-            checksum,
-        } => match read_verified(&pkg.name, &pkg.version, &candidates, checksum.as_deref()) {
-            Ok(r) => Ok((
-                risk_analyzer::archive::read_crate_tarball(&r.bytes, Some(&root), limits)
-                    .map_err(|e| e.to_string()),
-                r.verified,
-            )),
-            Err(ReadError::Mismatch(m)) => Err(Error::ChecksumMismatch(vec![m])),
-            Err(ReadError::Io(path, source)) => Err(Error::Read { path, source }),
-        },
-        Input::Dir(dir) => Ok((
-            risk_analyzer::archive::read_crate_dir(&dir, limits).map_err(|e| e.to_string()),
-            false,
-        )),
-        Input::Missing => Err(Error::MissingTarballs {
-            crates: vec![format!("{}@{}", pkg.name, pkg.version)],
-            offline: true,
-        }),
-    }
-}
-
 fn render(
     out: &mut String,
     pkg: &GraphPackage,
-    unpacked: &Result<Unpacked, String>,
+    opened: &Result<Opened, String>,
     verified: bool,
     paint: Paint,
 ) {
@@ -126,15 +100,12 @@ fn render(
         sanitize(&pkg.version),
         sanitize(&pkg.source.label()),
     );
-    let unpacked = match unpacked {
-        Ok(u) => u,
+    match opened {
+        Ok(o) => render_facts(out, &o.facts, &o.unpacked, paint),
         Err(e) => {
             let _ = writeln!(out, "  {}: {}", paint.red("not analyzed"), sanitize(e));
-            return;
         }
-    };
-    let facts = risk_analyzer::scan_unpacked(unpacked);
-    render_facts(out, &facts, unpacked, paint);
+    }
 }
 
 /// The findings, file by file, each with the line it points at.
@@ -251,6 +222,7 @@ mod tests {
 
     fn p(name: &str, version: &str) -> GraphPackage {
         GraphPackage {
+            binary: false,
             name: name.into(),
             version: version.into(),
             source: Source::CratesIo,

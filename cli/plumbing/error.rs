@@ -67,7 +67,7 @@ pub enum Error {
     #[error("`cargo {command}` failed:\n{stderr}")]
     Cargo { command: String, stderr: String },
 
-    #[error("cannot read {}: {source}", path.display())]
+    #[error("cannot read {}", path.display())]
     Read {
         path: PathBuf,
         #[source]
@@ -92,7 +92,7 @@ pub enum Error {
     )]
     MissingTarballs { crates: Vec<String>, offline: bool },
 
-    #[error("cannot write the report to {}: {source}; check that the directory exists and is writable, or choose another path with --output", path.display())]
+    #[error("cannot write the report to {} (check that the directory exists and is writable, or choose another path with --output)", path.display())]
     Output {
         path: PathBuf,
         #[source]
@@ -132,14 +132,38 @@ pub enum Error {
     #[error("{} already exists; pass --force to replace it, or --policy PATH to write elsewhere", path.display())]
     PolicyExists { path: PathBuf },
 
-    #[error("cannot use the policy {}: {message}", path.display())]
-    Policy { path: PathBuf, message: String },
+    #[error("cannot use the policy {}", path.display())]
+    Policy {
+        path: PathBuf,
+        #[source]
+        source: risk_policy::PolicyError,
+    },
 
     #[error("cannot use the scan settings in {}: {message}", path.display())]
     Settings { path: PathBuf, message: String },
 
-    #[error("cannot read the cargo-vet audits in {}: {message}", path.display())]
-    Audits { path: PathBuf, message: String },
+    #[error("cannot read the cargo-vet audits in {}", path.display())]
+    Audits {
+        path: PathBuf,
+        #[source]
+        source: risk_policy::vet::VetError,
+    },
+}
+
+/// An error and its causes on one line, each said once: messages leave their cause to
+/// `source()`, and a cause whose text the line already ends with is not repeated.
+pub fn with_causes(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut text = e.to_string();
+    let mut cause = e.source();
+    while let Some(c) = cause {
+        let said = c.to_string();
+        if !text.ends_with(&said) {
+            text.push_str(": ");
+            text.push_str(&said);
+        }
+        cause = c.source();
+    }
+    text
 }
 
 fn mismatch_message(all: &[Mismatch]) -> String {
@@ -210,6 +234,21 @@ mod tests {
         .to_string();
         assert!(online.contains("this crate's .crate file is"), "{online}");
         assert!(online.contains("did not bring them"), "{online}");
+    }
+
+    #[test]
+    fn a_cause_is_kept_as_the_source_not_repeated_in_the_message() {
+        use std::error::Error as _;
+        let e = Error::Read {
+            path: PathBuf::from("/r"),
+            source: std::io::Error::other("the disk is on fire"),
+        };
+        assert_eq!(e.to_string(), "cannot read /r");
+        assert_eq!(
+            e.source().map(ToString::to_string).as_deref(),
+            Some("the disk is on fire")
+        );
+        assert_eq!(with_causes(&e), "cannot read /r: the disk is on fire");
     }
 
     #[test]

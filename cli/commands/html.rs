@@ -9,10 +9,10 @@ use risk_report::model::Report;
 use risk_report::render::html::{self, Dashboard, Snapshot};
 
 use crate::config::{Config, HtmlArgs};
-use crate::delta::{self, ReportRef};
-use crate::error::Error;
 use crate::output::{DEFAULT_FILE, write_atomically};
-use crate::paths::Links;
+use crate::plumbing::error::{Error, with_causes};
+use crate::plumbing::paths::Links;
+use crate::plumbing::reports::{self as delta, ReportRef};
 
 /// The page's default name, at the workspace root.
 pub const DEFAULT_HTML: &str = "risk-report.html";
@@ -33,7 +33,7 @@ pub fn run(
     // The workspace is looked at only when no report was named, or --manifest-path says
     // which one: the dependency paths then come from its graph.
     let implicit = args.reports.is_empty();
-    let root = if implicit || config.manifest_path.is_some() {
+    let root = if implicit || config.options.manifest_path.is_some() {
         Some(workspace_root(config)?)
     } else {
         None
@@ -56,7 +56,9 @@ pub fn run(
             loaded.push(load(&path.display().to_string(), &path)?);
         }
     } else {
-        let base = root.clone().unwrap_or_else(|| delta::default_root(config));
+        let base = root
+            .clone()
+            .unwrap_or_else(|| delta::default_root(&config.options));
         for r in &args.reports {
             let label = match ReportRef::parse(r, &base) {
                 ReportRef::File(p) => p
@@ -74,10 +76,13 @@ pub fn run(
         }
     }
     let paths = match &root {
-        Some(_) => match crate::cargo::metadata(config) {
-            Ok(meta) => Links::from_metadata(&meta, &config.scope).shortest_paths(),
+        Some(_) => match crate::plumbing::cargo::metadata(&config.options) {
+            Ok(meta) => Links::from_metadata(&meta, &config.options.scope).shortest_paths(),
             Err(e) => {
-                note(&format!("no dependency paths (cargo metadata failed): {e}"));
+                note(&format!(
+                    "no dependency paths (cargo metadata failed): {}",
+                    with_causes(&e)
+                ));
                 BTreeMap::new()
             }
         },
@@ -105,7 +110,7 @@ pub fn run(
     // Beside the workspace's report, wherever in the workspace the command runs.
     let out_path = args.output.clone().unwrap_or_else(|| {
         root.clone()
-            .unwrap_or_else(|| delta::default_root(config))
+            .unwrap_or_else(|| delta::default_root(&config.options))
             .join(DEFAULT_HTML)
     });
     let mut bytes = Vec::new();
@@ -128,19 +133,13 @@ fn load(label: &str, path: &Path) -> Result<Loaded, Error> {
     })
 }
 
-/// The workspace root, from `cargo locate-project --workspace` (no graph resolution, fast).
+/// The workspace root by cargo's rule, found without running cargo (the folder of the root
+/// manifest, as the scan settings find it).
 fn workspace_root(config: &Config) -> Result<PathBuf, Error> {
-    let mut cmd = Command::new(crate::cargo::cargo_program());
-    cmd.args(["locate-project", "--workspace", "--message-format", "plain"]);
-    if let Some(m) = &config.manifest_path {
-        cmd.arg("--manifest-path").arg(m);
-    }
-    let out = cmd.output().map_err(Error::CargoNotFound)?;
-    if !out.status.success() {
-        return Err(crate::cargo::not_a_project(config));
-    }
-    let manifest = PathBuf::from(String::from_utf8_lossy(&out.stdout).trim());
-    Ok(manifest.parent().map(Path::to_owned).unwrap_or_default())
+    crate::plumbing::settings::root_manifest(&config.options)
+        .filter(|m| m.is_file())
+        .and_then(|m| m.parent().map(Path::to_owned))
+        .ok_or_else(|| crate::plumbing::cargo::not_a_project(&config.options))
 }
 
 fn git(dir: &Path, args: &[&str]) -> Result<Vec<u8>, Error> {
@@ -199,7 +198,7 @@ fn history(file: &Path, note: &dyn Fn(&str)) -> Result<Vec<Loaded>, Error> {
                 detail: format!("{date} {}", subject.unwrap_or("")),
                 report,
             }),
-            Err(e) => note(&format!("skipping {name} at {short}: {e}")),
+            Err(e) => note(&format!("skipping {name} at {short}: {}", with_causes(&e))),
         }
         last_text = Some(text);
     }
@@ -212,7 +211,10 @@ fn history(file: &Path, note: &dyn Fn(&str)) -> Result<Vec<Loaded>, Error> {
                 detail: "uncommitted".to_owned(),
                 report,
             }),
-            Err(e) => note(&format!("skipping the working tree's {name}: {e}")),
+            Err(e) => note(&format!(
+                "skipping the working tree's {name}: {}",
+                with_causes(&e)
+            )),
         }
     }
     if out.is_empty() {

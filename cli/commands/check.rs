@@ -4,22 +4,20 @@
 //! audit marks on a delta.
 
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
 
-use risk_policy::delta::DeltaContext;
 use risk_policy::eval::{Evaluation, Verdict};
 use risk_policy::inputs::capability_of;
 use risk_policy::render::{Location, Locations, check_text};
-use risk_policy::{Checker, DEFAULT_FILE, Date, Policy};
+use risk_policy::{Checker, DEFAULT_FILE, Date};
 use risk_report::capability::Capability;
-use risk_report::diff::ReportDiff;
 use risk_report::facts::Role;
 use risk_report::model::Report;
 
-use crate::config::{CheckFormat, Config, PolicyArgs};
-use crate::error::{Error, Exit};
-use crate::pipeline::{Scanned, Workspace};
-use crate::{audits, init, show};
+use crate::config::{CheckFormat, PolicyArgs};
+use crate::plumbing::error::{Error, Exit};
+use crate::plumbing::open::Opened;
+use crate::plumbing::pipeline::Scanned;
+use crate::plumbing::{evidence, policy};
 
 /// Longest source line quoted as evidence, in characters.
 const MAX_LINE: usize = 160;
@@ -31,38 +29,13 @@ pub struct Checked {
     pub exit: Exit,
 }
 
-/// Reads and validates a policy file.
-pub fn load_policy(path: &Path) -> Result<Policy, Error> {
-    if !path.is_file() {
-        return Err(Error::PolicyMissing {
-            path: path.to_owned(),
-        });
-    }
-    let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
-        path: path.to_owned(),
-        source,
-    })?;
-    Policy::from_toml(&text).map_err(|e| Error::Policy {
-        path: path.to_owned(),
-        message: e.to_string(),
-    })
-}
-
 /// `check` over an already scanned graph; `today` decides which grants have expired.
-pub fn run(
-    config: &Config,
-    args: &PolicyArgs,
-    scanned: &Scanned,
-    today: Date,
-) -> Result<Checked, Error> {
-    let path = init::policy_path(args, scanned);
-    let policy = load_policy(&path)?;
-    let mut report = scanned.report();
-    let vet = audits::load(&scanned.workspace_root)?;
-    if let Some(a) = &vet {
-        audits::annotate(&mut report, a);
-    }
-    let mut eval = risk_policy::evaluate(&policy, &report, &Checker::builtin(), today);
+pub fn run(args: &PolicyArgs, scanned: &Scanned, today: Date) -> Result<Checked, Error> {
+    let path = policy::policy_path(args.policy.as_deref(), &scanned.workspace_root);
+    let policy = policy::load_policy(&path)?;
+    let report = &scanned.report;
+    let vet = &scanned.audits;
+    let mut eval = risk_policy::evaluate(&policy, report, &Checker::builtin(), today);
     if args.deny_warnings {
         eval.deny_warnings();
     }
@@ -73,7 +46,7 @@ pub fn run(
             v.path = p.iter().rev().cloned().collect();
         }
     }
-    let locations = locations(config, &report, &eval)?;
+    let locations = locations(scanned, report, &eval)?;
     let shown = match &args.policy {
         Some(p) => p.display().to_string(),
         None => DEFAULT_FILE.to_owned(),
@@ -93,7 +66,11 @@ pub fn run(
         }
         CheckFormat::Sarif => {
             return Ok(Checked {
-                text: crate::sarif::render_check(&eval, &locations, &scanned.workspace_root)?,
+                text: crate::render::sarif::render_check(
+                    &eval,
+                    &locations,
+                    &evidence::Lockfile::of_workspace(&scanned.workspace_root),
+                )?,
                 exit,
             });
         }
@@ -120,7 +97,8 @@ fn located(capability: &str) -> bool {
 }
 
 /// file:line of the findings behind each violated capability, for violating packages only.
-fn locations(config: &Config, report: &Report, eval: &Evaluation) -> Result<Locations, Error> {
+/// The packages are opened where the scan read them, from the scan's graph.
+fn locations(scanned: &Scanned, report: &Report, eval: &Evaluation) -> Result<Locations, Error> {
     let wanted: Vec<&Verdict> = eval
         .verdicts
         .iter()
@@ -130,16 +108,13 @@ fn locations(config: &Config, report: &Report, eval: &Evaluation) -> Result<Loca
     if wanted.is_empty() {
         return Ok(out);
     }
-    let ws = Workspace::load(config)?;
     for v in wanted {
         let Some(row) = report.packages.get(&v.key) else {
             continue;
         };
-        let Some(pkg) =
-            ws.graph.packages.iter().find(|p| {
-                p.name == v.name && p.version == v.version && p.source.label() == row.source
-            })
-        else {
+        let Some((pkg, input)) = scanned.located.iter().find(|(p, _)| {
+            p.name == v.name && p.version == v.version && p.source.label() == row.source
+        }) else {
             continue;
         };
         let caps: BTreeSet<&str> = v
@@ -148,11 +123,10 @@ fn locations(config: &Config, report: &Report, eval: &Evaluation) -> Result<Loca
             .map(|x| x.capability.as_str())
             .filter(|c| located(c))
             .collect();
-        let input = ws.locate(config, &[pkg])?.into_iter().next();
-        let Some(input) = input else { continue };
-        let (unpacked, _) = show::read(pkg, input, &config.scope.limits)?;
-        let Ok(unpacked) = unpacked else { continue };
-        let facts = risk_analyzer::scan_unpacked(&unpacked);
+        let (opened, _) = scanned.opener.read(pkg, input.clone())?;
+        let Ok(Opened { unpacked, facts }) = opened else {
+            continue;
+        };
         let mut found = Vec::new();
         for file in &facts.files {
             if !matches!(file.role, Role::Shipped | Role::Build) {
@@ -198,30 +172,4 @@ fn locations(config: &Config, report: &Report, eval: &Evaluation) -> Result<Loca
         out.insert(v.key.clone(), found);
     }
     Ok(out)
-}
-
-/// Marks a delta with the policy (the given file, else `risk-policy.toml` in `root` when it
-/// exists), the audits in `root/supply-chain/`, and typosquat warnings for added crates.
-pub fn annotate_delta(
-    d: &mut ReportDiff,
-    old: &Report,
-    new: &Report,
-    policy: Option<&Path>,
-    root: &Path,
-) -> Result<(), Error> {
-    let path: Option<PathBuf> = policy.map(Path::to_owned).or_else(|| {
-        let p = root.join(DEFAULT_FILE);
-        p.is_file().then_some(p)
-    });
-    let policy = path.as_deref().map(load_policy).transpose()?;
-    let vet = audits::load(root)?;
-    let checker = Checker::builtin();
-    let ctx = DeltaContext {
-        policy: policy.as_ref(),
-        audits: vet.as_ref(),
-        checker: &checker,
-        today: Date::today(),
-    };
-    risk_policy::delta::annotate(d, old, new, &ctx);
-    Ok(())
 }

@@ -7,8 +7,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use cargo_metadata::{Metadata, MetadataCommand};
 
-use crate::config::Config;
-use crate::error::Error;
+use crate::plumbing::error::Error;
+use crate::plumbing::options::Options;
 
 /// The cargo binary: `$CARGO` when cargo runs us as a subcommand, else `cargo` on PATH.
 pub(crate) fn cargo_program() -> PathBuf {
@@ -21,20 +21,20 @@ pub(crate) fn cargo_program() -> PathBuf {
 /// every package the lockfile pins, whatever features the members enable by default; every
 /// platform is kept unless `--target` asks for one. Unless `--no-cache` or `--exhaustive`, the
 /// answer comes from the metadata cache when nothing it depends on changed (`meta_cache.rs`).
-pub fn metadata(config: &Config) -> Result<Metadata, Error> {
+pub fn metadata(config: &Options) -> Result<Metadata, Error> {
     metadata_from(config, true).map(|(meta, _)| meta)
 }
 
 /// [`metadata`], and whether it came from the metadata cache; `cache: false` always asks
 /// cargo (which also downloads the tarballs it lacks, or says which are missing).
-pub fn metadata_from(config: &Config, cache: bool) -> Result<(Metadata, bool), Error> {
+pub fn metadata_from(config: &Options, cache: bool) -> Result<(Metadata, bool), Error> {
     metadata_with(config, cache, None)
 }
 
 /// [`metadata_from`], running `during` on this thread while cargo runs (not when the cache
 /// answers); the flag it gets is set as soon as cargo has failed.
 pub fn metadata_with(
-    config: &Config,
+    config: &Options,
     cache: bool,
     during: Option<&dyn Fn(&AtomicBool)>,
 ) -> Result<(Metadata, bool), Error> {
@@ -46,43 +46,20 @@ pub fn metadata_with(
             manifest_given: true,
         });
     }
-    match crate::pipeline::cache_for(config).filter(|_| cache) {
+    match crate::plumbing::cache::cache_for(config).filter(|_| cache) {
         Some(cache) => {
-            crate::meta_cache::metadata(config, cache.dir(), || run_metadata(config, during))
+            crate::plumbing::meta_cache::metadata(config, cache.dir(), &cargo_program(), || {
+                run_metadata(config, during)
+            })
         }
         None => run_metadata(config, during).map(|(meta, _)| (meta, false)),
     }
 }
 
-/// The workspace members with a binary target, as `name@version`: what the SBOM types as
-/// applications. From `cargo metadata --no-deps` (no resolution, fast), never from the
-/// metadata cache, which does not watch for new target files (`src/main.rs`, `src/bin/`).
-pub fn applications(config: &Config) -> Result<std::collections::BTreeSet<String>, Error> {
-    let mut cmd = MetadataCommand::new();
-    cmd.cargo_path(cargo_program()).no_deps();
-    if let Some(path) = &config.manifest_path {
-        cmd.manifest_path(path);
-    }
-    cmd.other_options(config.cargo.to_args());
-    let meta = exec(&cmd)
-        .map(|(meta, _)| meta)
-        .map_err(|e| classify_metadata_error(e, config))?;
-    Ok(meta
-        .workspace_packages()
-        .into_iter()
-        .filter(|p| {
-            p.targets
-                .iter()
-                .any(|t| t.kind.contains(&cargo_metadata::TargetKind::Bin))
-        })
-        .map(|p| format!("{}@{}", p.name, p.version))
-        .collect())
-}
-
 /// Runs `cargo metadata` (and `during` meanwhile); returns the parsed graph and the JSON line
 /// it was parsed from.
 fn run_metadata(
-    config: &Config,
+    config: &Options,
     during: Option<&dyn Fn(&AtomicBool)>,
 ) -> Result<(Metadata, String), Error> {
     let mut cmd = MetadataCommand::new();
@@ -134,7 +111,7 @@ fn exec(cmd: &MetadataCommand) -> Result<(Metadata, String), cargo_metadata::Err
 }
 
 /// The error for a run outside any Cargo project, naming where cargo looked.
-pub(crate) fn not_a_project(config: &Config) -> Error {
+pub(crate) fn not_a_project(config: &Options) -> Error {
     Error::NotACargoProject {
         path: config
             .manifest_path
@@ -145,7 +122,7 @@ pub(crate) fn not_a_project(config: &Config) -> Error {
     }
 }
 
-fn classify_metadata_error(e: cargo_metadata::Error, config: &Config) -> Error {
+fn classify_metadata_error(e: cargo_metadata::Error, config: &Options) -> Error {
     match e {
         cargo_metadata::Error::Io(io) if io.kind() == std::io::ErrorKind::NotFound => {
             Error::CargoNotFound(io)
@@ -184,7 +161,7 @@ fn classify_metadata_error(e: cargo_metadata::Error, config: &Config) -> Error {
 }
 
 /// Runs `cargo fetch` once, to bring tarballs that are not in the cache.
-pub fn fetch(config: &Config, manifest: &Path) -> Result<(), Error> {
+pub fn fetch(config: &Options, manifest: &Path) -> Result<(), Error> {
     let mut cmd = Command::new(cargo_program());
     cmd.arg("fetch").arg("--manifest-path").arg(manifest);
     cmd.args(config.cargo.to_args());
@@ -215,7 +192,7 @@ pub fn fetch(config: &Config, manifest: &Path) -> Result<(), Error> {
 }
 
 /// Runs `cargo update ARGS` on the workspace; returns cargo's own account of what moved.
-pub fn update(config: &Config, manifest: &Path, args: &[String]) -> Result<String, Error> {
+pub fn update(config: &Options, manifest: &Path, args: &[String]) -> Result<String, Error> {
     let mut cmd = Command::new(cargo_program());
     cmd.arg("update").arg("--manifest-path").arg(manifest);
     if !config.cargo.network_allowed() {

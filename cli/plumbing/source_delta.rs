@@ -6,21 +6,19 @@
 
 use std::collections::BTreeMap;
 
-use risk_analyzer::{Limits, Unpacked, archive, scan_unpacked};
 use risk_report::diff::{Change, ReportDiff, Severity};
-use risk_report::facts::{CrateFacts, FileFacts, Role};
+use risk_report::facts::{FileFacts, Role};
 use risk_report::model::{Package, Report};
 use risk_report::render::source::{SourceDelta, SourceDiffs, SourceFile, SourceLine};
 use similar::{ChangeTag, TextDiff};
 
-use crate::locate::Locator;
-use crate::scan::read_verified;
+use crate::plumbing::open::{Opened as Loaded, Opener};
 
 /// Most lines of source delta shown per package; the rest is counted, not shown.
 const MAX_LINES: usize = 200;
 
 /// Source deltas keyed by the delta's package label.
-pub fn source_diffs(d: &ReportDiff, old: &Report, new: &Report, locator: &Locator) -> SourceDiffs {
+pub fn source_diffs(d: &ReportDiff, old: &Report, new: &Report, opener: &Opener) -> SourceDiffs {
     let mut out = SourceDiffs::new();
     for p in &d.packages {
         let (Change::Updated { from, to } | Change::Downgraded { from, to }) = &p.change else {
@@ -32,7 +30,7 @@ pub fn source_diffs(d: &ReportDiff, old: &Report, new: &Report, locator: &Locato
         let (Some(a), Some(b)) = (find(old, &p.name, from), find(new, &p.name, to)) else {
             continue;
         };
-        let delta = match (load(a, locator), load(b, locator)) {
+        let delta = match (load(a, opener), load(b, opener)) {
             (Some(a), Some(b)) => package_delta(&a, &b),
             _ => SourceDelta {
                 note: Some("both tarballs are needed for the source delta; run `cargo fetch` for the old lockfile too".to_owned()),
@@ -52,23 +50,9 @@ fn find<'a>(r: &'a Report, name: &str, version: &str) -> Option<&'a Package> {
         .find(|p| p.name == name && p.version == version)
 }
 
-struct Loaded {
-    unpacked: Unpacked,
-    facts: CrateFacts,
-}
-
-/// Reads a package's tarball from the cache, verified against its recorded checksum.
-fn load(p: &Package, locator: &Locator) -> Option<Loaded> {
-    let candidates = locator.tarballs(&p.name, &p.version);
-    let read = read_verified(&p.name, &p.version, &candidates, p.checksum.as_deref()).ok()?;
-    if !read.verified {
-        return None;
-    }
-    let root = format!("{}-{}", p.name, p.version);
-    let unpacked =
-        archive::read_crate_tarball(&read.bytes, Some(&root), &Limits::default()).ok()?;
-    let facts = scan_unpacked(&unpacked);
-    Some(Loaded { unpacked, facts })
+/// Opens a package's tarball, verified against its recorded checksum.
+fn load(p: &Package, opener: &Opener) -> Option<Loaded> {
+    opener.open(&p.name, &p.version, p.checksum.as_deref())
 }
 
 fn text_of<'a>(l: &'a Loaded, path: &str) -> &'a str {

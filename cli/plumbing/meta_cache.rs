@@ -20,12 +20,15 @@
 //!   `Cargo.toml`, `rust-toolchain` and `rust-toolchain.toml` in the ancestors of those folders
 //!   and of the current one (present or absent: creating one can change the workspace root or
 //!   the toolchain), and every cargo config file that could apply (`.cargo/config.toml` and
-//!   `.cargo/config` in those ancestors and `$CARGO_HOME`, present or absent).
+//!   `.cargo/config` in those ancestors and `$CARGO_HOME`, present or absent). Binary target
+//!   discovery is watched too, since the SBOM's applications come from the cached targets:
+//!   each path package's `src/main.rs` (present or absent) and the names in its `src/bin/`
+//!   (one level of folders deep; a folder's fingerprint is the hash of that listing).
 //!
 //! Any doubt means running cargo as before and not storing: a workspace whose `members` or
 //! `exclude` use globs (a new folder would join without any watched file changing), no
-//! Cargo.lock, a watched file that cannot be read, a path that is not UTF-8. Target
-//! auto-discovery (a new `src/bin/x.rs`) is not watched: nothing here reads targets.
+//! Cargo.lock, a watched file that cannot be read, a path that is not UTF-8. Other target
+//! discovery (a new `examples/x.rs`, `tests/x.rs`) is not watched: nothing reads those.
 //!
 //! **Layout**: `DIR/metadata-v1/{key}.meta`: a magic line, `{length} {sha256}` of the rest,
 //! the watched files as one JSON line, then cargo's JSON line as cargo printed it (parsed the
@@ -42,25 +45,27 @@ use std::time::UNIX_EPOCH;
 use cargo_metadata::{Metadata, MetadataCommand};
 use sha2::{Digest, Sha256};
 
-use crate::cargo_config;
-use crate::config::Config;
-use crate::error::Error;
+use crate::plumbing::cargo_config;
+use crate::plumbing::error::Error;
+use crate::plumbing::options::Options;
 
 /// First line of every entry; bump it (and [`FOLDER`]) when the layout changes.
-const MAGIC: &str = "cargo-risk-report-metadata 1";
+const MAGIC: &str = "cargo-risk-report-metadata 2";
 const FOLDER: &str = "metadata-v1";
 
 /// A watched file and the SHA-256 of its bytes, `None` when it must not exist.
 type Watched = Vec<(PathBuf, Option<String>)>;
 
-/// `cargo metadata` through the cache in `dir`, and whether it came from the cache. `run` runs
-/// cargo and returns the metadata and the JSON line it was parsed from.
+/// `cargo metadata` through the cache in `dir`, and whether it came from the cache. `program`
+/// is the cargo `run` runs (part of the key); `run` returns the metadata and the JSON line it
+/// was parsed from.
 pub(crate) fn metadata(
-    config: &Config,
+    config: &Options,
     dir: &Path,
+    program: &Path,
     run: impl FnOnce() -> Result<(Metadata, String), Error>,
 ) -> Result<(Metadata, bool), Error> {
-    let Some(ctx) = Context::new(config) else {
+    let Some(ctx) = Context::new(config, program) else {
         return run().map(|(meta, _)| (meta, false));
     };
     let path = dir.join(FOLDER).join(format!("{}.meta", ctx.key));
@@ -85,7 +90,7 @@ struct Context {
 }
 
 impl Context {
-    fn new(config: &Config) -> Option<Context> {
+    fn new(config: &Options, program: &Path) -> Option<Context> {
         let cwd = std::env::current_dir().ok()?;
         let manifest = config.manifest_path.as_ref().map(|p| cwd.join(p));
         let start = match &manifest {
@@ -103,7 +108,7 @@ impl Context {
         } else {
             config.scope.targets.join("\0")
         });
-        cargo_identity(&mut h)?;
+        cargo_identity(&mut h, program)?;
         for (name, value) in std::env::vars_os() {
             if env_matters(&name) {
                 h.field(&name);
@@ -114,7 +119,7 @@ impl Context {
             key: h.finish(),
             cwd,
             start,
-            cargo_home: crate::locate::cargo_home(),
+            cargo_home: crate::plumbing::locate::cargo_home(),
         })
     }
 
@@ -130,7 +135,12 @@ impl Context {
         for p in meta.packages.iter().filter(|p| p.source.is_none()) {
             let manifest = p.manifest_path.as_std_path();
             files.push(manifest.to_path_buf());
-            dirs.extend(manifest.parent().map(Path::to_path_buf));
+            // The binary targets cargo discovers (the SBOM's applications come from them).
+            if let Some(dir) = manifest.parent() {
+                files.push(dir.join("src/main.rs"));
+                files.push(dir.join("src/bin"));
+                dirs.push(dir.to_path_buf());
+            }
         }
         let starts: Vec<&Path> = dirs.iter().map(PathBuf::as_path).collect();
         files.extend(cargo_config::config_candidates(
@@ -197,8 +207,8 @@ fn env_matters(name: &OsStr) -> bool {
 
 /// Adds which cargo will run to the key: path, canonical path, size and mtime, and for a
 /// rustup proxy rustup's settings and every toolchain's cargo. `None` when it is not found.
-fn cargo_identity(h: &mut KeyHasher) -> Option<()> {
-    let program = resolve_program(&crate::cargo::cargo_program())?;
+fn cargo_identity(h: &mut KeyHasher, program: &Path) -> Option<()> {
+    let program = resolve_program(program)?;
     let canonical = std::fs::canonicalize(&program).ok()?;
     h.field(program.as_os_str());
     file_stamp(h, &canonical)?;
@@ -259,11 +269,41 @@ fn resolve_program(program: &Path) -> Option<PathBuf> {
 /// The SHA-256 of a file, `None` inside when it does not exist; `None` outside when it cannot
 /// be read (a folder, no permission).
 fn fingerprint(path: &Path) -> Option<Option<String>> {
+    if path.is_dir() {
+        return listing(path).map(|names| Some(format!("dir {}", hex(&Sha256::digest(names)))));
+    }
     match std::fs::read(path) {
         Ok(bytes) => Some(Some(hex(&Sha256::digest(&bytes)))),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Some(None),
         Err(_) => None,
     }
+}
+
+/// The names under a folder, one level of subfolders deep (`src/bin/x.rs`,
+/// `src/bin/x/main.rs`), sorted, NUL-separated.
+fn listing(dir: &Path) -> Option<Vec<u8>> {
+    let mut names = Vec::new();
+    for entry in std::fs::read_dir(dir).ok()? {
+        let entry = entry.ok()?;
+        let name = entry.file_name();
+        if entry.file_type().ok()?.is_dir() {
+            for inner in std::fs::read_dir(entry.path()).ok()? {
+                let mut n = name.clone();
+                n.push("/");
+                n.push(inner.ok()?.file_name());
+                names.push(n);
+            }
+        } else {
+            names.push(name);
+        }
+    }
+    names.sort();
+    let mut out = Vec::new();
+    for n in names {
+        out.extend_from_slice(n.as_encoded_bytes());
+        out.push(0);
+    }
+    Some(out)
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -354,10 +394,24 @@ mod tests {
     }
 
     #[test]
-    fn fingerprints_tell_absent_from_unreadable() {
+    fn fingerprints_tell_absent_files_and_list_folders() {
         let dir = tempfile::tempdir().unwrap();
         assert_eq!(fingerprint(&dir.path().join("nope")), Some(None));
-        assert_eq!(fingerprint(dir.path()), None);
+        // a folder (`src/bin/`) is its listing: a new file, or one in a subfolder, changes it
+        let bin = dir.path().join("bin");
+        std::fs::create_dir_all(bin.join("tool")).unwrap();
+        let empty = fingerprint(&bin);
+        std::fs::write(bin.join("tool/main.rs"), "").unwrap();
+        let one = fingerprint(&bin);
+        std::fs::write(bin.join("x.rs"), "").unwrap();
+        let two = fingerprint(&bin);
+        assert!(empty.as_ref().is_some_and(Option::is_some), "{empty:?}");
+        assert!(empty != one && one != two && empty != two);
+        assert_eq!(
+            fingerprint(&bin),
+            two,
+            "the same listing, the same fingerprint"
+        );
         let f = dir.path().join("f");
         std::fs::write(&f, "abc").unwrap();
         assert_eq!(

@@ -7,9 +7,10 @@ use risk_policy::Checker;
 use risk_policy::init::{InitOptions, starting_policy};
 
 use crate::config::PolicyArgs;
-use crate::error::Error;
 use crate::output::write_atomically;
-use crate::pipeline::Scanned;
+use crate::plumbing::error::Error;
+use crate::plumbing::pipeline::Scanned;
+use crate::plumbing::policy;
 
 /// What `init` wrote, for the closing line.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -19,21 +20,14 @@ pub struct Written {
     pub packages: usize,
 }
 
-/// Where the policy lives: `--policy`, or `risk-policy.toml` at the workspace root.
-pub fn policy_path(args: &PolicyArgs, scanned: &Scanned) -> PathBuf {
-    args.policy
-        .clone()
-        .unwrap_or_else(|| scanned.workspace_root.join(risk_policy::DEFAULT_FILE))
-}
-
 pub fn run(args: &PolicyArgs, scanned: &Scanned) -> Result<Written, Error> {
-    let path = policy_path(args, scanned);
+    let path = policy::policy_path(args.policy.as_deref(), &scanned.workspace_root);
     if path.exists() && !args.force {
         return Err(Error::PolicyExists { path });
     }
-    let report = scanned.report();
+    let report = &scanned.report;
     let text = starting_policy(
-        &report,
+        report,
         &Checker::builtin(),
         InitOptions {
             deny_unlisted: args.deny_unlisted,
