@@ -16,7 +16,7 @@ use syn::{
 };
 
 use super::expand::{self, Macros};
-use super::imports::{Imports, MacroHit, ROOT, ScopeId};
+use super::imports::{Imports, MacroHit, ROOT, Resolver, ScopeId};
 use super::tokens::{self, Ctx, TK, Tok};
 use super::{Out, Src, attrs, collect, lexer, shorten};
 use crate::gates::{Gate, GateStack};
@@ -208,56 +208,61 @@ impl<'s> Scanner<'_, 's> {
 
     /// Body of a macro syn keeps opaque, through the token scanner.
     fn macro_tokens(&mut self, mac: &Macro) {
-        let ds = mac.delimiter.span();
-        let start = self.src.span_offset(ds.open()) + 1;
-        let end = self.src.span_offset(ds.close());
-        if start >= end {
+        let Some(mut toks) = self.body_tokens(mac) else {
             return;
-        }
-        let mut toks = std::mem::take(&mut self.toks);
+        };
+        let ctx = body_ctx(
+            self.src,
+            self.imports.at(self.scope),
+            &self.gates,
+            &self.self_ty,
+        );
+        tokens::scan(
+            &toks,
+            &Ctx {
+                macros: self.macros,
+                ..ctx
+            },
+            self.out,
+        );
         toks.clear();
-        lexer::lex(self.src, start, end, &mut toks);
-        let self_ty = match self.self_ty.last() {
-            Some(Some(ty)) => (&ty.segs[..], ty.leading),
-            _ => (&[][..], false),
-        };
-        let ctx = Ctx {
-            src: self.src,
-            imports: self.imports.at(self.scope),
-            origin: Origin::MacroTokens,
-            gates: self.gates.ids(),
-            self_ty,
-            modules: None,
-            macros: self.macros,
-            depth: 0,
-        };
-        tokens::scan(&toks, &ctx, self.out);
         self.toks = toks;
     }
 
     /// An invocation of one of the file's splicing macros, expanded and scanned here.
     fn expansion(&mut self, macros: &Macros<'s>, mac: &Macro) {
+        let Some(mut args) = self.body_tokens(mac) else {
+            return;
+        };
+        let name = self.src.ident(&mac.path.segments[0].ident);
+        let ctx = body_ctx(
+            self.src,
+            self.imports.at(self.scope),
+            &self.gates,
+            &self.self_ty,
+        );
+        let ctx = Ctx {
+            macros: Some(macros),
+            ..ctx
+        };
+        expand::scan_invocation(macros, name, &args, &ctx, self.out);
+        args.clear();
+        self.toks = args;
+    }
+
+    /// The tokens between a macro's delimiters (in the scanner's reused buffer); `None` when
+    /// there are none.
+    fn body_tokens(&mut self, mac: &Macro) -> Option<Vec<Tok>> {
         let ds = mac.delimiter.span();
         let start = self.src.span_offset(ds.open()) + 1;
         let end = self.src.span_offset(ds.close());
-        let mut args = Vec::new();
-        lexer::lex(self.src, start, end.max(start), &mut args);
-        let self_ty = match self.self_ty.last() {
-            Some(Some(ty)) => (&ty.segs[..], ty.leading),
-            _ => (&[][..], false),
-        };
-        let ctx = Ctx {
-            src: self.src,
-            imports: self.imports.at(self.scope),
-            origin: Origin::MacroTokens,
-            gates: self.gates.ids(),
-            self_ty,
-            modules: None,
-            macros: Some(macros),
-            depth: 0,
-        };
-        let name = self.src.ident(&mac.path.segments[0].ident);
-        expand::scan_invocation(macros, name, &args, &ctx, self.out);
+        if start >= end {
+            return None;
+        }
+        let mut toks = std::mem::take(&mut self.toks);
+        toks.clear();
+        lexer::lex(self.src, start, end, &mut toks);
+        Some(toks)
     }
 
     fn include_detail(&self, mac: &Macro) -> Option<String> {
@@ -268,6 +273,30 @@ impl<'s> Scanner<'_, 's> {
         let start = self.src.span_offset(ds.open()) + 1;
         let end = self.src.span_offset(ds.close());
         self.src.text.get(start..end).map(shorten)
+    }
+}
+
+/// Where a macro body's tokens are scanned: the scope, gates and impl self type of the code
+/// around it (no splicing macros: the caller adds them).
+fn body_ctx<'c, 's>(
+    src: &'c Src<'s>,
+    imports: Resolver<'c, 's>,
+    gates: &'c GateStack,
+    self_ty: &'c [Option<SelfTy<'s>>],
+) -> Ctx<'c, 's> {
+    let self_ty = match self_ty.last() {
+        Some(Some(ty)) => (&ty.segs[..], ty.leading),
+        _ => (&[][..], false),
+    };
+    Ctx {
+        src,
+        imports,
+        origin: Origin::MacroTokens,
+        gates: gates.ids(),
+        self_ty,
+        modules: None,
+        macros: None,
+        depth: 0,
     }
 }
 
