@@ -5,7 +5,7 @@ use std::sync::OnceLock;
 
 use crate::support::report::{Row, rows_from_json, rows_from_toml};
 use crate::support::{
-    LocalRegistry, TestResult, cargo, dep, fresh_dir, krate, manifest, tool, write,
+    LocalRegistry, TestResult, cargo, dep, krate, manifest, shared_dir, tool, write,
 };
 
 /// A virtual-manifest workspace with two members, reaching registry crates by every kind of
@@ -35,7 +35,7 @@ pub fn graph() -> TestResult<&'static Graph> {
 }
 
 fn make_graph() -> TestResult<Graph> {
-    let root = fresh_dir("graph")?;
+    let root = shared_dir("graph")?;
     let reg = LocalRegistry::new(root.join("registry"))?;
     for k in [
         krate("beta", "1.0.0"),

@@ -286,6 +286,30 @@ pub fn fresh_dir(name: &str) -> TestResult<PathBuf> {
     Ok(dir)
 }
 
+/// The folder of a fixture that a test process builds once and shares between its tests
+/// (a `OnceLock`). It is named by the process, because a runner that starts one process per
+/// test (cargo-nextest) would otherwise have each process delete the fixture another one is
+/// using; folders of processes that are gone are removed.
+pub fn shared_dir(name: &str) -> TestResult<PathBuf> {
+    let parent = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("e2e");
+    let prefix = format!("{name}-pid");
+    if let Ok(entries) = std::fs::read_dir(&parent) {
+        for entry in entries.flatten() {
+            let file = entry.file_name();
+            let Some(pid) = file.to_str().and_then(|f| f.strip_prefix(&prefix)) else {
+                continue;
+            };
+            let gone = pid.parse::<u32>().is_ok_and(|pid| {
+                cfg!(target_os = "linux") && !Path::new(&format!("/proc/{pid}")).exists()
+            });
+            if gone {
+                let _ = std::fs::remove_dir_all(entry.path());
+            }
+        }
+    }
+    fresh_dir(&format!("{prefix}{}", std::process::id()))
+}
+
 /// What a finished process left behind.
 #[derive(Debug)]
 pub struct Out {

@@ -4,7 +4,9 @@
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
-use super::{LocalRegistry, Out, TestResult, cargo, dep, fresh_dir, krate, tool_with_env, write};
+use super::{
+    LocalRegistry, Out, TestResult, cargo, dep, fresh_dir, krate, shared_dir, tool_with_env, write,
+};
 
 const NET: &str = "pub fn f() {\n    let _ = std::net::TcpStream::connect(\"127.0.0.1:9\");\n}\n";
 const SPAWN: &str = "pub fn f() {\n    let _ = std::process::Command::new(\"sh\").status();\n}\n";
@@ -20,7 +22,7 @@ fn registry() -> TestResult<&'static LocalRegistry> {
 }
 
 fn make_registry() -> TestResult<LocalRegistry> {
-    let reg = LocalRegistry::new(fresh_dir("policy-registry")?)?;
+    let reg = LocalRegistry::new(shared_dir("policy-registry")?)?;
     for k in [
         krate("netty", "1.0.0").file("src/lib.rs", NET),
         krate("netty", "2.0.0").file("src/lib.rs", NET),

@@ -329,6 +329,76 @@ struct Expansion {
     over: bool,
     /// The text and the end offset of the last token put in.
     last: Option<(usize, u32)>,
+    /// Indices of the tokens that came from the arguments.
+    spliced: Vec<u32>,
+}
+
+impl Expansion {
+    /// Whether a rule can fire on what the splicing joined: a spliced token, a keyword next
+    /// to one, or the root of a path one sits in is a name some rule looks at (a crate root,
+    /// a name bound in the invocation's scope, `unsafe`, `Self`, ...), or the expansion
+    /// invokes a splicing macro or an `include*!` (its finding quotes the path the splicing
+    /// built). When none is, scanning it finds only what the body and the arguments show
+    /// alone.
+    fn may_matter(&self, macros: &Macros<'_>, ctx: &Ctx<'_, '_>) -> bool {
+        let text = Src::new(&self.text);
+        let toks = &self.toks;
+        let interesting = |k: usize| {
+            toks.get(k).is_some_and(|t| {
+                if t.kind != TK::Ident {
+                    return false;
+                }
+                let name = t.text(&text);
+                matches!(
+                    name,
+                    "unsafe"
+                        | "extern"
+                        | "static"
+                        | "Self"
+                        | "crate"
+                        | "self"
+                        | "super"
+                        | "transmute"
+                        | "transmute_copy"
+                        | "asm"
+                        | "global_asm"
+                        | "naked_asm"
+                        | "include"
+                        | "include_bytes"
+                        | "include_str"
+                        | "link"
+                        | "no_mangle"
+                        | "export_name"
+                        | "link_section"
+                ) || crate::taxonomy::is_known_root(name)
+                    || ctx.imports.may_matter(name)
+            })
+        };
+        // a splicing macro, or an embedding one whose finding quotes the (spliced) path
+        let invokes = (0..toks.len().saturating_sub(1)).any(|k| {
+            toks[k].kind == TK::Ident && toks[k + 1].is_punct('!') && {
+                let name = toks[k].text(&text);
+                matches!(name, "include" | "include_bytes" | "include_str") || macros.defines(name)
+            }
+        });
+        invokes
+            || self.spliced.iter().any(|&k| {
+                let k = k as usize;
+                // the root of the path the token sits in
+                let mut root = k;
+                while root >= 2
+                    && toks[root - 1].kind == TK::PathSep
+                    && toks[root - 2].kind == TK::Ident
+                {
+                    root -= 2;
+                }
+                interesting(k)
+                    || interesting(root)
+                    || (k >= 1 && interesting(k - 1))
+                    || interesting(k + 1)
+                    || (k >= 2 && toks[k - 1].is_punct('<') && interesting(k - 2))
+            })
+    }
 }
 
 impl Expansion {
@@ -604,7 +674,9 @@ impl Matcher<'_, '_> {
             }
             _ => {
                 let stop = self.next_literal(next, pend);
-                let end = self.bounded(a, aend, stop);
+                let end = self
+                    .bounded(a, aend, stop)
+                    .min(self.fragment_end(frag, a, aend));
                 (end > a).then_some(end)
             }
         }
@@ -614,6 +686,47 @@ impl Matcher<'_, '_> {
     fn next_literal(&self, p: usize, pend: usize) -> Option<Tok> {
         let t = *self.pat.get(p).filter(|_| p < pend)?;
         (!t.is_punct('$') && !matches!(t.kind, TK::Open(_) | TK::Close(_))).then_some(t)
+    }
+
+    /// Where a fragment of several tokens must end whatever follows it in the pattern: no
+    /// `expr`, `ty`, `path`, `pat` or `stmt` holds a `,` or `;` of its own level (nor `=>`), and
+    /// a `ty` or `path` holds a `,` only between its generic arguments' `<` and `>`. Other
+    /// fragments (`item`, `meta`, ...) end with the arguments.
+    fn fragment_end(&self, frag: &str, mut a: usize, aend: usize) -> usize {
+        let bounded = matches!(
+            frag,
+            "expr" | "expr_2021" | "ty" | "path" | "pat" | "pat_param" | "stmt"
+        );
+        if !bounded {
+            return aend;
+        }
+        let generics = matches!(frag, "ty" | "path");
+        let mut angle = 0usize;
+        while a < aend {
+            let x = self.args[a];
+            match x.kind {
+                TK::Open(_) => {
+                    a = self.am[a] as usize + 1;
+                    continue;
+                }
+                TK::Punct('<') if generics => angle += 1,
+                TK::Punct('>') if generics && angle > 0 => {
+                    let arrow = a > 0 && self.args[a - 1].is_punct('-');
+                    if !arrow {
+                        angle -= 1;
+                    }
+                }
+                TK::Punct(',' | ';') if angle == 0 => return a,
+                TK::Punct('=')
+                    if angle == 0 && self.args.get(a + 1).is_some_and(|n| n.is_punct('>')) =>
+                {
+                    return a;
+                }
+                _ => {}
+            }
+            a += 1;
+        }
+        aend
     }
 
     /// From `a`, the end of the token trees before `stop` (at this depth), or `aend`.
@@ -680,6 +793,7 @@ fn transcribe(
                 .or_else(|| binds.one.get(name).copied());
                 if let Some((start, end)) = capture {
                     for &a in &from.arg_toks[start..end] {
+                        out.spliced.push(out.toks.len() as u32);
                         out.push(a, from.args);
                     }
                     s += 2;
@@ -736,6 +850,9 @@ pub(crate) fn scan_invocation(
     let Some((expanded, arm)) = macros.expand(name, args, ctx.src) else {
         return;
     };
+    if !expanded.may_matter(macros, ctx) {
+        return;
+    }
     // what the body and the arguments show alone
     let plain = Ctx {
         macros: None,

@@ -323,6 +323,25 @@ impl<'a, 's> Resolver<'a, 's> {
         taxonomy::methods(name).find(|m| m.carriers.iter().any(|c| self.sees(c)))
     }
 
+    /// Whether a rule could fire on `name` here beyond the crate roots it knows: a name bound
+    /// in this module (or one its local globs show), a foreign function, an `extern crate`
+    /// name, a capability method; any name at all when an external glob is in scope (it can
+    /// supply one).
+    pub fn may_matter(&self, name: &str) -> bool {
+        // a binding matters when it points into the crate (anything may be there) or to a
+        // path a taxonomy entry is at or under
+        let leads = |b: &Binding<'_>| {
+            b.local || taxonomy::classify(&b.segs).is_some() || taxonomy::leads_to_entry(&b.segs)
+        };
+        self.imports.crates.contains_key(name)
+            || taxonomy::methods(name).next().is_some()
+            || self.visible().any(|sc| {
+                !sc.globs.is_empty()
+                    || sc.names.get(name).is_some_and(|bs| bs.iter().any(leads))
+                    || sc.extern_fns.contains(name)
+            })
+    }
+
     fn sees(&self, carrier: &str) -> bool {
         let path: Vec<&str> = carrier.split("::").collect();
         self.visible().any(|sc| {

@@ -57,3 +57,31 @@ pub fn look_alike() -> String {
     let _: std::collections::HashMap<u8, u8> = harmless!(collections, HashMap);
     harmless!(string, String)
 }
+
+/// A `ty` fragment ends at a `,` of its level, so `typed!(fs, remove_file)` does not match the
+/// first arm (it would leave `, remove_file` over) and the second one builds the call.
+macro_rules! typed {
+    ($t:ty) => {
+        ()
+    };
+    ($m:ident, $f:ident) => {
+        std::$m::$f("/tmp/x") //~ fs
+    };
+}
+
+pub fn second_arm() {
+    let _ = typed!(fs, remove_file);
+}
+
+/// A macro that splices elsewhere embeds a path built from its argument: each invocation names
+/// its own file, besides the one written in the body.
+macro_rules! blob {
+    ($m:ident, $name:literal) => {{
+        let _ = std::$m::metadata("/tmp/x"); //~ fs
+        include_bytes!(concat!("data/", $name, ".bin")) //~ include-bytes, include-bytes
+    }};
+}
+
+pub fn embedded() -> usize {
+    blob!(fs, "table").len()
+}
