@@ -2,7 +2,8 @@
 //! it took. `cargo run --release -p risk-analyzer --example scan_dir -- DIR [-j N] [--list]`
 //!
 //! The figures: crates, files, bytes (inflated `.rs` bytes), parse fallbacks and wall time, so
-//! a run on `~/.cargo/registry/cache/*/` can be compared across changes.
+//! a run on `~/.cargo/registry/cache/*/` can be compared across changes. `--times` also prints
+//! the twenty crates that took longest (run it with `-j 1` to compare crates).
 
 use std::path::PathBuf;
 use std::time::Instant;
@@ -18,7 +19,7 @@ fn main() {
     while let Some(a) = args.next() {
         match a.as_str() {
             "-j" => jobs = args.next().and_then(|n| n.parse::<usize>().ok()),
-            "--list" => {}
+            "--list" | "--times" => {}
             _ => dir = Some(PathBuf::from(a)),
         }
     }
@@ -44,17 +45,25 @@ fn main() {
         .build()
         .expect("thread pool");
     let start = Instant::now();
-    let results: Vec<_> = pool.install(|| {
+    let (results, mut times): (Vec<_>, Vec<_>) = pool.install(|| {
         crates
             .par_iter()
             .map(|path| {
+                let one = Instant::now();
                 let bytes = std::fs::read(path).unwrap_or_default();
                 let root = path.file_stem().map(|s| s.to_string_lossy().into_owned());
-                scan_crate_tarball(&bytes, root.as_deref(), &Limits::default())
+                let facts = scan_crate_tarball(&bytes, root.as_deref(), &Limits::default());
+                (facts, (one.elapsed(), root.unwrap_or_default()))
             })
-            .collect()
+            .unzip()
     });
     let wall = start.elapsed();
+    if std::env::args().any(|a| a == "--times") {
+        times.sort_by(|a, b| b.cmp(a));
+        for (took, name) in times.iter() {
+            println!("{:9.1} ms  {name}", took.as_secs_f64() * 1e3);
+        }
+    }
 
     // `--list` prints each file that fell back to the token scan, with syn's error.
     let list = std::env::args().any(|a| a == "--list");

@@ -256,14 +256,12 @@ pub fn scan_unpacked_with(unpacked: &Unpacked, mode: Mode) -> CrateFacts {
         .collect();
     // a binary under tests/ is a fixture unless code that is not test-only names it (the
     // build script, shipped code, or unreached code that may compile)
-    let reaching: Vec<String> = (out.iter())
+    let reaching = (out.iter())
         .filter(|f| f.role != Role::Test)
-        .filter_map(|f| files.get(&f.path).or_else(|| extra.get(&f.path)))
-        .map(|b| String::from_utf8_lossy(b).into_owned())
-        .collect();
+        .filter_map(|f| files.get(&f.path).or_else(|| extra.get(&f.path)));
     for b in &mut binaries {
         b.fixture = binary::in_fixture_folder(&b.path)
-            && !reaching.iter().any(|text| binary::named_by(&b.path, text));
+            && !reaching.clone().any(|text| binary::named_by(&b.path, text));
     }
     let mut skipped = unpacked.skipped.clone();
     skipped.sort();
@@ -577,7 +575,7 @@ fn scan_file(path: &str, bytes: &[u8], mode: Mode) -> Scanned {
 /// [`scan_file`] with the source scanner as a parameter, so that a test can hand it one that
 /// panics (no input is known to make syn panic today; this proves the guard, not a bug).
 fn scan_file_with(path: &str, bytes: &[u8], scan: impl Fn(&str, &str) -> Scanned) -> Scanned {
-    let lines = bytes.split(|&b| b == b'\n').count() as u32;
+    let lines = (memchr::memchr_iter(b'\n', bytes).count() + 1) as u32;
     let not_analyzed = |reason: String| Scanned {
         facts: FileFacts {
             path: path.to_string(),

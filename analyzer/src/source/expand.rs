@@ -18,8 +18,9 @@
 //! another splicing macro is expanded too) up to [`MAX_DEPTH`], within a per-file budget of
 //! [`MAX_TOKENS`] produced tokens.
 
-use std::cell::{Cell, OnceCell};
+use std::cell::{Cell, OnceCell, RefCell};
 use std::collections::{HashMap, HashSet};
+use std::rc::Rc;
 
 use super::lexer;
 use super::tokens::{self, Ctx, Delim, TK, Tok};
@@ -234,6 +235,17 @@ pub(crate) struct Macros<'s> {
     by_name: HashMap<&'s str, Vec<Arm>>,
     /// Tokens the expansions produced so far.
     spent: Cell<usize>,
+    /// Per macro, the names its expansions can bring in ([`Macros::reach`]), once asked.
+    reach: RefCell<HashMap<String, Rc<Reach>>>,
+}
+
+/// What the transcribers of a macro, and of the file's splicing macros they invoke, hold.
+#[derive(Debug, Default)]
+struct Reach {
+    /// Every identifier written in them.
+    names: Vec<String>,
+    /// One of them invokes an `include*!`, whose finding quotes its (spliced) path.
+    includes: bool,
 }
 
 impl<'s> Macros<'s> {
@@ -260,11 +272,65 @@ impl<'s> Macros<'s> {
             src,
             by_name,
             spent: Cell::new(0),
+            reach: RefCell::default(),
         })
     }
 
     pub fn defines(&self, name: &str) -> bool {
         self.by_name.contains_key(name)
+    }
+
+    /// The identifiers of the transcribers of `name` and of every splicing macro they invoke,
+    /// transitively: an expansion of `name!` (at any depth) holds only these and the tokens of
+    /// the arguments.
+    fn reach(&self, name: &str) -> Rc<Reach> {
+        if let Some(r) = self.reach.borrow().get(name) {
+            return Rc::clone(r);
+        }
+        let mut names = HashSet::new();
+        let mut includes = false;
+        let mut queue = vec![name];
+        let mut seen: HashSet<&str> = HashSet::from([name]);
+        while let Some(m) = queue.pop() {
+            for arm in self.by_name.get(m).into_iter().flatten() {
+                for (k, t) in arm.body.iter().enumerate() {
+                    if t.kind != TK::Ident {
+                        continue;
+                    }
+                    let word = t.text(&self.src);
+                    names.insert(word);
+                    if arm.body.get(k + 1).is_some_and(|n| n.is_punct('!')) {
+                        includes |= matches!(word, "include" | "include_bytes" | "include_str");
+                        if let Some((&callee, _)) = self.by_name.get_key_value(word)
+                            && seen.insert(callee)
+                        {
+                            queue.push(callee);
+                        }
+                    }
+                }
+            }
+        }
+        let mut names: Vec<String> = names.into_iter().map(str::to_owned).collect();
+        names.sort_unstable();
+        let reach = Rc::new(Reach { names, includes });
+        self.reach
+            .borrow_mut()
+            .insert(name.to_owned(), Rc::clone(&reach));
+        reach
+    }
+
+    /// Whether no expansion of `name!(args)`, however deep, can hold a name a rule looks at:
+    /// then none is worth making ([`Expansion::may_matter`] would say no at every level).
+    fn quiet(&self, name: &str, args: &[Tok], ctx: &Ctx<'_, '_>) -> bool {
+        if !self.defines(name) {
+            return true;
+        }
+        let reach = self.reach(name);
+        !reach.includes
+            && !reach.names.iter().any(|n| looked_at(n, ctx))
+            && !args
+                .iter()
+                .any(|t| t.kind == TK::Ident && looked_at(t.text(ctx.src), ctx))
     }
 
     /// The expansion of `name!(args)` (`args` read from `asrc`) by its first matching arm,
@@ -333,6 +399,34 @@ struct Expansion {
     spliced: Vec<u32>,
 }
 
+/// Whether a rule looks at the name `name` in the scope of `ctx`: a crate root it knows, a name
+/// bound there that can lead to a rule, a keyword or attribute some rule reads.
+fn looked_at(name: &str, ctx: &Ctx<'_, '_>) -> bool {
+    matches!(
+        name,
+        "unsafe"
+            | "extern"
+            | "static"
+            | "Self"
+            | "crate"
+            | "self"
+            | "super"
+            | "transmute"
+            | "transmute_copy"
+            | "asm"
+            | "global_asm"
+            | "naked_asm"
+            | "include"
+            | "include_bytes"
+            | "include_str"
+            | "link"
+            | "no_mangle"
+            | "export_name"
+            | "link_section"
+    ) || crate::taxonomy::is_known_root(name)
+        || ctx.imports.may_matter(name)
+}
+
 impl Expansion {
     /// Whether a rule can fire on what the splicing joined: a spliced token, a keyword next
     /// to one, or the root of a path one sits in is a name some rule looks at (a crate root,
@@ -344,35 +438,8 @@ impl Expansion {
         let text = Src::new(&self.text);
         let toks = &self.toks;
         let interesting = |k: usize| {
-            toks.get(k).is_some_and(|t| {
-                if t.kind != TK::Ident {
-                    return false;
-                }
-                let name = t.text(&text);
-                matches!(
-                    name,
-                    "unsafe"
-                        | "extern"
-                        | "static"
-                        | "Self"
-                        | "crate"
-                        | "self"
-                        | "super"
-                        | "transmute"
-                        | "transmute_copy"
-                        | "asm"
-                        | "global_asm"
-                        | "naked_asm"
-                        | "include"
-                        | "include_bytes"
-                        | "include_str"
-                        | "link"
-                        | "no_mangle"
-                        | "export_name"
-                        | "link_section"
-                ) || crate::taxonomy::is_known_root(name)
-                    || ctx.imports.may_matter(name)
-            })
+            toks.get(k)
+                .is_some_and(|t| t.kind == TK::Ident && looked_at(t.text(&text), ctx))
         };
         // a splicing macro, or an embedding one whose finding quotes the (spliced) path
         let invokes = (0..toks.len().saturating_sub(1)).any(|k| {
@@ -674,9 +741,9 @@ impl Matcher<'_, '_> {
             }
             _ => {
                 let stop = self.next_literal(next, pend);
-                let end = self
-                    .bounded(a, aend, stop)
-                    .min(self.fragment_end(frag, a, aend));
+                // the fragment's own bound first: the search for `stop` then never runs
+                // past it (a long list of `$($e:expr),*` stays linear)
+                let end = self.bounded(a, self.fragment_end(frag, a, aend), stop);
                 (end > a).then_some(end)
             }
         }
@@ -845,6 +912,9 @@ pub(crate) fn scan_invocation(
     out: &mut Out,
 ) {
     if ctx.depth >= MAX_DEPTH {
+        return;
+    }
+    if macros.quiet(name, args, ctx) {
         return;
     }
     let Some((expanded, arm)) = macros.expand(name, args, ctx.src) else {

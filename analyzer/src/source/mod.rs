@@ -271,7 +271,7 @@ pub(crate) fn scan(path: &str, text: &str, mode: Mode) -> Scanned {
 
 /// `text.lines().count()`, counting newlines in one fast pass.
 fn line_count(text: &str) -> u32 {
-    let newlines = text.bytes().filter(|&b| b == b'\n').count();
+    let newlines = memchr::memchr_iter(b'\n', text.as_bytes()).count();
     let last = usize::from(!text.is_empty() && !text.ends_with('\n'));
     u32::try_from(newlines + last).unwrap_or(u32::MAX)
 }
