@@ -134,6 +134,17 @@ pub fn record(scope: &Scope) -> risk_report::model::Settings {
     }
 }
 
+/// The caps a report's facts were read with, from what it records of them: the inverse of
+/// [`record`] (a cap it does not record is the default).
+pub fn recorded_limits(settings: &risk_report::model::Settings) -> Limits {
+    let d = Limits::default();
+    Limits {
+        max_entry_bytes: settings.max_entry_bytes.unwrap_or(d.max_entry_bytes),
+        max_total_bytes: settings.max_total_bytes.unwrap_or(d.max_total_bytes),
+        max_entries: settings.max_entries.unwrap_or(d.max_entries),
+    }
+}
+
 /// The scope of this run: reads the settings of the workspace root cargo will use (found
 /// without running cargo) and puts the flags over them.
 pub fn load(config: &Options) -> Result<Scope, Error> {
@@ -339,6 +350,8 @@ mod tests {
         assert_eq!(recorded.max_entries, Some(3));
         assert_eq!(recorded.max_entry_bytes, None, "defaults are not recorded");
         assert!(record(&resolve(&ScanFlags::default(), &FileSettings::default())).is_default());
+        assert_eq!(recorded_limits(&recorded), s.limits, "record and read back");
+        assert_eq!(recorded_limits(&Default::default()), Limits::default());
     }
 
     #[test]
