@@ -13,6 +13,7 @@ use crate::output::{DEFAULT_FILE, write_atomically};
 use crate::plumbing::error::{Error, with_causes};
 use crate::plumbing::paths::Links;
 use crate::plumbing::reports::{self as delta, ReportRef};
+use crate::plumbing::session::Session;
 
 /// The page's default name, at the workspace root.
 pub const DEFAULT_HTML: &str = "risk-report.html";
@@ -24,10 +25,12 @@ struct Loaded {
     report: Report,
 }
 
-/// Writes the dashboard; returns where it went and how many reports it shows.
+/// Writes the dashboard; returns where it went and how many reports it shows. The
+/// dependency paths come from the session's graph.
 pub fn run(
     config: &Config,
     args: &HtmlArgs,
+    session: &Session,
     note: &dyn Fn(&str),
 ) -> Result<(PathBuf, usize), Error> {
     // The workspace is looked at only when no report was named, or --manifest-path says
@@ -56,9 +59,7 @@ pub fn run(
             loaded.push(load(&path.display().to_string(), &path)?);
         }
     } else {
-        let base = root
-            .clone()
-            .unwrap_or_else(|| delta::default_root(&config.options));
+        let base = root.clone().unwrap_or_else(|| session.root());
         for r in &args.reports {
             let label = match ReportRef::parse(r, &base) {
                 ReportRef::File(p) => p
@@ -76,11 +77,11 @@ pub fn run(
         }
     }
     let paths = match &root {
-        Some(_) => match crate::plumbing::cargo::metadata(&config.options) {
-            Ok(meta) => Links::from_metadata(&meta, &config.options.scope).shortest_paths(),
+        Some(_) => match session.workspace() {
+            Ok(ws) => Links::from_graph(&ws.graph).shortest_paths(),
             Err(e) => {
                 note(&format!(
-                    "no dependency paths (cargo metadata failed): {}",
+                    "no dependency paths (the dependency graph could not be read): {}",
                     with_causes(&e)
                 ));
                 BTreeMap::new()
@@ -110,7 +111,7 @@ pub fn run(
     // Beside the workspace's report, wherever in the workspace the command runs.
     let out_path = args.output.clone().unwrap_or_else(|| {
         root.clone()
-            .unwrap_or_else(|| delta::default_root(&config.options))
+            .unwrap_or_else(|| session.root())
             .join(DEFAULT_HTML)
     });
     let mut bytes = Vec::new();

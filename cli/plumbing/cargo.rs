@@ -17,16 +17,13 @@ pub(crate) fn cargo_program() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from("cargo"))
 }
 
-/// Runs `cargo metadata` for the whole graph. Every feature is enabled so that the graph holds
-/// every package the lockfile pins, whatever features the members enable by default; every
-/// platform is kept unless `--target` asks for one. Unless `--no-cache` or `--exhaustive`, the
-/// answer comes from the metadata cache when nothing it depends on changed (`meta_cache.rs`).
-pub fn metadata(config: &Options) -> Result<Metadata, Error> {
-    metadata_from(config, true).map(|(meta, _)| meta)
-}
-
-/// [`metadata`], and whether it came from the metadata cache; `cache: false` always asks
-/// cargo (which also downloads the tarballs it lacks, or says which are missing).
+/// Runs `cargo metadata` for the whole graph, and says whether the answer came from the
+/// metadata cache. Every feature is enabled so that the graph holds every package the
+/// lockfile pins, whatever features the members enable by default; every platform is kept
+/// unless `--target` asks for one. Unless `--no-cache` or `--exhaustive`, the answer comes
+/// from the metadata cache when nothing it depends on changed (`meta_cache.rs`); `cache:
+/// false` always asks cargo (which also downloads the tarballs it lacks, or says which are
+/// missing).
 pub fn metadata_from(config: &Options, cache: bool) -> Result<(Metadata, bool), Error> {
     metadata_with(config, cache, None)
 }

@@ -4,8 +4,6 @@
 //! ([`Opener::open`]: SARIF's evidence, `diff --source`); either way its facts come from the
 //! results cache first.
 
-use std::path::Path;
-
 use risk_analyzer::{Limits, Unpacked, archive, scan_unpacked};
 use risk_report::facts::CrateFacts;
 use risk_report::model::Report;
@@ -14,7 +12,6 @@ use super::cache::{self, Cache};
 use super::error::Error;
 use super::graph::GraphPackage;
 use super::locate::{Input, Locator};
-use super::options::Options;
 use super::scan::{ReadError, read_verified};
 use super::settings;
 
@@ -36,17 +33,6 @@ impl Opener {
             limits,
             cache,
         }
-    }
-
-    /// Where the scan of a workspace at `root` reads tarballs (the cargo cache and the local
-    /// registries its cargo configuration names), the caps and the results cache `options`
-    /// name.
-    pub fn for_root(root: &Path, options: &Options) -> Opener {
-        Opener::new(
-            Locator::for_root(root),
-            options.scope.limits,
-            cache::cache_for(options),
-        )
     }
 
     /// This opener with the caps `report` was scanned with (its recorded settings), so that
