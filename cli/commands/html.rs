@@ -37,7 +37,7 @@ pub fn run(
     // which one: the dependency paths then come from its graph.
     let implicit = args.reports.is_empty();
     let root = if implicit || config.options.manifest_path.is_some() {
-        Some(workspace_root(config)?)
+        Some(workspace_root(config.options.manifest_path.as_deref())?)
     } else {
         None
     };
@@ -136,11 +136,11 @@ fn load(label: &str, path: &Path) -> Result<Loaded, Error> {
 
 /// The workspace root by cargo's rule, found without running cargo (the folder of the root
 /// manifest, as the scan settings find it).
-fn workspace_root(config: &Config) -> Result<PathBuf, Error> {
-    crate::plumbing::settings::root_manifest(&config.options)
+fn workspace_root(manifest_path: Option<&Path>) -> Result<PathBuf, Error> {
+    crate::plumbing::settings::root_manifest(manifest_path)
         .filter(|m| m.is_file())
         .and_then(|m| m.parent().map(Path::to_owned))
-        .ok_or_else(|| crate::plumbing::cargo::not_a_project(&config.options))
+        .ok_or_else(|| crate::plumbing::cargo::not_a_project(manifest_path))
 }
 
 fn git(dir: &Path, args: &[&str]) -> Result<Vec<u8>, Error> {

@@ -63,7 +63,7 @@ pub fn run(config: &Config) -> anyhow::Result<Exit> {
         Command::Update(cargo_args) => {
             let before = scan(config, &session)?.report.clone();
             let manifest = session.workspace()?.root_manifest();
-            let said = cargo::update(&config.options, &manifest, cargo_args)?;
+            let said = cargo::update(config.options.cargo, &manifest, cargo_args)?;
             if !config.options.quiet {
                 for line in said.lines() {
                     eprintln!("{}", term::sanitize(line));

@@ -7,12 +7,13 @@ use std::sync::atomic::AtomicBool;
 
 use risk_report::model::{PackageInput, Report, Settings};
 
+use crate::plumbing::cache::Cache;
 use crate::plumbing::cargo;
 use crate::plumbing::error::Error;
 use crate::plumbing::graph::{Graph, GraphPackage};
 use crate::plumbing::locate::{Input, Locator};
 use crate::plumbing::lockfile::Checksums;
-use crate::plumbing::options::{Options, Scope};
+use crate::plumbing::options::{CargoRun, Scope};
 use crate::plumbing::paths::Links;
 use crate::plumbing::scan::{self, Job, Progress};
 use crate::plumbing::{audits, settings};
@@ -31,24 +32,25 @@ pub struct Workspace {
 }
 
 impl Workspace {
-    /// Runs `cargo metadata` (or asks its cache) and reads Cargo.lock, running `during` while
-    /// cargo runs (not when the metadata cache answers); `during` is told when cargo has
-    /// failed.
+    /// Runs `cargo metadata` (or asks the metadata cache in `cache`), applies `scope` to the
+    /// graph and reads Cargo.lock, running `during` while cargo runs (not when the metadata
+    /// cache answers); `during` is told when cargo has failed.
     pub fn load(
-        config: &Options,
+        cargo: CargoRun<'_>,
+        scope: &Scope,
+        cache: Option<&Cache>,
         during: Option<&dyn Fn(&AtomicBool)>,
     ) -> Result<Workspace, Error> {
         // cargo writes a Cargo.lock when there is none (unless --locked): say so afterwards.
-        let lock_before = config
-            .scope
+        let lock_before = scope
             .manifest
             .as_deref()
             .and_then(Path::parent)
             .map(|d| d.join("Cargo.lock"))
             .filter(|l| !l.is_file());
-        let (meta, cached_metadata) = cargo::metadata_with(config, true, during)?;
-        settings::confirm(&config.scope, meta.workspace_root.as_std_path())?;
-        let graph = Graph::from_metadata(&meta, &config.scope);
+        let (meta, cached_metadata) = cargo::metadata(cargo, cache, during)?;
+        settings::confirm(scope, meta.workspace_root.as_std_path())?;
+        let graph = Graph::from_metadata(&meta, scope);
         if !graph.unmatched_packages.is_empty() {
             let members: Vec<&str> = graph
                 .packages
@@ -119,7 +121,7 @@ impl Workspace {
     /// silently leaves a package out or reads cargo's editable unpacked copy instead).
     pub fn locate(
         &self,
-        config: &Options,
+        cargo: CargoRun<'_>,
         packages: &[&GraphPackage],
     ) -> Result<Vec<Input>, Error> {
         let locate_all = |loc: &Locator| -> Vec<Input> {
@@ -143,15 +145,15 @@ impl Workspace {
         if self.cached_metadata {
             // Run cargo as a cold run would: it downloads what it lacks (the graph is the
             // same, the cache's key said so) or fails with its own account of what is missing.
-            cargo::metadata_from(config, false)?;
+            cargo::metadata(cargo, None, None)?;
             inputs = locate_all(&self.locator());
             if missing(&inputs).is_empty() {
                 return Ok(inputs);
             }
         }
-        let offline = !config.cargo.network_allowed();
+        let offline = !cargo.flags.network_allowed();
         if !offline {
-            cargo::fetch(config, &self.root_manifest())?;
+            cargo::fetch(cargo, &self.root_manifest())?;
             inputs = locate_all(&self.locator());
         }
         let still = missing(&inputs);

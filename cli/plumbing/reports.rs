@@ -7,7 +7,6 @@ use std::process::Command;
 use risk_report::model::Report;
 
 use super::error::Error;
-use super::options::Options;
 
 /// The report's file name, beside the workspace's Cargo.lock unless `--output` says otherwise.
 pub const DEFAULT_FILE: &str = "risk-report.toml";
@@ -62,10 +61,11 @@ impl ReportRef {
     }
 }
 
-/// The workspace root by cargo's rule, found without running cargo (the folder of the root
-/// manifest); the current directory outside a Cargo project.
-pub fn default_root(options: &Options) -> PathBuf {
-    super::settings::root_manifest(options)
+/// The workspace root by cargo's rule from `manifest_path` (`--manifest-path`), found without
+/// running cargo (the folder of the root manifest); the current directory outside a Cargo
+/// project.
+pub fn default_root(manifest_path: Option<&Path>) -> PathBuf {
+    super::settings::root_manifest(manifest_path)
         .and_then(|m| m.parent().map(Path::to_owned))
         .unwrap_or_else(|| PathBuf::from("."))
 }

@@ -50,7 +50,7 @@ impl Session {
     /// The workspace root by cargo's rule, found without running cargo; the current directory
     /// outside a Cargo project. What commands that only read reports (`diff`) start from.
     pub fn root(&self) -> PathBuf {
-        reports::default_root(&self.options)
+        reports::default_root(self.options.manifest_path.as_deref())
     }
 
     /// The graph (packages and edges) and what Cargo.lock pins.
@@ -63,14 +63,19 @@ impl Session {
         if let Some(ws) = self.workspace.get() {
             return Ok(ws);
         }
-        let ws = Workspace::load(&self.options, during)?;
+        let ws = Workspace::load(
+            self.options.cargo_run(),
+            &self.options.scope,
+            self.cache.as_ref(),
+            during,
+        )?;
         Ok(self.workspace.get_or_init(|| ws))
     }
 
     /// Where to read each of `packages` (packages of [`Session::workspace`]'s graph) from;
     /// missing tarballs are fetched once (see [`Workspace::locate`]).
     pub fn locate(&self, packages: &[&GraphPackage]) -> Result<Vec<Input>, Error> {
-        self.workspace()?.locate(&self.options, packages)
+        self.workspace()?.locate(self.options.cargo_run(), packages)
     }
 
     /// The packages the report covers, in the graph's order, each with where it is read from.
@@ -104,7 +109,9 @@ impl Session {
             cache: self.cache.clone(),
         };
         let ahead = Ahead::default();
-        let during = |stop: &AtomicBool| ahead.run(&self.options, &pool, &options, progress, stop);
+        let during = |stop: &AtomicBool| {
+            ahead.run(self.options.cargo_run(), &pool, &options, progress, stop)
+        };
         let ws = self.workspace_with(Some(&during))?;
         let packages = self.packages()?;
         let scanner = Scanner {

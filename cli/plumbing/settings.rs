@@ -16,7 +16,7 @@ use risk_analyzer::Limits;
 use serde::Deserialize;
 
 use crate::plumbing::error::Error;
-use crate::plumbing::options::{Options, PackageSpec, ScanFlags, Scope};
+use crate::plumbing::options::{PackageSpec, ScanFlags, Scope};
 
 /// The table's name under `metadata`.
 pub const TABLE: &str = "risk-report";
@@ -145,15 +145,15 @@ pub fn recorded_limits(settings: &risk_report::model::Settings) -> Limits {
     }
 }
 
-/// The scope of this run: reads the settings of the workspace root cargo will use (found
-/// without running cargo) and puts the flags over them.
-pub fn load(config: &Options) -> Result<Scope, Error> {
-    let Some(root) = root_manifest(config).filter(|r| r.is_file()) else {
+/// The scope of this run: reads the settings of the workspace root cargo will use from
+/// `manifest_path` (found without running cargo) and puts the `flags` over them.
+pub fn load(manifest_path: Option<&Path>, flags: &ScanFlags) -> Result<Scope, Error> {
+    let Some(root) = root_manifest(manifest_path).filter(|r| r.is_file()) else {
         // Not a Cargo project (or --manifest-path names no file): cargo says so when it runs.
-        return Ok(resolve(&config.flags, &FileSettings::default()));
+        return Ok(resolve(flags, &FileSettings::default()));
     };
     let file = read(&root)?;
-    let mut scope = resolve(&config.flags, &file.unwrap_or_default());
+    let mut scope = resolve(flags, &file.unwrap_or_default());
     scope.manifest = Some(root);
     Ok(scope)
 }
@@ -226,9 +226,9 @@ pub fn parse(text: &str) -> Result<Option<FileSettings>, String> {
 
 /// The manifest cargo starts from: `--manifest-path`, else the nearest Cargo.toml above the
 /// current directory; then the workspace root it belongs to.
-pub fn root_manifest(config: &Options) -> Option<PathBuf> {
+pub fn root_manifest(manifest_path: Option<&Path>) -> Option<PathBuf> {
     let cwd = std::env::current_dir().ok()?;
-    let start = match &config.manifest_path {
+    let start = match manifest_path {
         Some(m) => cwd.join(m),
         None => cwd
             .ancestors()
