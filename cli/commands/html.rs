@@ -148,9 +148,9 @@ fn git(dir: &Path, args: &[&str]) -> Result<Vec<u8>, Error> {
         .args(args)
         .current_dir(dir)
         .output()
-        .map_err(|e| Error::Git {
+        .map_err(|source| Error::GitNotRun {
             spec: args.join(" "),
-            message: format!("cannot run git: {e}"),
+            source,
         })?;
     if !out.status.success() {
         return Err(Error::Git {
