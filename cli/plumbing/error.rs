@@ -156,12 +156,34 @@ pub enum Error {
     #[error("cannot use the scan settings in {}: {message}", path.display())]
     Settings { path: PathBuf, message: String },
 
+    #[error("cannot use the scan settings in {}", path.display())]
+    SettingsFile {
+        path: PathBuf,
+        #[source]
+        source: SettingsError,
+    },
+
     #[error("cannot read the cargo-vet audits in {}", path.display())]
     Audits {
         path: PathBuf,
         #[source]
         source: risk_policy::vet::VetError,
     },
+}
+
+/// Why a manifest's scan settings table (`settings.rs`) cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum SettingsError {
+    /// The manifest itself does not parse; the parser's error is the cause.
+    #[error("not valid TOML")]
+    Syntax(#[source] toml::de::Error),
+    /// Both tables, `[workspace.metadata.…]` and `[package.metadata.…]`, are set.
+    #[error("both {0} and {1} are set; keep one")]
+    BothSections(String, String),
+    /// A key of the table is unknown or has the wrong type: the deserializer's message,
+    /// reworded to name the table.
+    #[error("{table}: {said}")]
+    Table { table: String, said: String },
 }
 
 /// An error and its causes on one line, each said once: messages leave their cause to

@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use risk_analyzer::Limits;
 use serde::Deserialize;
 
-use crate::plumbing::error::Error;
+use crate::plumbing::error::{Error, SettingsError};
 use crate::plumbing::options::{PackageSpec, ScanFlags, Scope};
 
 /// The table's name under `metadata`.
@@ -193,15 +193,15 @@ pub fn read(manifest: &Path) -> Result<Option<FileSettings>, Error> {
         path: manifest.to_owned(),
         source,
     })?;
-    parse(&text).map_err(|message| Error::Settings {
+    parse(&text).map_err(|source| Error::SettingsFile {
         path: manifest.to_owned(),
-        message,
+        source,
     })
 }
 
 /// The settings table of a manifest's text.
-pub fn parse(text: &str) -> Result<Option<FileSettings>, String> {
-    let doc: toml::Table = toml::from_str(text).map_err(|e| e.to_string())?;
+pub fn parse(text: &str) -> Result<Option<FileSettings>, SettingsError> {
+    let doc: toml::Table = toml::from_str(text).map_err(SettingsError::Syntax)?;
     let table = |section: &str| {
         doc.get(section)
             .and_then(|s| s.get("metadata"))
@@ -210,8 +210,9 @@ pub fn parse(text: &str) -> Result<Option<FileSettings>, String> {
     };
     let (section, value) = match (table("workspace"), table("package")) {
         (Some(_), Some(_)) => {
-            return Err(format!(
-                "both [workspace.metadata.{TABLE}] and [package.metadata.{TABLE}] are set; keep one"
+            return Err(SettingsError::BothSections(
+                format!("[workspace.metadata.{TABLE}]"),
+                format!("[package.metadata.{TABLE}]"),
             ));
         }
         (Some(v), None) => ("workspace", v),
@@ -220,7 +221,10 @@ pub fn parse(text: &str) -> Result<Option<FileSettings>, String> {
     };
     value.try_into::<FileSettings>().map(Some).map_err(|e| {
         let said = e.to_string().trim().replace("\nin ", " in ");
-        format!("[{section}.metadata.{TABLE}]: {said}")
+        SettingsError::Table {
+            table: format!("[{section}.metadata.{TABLE}]"),
+            said,
+        }
     })
 }
 
@@ -286,7 +290,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_table_is_read_from_either_section_and_checked() -> Result<(), String> {
+    fn the_table_is_read_from_either_section_and_checked() -> Result<(), SettingsError> {
         let ws = parse(
             "[workspace]\n[workspace.metadata.risk-report]\ntargets = [\"x86_64-unknown-linux-gnu\"]\nexclude = [\"criterion\"]\nexclude-dev = true\nmax-entry-bytes = \"1M\"\nmax-total-bytes = 4096\nmax-entries = 9\n",
         )?;
@@ -305,7 +309,8 @@ mod tests {
             parse("[package]\nname = \"a\"\n[package.metadata.risk-report]\nexclude-dev = true\n")?;
         assert_eq!(pkg.and_then(|s| s.exclude_dev), Some(true));
         assert_eq!(parse("[package]\nname = \"a\"\n")?, None);
-        let typo = parse("[workspace.metadata.risk-report]\nexclude_dev = true\n");
+        let typo = parse("[workspace.metadata.risk-report]\nexclude_dev = true\n")
+            .map_err(|e| e.to_string());
         assert!(
             typo.as_ref().is_err_and(
                 |e| e.contains("exclude_dev") && e.contains("[workspace.metadata.risk-report]")
@@ -315,7 +320,11 @@ mod tests {
         let both = parse(
             "[workspace.metadata.risk-report]\n[package]\nname = \"a\"\n[package.metadata.risk-report]\n",
         );
-        assert!(both.is_err_and(|e| e.contains("keep one")));
+        assert!(both.is_err_and(|e| e.to_string().contains("keep one")));
+        assert!(matches!(
+            parse("[workspace\n"),
+            Err(SettingsError::Syntax(_))
+        ));
         assert!(parse("[workspace.metadata.risk-report]\nmax-entries = \"x\"\n").is_err());
         assert!(parse("[workspace.metadata.risk-report]\nmax-entry-bytes = \"12Q\"\n").is_err());
         Ok(())
