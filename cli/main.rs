@@ -37,7 +37,10 @@ fn main() -> ExitCode {
     // reads reports.
     let settings = match &config.command {
         Command::Diff(_) => Ok(config.options.scope.clone()),
-        _ => settings::load(&config.options),
+        _ => settings::load(
+            config.options.manifest_path.as_deref(),
+            &config.options.flags,
+        ),
     };
     let result = settings.map_err(anyhow::Error::from).and_then(|scope| {
         config.options.scope = scope;

@@ -251,11 +251,6 @@ mod tests {
         let scanned = Scanned {
             located: Vec::new(),
             applications: Default::default(),
-            opener: crate::plumbing::open::Opener::new(
-                crate::plumbing::locate::Locator::new(None, Vec::new()),
-                Default::default(),
-                None,
-            ),
             workspace_root: PathBuf::from("/w"),
             inputs: vec![risk_report::model::PackageInput {
                 name: "evil\u{1b}]0;pwned\u{7}\u{202e}".into(),

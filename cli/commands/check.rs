@@ -11,11 +11,10 @@ use risk_policy::render::{Location, Locations, check_text};
 use risk_policy::{Checker, DEFAULT_FILE, Date};
 use risk_report::capability::Capability;
 use risk_report::facts::Role;
-use risk_report::model::Report;
 
 use crate::config::{CheckFormat, PolicyArgs};
 use crate::plumbing::error::{Error, Exit};
-use crate::plumbing::open::Opened;
+use crate::plumbing::open::{Opened, Opener};
 use crate::plumbing::pipeline::Scanned;
 use crate::plumbing::{evidence, policy};
 
@@ -29,8 +28,14 @@ pub struct Checked {
     pub exit: Exit,
 }
 
-/// `check` over an already scanned graph; `today` decides which grants have expired.
-pub fn run(args: &PolicyArgs, scanned: &Scanned, today: Date) -> Result<Checked, Error> {
+/// `check` over an already scanned graph, its evidence opened with the session's `opener`;
+/// `today` decides which grants have expired.
+pub fn run(
+    args: &PolicyArgs,
+    scanned: &Scanned,
+    opener: &Opener,
+    today: Date,
+) -> Result<Checked, Error> {
     let path = policy::policy_path(args.policy.as_deref(), &scanned.workspace_root);
     let policy = policy::load_policy(&path)?;
     let report = &scanned.report;
@@ -46,7 +51,7 @@ pub fn run(args: &PolicyArgs, scanned: &Scanned, today: Date) -> Result<Checked,
             v.path = p.iter().rev().cloned().collect();
         }
     }
-    let locations = locations(scanned, report, &eval)?;
+    let locations = locations(scanned, opener, &eval)?;
     let shown = match &args.policy {
         Some(p) => p.display().to_string(),
         None => DEFAULT_FILE.to_owned(),
@@ -98,7 +103,8 @@ fn located(capability: &str) -> bool {
 
 /// file:line of the findings behind each violated capability, for violating packages only.
 /// The packages are opened where the scan read them, from the scan's graph.
-fn locations(scanned: &Scanned, report: &Report, eval: &Evaluation) -> Result<Locations, Error> {
+fn locations(scanned: &Scanned, opener: &Opener, eval: &Evaluation) -> Result<Locations, Error> {
+    let report = &scanned.report;
     let wanted: Vec<&Verdict> = eval
         .verdicts
         .iter()
@@ -123,7 +129,7 @@ fn locations(scanned: &Scanned, report: &Report, eval: &Evaluation) -> Result<Lo
             .map(|x| x.capability.as_str())
             .filter(|c| located(c))
             .collect();
-        let (opened, _) = scanned.opener.read(pkg, input.clone())?;
+        let (opened, _) = opener.read(pkg, input.clone())?;
         let Ok(Opened { unpacked, facts }) = opened else {
             continue;
         };

@@ -13,6 +13,7 @@ use crate::output::{DEFAULT_FILE, write_atomically};
 use crate::plumbing::error::{Error, with_causes};
 use crate::plumbing::paths::Links;
 use crate::plumbing::reports::{self as delta, ReportRef};
+use crate::plumbing::session::Session;
 
 /// The page's default name, at the workspace root.
 pub const DEFAULT_HTML: &str = "risk-report.html";
@@ -24,17 +25,19 @@ struct Loaded {
     report: Report,
 }
 
-/// Writes the dashboard; returns where it went and how many reports it shows.
+/// Writes the dashboard; returns where it went and how many reports it shows. The
+/// dependency paths come from the session's graph.
 pub fn run(
     config: &Config,
     args: &HtmlArgs,
+    session: &Session,
     note: &dyn Fn(&str),
 ) -> Result<(PathBuf, usize), Error> {
     // The workspace is looked at only when no report was named, or --manifest-path says
     // which one: the dependency paths then come from its graph.
     let implicit = args.reports.is_empty();
     let root = if implicit || config.options.manifest_path.is_some() {
-        Some(workspace_root(config)?)
+        Some(workspace_root(config.options.manifest_path.as_deref())?)
     } else {
         None
     };
@@ -56,9 +59,7 @@ pub fn run(
             loaded.push(load(&path.display().to_string(), &path)?);
         }
     } else {
-        let base = root
-            .clone()
-            .unwrap_or_else(|| delta::default_root(&config.options));
+        let base = root.clone().unwrap_or_else(|| session.root());
         for r in &args.reports {
             let label = match ReportRef::parse(r, &base) {
                 ReportRef::File(p) => p
@@ -76,11 +77,11 @@ pub fn run(
         }
     }
     let paths = match &root {
-        Some(_) => match crate::plumbing::cargo::metadata(&config.options) {
-            Ok(meta) => Links::from_metadata(&meta, &config.options.scope).shortest_paths(),
+        Some(_) => match session.workspace() {
+            Ok(ws) => Links::from_graph(&ws.graph).shortest_paths(),
             Err(e) => {
                 note(&format!(
-                    "no dependency paths (cargo metadata failed): {}",
+                    "no dependency paths (the dependency graph could not be read): {}",
                     with_causes(&e)
                 ));
                 BTreeMap::new()
@@ -110,7 +111,7 @@ pub fn run(
     // Beside the workspace's report, wherever in the workspace the command runs.
     let out_path = args.output.clone().unwrap_or_else(|| {
         root.clone()
-            .unwrap_or_else(|| delta::default_root(&config.options))
+            .unwrap_or_else(|| session.root())
             .join(DEFAULT_HTML)
     });
     let mut bytes = Vec::new();
@@ -135,11 +136,11 @@ fn load(label: &str, path: &Path) -> Result<Loaded, Error> {
 
 /// The workspace root by cargo's rule, found without running cargo (the folder of the root
 /// manifest, as the scan settings find it).
-fn workspace_root(config: &Config) -> Result<PathBuf, Error> {
-    crate::plumbing::settings::root_manifest(&config.options)
+fn workspace_root(manifest_path: Option<&Path>) -> Result<PathBuf, Error> {
+    crate::plumbing::settings::root_manifest(manifest_path)
         .filter(|m| m.is_file())
         .and_then(|m| m.parent().map(Path::to_owned))
-        .ok_or_else(|| crate::plumbing::cargo::not_a_project(&config.options))
+        .ok_or_else(|| crate::plumbing::cargo::not_a_project(manifest_path))
 }
 
 fn git(dir: &Path, args: &[&str]) -> Result<Vec<u8>, Error> {
@@ -147,9 +148,9 @@ fn git(dir: &Path, args: &[&str]) -> Result<Vec<u8>, Error> {
         .args(args)
         .current_dir(dir)
         .output()
-        .map_err(|e| Error::Git {
+        .map_err(|source| Error::GitNotRun {
             spec: args.join(" "),
-            message: format!("cannot run git: {e}"),
+            source,
         })?;
     if !out.status.success() {
         return Err(Error::Git {

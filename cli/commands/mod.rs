@@ -18,42 +18,41 @@ use risk_report::model::Report;
 use crate::config::{CheckFormat, Command, Config, DiffFormat, Format};
 use crate::output;
 use crate::plumbing::error::{Exit, with_causes};
-use crate::plumbing::open::Opener;
+use crate::plumbing::session::Session;
 use crate::plumbing::{cache, cargo, pipeline, policy, reports, scan};
 use crate::render::delta::render_delta;
 use crate::term::{self, Paint};
 
 /// Runs the command `config` holds; the scan settings are already in `config.options.scope`.
+/// Every command that looks at the workspace reads it through one [`Session`].
 pub fn run(config: &Config) -> anyhow::Result<Exit> {
     if let Some(problem) = cache::cache_dir_problem(&config.options) {
         eprintln!("warning: {}", term::sanitize(&problem));
     }
+    let session = Session::new(&config.options);
     match &config.command {
         Command::Report => {
-            let scanned = scan(config)?;
-            let previous = previous_report(config, &scanned);
-            let (written, new) = output::write_report(config, &scanned)?;
+            let scanned = scan(config, &session)?;
+            let previous = previous_report(config, scanned);
+            let (written, new) = output::write_report(config, scanned)?;
             if let Some(old) = previous {
                 print_delta(config, &old, &new, &scanned.workspace_root);
             }
-            summary(config, &scanned, &new, &written);
+            summary(config, scanned, &new, &written);
             Ok(Exit::Ok)
         }
         Command::Show(spec) => {
             let paint = Paint {
                 enabled: term::stdout_color(config.color),
             };
-            let text = show::show(config, spec, paint)?;
+            let text = show::show(&session, spec, paint)?;
             output::write_stdout(&text)?;
             Ok(Exit::Ok)
         }
         Command::Diff(args) => {
-            let root = reports::default_root(&config.options);
-            // The same places the scan reads from: the cargo cache and the local registries
-            // the workspace's cargo configuration names; the results cache first.
-            let opener = Opener::for_root(&root, &config.options);
+            // Reports and tarballs only: the session's opener, without the graph (no cargo).
             let color = term::stdout_color(config.color);
-            let (text, outcome) = diff::run(args, color, &root, &opener)?;
+            let (text, outcome) = diff::run(args, color, &session.root(), session.opener())?;
             output::write_stdout(&text)?;
             Ok(if args.fail_on_increase && outcome.adds_risk {
                 Exit::RiskAdded
@@ -62,23 +61,25 @@ pub fn run(config: &Config) -> anyhow::Result<Exit> {
             })
         }
         Command::Update(cargo_args) => {
-            let before = scan(config)?.report;
-            let manifest = pipeline::Workspace::load(&config.options)?.root_manifest();
-            let said = cargo::update(&config.options, &manifest, cargo_args)?;
+            let before = scan(config, &session)?.report.clone();
+            let manifest = session.workspace()?.root_manifest();
+            let said = cargo::update(config.options.cargo, &manifest, cargo_args)?;
             if !config.options.quiet {
                 for line in said.lines() {
                     eprintln!("{}", term::sanitize(line));
                 }
             }
-            let scanned = scan(config)?;
-            let (written, new) = output::write_report(config, &scanned)?;
+            // The workspace has changed: a new session reads it again.
+            let after = Session::new(&config.options);
+            let scanned = scan(config, &after)?;
+            let (written, new) = output::write_report(config, scanned)?;
             print_delta(config, &before, &new, &scanned.workspace_root);
-            summary(config, &scanned, &new, &written);
+            summary(config, scanned, &new, &written);
             Ok(Exit::Ok)
         }
         Command::Check(args) => {
-            let scanned = scan(config)?;
-            let checked = check::run(args, &scanned, risk_policy::Date::today())?;
+            let scanned = scan(config, &session)?;
+            let checked = check::run(args, scanned, session.opener(), risk_policy::Date::today())?;
             let paint = Paint {
                 enabled: args.format == CheckFormat::Text && term::stdout_color(config.color),
             };
@@ -86,8 +87,8 @@ pub fn run(config: &Config) -> anyhow::Result<Exit> {
             Ok(checked.exit)
         }
         Command::Init(args) => {
-            let scanned = scan(config)?;
-            let w = init::run(args, &scanned)?;
+            let scanned = scan(config, &session)?;
+            let w = init::run(args, scanned)?;
             if !config.options.quiet {
                 eprintln!(
                     "Wrote {}: {} grants for {} packages. Review it, then run `cargo risk-report check`.",
@@ -104,7 +105,7 @@ pub fn run(config: &Config) -> anyhow::Result<Exit> {
                     eprintln!("note: {}", term::sanitize(s));
                 }
             };
-            let (path, n) = html::run(config, args, &note)?;
+            let (path, n) = html::run(config, args, &session, &note)?;
             if !config.options.quiet {
                 let what = if n == 1 { "report" } else { "reports" };
                 eprintln!("Dashboard of {n} {what} written to {}", path.display());
@@ -113,7 +114,7 @@ pub fn run(config: &Config) -> anyhow::Result<Exit> {
         }
         Command::Sbom(args) => match &args.verify {
             Some(path) => {
-                let v = sbom::verify(config, path)?;
+                let v = sbom::verify(&session, path)?;
                 if v.differences.is_empty() {
                     if !config.options.quiet {
                         eprintln!(
@@ -137,8 +138,8 @@ pub fn run(config: &Config) -> anyhow::Result<Exit> {
                 }
             }
             None => {
-                let scanned = scan(config)?;
-                let text = sbom::generate(config, &scanned)?;
+                let scanned = scan(config, &session)?;
+                let text = sbom::generate(config, scanned)?;
                 match &args.output {
                     Some(path) => {
                         output::write_atomically(path, text.as_bytes())?;
@@ -216,7 +217,8 @@ fn summary(
     }
 }
 
-fn scan(config: &Config) -> anyhow::Result<pipeline::Scanned> {
+/// The session's scan, with the progress bar and the notes on stderr.
+fn scan<'s>(config: &Config, session: &'s Session) -> anyhow::Result<&'s pipeline::Scanned> {
     let bar = progress_bar(config);
     let shown = std::cell::Cell::new(false);
     let total = |n, done| {
@@ -233,7 +235,7 @@ fn scan(config: &Config) -> anyhow::Result<pipeline::Scanned> {
         total: &total,
         done: &|| bar.inc(1),
     };
-    let scanned = pipeline::build_inputs(&config.options, &progress);
+    let scanned = session.scan(&progress);
     // Cleared before anything else is printed, the error included.
     bar.finish_and_clear();
     let scanned = scanned?;

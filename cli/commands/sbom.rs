@@ -9,8 +9,9 @@ use risk_report::sbom::{self, Pin};
 use crate::config::Config;
 use crate::plumbing::error::Error;
 use crate::plumbing::locate::Input;
-use crate::plumbing::pipeline::{Scanned, Workspace};
+use crate::plumbing::pipeline::Scanned;
 use crate::plumbing::scan::{ReadError, read_verified};
+use crate::plumbing::session::Session;
 
 /// SBOMs over this size are refused before parsing.
 const MAX_SBOM_BYTES: u64 = 256 * 1024 * 1024;
@@ -42,20 +43,20 @@ pub struct Verified {
     pub differences: Vec<String>,
 }
 
-/// Compares the current graph (lockfile pins, and the SHA-256 of every tarball) with `path`.
-pub fn verify(config: &Config, path: &Path) -> Result<Verified, Error> {
+/// Compares the session's graph (lockfile pins, and the SHA-256 of every tarball the report
+/// would cover) with `path`.
+pub fn verify(session: &Session, path: &Path) -> Result<Verified, Error> {
     let expected = read_sbom(path)?;
-    let ws = Workspace::load(&config.options)?;
-    let packages = ws.selected(config.options.scope.include_members);
-    let located = ws.locate(&config.options, &packages)?;
+    let ws = session.workspace()?;
+    let packages = session.packages()?;
 
     let mut shared: BTreeMap<(&str, &str), usize> = BTreeMap::new();
-    for p in &packages {
+    for (p, _) in packages {
         *shared.entry((&p.name, &p.version)).or_default() += 1;
     }
     let mut now = BTreeMap::new();
     let mut tarballs = Vec::new();
-    for (p, input) in packages.iter().zip(&located) {
+    for (p, input) in packages {
         let key = if shared[&(p.name.as_str(), p.version.as_str())] > 1 {
             format!("{}@{} ({})", p.name, p.version, p.source.label())
         } else {

@@ -7,31 +7,26 @@ use std::fmt::Write as _;
 use risk_analyzer::Unpacked;
 use risk_report::facts::{CrateFacts, Parse, Role};
 
-use crate::config::{Config, PackageSpec};
-use crate::plumbing::cache::cache_for;
+use crate::config::PackageSpec;
 use crate::plumbing::error::Error;
 use crate::plumbing::graph::GraphPackage;
-use crate::plumbing::open::{Opened, Opener};
-use crate::plumbing::pipeline::{Workspace, cmp_versions};
+use crate::plumbing::open::Opened;
+use crate::plumbing::pipeline::cmp_versions;
+use crate::plumbing::session::Session;
 use crate::term::{Paint, sanitize};
 
 /// Longest source line printed, in characters: minified or generated code can have lines of
 /// megabytes.
 const MAX_LINE: usize = 200;
 
-/// Finds the package, reads and verifies it, scans it and renders every finding.
-pub fn show(config: &Config, spec: &PackageSpec, paint: Paint) -> Result<String, Error> {
-    let ws = Workspace::load(&config.options)?;
-    let matches = find(&ws.graph.packages, spec)?;
-    let inputs = ws.locate(&config.options, &matches)?;
-    let opener = Opener::new(
-        ws.locator(),
-        config.options.scope.limits,
-        cache_for(&config.options),
-    );
+/// Finds the package in the session's graph, reads and verifies it through the session's
+/// opener (its facts from the results cache first) and renders every finding.
+pub fn show(session: &Session, spec: &PackageSpec, paint: Paint) -> Result<String, Error> {
+    let matches = find(&session.workspace()?.graph.packages, spec)?;
+    let inputs = session.locate(&matches)?;
     let mut out = String::new();
     for (pkg, input) in matches.iter().zip(inputs) {
-        let (opened, verified) = opener.read(pkg, input)?;
+        let (opened, verified) = session.opener().read(pkg, input)?;
         render(&mut out, pkg, &opened, verified, paint);
     }
     // Lines start with crate file names: none may read as a CI workflow command.

@@ -19,7 +19,7 @@ use rayon::prelude::*;
 
 use crate::plumbing::locate::{Input, Locator};
 use crate::plumbing::lockfile::Checksums;
-use crate::plumbing::options::Options;
+use crate::plumbing::options::CargoRun;
 use crate::plumbing::scan::{self, Job, Progress, Scanned};
 
 /// (name, version, SHA-256) of a verified tarball.
@@ -37,7 +37,7 @@ impl Ahead {
     /// failed: the run ends with its error).
     pub fn run(
         &self,
-        config: &Options,
+        cargo: CargoRun<'_>,
         pool: &rayon::ThreadPool,
         options: &scan::Options,
         progress: &Progress<'_>,
@@ -45,10 +45,10 @@ impl Ahead {
     ) {
         // Targets leave packages of other platforms out of the graph: most of the lockfile
         // (the `windows-sys` family, say) would be scanned for nothing
-        if !config.scope.targets.is_empty() {
+        if !cargo.targets.is_empty() {
             return;
         }
-        let Some(lockfile) = lockfile_for(config) else {
+        let Some(lockfile) = lockfile_for(cargo.manifest_path) else {
             return;
         };
         let Ok(checksums) = Checksums::read(&lockfile) else {
@@ -118,9 +118,9 @@ fn key(job: &Job) -> Option<Key> {
 /// The Cargo.lock nearest to where cargo starts (the manifest's folder, else the current
 /// one): the workspace root's in every layout but nested workspaces, where a wrong guess only
 /// costs time.
-fn lockfile_for(config: &Options) -> Option<PathBuf> {
+fn lockfile_for(manifest_path: Option<&Path>) -> Option<PathBuf> {
     let cwd = std::env::current_dir().ok()?;
-    let start = match &config.manifest_path {
+    let start = match manifest_path {
         Some(m) => cwd.join(m).parent()?.to_path_buf(),
         None => cwd,
     };

@@ -7,8 +7,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use cargo_metadata::{Metadata, MetadataCommand};
 
+use crate::plumbing::cache::Cache;
 use crate::plumbing::error::Error;
-use crate::plumbing::options::Options;
+use crate::plumbing::options::{CargoFlags, CargoRun};
 
 /// The cargo binary: `$CARGO` when cargo runs us as a subcommand, else `cargo` on PATH.
 pub(crate) fn cargo_program() -> PathBuf {
@@ -17,59 +18,51 @@ pub(crate) fn cargo_program() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from("cargo"))
 }
 
-/// Runs `cargo metadata` for the whole graph. Every feature is enabled so that the graph holds
-/// every package the lockfile pins, whatever features the members enable by default; every
-/// platform is kept unless `--target` asks for one. Unless `--no-cache` or `--exhaustive`, the
-/// answer comes from the metadata cache when nothing it depends on changed (`meta_cache.rs`).
-pub fn metadata(config: &Options) -> Result<Metadata, Error> {
-    metadata_from(config, true).map(|(meta, _)| meta)
-}
-
-/// [`metadata`], and whether it came from the metadata cache; `cache: false` always asks
-/// cargo (which also downloads the tarballs it lacks, or says which are missing).
-pub fn metadata_from(config: &Options, cache: bool) -> Result<(Metadata, bool), Error> {
-    metadata_with(config, cache, None)
-}
-
-/// [`metadata_from`], running `during` on this thread while cargo runs (not when the cache
-/// answers); the flag it gets is set as soon as cargo has failed.
-pub fn metadata_with(
-    config: &Options,
-    cache: bool,
+/// Runs `cargo metadata` for the whole graph, and says whether the answer came from the
+/// metadata cache. Every feature is enabled so that the graph holds every package the
+/// lockfile pins, whatever features the members enable by default; every platform is kept
+/// unless `--target` asks for one. With a results `cache` (none with `--no-cache` or
+/// `--exhaustive`), the answer comes from the metadata cache in it when nothing it depends on
+/// changed (`meta_cache.rs`); without one, cargo is always asked (which also downloads the
+/// tarballs it lacks, or says which are missing). `during` runs on this thread while cargo
+/// runs (not when the cache answers); the flag it gets is set as soon as cargo has failed.
+pub fn metadata(
+    run: CargoRun<'_>,
+    cache: Option<&Cache>,
     during: Option<&dyn Fn(&AtomicBool)>,
 ) -> Result<(Metadata, bool), Error> {
-    if let Some(path) = &config.manifest_path
+    if let Some(path) = run.manifest_path
         && !path.is_file()
     {
         return Err(Error::NotACargoProject {
-            path: path.clone(),
+            path: path.to_owned(),
             manifest_given: true,
         });
     }
-    match crate::plumbing::cache::cache_for(config).filter(|_| cache) {
+    match cache {
         Some(cache) => {
-            crate::plumbing::meta_cache::metadata(config, cache.dir(), &cargo_program(), || {
-                run_metadata(config, during)
+            crate::plumbing::meta_cache::metadata(run, cache.dir(), &cargo_program(), || {
+                run_metadata(run, during)
             })
         }
-        None => run_metadata(config, during).map(|(meta, _)| (meta, false)),
+        None => run_metadata(run, during).map(|(meta, _)| (meta, false)),
     }
 }
 
 /// Runs `cargo metadata` (and `during` meanwhile); returns the parsed graph and the JSON line
 /// it was parsed from.
 fn run_metadata(
-    config: &Options,
+    run: CargoRun<'_>,
     during: Option<&dyn Fn(&AtomicBool)>,
 ) -> Result<(Metadata, String), Error> {
     let mut cmd = MetadataCommand::new();
     cmd.cargo_path(cargo_program());
     cmd.features(cargo_metadata::CargoOpt::AllFeatures);
-    if let Some(path) = &config.manifest_path {
+    if let Some(path) = run.manifest_path {
         cmd.manifest_path(path);
     }
-    let mut other = config.cargo.to_args();
-    for target in &config.scope.targets {
+    let mut other = run.flags.to_args();
+    for target in run.targets {
         other.push("--filter-platform".to_owned());
         other.push(target.clone());
     }
@@ -91,7 +84,7 @@ fn run_metadata(
             })
         }
     };
-    result.map_err(|e| classify_metadata_error(e, config))
+    result.map_err(|e| classify_metadata_error(e, run))
 }
 
 /// `MetadataCommand::exec`, keeping the JSON line.
@@ -110,19 +103,19 @@ fn exec(cmd: &MetadataCommand) -> Result<(Metadata, String), cargo_metadata::Err
     Ok((MetadataCommand::parse(line)?, line.to_owned()))
 }
 
-/// The error for a run outside any Cargo project, naming where cargo looked.
-pub(crate) fn not_a_project(config: &Options) -> Error {
+/// The error for a run outside any Cargo project, naming where cargo looked (the
+/// `--manifest-path` given, else the current directory).
+pub fn not_a_project(manifest_path: Option<&Path>) -> Error {
     Error::NotACargoProject {
-        path: config
-            .manifest_path
-            .clone()
+        path: manifest_path
+            .map(Path::to_owned)
             .or_else(|| std::env::current_dir().ok())
             .unwrap_or_default(),
-        manifest_given: config.manifest_path.is_some(),
+        manifest_given: manifest_path.is_some(),
     }
 }
 
-fn classify_metadata_error(e: cargo_metadata::Error, config: &Options) -> Error {
+fn classify_metadata_error(e: cargo_metadata::Error, run: CargoRun<'_>) -> Error {
     match e {
         cargo_metadata::Error::Io(io) if io.kind() == std::io::ErrorKind::NotFound => {
             Error::CargoNotFound(io)
@@ -130,7 +123,7 @@ fn classify_metadata_error(e: cargo_metadata::Error, config: &Options) -> Error 
         cargo_metadata::Error::CargoMetadata { stderr } => {
             let stderr = stderr.trim().to_owned();
             if stderr.contains("could not find `Cargo.toml`") {
-                not_a_project(config)
+                not_a_project(run.manifest_path)
             } else if stderr.contains("--locked was passed")
                 || stderr.contains("--frozen was passed")
                 || stderr.contains("cannot create the lock file")
@@ -143,7 +136,7 @@ fn classify_metadata_error(e: cargo_metadata::Error, config: &Options) -> Error 
                 // `cargo metadata` downloads every tarball it lacks (it needs the manifests),
                 // so this, not our own search, is where missing tarballs usually show up.
                 Error::CargoDownload {
-                    offline: !config.cargo.network_allowed(),
+                    offline: !run.flags.network_allowed(),
                     stderr,
                 }
             } else {
@@ -161,14 +154,14 @@ fn classify_metadata_error(e: cargo_metadata::Error, config: &Options) -> Error 
 }
 
 /// Runs `cargo fetch` once, to bring tarballs that are not in the cache.
-pub fn fetch(config: &Options, manifest: &Path) -> Result<(), Error> {
+pub fn fetch(run: CargoRun<'_>, manifest: &Path) -> Result<(), Error> {
     let mut cmd = Command::new(cargo_program());
     cmd.arg("fetch").arg("--manifest-path").arg(manifest);
-    cmd.args(config.cargo.to_args());
-    for target in &config.scope.targets {
+    cmd.args(run.flags.to_args());
+    for target in run.targets {
         cmd.arg("--target").arg(target);
     }
-    if config.quiet {
+    if run.quiet {
         cmd.arg("--quiet");
     }
     let out = cmd.output().map_err(|io| {
@@ -192,10 +185,10 @@ pub fn fetch(config: &Options, manifest: &Path) -> Result<(), Error> {
 }
 
 /// Runs `cargo update ARGS` on the workspace; returns cargo's own account of what moved.
-pub fn update(config: &Options, manifest: &Path, args: &[String]) -> Result<String, Error> {
+pub fn update(flags: CargoFlags, manifest: &Path, args: &[String]) -> Result<String, Error> {
     let mut cmd = Command::new(cargo_program());
     cmd.arg("update").arg("--manifest-path").arg(manifest);
-    if !config.cargo.network_allowed() {
+    if !flags.network_allowed() {
         cmd.arg("--offline");
     }
     cmd.args(args);

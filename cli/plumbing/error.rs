@@ -111,6 +111,13 @@ pub enum Error {
     #[error("cannot read the report {what}: {message}")]
     BadReport { what: String, message: String },
 
+    #[error("cannot read the report {what}")]
+    Report {
+        what: String,
+        #[source]
+        source: risk_report::model::ReadError,
+    },
+
     #[error("cannot read the SBOM {what}: {message}")]
     BadSbom { what: String, message: String },
 
@@ -119,6 +126,13 @@ pub enum Error {
 
     #[error("cannot read `{spec}` from git: {message}")]
     Git { spec: String, message: String },
+
+    #[error("cannot read `{spec}` from git: cannot run git")]
+    GitNotRun {
+        spec: String,
+        #[source]
+        source: std::io::Error,
+    },
 
     #[error("`cargo update` failed; Cargo.lock and the report are unchanged:\n{stderr}")]
     Update { stderr: String },
@@ -142,6 +156,13 @@ pub enum Error {
     #[error("cannot use the scan settings in {}: {message}", path.display())]
     Settings { path: PathBuf, message: String },
 
+    #[error("cannot use the scan settings in {}", path.display())]
+    SettingsFile {
+        path: PathBuf,
+        #[source]
+        source: SettingsError,
+    },
+
     #[error("cannot read the cargo-vet audits in {}", path.display())]
     Audits {
         path: PathBuf,
@@ -150,13 +171,29 @@ pub enum Error {
     },
 }
 
+/// Why a manifest's scan settings table (`settings.rs`) cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum SettingsError {
+    /// The manifest itself does not parse; the parser's error is the cause.
+    #[error("not valid TOML")]
+    Syntax(#[source] toml::de::Error),
+    /// Both tables, `[workspace.metadata.…]` and `[package.metadata.…]`, are set.
+    #[error("both {0} and {1} are set; keep one")]
+    BothSections(String, String),
+    /// A key of the table is unknown or has the wrong type: the deserializer's message,
+    /// reworded to name the table.
+    #[error("{table}: {said}")]
+    Table { table: String, said: String },
+}
+
 /// An error and its causes on one line, each said once: messages leave their cause to
-/// `source()`, and a cause whose text the line already ends with is not repeated.
+/// `source()`, and a cause whose text the line already ends with is not repeated. Causes
+/// are [`tidy`]: a parser's message quotes the file it read.
 pub fn with_causes(e: &(dyn std::error::Error + 'static)) -> String {
     let mut text = e.to_string();
     let mut cause = e.source();
     while let Some(c) = cause {
-        let said = c.to_string();
+        let said = tidy(&c.to_string());
         if !text.ends_with(&said) {
             text.push_str(": ");
             text.push_str(&said);
@@ -164,6 +201,25 @@ pub fn with_causes(e: &(dyn std::error::Error + 'static)) -> String {
         cause = c.source();
     }
     text
+}
+
+/// A cause's message as printed: a parser's message quotes the offending line of the file,
+/// so what a terminal would run is escaped, and lines are cut so that a one-line file of
+/// 100 MB does not come back on stderr.
+pub fn tidy(message: &str) -> String {
+    const MAX: usize = 200;
+    let lines: Vec<String> = message
+        .lines()
+        .map(|line| {
+            let safe = risk_report::sanitize::terminal(line);
+            if safe.chars().count() > MAX {
+                safe.chars().take(MAX).collect::<String>() + "..."
+            } else {
+                safe
+            }
+        })
+        .collect();
+    lines.join("\n")
 }
 
 fn mismatch_message(all: &[Mismatch]) -> String {

@@ -136,9 +136,11 @@ fn repo_relative(lock: &Path) -> String {
     }
 }
 
-/// The facts of the `wanted` packages of `report`, each opened from its verified tarball;
-/// a package whose tarball is absent or does not verify is left out.
+/// The facts of the `wanted` packages of `report`, each opened from its verified tarball
+/// with the caps `report` was scanned with; a package whose tarball is absent or does not
+/// verify is left out.
 pub fn facts_for(report: &Report, wanted: &BTreeSet<(String, String)>, opener: &Opener) -> Facts {
+    let opener = opener.for_report(report);
     wanted
         .iter()
         .filter_map(|(name, version)| {

@@ -47,7 +47,7 @@ use sha2::{Digest, Sha256};
 
 use crate::plumbing::cargo_config;
 use crate::plumbing::error::Error;
-use crate::plumbing::options::Options;
+use crate::plumbing::options::CargoRun;
 
 /// First line of every entry; bump it (and [`FOLDER`]) when the layout changes.
 const MAGIC: &str = "cargo-risk-report-metadata 2";
@@ -56,16 +56,16 @@ const FOLDER: &str = "metadata-v1";
 /// A watched file and the SHA-256 of its bytes, `None` when it must not exist.
 type Watched = Vec<(PathBuf, Option<String>)>;
 
-/// `cargo metadata` through the cache in `dir`, and whether it came from the cache. `program`
-/// is the cargo `run` runs (part of the key); `run` returns the metadata and the JSON line it
-/// was parsed from.
+/// `cargo metadata`, as `cargo` says to run it, through the cache in `dir`, and whether it
+/// came from the cache. `program` is the cargo `run` runs (part of the key); `run` returns the
+/// metadata and the JSON line it was parsed from.
 pub(crate) fn metadata(
-    config: &Options,
+    cargo: CargoRun<'_>,
     dir: &Path,
     program: &Path,
     run: impl FnOnce() -> Result<(Metadata, String), Error>,
 ) -> Result<(Metadata, bool), Error> {
-    let Some(ctx) = Context::new(config, program) else {
+    let Some(ctx) = Context::new(cargo, program) else {
         return run().map(|(meta, _)| (meta, false));
     };
     let path = dir.join(FOLDER).join(format!("{}.meta", ctx.key));
@@ -90,9 +90,9 @@ struct Context {
 }
 
 impl Context {
-    fn new(config: &Options, program: &Path) -> Option<Context> {
+    fn new(cargo: CargoRun<'_>, program: &Path) -> Option<Context> {
         let cwd = std::env::current_dir().ok()?;
-        let manifest = config.manifest_path.as_ref().map(|p| cwd.join(p));
+        let manifest = cargo.manifest_path.map(|p| cwd.join(p));
         let start = match &manifest {
             Some(m) => m.parent()?.to_path_buf(),
             None => cwd.clone(),
@@ -102,11 +102,11 @@ impl Context {
         h.field(env!("CARGO_PKG_VERSION"));
         h.field(cwd.as_os_str());
         h.field(manifest.as_deref().map_or(OsStr::new(""), Path::as_os_str));
-        h.field(config.cargo.to_args().join(" "));
-        h.field(if config.scope.targets.is_empty() {
+        h.field(cargo.flags.to_args().join(" "));
+        h.field(if cargo.targets.is_empty() {
             "\0none".to_owned()
         } else {
-            config.scope.targets.join("\0")
+            cargo.targets.join("\0")
         });
         cargo_identity(&mut h, program)?;
         for (name, value) in std::env::vars_os() {

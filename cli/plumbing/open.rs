@@ -4,17 +4,16 @@
 //! ([`Opener::open`]: SARIF's evidence, `diff --source`); either way its facts come from the
 //! results cache first.
 
-use std::path::Path;
-
 use risk_analyzer::{Limits, Unpacked, archive, scan_unpacked};
 use risk_report::facts::CrateFacts;
+use risk_report::model::Report;
 
 use super::cache::{self, Cache};
 use super::error::Error;
 use super::graph::GraphPackage;
 use super::locate::{Input, Locator};
-use super::options::Options;
 use super::scan::{ReadError, read_verified};
+use super::settings;
 
 /// Opens packages a report names by name, version and pinned checksum: only bytes that
 /// verify against the checksum are read, and a package's facts come from the results cache
@@ -36,15 +35,14 @@ impl Opener {
         }
     }
 
-    /// Where the scan of a workspace at `root` reads tarballs (the cargo cache and the local
-    /// registries its cargo configuration names), the default caps, and the results cache
-    /// `options` name.
-    pub fn for_root(root: &Path, options: &Options) -> Opener {
-        Opener::new(
-            Locator::for_root(root),
-            Limits::default(),
-            cache::cache_for(options),
-        )
+    /// This opener with the caps `report` was scanned with (its recorded settings), so that
+    /// its packages are read as the scan that wrote it read them, and their cached facts are
+    /// found under the same key: other caps would skip other files.
+    pub fn for_report(&self, report: &Report) -> Opener {
+        Opener {
+            limits: settings::recorded_limits(&report.settings),
+            ..self.clone()
+        }
     }
 
     /// The package's files and facts; `None` when no tarball verifies against `checksum`.
@@ -178,5 +176,17 @@ mod tests {
         cache.put(&key, &cached);
         let again = opener.open("a", "1.0.0", Some(&sum)).unwrap();
         assert_eq!(again.facts, cached);
+
+        // a report scanned with smaller caps is opened with them: the file over the cap is
+        // skipped as the scan skipped it, and the default caps' cache entry is not its facts
+        let mut report = Report::build(Vec::new());
+        report.settings.max_entry_bytes = Some(8);
+        let capped = opener
+            .for_report(&report)
+            .open("a", "1.0.0", Some(&sum))
+            .unwrap();
+        assert!(!capped.unpacked.files.contains_key("src/lib.rs"));
+        assert_ne!(capped.facts, cached);
+        assert_eq!(capped.facts, scan_unpacked(&capped.unpacked));
     }
 }

@@ -1,7 +1,7 @@
 //! The plumbing's own vocabulary of a run, as plain data: what `config.rs` hands down, so
 //! nothing under `plumbing/` reads the command-level configuration.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// What the workspace plumbing needs to know of a run: where the workspace is, how to run
 /// cargo, what the scan covers, where results are cached, how many threads.
@@ -24,6 +24,30 @@ pub struct Options {
     pub no_cache: bool,
     /// `--exhaustive` (hidden): syn parses every item of every file, and no cache is used.
     pub exhaustive: bool,
+}
+
+impl Options {
+    /// What running cargo needs of this run.
+    pub fn cargo_run(&self) -> CargoRun<'_> {
+        CargoRun {
+            manifest_path: self.manifest_path.as_deref(),
+            flags: self.cargo,
+            targets: &self.scope.targets,
+            quiet: self.quiet,
+        }
+    }
+}
+
+/// How cargo is run for the workspace: the few values `cargo metadata`, `cargo fetch`, the
+/// metadata cache's key and the scan ahead read of a run.
+#[derive(Debug, Clone, Copy)]
+pub struct CargoRun<'a> {
+    /// `--manifest-path`; `None` lets cargo search upwards from the current directory.
+    pub manifest_path: Option<&'a Path>,
+    pub flags: CargoFlags,
+    /// The target triples the graph is restricted to (the scope's).
+    pub targets: &'a [String],
+    pub quiet: bool,
 }
 
 /// The scan flags as given; empty or `None` means not given, so the settings file or the

@@ -6,12 +6,10 @@
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
-use cargo_metadata::Metadata;
 use risk_report::model::DepKind;
 use risk_report::sbom::{self, License};
 
 use crate::plumbing::graph::Graph;
-use crate::plumbing::options::Scope;
 
 /// Edges between the packages of `cargo metadata`, by index into its package list.
 #[derive(Debug, Clone, Default)]
@@ -29,13 +27,9 @@ pub struct Links {
 }
 
 impl Links {
-    /// Reads the edges of the part of the graph `scope` selects. Packages are keyed as the
-    /// report keys them: `name@version`, with the source added when two packages share both.
-    pub fn from_metadata(meta: &Metadata, scope: &Scope) -> Links {
-        Links::from_graph(&Graph::from_metadata(meta, scope))
-    }
-
-    /// The same, from a graph already read.
+    /// Reads the edges of the graph (the part of `cargo metadata` the scope selects).
+    /// Packages are keyed as the report keys them: `name@version`, with the source added when
+    /// two packages share both.
     pub fn from_graph(graph: &Graph) -> Links {
         let names: Vec<(String, String)> = graph
             .packages

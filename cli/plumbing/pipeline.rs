@@ -1,20 +1,19 @@
-//! From the configuration to one `PackageInput` per package: graph, checksums, tarballs,
-//! scan. The report builder takes it from there.
+//! From the graph to the report: the workspace (graph, checksums, where each package is), then
+//! one `PackageInput` per package (verified and scanned) and the report built once from them.
+//! The session (`session.rs`) decides when each is built, each at most once.
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
 
 use risk_report::model::{PackageInput, Report, Settings};
 
-use crate::plumbing::ahead::Ahead;
-use crate::plumbing::cache::cache_for;
+use crate::plumbing::cache::Cache;
 use crate::plumbing::cargo;
 use crate::plumbing::error::Error;
 use crate::plumbing::graph::{Graph, GraphPackage};
 use crate::plumbing::locate::{Input, Locator};
 use crate::plumbing::lockfile::Checksums;
-use crate::plumbing::open::Opener;
-use crate::plumbing::options::Options;
+use crate::plumbing::options::{CargoRun, Scope};
 use crate::plumbing::paths::Links;
 use crate::plumbing::scan::{self, Job, Progress};
 use crate::plumbing::{audits, settings};
@@ -33,27 +32,25 @@ pub struct Workspace {
 }
 
 impl Workspace {
-    pub fn load(config: &Options) -> Result<Workspace, Error> {
-        Workspace::load_with(config, None)
-    }
-
-    /// [`Workspace::load`], running `during` while cargo runs (not when the metadata cache
-    /// answers); `during` is told when cargo has failed.
-    pub fn load_with(
-        config: &Options,
+    /// Runs `cargo metadata` (or asks the metadata cache in `cache`), applies `scope` to the
+    /// graph and reads Cargo.lock, running `during` while cargo runs (not when the metadata
+    /// cache answers); `during` is told when cargo has failed.
+    pub fn load(
+        cargo: CargoRun<'_>,
+        scope: &Scope,
+        cache: Option<&Cache>,
         during: Option<&dyn Fn(&AtomicBool)>,
     ) -> Result<Workspace, Error> {
         // cargo writes a Cargo.lock when there is none (unless --locked): say so afterwards.
-        let lock_before = config
-            .scope
+        let lock_before = scope
             .manifest
             .as_deref()
             .and_then(Path::parent)
             .map(|d| d.join("Cargo.lock"))
             .filter(|l| !l.is_file());
-        let (meta, cached_metadata) = cargo::metadata_with(config, true, during)?;
-        settings::confirm(&config.scope, meta.workspace_root.as_std_path())?;
-        let graph = Graph::from_metadata(&meta, &config.scope);
+        let (meta, cached_metadata) = cargo::metadata(cargo, cache, during)?;
+        settings::confirm(scope, meta.workspace_root.as_std_path())?;
+        let graph = Graph::from_metadata(&meta, scope);
         if !graph.unmatched_packages.is_empty() {
             let members: Vec<&str> = graph
                 .packages
@@ -124,7 +121,7 @@ impl Workspace {
     /// silently leaves a package out or reads cargo's editable unpacked copy instead).
     pub fn locate(
         &self,
-        config: &Options,
+        cargo: CargoRun<'_>,
         packages: &[&GraphPackage],
     ) -> Result<Vec<Input>, Error> {
         let locate_all = |loc: &Locator| -> Vec<Input> {
@@ -148,15 +145,15 @@ impl Workspace {
         if self.cached_metadata {
             // Run cargo as a cold run would: it downloads what it lacks (the graph is the
             // same, the cache's key said so) or fails with its own account of what is missing.
-            cargo::metadata_from(config, false)?;
+            cargo::metadata(cargo, None, None)?;
             inputs = locate_all(&self.locator());
             if missing(&inputs).is_empty() {
                 return Ok(inputs);
             }
         }
-        let offline = !config.cargo.network_allowed();
+        let offline = !cargo.flags.network_allowed();
         if !offline {
-            cargo::fetch(config, &self.root_manifest())?;
+            cargo::fetch(cargo, &self.root_manifest())?;
             inputs = locate_all(&self.locator());
         }
         let still = missing(&inputs);
@@ -196,13 +193,12 @@ pub struct Scanned {
     /// Notes for stderr (see [`Workspace::notes`]).
     pub notes: Vec<String>,
     /// Every package scanned, in the graph's order, with where it was read from: what the
-    /// commands that quote source lines open again, without asking cargo a second time.
+    /// commands that quote source lines open again (through the session's opener), without
+    /// asking cargo a second time.
     pub located: Vec<(GraphPackage, Input)>,
     /// The workspace members with a binary target, as `name@version`: what the SBOM types
     /// as applications.
     pub applications: std::collections::BTreeSet<String>,
-    /// Opens a package again as the scan read it: its locator, its caps, its results cache.
-    pub opener: Opener,
     /// The workspace's cargo-vet audits (`supply-chain/`), when it has them.
     pub audits: Option<risk_policy::Audits>,
     /// The report of what was scanned, built once: the settings that shaped it and the
@@ -210,35 +206,47 @@ pub struct Scanned {
     pub report: Report,
 }
 
-/// Graph, tarballs, verification and scan: every package's `PackageInput`, with `progress`
-/// told how far the scan is. While `cargo metadata` runs, the lockfile's tarballs are scanned
-/// ahead (`ahead.rs`).
-pub fn build_inputs(config: &Options, progress: &Progress<'_>) -> Result<Scanned, Error> {
-    let pool = scan::pool(config.jobs)?;
-    let options = scan::Options {
-        limits: config.scope.limits,
-        mode: if config.exhaustive {
-            risk_analyzer::Mode::Exhaustive
-        } else {
-            risk_analyzer::Mode::Fast
-        },
-        cache: cache_for(config),
-    };
-    let ahead = Ahead::default();
-    let during = |stop: &AtomicBool| ahead.run(config, &pool, &options, progress, stop);
-    let ws = Workspace::load_with(config, Some(&during))?;
-    let packages = ws.selected(config.scope.include_members);
-    let located = ws.locate(config, &packages)?;
+/// How the scan runs: the worker pool, the scan's caps, mode and results cache, the progress
+/// display, and the results to take instead of scanning again (the scan ahead's).
+pub struct Scanner<'a> {
+    pub pool: &'a rayon::ThreadPool,
+    pub options: &'a scan::Options,
+    pub progress: &'a Progress<'a>,
+    pub reuse: &'a dyn Fn(&Job) -> Option<scan::Scanned>,
+}
+
+impl std::fmt::Debug for Scanner<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Scanner")
+            .field("options", self.options)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Verifies and scans `packages` (the ones of `ws` the report covers, located) and builds
+/// every package's `PackageInput`, then the report once, with the settings of `scope` and the
+/// workspace's audits in it.
+pub fn scan(
+    ws: &Workspace,
+    packages: &[(GraphPackage, Input)],
+    scope: &Scope,
+    scanner: &Scanner<'_>,
+) -> Result<Scanned, Error> {
     let jobs: Vec<Job> = packages
         .iter()
-        .zip(&located)
         .map(|(p, input)| Job {
             name: p.name.clone(),
             version: p.version.clone(),
             input: input.clone(),
         })
         .collect();
-    let results = scan::scan_all(&pool, &jobs, &options, progress, &|job| ahead.take(job))?;
+    let results = scan::scan_all(
+        scanner.pool,
+        &jobs,
+        scanner.options,
+        scanner.progress,
+        scanner.reuse,
+    )?;
 
     let mut stats = Stats {
         packages: jobs.len(),
@@ -247,7 +255,7 @@ pub fn build_inputs(config: &Options, progress: &Progress<'_>) -> Result<Scanned
     let mut inputs: Vec<PackageInput> = packages
         .iter()
         .zip(results)
-        .map(|(p, s)| {
+        .map(|((p, _), s)| {
             if s.facts.not_analyzed.is_some() {
                 stats.not_analyzed += 1;
             }
@@ -277,7 +285,6 @@ pub fn build_inputs(config: &Options, progress: &Progress<'_>) -> Result<Scanned
     });
     // the graph pass of name resolution: paths into dependencies' re-exports
     risk_analyzer::link::link_all(inputs.iter_mut().map(|i| &mut i.facts));
-    let located = packages.iter().map(|p| (*p).clone()).zip(located).collect();
     let applications = ws
         .graph
         .packages
@@ -288,7 +295,7 @@ pub fn build_inputs(config: &Options, progress: &Progress<'_>) -> Result<Scanned
     let root = ws.graph.workspace_root.clone();
     let audits = audits::load(&root)?;
     let mut report = Report::build(inputs.clone());
-    report.settings = settings::record(&config.scope);
+    report.settings = settings::record(scope);
     if let Some(a) = &audits {
         audits::annotate(&mut report, a);
     }
@@ -296,14 +303,13 @@ pub fn build_inputs(config: &Options, progress: &Progress<'_>) -> Result<Scanned
         audits,
         report,
         applications,
-        located,
-        opener: Opener::new(ws.locator(), config.scope.limits, options.cache.clone()),
+        located: packages.to_vec(),
         links: Links::from_graph(&ws.graph),
-        workspace_root: ws.graph.workspace_root,
+        workspace_root: root,
         inputs,
         stats,
-        settings: settings::record(&config.scope),
-        notes: ws.notes,
+        settings: settings::record(scope),
+        notes: ws.notes.clone(),
     })
 }
 

@@ -7,7 +7,6 @@ use std::process::Command;
 use risk_report::model::Report;
 
 use super::error::Error;
-use super::options::Options;
 
 /// The report's file name, beside the workspace's Cargo.lock unless `--output` says otherwise.
 pub const DEFAULT_FILE: &str = "risk-report.toml";
@@ -62,10 +61,11 @@ impl ReportRef {
     }
 }
 
-/// The workspace root by cargo's rule, found without running cargo (the folder of the root
-/// manifest); the current directory outside a Cargo project.
-pub fn default_root(options: &Options) -> PathBuf {
-    super::settings::root_manifest(options)
+/// The workspace root by cargo's rule from `manifest_path` (`--manifest-path`), found without
+/// running cargo (the folder of the root manifest); the current directory outside a Cargo
+/// project.
+pub fn default_root(manifest_path: Option<&Path>) -> PathBuf {
+    super::settings::root_manifest(manifest_path)
         .and_then(|m| m.parent().map(Path::to_owned))
         .unwrap_or_else(|| PathBuf::from("."))
 }
@@ -76,28 +76,12 @@ pub fn load(r: &ReportRef) -> Result<Report, Error> {
         ReportRef::File(path) => read_file(path)?,
         ReportRef::Git { rev, path, dir } => git_show(rev, path, dir)?,
     };
-    Report::parse(&text).map_err(|e| Error::BadReport {
+    // the parser's error is kept as the cause; its message, which quotes the file, is
+    // escaped and cut where causes are printed (`error::with_causes`)
+    Report::parse(&text).map_err(|source| Error::Report {
         what: r.describe(),
-        message: tidy(&e.to_string()),
+        source,
     })
-}
-
-/// The parser's message quotes the offending line of the file: escape what a terminal would
-/// run, and cut lines so that a one-line file of 100 MB does not come back on stderr.
-fn tidy(message: &str) -> String {
-    const MAX: usize = 200;
-    let lines: Vec<String> = message
-        .lines()
-        .map(|line| {
-            let safe = risk_report::sanitize::terminal(line);
-            if safe.chars().count() > MAX {
-                safe.chars().take(MAX).collect::<String>() + "..."
-            } else {
-                safe
-            }
-        })
-        .collect();
-    lines.join("\n")
 }
 
 fn read_file(path: &Path) -> Result<String, Error> {
@@ -133,9 +117,9 @@ fn git_show(rev: &str, path: &str, dir: &Path) -> Result<String, Error> {
         .args(["show", &spec])
         .current_dir(dir)
         .output()
-        .map_err(|e| Error::Git {
+        .map_err(|source| Error::GitNotRun {
             spec: spec.clone(),
-            message: format!("cannot run git: {e}"),
+            source,
         })?;
     if !out.status.success() {
         return Err(Error::Git {
@@ -158,6 +142,7 @@ fn git_show(rev: &str, path: &str, dir: &Path) -> Result<String, Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::plumbing::error::{tidy, with_causes};
 
     #[test]
     fn parser_messages_are_escaped_and_cut() {
@@ -169,6 +154,49 @@ mod tests {
         assert!(!t.contains('\u{1b}') && !t.contains('\u{7}'), "{t}");
         assert_eq!(t.lines().count(), 3);
         assert!(t.lines().all(|l| l.chars().count() <= 203), "{t}");
+    }
+
+    #[test]
+    fn a_report_that_does_not_parse_keeps_the_parser_error_and_prints_it_escaped_and_cut()
+    -> Result<(), Box<dyn std::error::Error>> {
+        use std::error::Error as _;
+        let dir = tempfile::tempdir()?;
+        let path = dir.path().join("r.toml");
+        let line = format!("x = \"\u{1b}]0;pwned\u{7}{}", "a".repeat(500));
+        std::fs::write(&path, &line)?;
+        let err = load(&ReportRef::File(path.clone()))
+            .err()
+            .ok_or("it parses")?;
+        // typed where it is made, the TOML parser's error kept as the cause
+        let read = err
+            .source()
+            .and_then(|s| s.downcast_ref::<risk_report::model::ReadError>())
+            .ok_or("no ReadError cause")?;
+        assert!(
+            matches!(read, risk_report::model::ReadError::Syntax(_)),
+            "{read:?}"
+        );
+        assert!(read.source().is_some_and(|s| s.is::<toml::de::Error>()));
+        // printed once, escaped and cut
+        let printed = with_causes(&err);
+        assert!(
+            printed.starts_with(&format!(
+                "cannot read the report {}: not valid TOML: ",
+                path.display()
+            )),
+            "{printed}"
+        );
+        assert!(
+            !printed.contains('\u{1b}') && !printed.contains('\u{7}'),
+            "{printed}"
+        );
+        assert!(printed.contains("\\u{1b}]0;pwned"), "{printed}");
+        assert!(
+            printed.lines().skip(1).all(|l| l.chars().count() <= 203),
+            "{printed}"
+        );
+        assert!(!printed.contains(&"a".repeat(250)), "{printed}");
+        Ok(())
     }
 
     #[test]

@@ -15,8 +15,8 @@ use std::path::{Path, PathBuf};
 use risk_analyzer::Limits;
 use serde::Deserialize;
 
-use crate::plumbing::error::Error;
-use crate::plumbing::options::{Options, PackageSpec, ScanFlags, Scope};
+use crate::plumbing::error::{Error, SettingsError};
+use crate::plumbing::options::{PackageSpec, ScanFlags, Scope};
 
 /// The table's name under `metadata`.
 pub const TABLE: &str = "risk-report";
@@ -134,15 +134,26 @@ pub fn record(scope: &Scope) -> risk_report::model::Settings {
     }
 }
 
-/// The scope of this run: reads the settings of the workspace root cargo will use (found
-/// without running cargo) and puts the flags over them.
-pub fn load(config: &Options) -> Result<Scope, Error> {
-    let Some(root) = root_manifest(config).filter(|r| r.is_file()) else {
+/// The caps a report's facts were read with, from what it records of them: the inverse of
+/// [`record`] (a cap it does not record is the default).
+pub fn recorded_limits(settings: &risk_report::model::Settings) -> Limits {
+    let d = Limits::default();
+    Limits {
+        max_entry_bytes: settings.max_entry_bytes.unwrap_or(d.max_entry_bytes),
+        max_total_bytes: settings.max_total_bytes.unwrap_or(d.max_total_bytes),
+        max_entries: settings.max_entries.unwrap_or(d.max_entries),
+    }
+}
+
+/// The scope of this run: reads the settings of the workspace root cargo will use from
+/// `manifest_path` (found without running cargo) and puts the `flags` over them.
+pub fn load(manifest_path: Option<&Path>, flags: &ScanFlags) -> Result<Scope, Error> {
+    let Some(root) = root_manifest(manifest_path).filter(|r| r.is_file()) else {
         // Not a Cargo project (or --manifest-path names no file): cargo says so when it runs.
-        return Ok(resolve(&config.flags, &FileSettings::default()));
+        return Ok(resolve(flags, &FileSettings::default()));
     };
     let file = read(&root)?;
-    let mut scope = resolve(&config.flags, &file.unwrap_or_default());
+    let mut scope = resolve(flags, &file.unwrap_or_default());
     scope.manifest = Some(root);
     Ok(scope)
 }
@@ -182,15 +193,15 @@ pub fn read(manifest: &Path) -> Result<Option<FileSettings>, Error> {
         path: manifest.to_owned(),
         source,
     })?;
-    parse(&text).map_err(|message| Error::Settings {
+    parse(&text).map_err(|source| Error::SettingsFile {
         path: manifest.to_owned(),
-        message,
+        source,
     })
 }
 
 /// The settings table of a manifest's text.
-pub fn parse(text: &str) -> Result<Option<FileSettings>, String> {
-    let doc: toml::Table = toml::from_str(text).map_err(|e| e.to_string())?;
+pub fn parse(text: &str) -> Result<Option<FileSettings>, SettingsError> {
+    let doc: toml::Table = toml::from_str(text).map_err(SettingsError::Syntax)?;
     let table = |section: &str| {
         doc.get(section)
             .and_then(|s| s.get("metadata"))
@@ -199,8 +210,9 @@ pub fn parse(text: &str) -> Result<Option<FileSettings>, String> {
     };
     let (section, value) = match (table("workspace"), table("package")) {
         (Some(_), Some(_)) => {
-            return Err(format!(
-                "both [workspace.metadata.{TABLE}] and [package.metadata.{TABLE}] are set; keep one"
+            return Err(SettingsError::BothSections(
+                format!("[workspace.metadata.{TABLE}]"),
+                format!("[package.metadata.{TABLE}]"),
             ));
         }
         (Some(v), None) => ("workspace", v),
@@ -209,15 +221,18 @@ pub fn parse(text: &str) -> Result<Option<FileSettings>, String> {
     };
     value.try_into::<FileSettings>().map(Some).map_err(|e| {
         let said = e.to_string().trim().replace("\nin ", " in ");
-        format!("[{section}.metadata.{TABLE}]: {said}")
+        SettingsError::Table {
+            table: format!("[{section}.metadata.{TABLE}]"),
+            said,
+        }
     })
 }
 
 /// The manifest cargo starts from: `--manifest-path`, else the nearest Cargo.toml above the
 /// current directory; then the workspace root it belongs to.
-pub fn root_manifest(config: &Options) -> Option<PathBuf> {
+pub fn root_manifest(manifest_path: Option<&Path>) -> Option<PathBuf> {
     let cwd = std::env::current_dir().ok()?;
-    let start = match &config.manifest_path {
+    let start = match manifest_path {
         Some(m) => cwd.join(m),
         None => cwd
             .ancestors()
@@ -275,7 +290,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_table_is_read_from_either_section_and_checked() -> Result<(), String> {
+    fn the_table_is_read_from_either_section_and_checked() -> Result<(), SettingsError> {
         let ws = parse(
             "[workspace]\n[workspace.metadata.risk-report]\ntargets = [\"x86_64-unknown-linux-gnu\"]\nexclude = [\"criterion\"]\nexclude-dev = true\nmax-entry-bytes = \"1M\"\nmax-total-bytes = 4096\nmax-entries = 9\n",
         )?;
@@ -294,7 +309,8 @@ mod tests {
             parse("[package]\nname = \"a\"\n[package.metadata.risk-report]\nexclude-dev = true\n")?;
         assert_eq!(pkg.and_then(|s| s.exclude_dev), Some(true));
         assert_eq!(parse("[package]\nname = \"a\"\n")?, None);
-        let typo = parse("[workspace.metadata.risk-report]\nexclude_dev = true\n");
+        let typo = parse("[workspace.metadata.risk-report]\nexclude_dev = true\n")
+            .map_err(|e| e.to_string());
         assert!(
             typo.as_ref().is_err_and(
                 |e| e.contains("exclude_dev") && e.contains("[workspace.metadata.risk-report]")
@@ -304,7 +320,11 @@ mod tests {
         let both = parse(
             "[workspace.metadata.risk-report]\n[package]\nname = \"a\"\n[package.metadata.risk-report]\n",
         );
-        assert!(both.is_err_and(|e| e.contains("keep one")));
+        assert!(both.is_err_and(|e| e.to_string().contains("keep one")));
+        assert!(matches!(
+            parse("[workspace\n"),
+            Err(SettingsError::Syntax(_))
+        ));
         assert!(parse("[workspace.metadata.risk-report]\nmax-entries = \"x\"\n").is_err());
         assert!(parse("[workspace.metadata.risk-report]\nmax-entry-bytes = \"12Q\"\n").is_err());
         Ok(())
@@ -339,6 +359,8 @@ mod tests {
         assert_eq!(recorded.max_entries, Some(3));
         assert_eq!(recorded.max_entry_bytes, None, "defaults are not recorded");
         assert!(record(&resolve(&ScanFlags::default(), &FileSettings::default())).is_default());
+        assert_eq!(recorded_limits(&recorded), s.limits, "record and read back");
+        assert_eq!(recorded_limits(&Default::default()), Limits::default());
     }
 
     #[test]

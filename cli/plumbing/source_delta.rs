@@ -20,6 +20,8 @@ const MAX_LINES: usize = 200;
 /// Source deltas keyed by the delta's package label.
 pub fn source_diffs(d: &ReportDiff, old: &Report, new: &Report, opener: &Opener) -> SourceDiffs {
     let mut out = SourceDiffs::new();
+    // each version read with the caps of the scan that reported it
+    let (old_opener, new_opener) = (opener.for_report(old), opener.for_report(new));
     for p in &d.packages {
         let (Change::Updated { from, to } | Change::Downgraded { from, to }) = &p.change else {
             continue;
@@ -30,7 +32,7 @@ pub fn source_diffs(d: &ReportDiff, old: &Report, new: &Report, opener: &Opener)
         let (Some(a), Some(b)) = (find(old, &p.name, from), find(new, &p.name, to)) else {
             continue;
         };
-        let delta = match (load(a, opener), load(b, opener)) {
+        let delta = match (load(a, &old_opener), load(b, &new_opener)) {
             (Some(a), Some(b)) => package_delta(&a, &b),
             _ => SourceDelta {
                 note: Some("both tarballs are needed for the source delta; run `cargo fetch` for the old lockfile too".to_owned()),

@@ -14,21 +14,22 @@ use crate::facts::{BinaryFile, BuildKind, CrateFacts, Family, Kind, Parse, Role,
 /// The report format version; bump on any incompatible change of the file.
 pub const SCHEMA_VERSION: u32 = 1;
 
-/// Why a report file could not be read.
+/// Why a report file could not be read. The parser's own error is kept as the source (its
+/// message quotes the file: whoever prints it escapes it).
 #[derive(Debug, thiserror::Error)]
 pub enum ReadError {
-    #[error("not valid TOML: {0}")]
-    Syntax(String),
-    #[error("not valid JSON: {0}")]
-    JsonSyntax(String),
+    #[error("not valid TOML")]
+    Syntax(#[source] toml::de::Error),
+    #[error("not valid JSON")]
+    JsonSyntax(#[source] serde_json::Error),
     #[error("not a risk report: it has no `schema_version`")]
     NotAReport,
     #[error(
         "it has schema_version {0}, and this cargo-risk-report reads version {SCHEMA_VERSION}; regenerate it with this version of the tool (`cargo risk-report`)"
     )]
     Schema(String),
-    #[error("not a valid version-{SCHEMA_VERSION} report: {0}")]
-    Shape(String),
+    #[error("not a valid version-{SCHEMA_VERSION} report")]
+    Shape(#[source] Box<dyn std::error::Error + Send + Sync>),
 }
 
 /// How a package is reached from the workspace members.
@@ -498,14 +499,13 @@ impl Report {
     /// Reads a report file, checking its `schema_version` first so that a report of another
     /// version gets a message about versions, not about some field deep inside.
     pub fn from_toml(text: &str) -> Result<Report, ReadError> {
-        let table: toml::Table =
-            toml::from_str(text).map_err(|e| ReadError::Syntax(e.to_string()))?;
+        let table: toml::Table = toml::from_str(text).map_err(ReadError::Syntax)?;
         match table.get("schema_version") {
             None => return Err(ReadError::NotAReport),
             Some(toml::Value::Integer(v)) if *v == i64::from(SCHEMA_VERSION) => {}
             Some(other) => return Err(ReadError::Schema(other.to_string())),
         }
-        toml::from_str(text).map_err(|e| ReadError::Shape(e.to_string()))
+        toml::from_str(text).map_err(|e| ReadError::Shape(Box::new(e)))
     }
 
     /// Reads a report in either form the tool writes: the TOML file, or the JSON of
@@ -520,14 +520,13 @@ impl Report {
 
     /// Reads the JSON form, with the same `schema_version` check as [`Report::from_toml`].
     pub fn from_json(text: &str) -> Result<Report, ReadError> {
-        let value: serde_json::Value =
-            serde_json::from_str(text).map_err(|e| ReadError::JsonSyntax(e.to_string()))?;
+        let value: serde_json::Value = serde_json::from_str(text).map_err(ReadError::JsonSyntax)?;
         match value.get("schema_version") {
             None => return Err(ReadError::NotAReport),
             Some(v) if v.as_u64() == Some(u64::from(SCHEMA_VERSION)) => {}
             Some(other) => return Err(ReadError::Schema(other.to_string())),
         }
-        serde_json::from_value(value).map_err(|e| ReadError::Shape(e.to_string()))
+        serde_json::from_value(value).map_err(|e| ReadError::Shape(Box::new(e)))
     }
 
     /// The canonical TOML: same report, same bytes.

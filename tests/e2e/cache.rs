@@ -476,7 +476,13 @@ fn the_scan_ahead_hands_out_only_results_of_the_same_verified_tarball() -> TestR
         },
     };
     let ahead = Ahead::default();
-    ahead.run(&config, &pool, &options, &progress, &AtomicBool::new(false));
+    ahead.run(
+        config.cargo_run(),
+        &pool,
+        &options,
+        &progress,
+        &AtomicBool::new(false),
+    );
     assert_eq!(
         done.load(Ordering::Relaxed),
         2,
@@ -511,7 +517,13 @@ fn the_scan_ahead_hands_out_only_results_of_the_same_verified_tarball() -> TestR
     // cargo failed before it started: nothing is scanned; `--target`: nothing either
     let before = done.load(Ordering::Relaxed);
     let stopped = Ahead::default();
-    stopped.run(&config, &pool, &options, &progress, &AtomicBool::new(true));
+    stopped.run(
+        config.cargo_run(),
+        &pool,
+        &options,
+        &progress,
+        &AtomicBool::new(true),
+    );
     let targeted = Config {
         scope: Scope {
             targets: vec!["x86_64-unknown-linux-gnu".into()],
@@ -520,7 +532,7 @@ fn the_scan_ahead_hands_out_only_results_of_the_same_verified_tarball() -> TestR
         ..config.clone()
     };
     stopped.run(
-        &targeted,
+        targeted.cargo_run(),
         &pool,
         &options,
         &progress,
