@@ -257,6 +257,7 @@ mod tests {
                         detail: None,
                         origin: Origin::Syntax,
                         test: false,
+                        emitted: false,
                     },
                     Finding {
                         line: 9,
@@ -265,6 +266,7 @@ mod tests {
                         detail: Some("std::fs::read".into()),
                         origin: Origin::Syntax,
                         test: true,
+                        emitted: false,
                     },
                 ],
                 ..FileFacts::default()
