@@ -527,7 +527,9 @@ pub struct CrateFacts {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub exports: Vec<Export>,
     /// A proc-macro crate's macros, by the name users write: `#[proc_macro_derive(Name)]`,
-    /// `#[proc_macro_attribute] fn name`, `#[proc_macro] fn name` in shipped code. Sorted.
+    /// `#[proc_macro_attribute] fn name`, `#[proc_macro] fn name` in shipped code (and the
+    /// first identifier of each invocation of a `macro_rules!` of the same file that declares
+    /// `#[proc_macro_derive($name)]`). Sorted.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub proc_macros: Vec<String>,
     /// The last segment of every macro shipped and build code names: derives

@@ -203,6 +203,7 @@ fn bindings(toks: &[Tok], m: &[u32], src: &Src<'_>) -> Bindings {
 pub(crate) fn read(toks: &[Tok], m: &[u32], src: &Src<'_>) -> FileTemplates {
     let mut f = FileTemplates::default();
     let b = bindings(toks, m, src);
+    let derivers = derivers(toks, m, src);
     let close_of = |open: usize| (m.get(open).copied().unwrap_or(0) as usize).min(toks.len());
     let pos = |k: usize| {
         let at = toks.get(k).map_or(src.text.len(), |t| t.start as usize);
@@ -273,6 +274,13 @@ pub(crate) fn read(toks: &[Tok], m: &[u32], src: &Src<'_>) -> FileTemplates {
             } else if i >= template_until {
                 f.uses.insert(word.to_owned());
             }
+            if derivers.contains(word) {
+                // the derive's name: the first identifier past the invocation's attributes
+                let first = past_attributes(toks, i + 3, m);
+                if let Some(name) = toks.get(first).filter(|n| n.kind == TK::Ident) {
+                    f.proc_macros.insert(name.text(src).to_owned());
+                }
+            }
         }
         if let Some(lit) = parsed_string(toks, i, src, &b) {
             f.strings.push((toks[lit].start, toks[lit].end));
@@ -280,6 +288,34 @@ pub(crate) fn read(toks: &[Tok], m: &[u32], src: &Src<'_>) -> FileTemplates {
         i += 1;
     }
     f
+}
+
+/// The `macro_rules!` of the file whose body declares a derive named by a metavariable
+/// (`#[proc_macro_derive($trait, ..)]`, as zerocopy-derive does): their invocations name the
+/// derives.
+fn derivers<'s>(toks: &[Tok], m: &[u32], src: &Src<'s>) -> BTreeSet<&'s str> {
+    let mut out = BTreeSet::new();
+    for (i, t) in toks.iter().enumerate() {
+        if t.is_ident(src, "macro_rules")
+            && toks.get(i + 1).is_some_and(|n| n.is_punct('!'))
+            && let Some(name) = toks.get(i + 2).filter(|n| n.kind == TK::Ident)
+            && toks
+                .get(i + 3)
+                .is_some_and(|n| matches!(n.kind, TK::Open(_)))
+        {
+            let close = (m[i + 3] as usize).min(toks.len());
+            let body = &toks[i + 4..close];
+            let computed = body.windows(3).any(|w| {
+                w[0].is_ident(src, "proc_macro_derive")
+                    && w[1].kind == TK::Open(Delim::Paren)
+                    && w[2].is_punct('$')
+            });
+            if computed {
+                out.insert(name.text(src));
+            }
+        }
+    }
+    out
 }
 
 /// How the template macro `name` at `toks[i]` (before its `!`) resolves; `None` when it is
@@ -615,14 +651,19 @@ mod tests {
             #[proc_macro_attribute]\n#[doc(hidden)]\npub fn traced(a: T, i: T) -> T { i }\n\
             #[proc_macro]\npub(crate) fn make(i: T) -> T { quote!(#[derive(Hidden)] x) }\n\
             #[derive(Debug, serde::Serialize)]\n#[cfg_attr(test, derive(Arbitrary))]\n\
-            #[tokio::main]\nfn main() { println!(); thing::gen!(x); }\n";
+            #[tokio::main]\nfn main() { println!(); thing::gen!(x); }\n\
+            macro_rules! derive { ($t:ident => $f:ident) => { #[proc_macro_derive($t)] pub fn $f() {} } }\n\
+            derive!(#[doc(hidden)] KnownLayout => known_layout);\n";
         let src = crate::source::Src::new(text);
         let mut toks = Vec::new();
         crate::source::lexer::lex_unplaced(&src, 0, text.len(), &mut toks);
         let m = crate::source::tokens::matching(&toks);
         let f = super::read(&toks, &m, &src);
         let names = |s: &std::collections::BTreeSet<String>| s.iter().cloned().collect::<Vec<_>>();
-        assert_eq!(names(&f.proc_macros), ["Zeroable", "make", "traced"]);
+        assert_eq!(
+            names(&f.proc_macros),
+            ["KnownLayout", "Zeroable", "make", "traced"]
+        );
         assert_eq!(
             names(&f.uses),
             [
