@@ -239,6 +239,7 @@ mod tests {
                     detail: None,
                     origin: Default::default(),
                     test: false,
+                    emitted: false,
                 }],
                 ..FileFacts::default()
             }],

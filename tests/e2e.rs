@@ -32,6 +32,8 @@ mod browser;
 mod cache;
 #[path = "e2e/delta.rs"]
 mod delta;
+#[path = "e2e/emits.rs"]
+mod emits;
 #[path = "e2e/errors.rs"]
 mod errors;
 #[path = "e2e/exports.rs"]

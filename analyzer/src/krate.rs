@@ -4,7 +4,7 @@
 //! single file is pure, and results are sorted before they are returned, so the facts are the
 //! same whatever the thread count.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::panic::{self, AssertUnwindSafe};
 use std::path::Path;
 
@@ -16,7 +16,7 @@ use risk_report::facts::{
 use crate::archive::{self, ArchiveError, Limits, Unpacked};
 use crate::gates::{self, TestRules};
 use crate::source::decls::{Alias, LocalRef, RefAt};
-use crate::source::{Mode, Scanned};
+use crate::source::{CrateTemplates, Mode, Scanned};
 use crate::{binary, build_script, crate_paths, manifest, modtree, source, vcs};
 
 /// Scans a `.crate` tarball held in memory. `expected_root` is `name-version` when known.
@@ -235,6 +235,23 @@ pub fn scan_unpacked_with(unpacked: &Unpacked, mode: Mode) -> CrateFacts {
         .filter(|t| matches!(t.kind.as_str(), "lib" | "proc-macro"))
         .filter_map(|t| scanned.get(&t.path))
         .any(|s| s.decls.forbids_unsafe);
+    // code templates: emitted findings, the proc macros defined and the macros used
+    let krate = CrateTemplates::of(scanned.values().map(|s| &s.templates));
+    let mut proc_macros = BTreeSet::new();
+    let mut macro_uses = BTreeSet::new();
+    for s in scanned.values_mut() {
+        s.mark_emitted(&krate);
+        match tree.roles.get(&s.facts.path) {
+            Some(Role::Shipped) => {
+                if manifest.proc_macro {
+                    proc_macros.extend(s.templates.proc_macros.iter().cloned());
+                }
+                macro_uses.extend(s.templates.uses.iter().cloned());
+            }
+            Some(Role::Build) => macro_uses.extend(s.templates.uses.iter().cloned()),
+            Some(Role::Test | Role::Unreached) | None => {}
+        }
+    }
     let mut out: Vec<FileFacts> = scanned
         .into_values()
         .map(|s| {
@@ -282,6 +299,9 @@ pub fn scan_unpacked_with(unpacked: &Unpacked, mode: Mode) -> CrateFacts {
         unread_modules: tree.unread.into_iter().collect(),
         rules_version: crate::RULES_VERSION,
         exports,
+        proc_macros: proc_macros.into_iter().collect(),
+        macro_uses: macro_uses.into_iter().collect(),
+        via: BTreeMap::new(),
     }
 }
 

@@ -8,14 +8,15 @@
 //! graph has its facts, [`link`] puts the two together: the dependency's export that names
 //! the longest prefix of the path is substituted, and the result is classified as the engines
 //! classify a path (called, or a function value or static). A hit is a finding of the user,
-//! where the path is written, with origin `re-export`. Nothing here reads a file: a warm run
-//! stays warm.
+//! where the path is written, with origin `re-export`. The same pass sets each crate's `via`:
+//! the proc-macro crates it uses a macro of and what their templates emit into it. Nothing
+//! here reads a file: a warm run stays warm.
 //!
 //! [`FileFacts::dep_paths`]: risk_report::facts::FileFacts::dep_paths
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
-use risk_report::facts::{CrateFacts, Export, Finding, Origin};
+use risk_report::facts::{Capability, CrateFacts, Export, Finding, Origin};
 
 use crate::taxonomy;
 
@@ -25,6 +26,7 @@ use crate::taxonomy;
 /// `foo = { package = "bar" }`, is not followed).
 pub fn link_all<'a>(crates: impl IntoIterator<Item = &'a mut CrateFacts>) {
     let mut crates: Vec<&mut CrateFacts> = crates.into_iter().collect();
+    via_all(&mut crates);
     let mut by_name: BTreeMap<String, Vec<Export>> = BTreeMap::new();
     for c in &crates {
         if !c.exports.is_empty() {
@@ -48,6 +50,66 @@ pub fn link_all<'a>(crates: impl IntoIterator<Item = &'a mut CrateFacts>) {
         if !deps.is_empty() {
             link(c, &deps);
         }
+    }
+}
+
+/// What a proc-macro crate of the graph emits: the macros it exports and the capabilities
+/// of its templates' code.
+struct Emitter<'a> {
+    name: &'a str,
+    macros: &'a [String],
+    capabilities: BTreeSet<Capability>,
+}
+
+/// Sets each crate's [`CrateFacts::via`]: the proc-macro crates whose templates emit
+/// capabilities, that it depends on as a normal dependency (directly, or through a normal
+/// dependency that depends on them, as `serde` on `serde_derive`), and one of whose macro
+/// names its code uses. Dependencies are matched by name, as in [`link_all`].
+fn via_all(crates: &mut [&mut CrateFacts]) {
+    let key = |name: &str| name.replace('-', "_");
+    let mut emitters: BTreeMap<String, Vec<Emitter<'_>>> = BTreeMap::new();
+    let mut normal: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for c in crates.iter() {
+        normal
+            .entry(key(&c.name))
+            .or_default()
+            .extend(c.manifest.dependencies.iter().map(|d| key(d)));
+        if !c.manifest.proc_macro || c.proc_macros.is_empty() {
+            continue;
+        }
+        let capabilities: BTreeSet<Capability> =
+            (c.counts().emits.keys()).map(|k| k.capability()).collect();
+        if !capabilities.is_empty() {
+            emitters.entry(key(&c.name)).or_default().push(Emitter {
+                name: &c.name,
+                macros: &c.proc_macros,
+                capabilities,
+            });
+        }
+    }
+    let mut vias = Vec::with_capacity(crates.len());
+    for c in crates.iter() {
+        let mut via: BTreeMap<String, BTreeSet<Capability>> = BTreeMap::new();
+        if !emitters.is_empty() {
+            let direct = c.manifest.dependencies.iter().map(|d| key(d));
+            let through = (c.manifest.dependencies.iter())
+                .filter_map(|d| normal.get(&key(d)))
+                .flatten()
+                .cloned();
+            let reachable: BTreeSet<String> = direct.chain(through).collect();
+            for e in reachable.iter().filter_map(|d| emitters.get(d)).flatten() {
+                let uses = |m: &String| c.macro_uses.binary_search(m).is_ok();
+                if e.macros.iter().any(uses) {
+                    via.entry(e.name.to_owned())
+                        .or_default()
+                        .extend(&e.capabilities);
+                }
+            }
+        }
+        vias.push(via);
+    }
+    for (c, via) in crates.iter_mut().zip(vias) {
+        c.via = via;
     }
 }
 
@@ -88,6 +150,7 @@ pub fn link(user: &mut CrateFacts, exports: &BTreeMap<String, Vec<Export>>) {
                 detail: Some(format!("{} (as {})", path.join("::"), dp.path)),
                 origin: Origin::Reexport,
                 test: dp.test,
+                emitted: false,
             });
         }
         if !added.is_empty() {
@@ -184,5 +247,83 @@ mod tests {
                 .iter()
                 .all(|f| f.origin == Origin::Reexport)
         );
+    }
+
+    /// A crate named `name` depending normally on `deps`, exporting `macros` when it is a
+    /// proc macro whose templates emit `emitted`, and using `uses`.
+    fn krate(
+        name: &str,
+        deps: &[&str],
+        macros: &[&str],
+        emitted: &[Kind],
+        uses: &[&str],
+    ) -> CrateFacts {
+        let strings = |v: &[&str]| v.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+        CrateFacts {
+            name: name.into(),
+            manifest: risk_report::facts::ManifestFacts {
+                proc_macro: !macros.is_empty(),
+                dependencies: strings(deps).into_iter().collect(),
+                ..Default::default()
+            },
+            files: vec![FileFacts {
+                path: "src/lib.rs".into(),
+                findings: (emitted.iter())
+                    .map(|&kind| Finding {
+                        line: 1,
+                        col: 1,
+                        kind,
+                        detail: None,
+                        origin: Origin::MacroTokens,
+                        test: false,
+                        emitted: true,
+                    })
+                    .collect(),
+                ..FileFacts::default()
+            }],
+            proc_macros: strings(macros),
+            macro_uses: strings(uses),
+            ..CrateFacts::default()
+        }
+    }
+
+    #[test]
+    fn users_of_an_emitting_proc_macro_get_it_via() {
+        let mut derive = krate(
+            "my-derive",
+            &[],
+            &["Spawn", "traced"],
+            &[Kind::Process, Kind::UnsafeBlock],
+            &[],
+        );
+        let mut safe = krate("safe-derive", &[], &["Plain"], &[], &[]);
+        let mut facade = krate("facade", &["my-derive"], &[], &[], &[]);
+        // directly, through the facade, a name it does not export, no dependency
+        let mut direct = krate(
+            "direct",
+            &["my_derive", "safe-derive"],
+            &[],
+            &[],
+            &["Plain", "traced"],
+        );
+        let mut through = krate("through", &["facade"], &[], &[], &["Spawn"]);
+        let mut other = krate("other", &["my-derive"], &[], &[], &["Debug", "println"]);
+        let mut stranger = krate("stranger", &[], &[], &[], &["Spawn"]);
+        link_all([
+            &mut derive,
+            &mut safe,
+            &mut facade,
+            &mut direct,
+            &mut through,
+            &mut other,
+            &mut stranger,
+        ]);
+        let caps = BTreeSet::from([Capability::Process, Capability::Unsafe]);
+        let expected = BTreeMap::from([("my-derive".to_owned(), caps)]);
+        assert_eq!(direct.via, expected);
+        assert_eq!(through.via, expected);
+        for c in [&derive, &safe, &facade, &other, &stranger] {
+            assert!(c.via.is_empty(), "{} has {:?}", c.name, c.via);
+        }
     }
 }

@@ -170,6 +170,7 @@ fn sample_report() -> String {
         detail: Some("std::fs::read".into()),
         origin: Default::default(),
         test: false,
+        emitted: false,
     };
     let input = |name: &str| PackageInput {
         name: name.into(),

@@ -252,6 +252,7 @@ mod tests {
                         detail: None,
                         origin: Origin::Syntax,
                         test: false,
+                        emitted: false,
                     },
                     Finding {
                         line: 9,
@@ -260,6 +261,7 @@ mod tests {
                         detail: Some("std::fs::read".into()),
                         origin: Origin::Syntax,
                         test: true,
+                        emitted: false,
                     },
                 ],
                 ..FileFacts::default()

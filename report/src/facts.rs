@@ -266,6 +266,11 @@ pub struct Finding {
     /// Inside `#[cfg(test)]` code or a `#[test]` function of a file that is otherwise shipped.
     #[serde(default, skip_serializing_if = "is_default")]
     pub test: bool,
+    /// Inside a code template (`quote! { .. }`, `parse_quote!`, a string handed to
+    /// `syn::parse_str`): code the crate builds for another crate (a proc macro's users), not
+    /// code it runs. Counted under [`Counts::emits`], not as the crate's own.
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub emitted: bool,
 }
 
 fn is_default<T: Default + PartialEq>(v: &T) -> bool {
@@ -521,6 +526,22 @@ pub struct CrateFacts {
     /// What the library re-exports from capability paths, for its users' paths. Sorted.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub exports: Vec<Export>,
+    /// A proc-macro crate's macros, by the name users write: `#[proc_macro_derive(Name)]`,
+    /// `#[proc_macro_attribute] fn name`, `#[proc_macro] fn name` in shipped code (and the
+    /// first identifier of each invocation of a `macro_rules!` of the same file that declares
+    /// `#[proc_macro_derive($name)]`). Sorted.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub proc_macros: Vec<String>,
+    /// The last segment of every macro shipped and build code names: derives
+    /// (`#[derive(x::Name)]` is `Name`), attributes (`#[x::name]`), invocations (`name!`).
+    /// The graph pass matches them with the dependencies' [`CrateFacts::proc_macros`]. Sorted.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub macro_uses: Vec<String>,
+    /// Set by the graph pass: by proc-macro package name, the capabilities of the code its
+    /// templates emit (its [`Counts::emits`]), for each proc-macro crate this crate depends on
+    /// (directly, or through a normal dependency that depends on it) and uses a macro of.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub via: BTreeMap<String, BTreeSet<Capability>>,
 }
 
 /// Counts of each kind, split by whether the code ships.
@@ -534,6 +555,9 @@ pub struct Counts {
     pub test: BTreeMap<Kind, u64>,
     /// Files no target reaches.
     pub unreached: BTreeMap<Kind, u64>,
+    /// Inside code templates of shipped and build code ([`Finding::emitted`]): what the crate
+    /// builds for others, not in the counts above.
+    pub emits: BTreeMap<Kind, u64>,
     /// Findings that came from macro tokens (already included above).
     pub macro_tokens: BTreeMap<Kind, u64>,
     /// Findings from a fallback token scan (already included above): approximate.
@@ -546,11 +570,13 @@ impl CrateFacts {
         let mut c = Counts::default();
         for file in &self.files {
             for f in &file.findings {
-                let bucket = match (file.role, f.test) {
-                    (Role::Unreached, _) => &mut c.unreached,
-                    (Role::Test, _) | (_, true) => &mut c.test,
-                    (Role::Build, false) => &mut c.build,
-                    (Role::Shipped, false) => &mut c.shipped,
+                // a template in test or unreached code counts where that code counts
+                let bucket = match (file.role, f.test, f.emitted) {
+                    (Role::Unreached, _, _) => &mut c.unreached,
+                    (Role::Test, _, _) | (_, true, _) => &mut c.test,
+                    (Role::Build | Role::Shipped, false, true) => &mut c.emits,
+                    (Role::Build, false, false) => &mut c.build,
+                    (Role::Shipped, false, false) => &mut c.shipped,
                 };
                 *bucket.entry(f.kind).or_default() += 1;
                 match f.origin {

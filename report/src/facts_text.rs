@@ -87,6 +87,9 @@ fn write_all(out: &mut String, c: &CrateFacts) -> std::fmt::Result {
     for e in &c.exports {
         writeln!(out, "export {} -> {}", e.path, e.target)?;
     }
+    if !c.proc_macros.is_empty() {
+        writeln!(out, "proc-macros: {}", c.proc_macros.join(", "))?;
+    }
     for f in &c.files {
         let role = match f.role {
             Role::Shipped => "shipped",
@@ -114,6 +117,9 @@ fn write_all(out: &mut String, c: &CrateFacts) -> std::fmt::Result {
             if x.test {
                 write!(out, " [test]")?;
             }
+            if x.emitted {
+                write!(out, " [emitted]")?;
+            }
             writeln!(out)?;
         }
     }
@@ -123,6 +129,7 @@ fn write_all(out: &mut String, c: &CrateFacts) -> std::fmt::Result {
         ("build", &counts.build),
         ("test", &counts.test),
         ("unreached", &counts.unreached),
+        ("emits", &counts.emits),
     ] {
         if !map.is_empty() {
             let parts: Vec<String> = map

@@ -302,6 +302,15 @@ pub struct Package {
     /// Findings in Rust files no target reaches (see `coverage.unreached`).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub unreached: BTreeMap<Kind, u64>,
+    /// Findings inside the code templates of shipped and build code (`quote! { .. }`,
+    /// `parse_quote!`, strings handed to `syn::parse_str`): code the package builds for its
+    /// users, not in the counts above and granting the package no capability.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub emits: BTreeMap<Kind, u64>,
+    /// By proc-macro package, the capabilities of what its templates emit into this package,
+    /// whose code uses one of its macros (`#[derive(..)]`, an attribute, `name!`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub via: BTreeMap<String, BTreeSet<Capability>>,
     /// `links = "..."` of the manifest: the native library the package says it links.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<String>,
@@ -636,6 +645,8 @@ impl Package {
             build: counts.build,
             test: counts.test,
             unreached: counts.unreached,
+            emits: counts.emits,
+            via: facts.via.clone(),
             links: facts.manifest.links.clone(),
             targets: Targets::of(&facts.manifest),
             forbids_unsafe: facts.forbids_unsafe,

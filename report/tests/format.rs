@@ -20,6 +20,7 @@ fn finding(line: u32, kind: Kind, detail: Option<&str>) -> Finding {
         detail: detail.map(String::from),
         origin: Origin::Syntax,
         test: false,
+        emitted: false,
     }
 }
 
@@ -84,6 +85,10 @@ fn full_input(name: &str, source: Source) -> PackageInput {
                     Finding {
                         test: true,
                         ..finding(40, Kind::Fs, Some("std::fs::read"))
+                    },
+                    Finding {
+                        emitted: true,
+                        ..finding(50, Kind::Process, Some("std::process::Command::new"))
                     },
                 ],
                 ..FileFacts::default()
@@ -155,6 +160,12 @@ fn full_input(name: &str, source: Source) -> PackageInput {
             path: "Stream".into(),
             target: "std::net::TcpStream".into(),
         }],
+        proc_macros: vec!["Zeroable".into()],
+        macro_uses: vec!["Zeroable".into()],
+        via: BTreeMap::from([(
+            "foo-derive".to_string(),
+            BTreeSet::from([Capability::Unsafe]),
+        )]),
     };
     PackageInput {
         name: name.into(),
@@ -293,13 +304,16 @@ fn key_paths(value: &toml::Value, prefix: &str, out: &mut BTreeSet<String>) {
                     && (prefix.ends_with("shipped")
                         || prefix.ends_with(".build")
                         || prefix.ends_with(".test")
-                        || prefix.ends_with(".unreached"))
+                        || prefix.ends_with(".unreached")
+                        || prefix.ends_with(".emits"))
                 {
                     "<kind>".to_string()
                 } else if prefix.ends_with("build_script_kinds") {
                     "<build-kind>".to_string()
                 } else if prefix.ends_with("reached_from") {
                     "<member>".to_string()
+                } else if prefix.ends_with(".via") {
+                    "<proc-macro>".to_string()
                 } else if prefix.ends_with("reexports") {
                     "<path>".to_string()
                 } else if prefix.ends_with("capabilities") {

@@ -52,6 +52,7 @@ impl<'a> Package<'a> {
                     detail: (*kind == Kind::IncludeBytes).then(|| "../data/blob.bin".to_owned()),
                     origin: Default::default(),
                     test: false,
+                    emitted: false,
                 })
             })
             .collect();

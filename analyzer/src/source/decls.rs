@@ -242,64 +242,50 @@ fn local_names<'s>(
     let mut external = HashSet::new();
     // names bound to paths the rules know (`use std::io;`): not another crate's
     let mut known = HashSet::new();
-    let mut i = 0;
-    while i < toks.len() {
-        let t = toks[i];
-        let word = t.kind == TK::Ident && matches!(t.end - t.start, 3 | 4 | 6);
-        if !word || (i > 0 && matches!(toks[i - 1].kind, TK::PathSep | TK::Punct('.' | '$'))) {
-            i += 1;
-            continue;
+    use_tokens::binders(toks, m, src, &mut |binder| match binder {
+        use_tokens::Binder::Use(Leaf::Name { alias, segs }, anchored) => {
+            let Some(first) = segs.first() else {
+                return;
+            };
+            if is_local_root(first, anchored) {
+                names.insert(alias);
+            } else if !taxonomy::is_known_root(first) {
+                // a name from another crate: a path through it may name what that crate
+                // re-exports
+                external.insert(alias);
+            } else {
+                known.insert(alias);
+            }
         }
-        let next = |k: usize| toks.get(i + k).filter(|n| n.kind == TK::Ident);
-        match t.text(src) {
-            "use" => {
-                let mut j = i + 1;
-                let anchored = toks.get(j).is_some_and(|n| n.kind == TK::PathSep);
-                j += usize::from(anchored);
-                use_tokens::read(toks, m, &mut j, src, &mut |leaf| {
-                    if let Leaf::Name { alias, segs } = leaf
-                        && let Some(first) = segs.first()
-                    {
-                        if is_local_root(first, anchored) {
-                            names.insert(alias);
-                        } else if !taxonomy::is_known_root(first) {
-                            // a name from another crate: a path through it may name what
-                            // that crate re-exports
-                            external.insert(alias);
-                        } else {
-                            known.insert(alias);
-                        }
+        use_tokens::Binder::Use(Leaf::Glob { .. }, _) => {}
+        use_tokens::Binder::Item(word, i) => {
+            let next = |k: usize| toks.get(i + k).filter(|n| n.kind == TK::Ident);
+            match word {
+                "mod" => {
+                    if let Some(n) = next(1) {
+                        names.insert(n.text(src));
                     }
-                });
-                i = j;
-                continue;
-            }
-            "mod" => {
-                if let Some(n) = next(1) {
-                    names.insert(n.text(src));
+                }
+                "extern" => {
+                    if next(1).is_some_and(|n| n.is_ident(src, "crate"))
+                        && next(2).is_some_and(|n| n.is_ident(src, "self"))
+                        && next(3).is_some_and(|n| n.is_ident(src, "as"))
+                        && let Some(n) = next(4)
+                    {
+                        names.insert(n.text(src));
+                    }
+                }
+                _ => {
+                    if let (Some(n), Some(eq), Some(first)) = (next(1), toks.get(i + 2), next(3))
+                        && eq.is_punct('=')
+                        && is_local_root(first.text(src), false)
+                    {
+                        names.insert(n.text(src));
+                    }
                 }
             }
-            "extern" => {
-                if next(1).is_some_and(|n| n.is_ident(src, "crate"))
-                    && next(2).is_some_and(|n| n.is_ident(src, "self"))
-                    && next(3).is_some_and(|n| n.is_ident(src, "as"))
-                    && let Some(n) = next(4)
-                {
-                    names.insert(n.text(src));
-                }
-            }
-            "type" => {
-                if let (Some(n), Some(eq), Some(first)) = (next(1), toks.get(i + 2), next(3))
-                    && eq.is_punct('=')
-                    && is_local_root(first.text(src), false)
-                {
-                    names.insert(n.text(src));
-                }
-            }
-            _ => {}
         }
-        i += 1;
-    }
+    });
     (names, external, known)
 }
 

@@ -25,6 +25,7 @@ mod lexer;
 mod out_dir;
 mod relevant;
 mod scopes;
+mod templates;
 mod tokens;
 mod unicode;
 mod use_tokens;
@@ -47,6 +48,7 @@ use crate::gates::{GateId, GateTable};
 use imports::ROOT;
 pub(crate) use imports::value_like;
 pub(crate) use out_dir::BuildCode;
+pub(crate) use templates::CrateTemplates;
 
 /// Deepest bracket nesting, and deepest angle-bracket nesting within one statement, handed to
 /// syn; deeper files get the token scan. Real code stays far below.
@@ -89,7 +91,8 @@ pub fn scan_source(path: &str, text: &str) -> FileFacts {
 
 /// [`scan_source`] in a chosen [`Mode`].
 pub fn scan_source_with(path: &str, text: &str, mode: Mode) -> FileFacts {
-    let scanned = scan(path, text, mode);
+    let mut scanned = scan(path, text, mode);
+    scanned.mark_emitted(&CrateTemplates::of([&scanned.templates]));
     scanned.decided(&crate::gates::TestRules::default())
 }
 
@@ -106,6 +109,8 @@ pub(crate) struct Scanned {
     /// Paths into dependencies the crate pass found, with their gates (see
     /// [`FileFacts::dep_paths`]).
     pub dep_refs: Vec<(DepPath, Vec<GateId>)>,
+    /// The file's code templates and macro names (see `templates.rs`).
+    pub templates: templates::FileTemplates,
 }
 
 impl Scanned {
@@ -145,10 +150,25 @@ impl Scanned {
             detail: Some(detail),
             origin,
             test: false,
+            emitted: false,
         };
         let at = self.facts.findings.partition_point(|f| *f < finding);
         self.facts.findings.insert(at, finding);
         self.gated.insert(at, ids);
+    }
+
+    /// Marks the findings inside the file's code templates as emitted, once the crate's
+    /// `macro_rules!` and `#[macro_use]` are known (`krate`); the paths into dependencies
+    /// written there are the users', and are dropped.
+    pub fn mark_emitted(&mut self, krate: &CrateTemplates) {
+        let t = &self.templates;
+        if t.is_empty() {
+            return;
+        }
+        for f in &mut self.facts.findings {
+            f.emitted |= t.emitted(krate, f.line, f.col);
+        }
+        (self.dep_refs).retain(|(p, _)| !t.emitted(krate, p.line, p.col));
     }
 
     /// Sets each finding's `test`: true when one of its gates holds.
@@ -235,6 +255,10 @@ pub(crate) fn scan(path: &str, text: &str, mode: Mode) -> Scanned {
         Some(close) => expand::Macros::of(body, &toks, close),
         None => expand::Macros::of(body, &toks, &tokens::matching(&toks)),
     };
+    let templates = match &balanced {
+        Some(close) => templates::read(&toks, close, &src),
+        None => templates::read(&toks, &tokens::matching(&toks), &src),
+    };
     let mut out = Out::default();
     let parse = analyze(
         &src,
@@ -245,6 +269,7 @@ pub(crate) fn scan(path: &str, text: &str, mode: Mode) -> Scanned {
         mode,
     );
     drop(toks);
+    templates::scan_strings(&templates, &src, &mut out);
     // Text-level rules (bidi controls, lookalike identifiers): exact in every parse mode.
     unicode::scan(written, &mut out);
     // proc-macro2 keeps every lexed file in a thread-local source map (u32 offsets, text
@@ -266,6 +291,7 @@ pub(crate) fn scan(path: &str, text: &str, mode: Mode) -> Scanned {
         gated,
         decls,
         dep_refs: Vec::new(),
+        templates,
     }
 }
 
@@ -302,6 +328,7 @@ impl Out {
             detail,
             origin,
             test: false,
+            emitted: false,
         });
         self.gated.push(gates.to_vec());
     }

@@ -501,6 +501,12 @@ fn unsafe_rule(toks: &[Tok], i: usize, src: &Src<'_>, in_foreign: bool) -> Optio
         let t = toks.get(j)?;
         match t.kind {
             TK::Open(Delim::Brace) if j == i + 1 => return Some(Kind::UnsafeBlock),
+            // `unsafe #body` in a `quote!` template: an interpolated block
+            TK::Punct('#')
+                if j == i + 1 && toks.get(j + 1).is_some_and(|n| n.kind == TK::Ident) =>
+            {
+                return Some(Kind::UnsafeBlock);
+            }
             TK::Lit => j += 1,
             TK::Ident => match t.text(src) {
                 "extern" => {

@@ -106,3 +106,46 @@ fn tree<'s>(
     }
     prefix.truncate(base);
 }
+
+/// A keyword that binds names at item level, met by [`binders`].
+pub(crate) enum Binder<'a, 's> {
+    /// One binding of a `use` tree, with whether the tree starts with `::`.
+    Use(Leaf<'a, 's>, bool),
+    /// `mod`, `extern` or `type` at `toks[i]`, not a path segment.
+    Item(&'s str, usize),
+}
+
+/// Walks the file's item-level binders in order: each `use` tree's bindings, and every `mod`,
+/// `extern` and `type` keyword that is not a path segment or a field. One loop, no recursion.
+pub(crate) fn binders<'s>(
+    toks: &[Tok],
+    m: &[u32],
+    src: &Src<'s>,
+    f: &mut impl FnMut(Binder<'_, 's>),
+) {
+    let mut i = 0;
+    while i < toks.len() {
+        let t = toks[i];
+        // `use`, `mod`, `type`, `extern`: a cheap length test before the text
+        let word = t.kind == TK::Ident && matches!(t.end - t.start, 3 | 4 | 6);
+        if !word || (i > 0 && matches!(toks[i - 1].kind, TK::PathSep | TK::Punct('.' | '$'))) {
+            i += 1;
+            continue;
+        }
+        match t.text(src) {
+            "use" => {
+                let mut j = i + 1;
+                let anchored = toks.get(j).is_some_and(|n| n.kind == TK::PathSep);
+                j += usize::from(anchored);
+                read(toks, m, &mut j, src, &mut |leaf| {
+                    f(Binder::Use(leaf, anchored))
+                });
+                i = j;
+                continue;
+            }
+            word @ ("mod" | "extern" | "type") => f(Binder::Item(word, i)),
+            _ => {}
+        }
+        i += 1;
+    }
+}

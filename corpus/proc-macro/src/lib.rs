@@ -48,3 +48,58 @@ pub fn embed_schema(_attr: TokenStream, item: TokenStream) -> TokenStream {
     }
     .into()
 }
+
+/// `#[derive(Spawn)]`: the code it emits starts a process in every crate that derives it.
+#[proc_macro_derive(Spawn)]
+pub fn derive_spawn(input: TokenStream) -> TokenStream {
+    let name = type_name(input);
+    let body = quote::quote! { { ::core::ptr::null::<u8>() } };
+    let out: proc_macro2::TokenStream = syn::parse_quote! {
+        impl #name {
+            pub fn spawn() -> ::std::io::Result<::std::process::Child> {
+                let _raw = unsafe #body; //~ unsafe-block
+                ::std::process::Command::new("sh").spawn() //~ process
+            }
+        }
+    };
+    out.into()
+}
+
+/// `#[derive(Describe)]`: a template of safe code, and a string parsed as code.
+#[proc_macro_derive(Describe)]
+pub fn derive_describe(input: TokenStream) -> TokenStream {
+    let name = type_name(input);
+    let helper: proc_macro2::TokenStream =
+        syn::parse_str("fn helper() { let _ = std::env::var(\"HOME\"); }").unwrap(); //~ env-read
+    quote! {
+        #helper
+        impl #name {
+            pub fn describe() -> &'static str {
+                stringify!(#name)
+            }
+        }
+    }
+    .into()
+}
+
+/// `#[logged]`: an attribute whose template is safe.
+#[proc_macro_attribute]
+pub fn logged(_attr: TokenStream, item: TokenStream) -> TokenStream {
+    let item = proc_macro2::TokenStream::from(item);
+    quote!(#item).into()
+}
+
+/// `make_unsafe!()`: a function-like macro; its own code is safe, the code it emits is not.
+#[proc_macro]
+pub fn make_unsafe(_input: TokenStream) -> TokenStream {
+    quote! {
+        pub unsafe fn made() {} //~ unsafe-fn
+    }
+    .into()
+}
+
+/// Code the macro itself runs, after all the templates: still its own.
+#[allow(dead_code)]
+fn own_unsafe() -> u8 {
+    unsafe { *::core::ptr::null::<u8>() } //~ unsafe-block
+}

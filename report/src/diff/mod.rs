@@ -79,10 +79,18 @@ pub enum Part {
     Test,
     /// Rust files no target's module tree reaches.
     Unreached,
+    /// Code templates: what the package emits into its users' code (see `Package::emits`).
+    Emits,
 }
 
 impl Part {
-    pub const ALL: &'static [Part] = &[Part::Shipped, Part::Build, Part::Test, Part::Unreached];
+    pub const ALL: &'static [Part] = &[
+        Part::Shipped,
+        Part::Build,
+        Part::Test,
+        Part::Unreached,
+        Part::Emits,
+    ];
 
     /// The package's counts for this part.
     pub fn counts(self, p: &Package) -> &BTreeMap<Kind, u64> {
@@ -91,6 +99,7 @@ impl Part {
             Part::Build => &p.build,
             Part::Test => &p.test,
             Part::Unreached => &p.unreached,
+            Part::Emits => &p.emits,
         }
     }
 
@@ -100,6 +109,7 @@ impl Part {
             Part::Build => "build",
             Part::Test => "test",
             Part::Unreached => "unreached",
+            Part::Emits => "emits",
         }
     }
 
@@ -107,7 +117,8 @@ impl Part {
     pub fn gates(self) -> bool {
         match self {
             Part::Shipped | Part::Build => true,
-            Part::Test | Part::Unreached => false,
+            // what a proc macro emits shows in its users' `via`, not as its own risk
+            Part::Test | Part::Unreached | Part::Emits => false,
         }
     }
 
@@ -124,6 +135,7 @@ impl Part {
             Part::Shipped | Part::Test => "",
             Part::Build => " (build.rs)",
             Part::Unreached => " (unreached)",
+            Part::Emits => " (emitted)",
         }
     }
 }

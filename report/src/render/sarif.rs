@@ -359,6 +359,7 @@ fn package_results(p: &PackageDelta, version: &str, locate: &Locate, out: &mut V
             crate::diff::Part::Build => "build-script code",
             crate::diff::Part::Shipped | crate::diff::Part::Test => "shipped code",
             crate::diff::Part::Unreached => "code no target reaches",
+            crate::diff::Part::Emits => "code its templates emit",
         };
         let text = format!(
             "{label}: {:+} {} in {where_} ({} -> {})",
