@@ -295,6 +295,18 @@ pub(crate) fn read(toks: &[Tok], m: &[u32], src: &Src<'_>) -> FileTemplates {
 /// derives.
 fn derivers<'s>(toks: &[Tok], m: &[u32], src: &Src<'s>) -> BTreeSet<&'s str> {
     let mut out = BTreeSet::new();
+    // hits[j]: how many `proc_macro_derive ( $` start before j, so that each body is asked in
+    // constant time (nested `macro_rules!` would make a scan per body quadratic)
+    let mut hits = Vec::with_capacity(toks.len() + 1);
+    hits.push(0u32);
+    for (j, t) in toks.iter().enumerate() {
+        let hit = t.is_ident(src, "proc_macro_derive")
+            && toks
+                .get(j + 1)
+                .is_some_and(|n| n.kind == TK::Open(Delim::Paren))
+            && toks.get(j + 2).is_some_and(|n| n.is_punct('$'));
+        hits.push(hits[j] + u32::from(hit));
+    }
     for (i, t) in toks.iter().enumerate() {
         if t.is_ident(src, "macro_rules")
             && toks.get(i + 1).is_some_and(|n| n.is_punct('!'))
@@ -304,13 +316,8 @@ fn derivers<'s>(toks: &[Tok], m: &[u32], src: &Src<'s>) -> BTreeSet<&'s str> {
                 .is_some_and(|n| matches!(n.kind, TK::Open(_)))
         {
             let close = (m[i + 3] as usize).min(toks.len());
-            let body = &toks[i + 4..close];
-            let computed = body.windows(3).any(|w| {
-                w[0].is_ident(src, "proc_macro_derive")
-                    && w[1].kind == TK::Open(Delim::Paren)
-                    && w[2].is_punct('$')
-            });
-            if computed {
+            // a hit starting inside the body ends inside it (its last token is no bracket)
+            if hits[close.max(i + 4)] > hits[i + 4] {
                 out.insert(name.text(src));
             }
         }
