@@ -399,31 +399,13 @@ struct Expansion {
     spliced: Vec<u32>,
 }
 
-/// Whether a rule looks at the name `name` in the scope of `ctx`: a crate root it knows, a name
-/// bound there that can lead to a rule, a keyword or attribute some rule reads.
+/// Whether a rule looks at the name `name` in the scope of `ctx`: a word some rule reads
+/// ([`relevant::rule_word`]), a path anchor (`Self`, `crate`, `self`, `super`), a crate root the
+/// taxonomy knows, or a name bound there that can lead to a rule.
 fn looked_at(name: &str, ctx: &Ctx<'_, '_>) -> bool {
-    matches!(
-        name,
-        "unsafe"
-            | "extern"
-            | "static"
-            | "Self"
-            | "crate"
-            | "self"
-            | "super"
-            | "transmute"
-            | "transmute_copy"
-            | "asm"
-            | "global_asm"
-            | "naked_asm"
-            | "include"
-            | "include_bytes"
-            | "include_str"
-            | "link"
-            | "no_mangle"
-            | "export_name"
-            | "link_section"
-    ) || crate::taxonomy::is_known_root(name)
+    matches!(name, "Self" | "crate" | "self" | "super")
+        || super::relevant::rule_word(name)
+        || crate::taxonomy::is_known_root(name)
         || ctx.imports.may_matter(name)
 }
 

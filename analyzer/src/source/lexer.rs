@@ -275,24 +275,11 @@ fn is_ident_byte(c: u8) -> bool {
     c == b'_' || c.is_ascii_alphanumeric() || c >= 0x80
 }
 
-/// The ASCII bytes that continue an identifier (`[A-Za-z0-9_]`), as a table: one load per
-/// byte in the lexer's hottest loop.
-const IDENT_CONTINUE: [bool; 256] = {
-    let mut table = [false; 256];
-    let mut c = 0;
-    while c < 256 {
-        let b = c as u8;
-        table[c] = b.is_ascii_alphanumeric() || b == b'_';
-        c += 1;
-    }
-    table
-};
-
 fn ident_end(text: &str, i: usize) -> usize {
     let b = text.as_bytes();
     let j = b[i..]
         .iter()
-        .position(|&c| !IDENT_CONTINUE[c as usize])
+        .position(|&c| !(c.is_ascii_alphanumeric() || c == b'_'))
         .map_or(b.len(), |p| i + p);
     if b.get(j).is_none_or(|&c| c < 0x80) {
         return j;

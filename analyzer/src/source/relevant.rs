@@ -336,6 +336,17 @@ const MACROS: [&str; 6] = [
     "include",
 ];
 
+/// Whether a rule fires on the word `name` itself, wherever the token stands: a keyword, macro
+/// or attribute name some rule reads, `static`, or the root of a rule path. The one list the
+/// plan and the macro expansion (`expand.rs`) both ask.
+pub(crate) fn rule_word(name: &str) -> bool {
+    let rules = rules();
+    rules.always.contains(name)
+        || rules.roots.contains(name)
+        || ATTRS.contains(&name)
+        || name == "static"
+}
+
 fn rules() -> &'static Rules {
     static RULES: OnceLock<Rules> = OnceLock::new();
     RULES.get_or_init(|| {
