@@ -10,7 +10,7 @@ use risk_policy::inputs::capability_of;
 use risk_policy::render::{Location, Locations, check_text};
 use risk_policy::{Checker, DEFAULT_FILE, Date};
 use risk_report::capability::Capability;
-use risk_report::facts::Role;
+use risk_report::facts::{Kind, Role};
 
 use crate::config::{CheckFormat, PolicyArgs};
 use crate::plumbing::error::{Error, Exit};
@@ -98,7 +98,7 @@ pub fn run(
 /// The capabilities whose evidence is a finding in the code (the rest are facts of the
 /// manifest, the tarball or the source, already in the evidence lines).
 fn located(capability: &str) -> bool {
-    Capability::from_code(capability).is_some_and(|c| !c.kinds().is_empty())
+    Capability::from_code(capability).is_some_and(|c| !Kind::counting_toward(c).is_empty())
 }
 
 /// file:line of the findings behind each violated capability, for violating packages only.

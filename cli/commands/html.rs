@@ -10,7 +10,7 @@ use risk_report::render::html::{self, Dashboard, Snapshot};
 
 use crate::config::{Config, HtmlArgs};
 use crate::output::{DEFAULT_FILE, write_atomically};
-use crate::plumbing::error::{Error, with_causes};
+use crate::plumbing::error::{Error, FileProblem, with_causes};
 use crate::plumbing::paths::Links;
 use crate::plumbing::reports::{self as delta, ReportRef};
 use crate::plumbing::session::Session;
@@ -221,7 +221,7 @@ fn history(file: &Path, note: &dyn Fn(&str)) -> Result<Vec<Loaded>, Error> {
     if out.is_empty() {
         return Err(Error::BadReport {
             what: file.display().to_string(),
-            message: "no readable version of it in git history or the working tree".to_owned(),
+            problem: FileProblem::NoReadableVersion,
         });
     }
     Ok(out)

@@ -7,7 +7,7 @@ use std::path::Path;
 use risk_report::sbom::{self, Pin};
 
 use crate::config::Config;
-use crate::plumbing::error::Error;
+use crate::plumbing::error::{Error, FileProblem};
 use crate::plumbing::locate::Input;
 use crate::plumbing::pipeline::Scanned;
 use crate::plumbing::scan::{ReadError, read_verified};
@@ -107,22 +107,25 @@ pub fn verify(session: &Session, path: &Path) -> Result<Verified, Error> {
 }
 
 fn read_sbom(path: &Path) -> Result<BTreeMap<String, Pin>, Error> {
-    let bad = |message: String| Error::BadSbom {
+    let bad = |problem: FileProblem| Error::BadSbom {
         what: path.display().to_string(),
-        message,
+        problem,
     };
     let meta = std::fs::metadata(path).map_err(|source| Error::Read {
         path: path.to_owned(),
         source,
     })?;
     if meta.len() > MAX_SBOM_BYTES {
-        return Err(bad(format!("it is {} bytes, over the limit", meta.len())));
+        return Err(bad(FileProblem::TooLarge {
+            bytes: meta.len(),
+            limit: MAX_SBOM_BYTES,
+        }));
     }
     let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
         path: path.to_owned(),
         source,
     })?;
     let value: serde_json::Value =
-        serde_json::from_str(&text).map_err(|e| bad(format!("not JSON: {e}")))?;
-    sbom::pins_of_sbom(&value).map_err(bad)
+        serde_json::from_str(&text).map_err(|e| bad(FileProblem::NotJson(e)))?;
+    sbom::pins_of_sbom(&value).map_err(|e| bad(e.into()))
 }

@@ -74,8 +74,12 @@ pub enum Error {
         source: std::io::Error,
     },
 
-    #[error("cannot parse {}: {message}", path.display())]
-    Lockfile { path: PathBuf, message: String },
+    #[error("cannot parse {}", path.display())]
+    Lockfile {
+        path: PathBuf,
+        #[source]
+        source: toml::de::Error,
+    },
 
     #[error("{}", mismatch_message(.0))]
     ChecksumMismatch(Vec<Mismatch>),
@@ -108,8 +112,12 @@ pub enum Error {
     #[error("`{name}` is ambiguous: the graph has {}; name one as `{name}@VERSION`", .versions.join(", "))]
     AmbiguousPackage { name: String, versions: Vec<String> },
 
-    #[error("cannot read the report {what}: {message}")]
-    BadReport { what: String, message: String },
+    #[error("cannot read the report {what}")]
+    BadReport {
+        what: String,
+        #[source]
+        problem: FileProblem,
+    },
 
     #[error("cannot read the report {what}")]
     Report {
@@ -118,8 +126,12 @@ pub enum Error {
         source: risk_report::model::ReadError,
     },
 
-    #[error("cannot read the SBOM {what}: {message}")]
-    BadSbom { what: String, message: String },
+    #[error("cannot read the SBOM {what}")]
+    BadSbom {
+        what: String,
+        #[source]
+        problem: FileProblem,
+    },
 
     #[error("{0}")]
     Usage(String),
@@ -169,6 +181,23 @@ pub enum Error {
         #[source]
         source: risk_policy::vet::VetError,
     },
+}
+
+/// What is wrong with a report or SBOM file that was found: the cause of
+/// [`Error::BadReport`] and [`Error::BadSbom`].
+#[derive(Debug, thiserror::Error)]
+pub enum FileProblem {
+    #[error("it is {bytes} bytes, over the {limit}-byte limit")]
+    TooLarge { bytes: u64, limit: u64 },
+    /// The offset of the first byte that is not UTF-8.
+    #[error("not UTF-8 (byte {0})")]
+    NotUtf8(usize),
+    #[error("no readable version of it in git history or the working tree")]
+    NoReadableVersion,
+    #[error("not JSON")]
+    NotJson(#[source] serde_json::Error),
+    #[error(transparent)]
+    Sbom(#[from] risk_report::sbom::SbomError),
 }
 
 /// Why a manifest's scan settings table (`settings.rs`) cannot be used.

@@ -36,14 +36,14 @@ impl Checksums {
             path: path.to_owned(),
             source,
         })?;
-        Checksums::parse(&text).map_err(|message| Error::Lockfile {
+        Checksums::parse(&text).map_err(|source| Error::Lockfile {
             path: path.to_owned(),
-            message,
+            source,
         })
     }
 
-    pub fn parse(text: &str) -> Result<Checksums, String> {
-        let raw: RawLock = toml::from_str(text).map_err(|e| e.to_string())?;
+    pub fn parse(text: &str) -> Result<Checksums, toml::de::Error> {
+        let raw: RawLock = toml::from_str(text)?;
         let mut by_source = BTreeMap::new();
         for p in raw.package {
             if let (Some(source), Some(sum)) = (p.source, p.checksum) {

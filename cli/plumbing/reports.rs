@@ -6,7 +6,7 @@ use std::process::Command;
 
 use risk_report::model::Report;
 
-use super::error::Error;
+use super::error::{Error, FileProblem};
 
 /// The report's file name, beside the workspace's Cargo.lock unless `--output` says otherwise.
 pub const DEFAULT_FILE: &str = "risk-report.toml";
@@ -93,17 +93,14 @@ fn read_file(path: &Path) -> Result<String, Error> {
     if meta.len() > MAX_REPORT_BYTES {
         return Err(Error::BadReport {
             what: path.display().to_string(),
-            message: format!(
-                "it is {} bytes, over the {MAX_REPORT_BYTES}-byte limit for a report",
-                meta.len()
-            ),
+            problem: FileProblem::TooLarge {
+                bytes: meta.len(),
+                limit: MAX_REPORT_BYTES,
+            },
         });
     }
     let bytes = std::fs::read(path).map_err(read_err)?;
-    String::from_utf8(bytes).map_err(|e| Error::BadReport {
-        what: path.display().to_string(),
-        message: format!("not UTF-8 (byte {})", e.utf8_error().valid_up_to()),
-    })
+    utf8(bytes, path.display().to_string())
 }
 
 /// `git show REV:./PATH` in `dir`: the `./` makes PATH relative to that directory.
@@ -130,12 +127,20 @@ fn git_show(rev: &str, path: &str, dir: &Path) -> Result<String, Error> {
     if out.stdout.len() as u64 > MAX_REPORT_BYTES {
         return Err(Error::BadReport {
             what: spec,
-            message: "over the size limit for a report".to_owned(),
+            problem: FileProblem::TooLarge {
+                bytes: out.stdout.len() as u64,
+                limit: MAX_REPORT_BYTES,
+            },
         });
     }
-    String::from_utf8(out.stdout).map_err(|_| Error::BadReport {
-        what: spec,
-        message: "not UTF-8".to_owned(),
+    utf8(out.stdout, spec)
+}
+
+/// A report's bytes as text, or [`FileProblem::NotUtf8`] naming `what` was read.
+fn utf8(bytes: Vec<u8>, what: String) -> Result<String, Error> {
+    String::from_utf8(bytes).map_err(|e| Error::BadReport {
+        what,
+        problem: FileProblem::NotUtf8(e.utf8_error().valid_up_to()),
     })
 }
 

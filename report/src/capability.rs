@@ -12,8 +12,6 @@ use std::hash::{Hash, Hasher};
 
 use serde::{Deserialize, Serialize};
 
-use crate::facts::{BuildKind, Kind};
-
 /// How serious a change is, for ordering and for CI gates. Ordered from least to most.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -272,16 +270,6 @@ impl Capability {
     pub fn from_code(code: &str) -> Option<Capability> {
         Capability::ALL.iter().copied().find(|c| c.code() == code)
     }
-
-    /// The finding kinds that count toward it; empty for the capabilities that come from the
-    /// manifest or the tarball (build script, proc macro, binary).
-    pub fn kinds(self) -> Vec<Kind> {
-        Kind::ALL
-            .iter()
-            .copied()
-            .filter(|k| k.capability() == self)
-            .collect()
-    }
 }
 
 impl fmt::Display for Capability {
@@ -315,25 +303,6 @@ impl Borrow<str> for Capability {
     }
 }
 
-impl BuildKind {
-    /// How serious it is for a build script to start doing this, and the delta's headline.
-    pub fn gained(self) -> (Severity, &'static str) {
-        match self {
-            BuildKind::Native => (Severity::High, "build script now compiles native code"),
-            BuildKind::Network => (Severity::High, "build script now uses the network"),
-            BuildKind::Process => (Severity::High, "build script now spawns processes"),
-            BuildKind::Link => (Severity::Medium, "build script now links a native library"),
-            BuildKind::Codegen => (Severity::Medium, "build script now generates code"),
-            BuildKind::Other => (Severity::Medium, "build script now does something new"),
-            BuildKind::Probe => (Severity::Low, "build script now probes the compiler"),
-        }
-    }
-
-    pub fn severity(self) -> Severity {
-        self.gained().0
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use std::collections::BTreeSet;
@@ -362,20 +331,6 @@ mod tests {
         sorted.sort_unstable();
         assert_eq!(names, sorted);
         assert!(set.contains("net") && !set.contains("network"));
-    }
-
-    #[test]
-    fn every_kind_counts_toward_a_capability_with_kinds() {
-        for k in Kind::ALL {
-            assert!(k.capability().kinds().contains(k), "{k:?}");
-        }
-        for c in [
-            Capability::BuildScript,
-            Capability::ProcMacro,
-            Capability::Binary,
-        ] {
-            assert!(c.kinds().is_empty(), "{c}");
-        }
     }
 
     #[test]

@@ -6,6 +6,7 @@ pub mod capability;
 pub mod diff;
 pub mod facts;
 pub mod facts_text;
+pub mod kind;
 pub mod model;
 pub mod render;
 pub mod sanitize;

@@ -310,10 +310,20 @@ pub fn pins_of_report(report: &Report) -> BTreeMap<String, Pin> {
         .collect()
 }
 
+/// Why a JSON document gives no pins.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SbomError {
+    #[error("not a CycloneDX JSON document (no `\"bomFormat\": \"CycloneDX\"`)")]
+    NotCycloneDx,
+    /// The component, as JSON.
+    #[error("a component has no name or version: {0}")]
+    Component(String),
+}
+
 /// The pins of an SBOM's components, by bom-ref (or `name@version` when it has none).
-pub fn pins_of_sbom(bom: &Value) -> Result<BTreeMap<String, Pin>, String> {
+pub fn pins_of_sbom(bom: &Value) -> Result<BTreeMap<String, Pin>, SbomError> {
     if bom.get("bomFormat").and_then(Value::as_str) != Some("CycloneDX") {
-        return Err("not a CycloneDX JSON document (no `\"bomFormat\": \"CycloneDX\"`)".into());
+        return Err(SbomError::NotCycloneDx);
     }
     let mut out = BTreeMap::new();
     let components = bom
@@ -324,7 +334,7 @@ pub fn pins_of_sbom(bom: &Value) -> Result<BTreeMap<String, Pin>, String> {
     for c in components {
         let text = |k: &str| c.get(k).and_then(Value::as_str).map(str::to_owned);
         let (Some(name), Some(version)) = (text("name"), text("version")) else {
-            return Err(format!("a component has no name or version: {c}"));
+            return Err(SbomError::Component(c.to_string()));
         };
         let sha256 = c
             .get("hashes")

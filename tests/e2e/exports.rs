@@ -236,6 +236,25 @@ fn sbom_validates_and_verify_catches_a_changed_lockfile() -> TestResult {
     );
     let out = verify(&f, "missing.json")?.failed()?;
     assert!(out.stderr.contains("missing.json"), "{}", out.stderr);
+    // What is wrong with a file that is there is said once, after the file's name.
+    for (file, text, said) in [
+        (
+            "other.json",
+            "{\"spdxVersion\": \"SPDX-2.3\"}",
+            "not a CycloneDX JSON document",
+        ),
+        (
+            "broken.json",
+            "{\"bomFormat\": ",
+            "not JSON: EOF while parsing",
+        ),
+    ] {
+        std::fs::write(f.ws.join(file), text)?;
+        let out = verify(&f, file)?.failed()?;
+        let line = format!("cannot read the SBOM {file}: {said}");
+        assert!(out.stderr.contains(&line), "{}", out.stderr);
+        assert_eq!(out.stderr.matches(said).count(), 1, "{}", out.stderr);
+    }
     Ok(())
 }
 

@@ -343,7 +343,7 @@ fn package_results(p: &PackageDelta, version: &str, locate: &Locate, out: &mut V
         push("now-shipped", Level::of(rated.severity), text);
     }
     for cap in &p.gained {
-        let at = locate(&p.name, version, &cap.kinds());
+        let at = locate(&p.name, version, &Kind::counting_toward(*cap));
         let text = format!("{label} gained the `{cap}` capability");
         push(
             cap.code(),
