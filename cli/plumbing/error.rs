@@ -149,8 +149,8 @@ pub enum Error {
     #[error("`cargo update` failed; Cargo.lock and the report are unchanged:\n{stderr}")]
     Update { stderr: String },
 
-    #[error("cannot start the worker threads: {0}")]
-    ThreadPool(String),
+    #[error("cannot start the worker threads")]
+    ThreadPool(#[source] rayon::ThreadPoolBuildError),
 
     #[error("no policy file at {}; run `cargo risk-report init` to write one that grants what the graph uses today, or pass --policy PATH", path.display())]
     PolicyMissing { path: PathBuf },

@@ -70,7 +70,7 @@ pub fn pool(jobs: Option<usize>) -> Result<rayon::ThreadPool, Error> {
         .stack_size(WORKER_STACK)
         .thread_name(|i| format!("risk-scan-{i}"))
         .build()
-        .map_err(|e| Error::ThreadPool(e.to_string()))
+        .map_err(Error::ThreadPool)
 }
 
 /// Scans every job (taking what `reuse` hands back: the scan ahead's results of the same
