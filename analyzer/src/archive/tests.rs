@@ -473,3 +473,46 @@ fn an_archive_without_files_says_so() {
     assert!(u.files.is_empty());
     assert_eq!(u.skipped, [skip("<archive>", reasons::NO_FILES)]);
 }
+
+/// Inflating in one piece only makes reading faster: on every shape, good or hostile, the
+/// result is the streaming reader's, and the one-piece path is taken only when it is whole.
+#[test]
+fn inflating_whole_or_streamed_reads_the_same() {
+    let good = Tarball::new()
+        .file("demo-1.0.0/Cargo.toml", b"[package]\nname = \"demo\"\n")
+        .file("demo-1.0.0/src/lib.rs", b"pub fn f() {}\n")
+        .gz();
+    let n = good.len();
+    let with_trailer = |size: u32| {
+        let mut gz = good.clone();
+        gz[n - 4..].copy_from_slice(&size.to_le_bytes());
+        gz
+    };
+    let mut bad_crc = good.clone();
+    bad_crc[n - 8] ^= 0xff;
+    let mut garbage_after = good.clone();
+    garbage_after.extend_from_slice(b"not gzip at all");
+    let mut second_member = good.clone();
+    second_member.extend(Tarball::new().file("demo-1.0.0/src/evil.rs", b"x").gz());
+    let cases = [
+        ("good", good.clone(), true),
+        ("trailer too small", with_trailer(16), false),
+        ("trailer too big", with_trailer(u32::MAX), false),
+        ("bad crc", bad_crc, false),
+        ("truncated", good[..n - 12].to_vec(), false),
+        // the last four bytes are no longer the first member's size
+        ("garbage after the member", garbage_after, false),
+        ("a second member", second_member, false),
+        ("empty", Vec::new(), false),
+    ];
+    let limits = Limits::default();
+    for (what, gz, whole) in cases {
+        assert_eq!(inflate_whole(&gz, &limits).is_some(), whole, "{what}");
+        let fast = read_crate_tarball(&gz, Some(ROOT), &limits);
+        let streamed = read_streamed(&gz, Some(ROOT), &limits);
+        assert_eq!(format!("{fast:?}"), format!("{streamed:?}"), "{what}");
+    }
+    // cargo reads the first member only, and so do both readers.
+    let u = read(&good);
+    assert_eq!(names(&u), ["Cargo.toml", "src/lib.rs"]);
+}
