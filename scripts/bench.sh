@@ -13,7 +13,8 @@
 #                  with the system allocator: the baseline the ratios are against
 #   parse-all+jemalloc  the same pass with the allocator the tool uses (jemalloc), so the
 #                  second ratio leaves the allocator out
-#   cold           the tool with an empty cache
+#   cold           the tool with an empty cache (all threads, or JOBS)
+#   cold-j1        the same on one thread: how the cold scan scales
 #   warm           the tool again, nothing changed (every entry a cache hit)
 #   bumped         one crate's cache entry deleted before each run: that crate's scan + the
 #                  warm run (the crate: the first of BUMP_CANDIDATES that can be bumped)
@@ -24,7 +25,12 @@
 #                  Cargo.lock) while the new tarball is scanned
 #   exhaustive     the tool with --exhaustive (syn parses every item; no cache)
 #   cargo-metadata `cargo metadata` alone, which every run but a warm one starts with
-# and the peak RSS of cold, warm and exhaustive runs (/usr/bin/time), the ratios against
+#   rustinel       `cargo rustinel check --offline` (cargo-rustinel 0.1.1, a shallower
+#                  scanner that reads the sources cargo unpacked), installed once into
+#                  $BENCH_DIR/rustinel with `cargo install --locked`; skipped with a message
+#                  when it cannot be installed (RUSTINEL=0 skips it too)
+# and the peak RSS and CPU seconds (user + system) of cold, warm and exhaustive runs
+# (/usr/bin/time), the ratios against
 # parse-all, the inflated-MB rate, and whether the cold, warm and exhaustive reports are
 # byte-identical. The runs are interleaved (one of each measurement per round), and the cold
 # run's ratio to the parse-all run of its own round is printed too: on a shared machine the
@@ -136,10 +142,25 @@ median() {
     printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'
 }
 
-peak_kb() { # peak RSS in KB of one run of CMD
-    /usr/bin/time -f '%M' -o "$WORK/.rss" bash -c "$1" >/dev/null 2>&1
-    tail -1 "$WORK/.rss"
+usage() { # "PEAK_KB CPU_SECONDS" of one run of CMD
+    /usr/bin/time -f '%M %U %S' -o "$WORK/.rss" bash -c "$1" >/dev/null 2>&1
+    tail -1 "$WORK/.rss" | awk '{printf "%d %.2f", $1, $2 + $3}'
 }
+
+# cargo-rustinel for the comparison column, installed once into the work folder
+RUSTINEL_BIN=""
+if [[ ${RUSTINEL:-1} != 0 ]]; then
+    if [[ ! -x $WORK/rustinel/bin/cargo-rustinel ]]; then
+        mkdir -p "$WORK"
+        cargo install -q --locked cargo-rustinel --version 0.1.1 --root "$WORK/rustinel" \
+            >"$WORK/rustinel-install.log" 2>&1 || true
+    fi
+    if [[ -x $WORK/rustinel/bin/cargo-rustinel ]]; then
+        RUSTINEL_BIN=$WORK/rustinel/bin/cargo-rustinel
+    else
+        echo "bench: cargo-rustinel could not be installed (see $WORK/rustinel-install.log); no rustinel column" >&2
+    fi
+fi
 
 cd "$ROOT"
 mkdir -p "$WORK"
@@ -176,8 +197,9 @@ for g in "${GRAPHS[@]}"; do
     fi
     mb=$("$EX/parse_all" "$dir/crates" | sed -n 's/.*files, \([0-9.]*\) MB.*/\1/p')
 
-    names=(inflate parse parse_je meta cold warm bump full)
+    names=(inflate parse parse_je meta cold cold1 warm bump full)
     if [[ -n $lock_bump ]]; then names+=(lock); fi
+    if [[ -n $RUSTINEL_BIN ]]; then names+=(rustinel); fi
     declare -A T=()
     for _ in $(seq "$RUNS"); do
         if [[ -f $dir/Cargo.lock.a ]]; then cp "$dir/Cargo.lock.a" "$dir/Cargo.lock"; fi
@@ -186,6 +208,10 @@ for g in "${GRAPHS[@]}"; do
         T[parse_je]+=" $(once true "$PARSE_JE $dir/crates")"
         T[meta]+=" $(once true "cargo metadata --manifest-path $dir/Cargo.toml --offline --format-version 1")"
         T[cold]+=" $(once "rm -rf $cache" "$tool --cache-dir $cache -o $dir/cold.toml")"
+        T[cold1]+=" $(once "rm -rf $cache" "$tool -j 1 --cache-dir $cache -o $dir/cold-j1.toml")"
+        if [[ -n $RUSTINEL_BIN ]]; then
+            T[rustinel]+=" $(once true "cd $dir && $RUSTINEL_BIN rustinel check --offline --no-timestamp --lockfile $dir/Cargo.lock")"
+        fi
         T[warm]+=" $(once true "$tool --cache-dir $cache -o $dir/warm.toml")"
         T[bump]+=" $(once "$bump" "$tool --cache-dir $cache -o $dir/bumped.toml")"
         T[full]+=" $(once true "$tool --exhaustive -o $dir/exhaustive.toml")"
@@ -211,11 +237,12 @@ for g in "${GRAPHS[@]}"; do
     paired_range=$(printf '%s\n' "${paired[@]}" | sort -g | awk 'NR==1{lo=$1} {hi=$1} END {printf "%.2f-%.2f", lo, hi}')
     t_inflate=${M[inflate]} t_parse=${M[parse]} t_parse_je=${M[parse_je]} t_meta=${M[meta]}
     t_cold=${M[cold]} t_warm=${M[warm]} t_bump=${M[bump]} t_full=${M[full]} t_lock=${M[lock]:-}
-    m_cold=$(peak_kb "rm -rf $cache && $tool --cache-dir $cache -o $dir/cold.toml")
-    m_warm=$(peak_kb "$tool --cache-dir $cache -o $dir/warm.toml")
-    m_full=$(peak_kb "$tool --exhaustive -o $dir/exhaustive.toml")
+    t_cold1=${M[cold1]} t_rustinel=${M[rustinel]:-}
+    read -r m_cold c_cold <<<"$(usage "rm -rf $cache && $tool --cache-dir $cache -o $dir/cold.toml")"
+    read -r m_warm c_warm <<<"$(usage "$tool --cache-dir $cache -o $dir/warm.toml")"
+    read -r m_full c_full <<<"$(usage "$tool --exhaustive -o $dir/exhaustive.toml")"
     same="identical"
-    for r in warm bumped exhaustive; do
+    for r in warm bumped exhaustive cold-j1; do
         cmp -s "$dir/cold.toml" "$dir/$r.toml" || same="DIFFERENT ($r)"
     done
 
@@ -224,14 +251,18 @@ for g in "${GRAPHS[@]}"; do
     printf '  inflate-only    %6.2f\n' "$t_inflate"
     printf '  parse-all       %6.2f   (1.00)\n' "$t_parse"
     printf '  parse-all+jemalloc %6.2f\n' "$t_parse_je"
-    printf '  cold            %6.2f   (%s of parse-all, %s of parse-all+jemalloc, %.0f MB/s)  peak %d MB\n' "$t_cold" "$(ratio "$t_cold")" "$(awk -v a="$t_cold" -v b="$t_parse_je" 'BEGIN {printf "%.2f", a / b}')" "$(awk -v a="$mb" -v b="$t_cold" 'BEGIN {print a / b}')" $((m_cold / 1024))
+    printf '  cold            %6.2f   (%s of parse-all, %s of parse-all+jemalloc, %.0f MB/s)  peak %d MB, cpu %s s\n' "$t_cold" "$(ratio "$t_cold")" "$(awk -v a="$t_cold" -v b="$t_parse_je" 'BEGIN {printf "%.2f", a / b}')" "$(awk -v a="$mb" -v b="$t_cold" 'BEGIN {print a / b}')" $((m_cold / 1024)) "$c_cold"
     printf '                           (cold / parse-all of the same round: median %.2f, range %s)\n' "$(median "${paired[@]}")" "$paired_range"
-    printf '  warm            %6.2f   (%s of parse-all)  peak %d MB\n' "$t_warm" "$(ratio "$t_warm")" $((m_warm / 1024))
+    printf '  cold-j1         %6.2f   (one thread: cold is %.2f of it)\n' "$t_cold1" "$(awk -v a="$t_cold" -v b="$t_cold1" 'BEGIN {print a / b}')"
+    if [[ -n $t_rustinel ]]; then
+        printf '  rustinel        %6.2f   (cargo rustinel check --offline: cold is %.2f of it)\n' "$t_rustinel" "$(awk -v a="$t_cold" -v b="$t_rustinel" 'BEGIN {print a / b}')"
+    fi
+    printf '  warm            %6.2f   (%s of parse-all)  peak %d MB, cpu %s s\n' "$t_warm" "$(ratio "$t_warm")" $((m_warm / 1024)) "$c_warm"
     printf '  bumped          %6.2f   (%s: its entry dropped, its scan + warm)\n' "$t_bump" "$bump_label"
     if [[ -n $t_lock ]]; then
         printf '  bumped-lock     %6.2f   (Cargo.lock switched %s <-> %s, %d tarballs differ: + cargo metadata)\n' "$t_lock" "$bfrom" "$bto" "$lock_changed"
     fi
-    printf '  exhaustive      %6.2f   (%s of parse-all)  peak %d MB\n' "$t_full" "$(ratio "$t_full")" $((m_full / 1024))
+    printf '  exhaustive      %6.2f   (%s of parse-all)  peak %d MB, cpu %s s\n' "$t_full" "$(ratio "$t_full")" $((m_full / 1024)) "$c_full"
     printf '  cargo-metadata  %6.2f   (every run but a warm one)\n' "$t_meta"
-    echo "  reports (cold, warm, bumped, exhaustive): $same"
+    echo "  reports (cold, warm, bumped, exhaustive, cold-j1): $same"
 done
