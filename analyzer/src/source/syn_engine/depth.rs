@@ -17,8 +17,12 @@
 //! method chains, which syn parses in a loop, are not counted); deep trees built by those are
 //! caught by the visitor's own bound (`visit::MAX_VISIT_DEPTH`).
 
-use super::lexer;
-use super::tokens::TK;
+use crate::source::lex::lexer;
+use crate::source::lex::tokens::TK;
+
+/// Deepest bracket nesting, and deepest angle-bracket nesting within one statement, handed to
+/// syn; deeper files get the token scan. Real code stays far below.
+pub const MAX_NESTING: usize = 256;
 
 /// Words that are neither operands nor nesting: after them a `-` or `|` is still a prefix.
 const NOT_OPERANDS: &[&str] = &[
@@ -109,12 +113,11 @@ impl Count {
     }
 
     fn too_deep(&self) -> bool {
-        self.depth + self.loose + self.prefix > super::MAX_NESTING
-            || self.angle > super::MAX_NESTING
+        self.depth + self.loose + self.prefix > MAX_NESTING || self.angle > MAX_NESTING
     }
 }
 
-/// `Some(reason)` when syn could recurse deeper than [`super::MAX_NESTING`] on `text`.
+/// `Some(reason)` when syn could recurse deeper than [`MAX_NESTING`] on `text`.
 pub(crate) fn nesting_problem(text: &str) -> Option<String> {
     let b = text.as_bytes();
     let mut n = Count::default();
@@ -316,7 +319,7 @@ pub(crate) fn nesting_problem(text: &str) -> Option<String> {
             }
         }
         if n.too_deep() {
-            return Some(format!("nesting deeper than {}", super::MAX_NESTING));
+            return Some(format!("nesting deeper than {}", MAX_NESTING));
         }
     }
     None

@@ -40,9 +40,10 @@
 use foldhash::HashSet;
 use std::sync::OnceLock;
 
-use super::Src;
-use super::lexer;
-use super::tokens::{self, Delim, TK, Tok};
+use crate::source::lex::lexer;
+use crate::source::lex::src::Src;
+use crate::source::lex::tokens::{Delim, TK, Tok};
+use crate::source::token_engine::{expand, walk};
 use crate::taxonomy;
 
 /// The text syn needs: the file with every irrelevant item blanked.
@@ -235,12 +236,12 @@ fn settle_macro_bodies(toks: &[Tok], close: &[u32], src: &Src<'_>, triggers: &mu
         settled_until = end;
         resolved.clear();
         resolved.resize(end - start, false);
-        tokens::resolved_paths(&toks[start..end], src, |s, e| resolved[s..e].fill(true));
+        walk::resolved_paths(&toks[start..end], src, |s, e| resolved[s..e].fill(true));
         for (j, resolved) in (start..end).zip(&resolved) {
             let name = toks[j].text(src);
             let keyword = rules.always.contains(name)
                 || (name == "static" && toks.get(j + 1).is_some_and(|n| n.text(src) == "mut"))
-                || (tokens::method_call(toks, j) && taxonomy::methods(name).next().is_some());
+                || (walk::method_call(toks, j) && taxonomy::methods(name).next().is_some());
             if triggers[j] && !resolved && !keyword {
                 triggers[j] = false;
             }
@@ -285,26 +286,6 @@ fn opaque_to_syn(toks: &[Tok], close: &[u32], start: usize, end: usize, src: &Sr
         }
     }
     false
-}
-
-/// For each opening delimiter, the index of its closing one; `None` when unbalanced.
-pub(crate) fn match_brackets(toks: &[Tok]) -> Option<Vec<u32>> {
-    let mut close = vec![0u32; toks.len()];
-    let mut stack: Vec<(usize, Delim)> = Vec::new();
-    for (i, t) in toks.iter().enumerate() {
-        match t.kind {
-            TK::Open(d) => stack.push((i, d)),
-            TK::Close(d) => {
-                let (o, od) = stack.pop()?;
-                if od != d {
-                    return None;
-                }
-                close[o] = u32::try_from(i).ok()?;
-            }
-            _ => {}
-        }
-    }
-    stack.is_empty().then_some(close)
 }
 
 /// What the rules look for, as sets of names and paths (built once from the taxonomy).
@@ -670,7 +651,7 @@ impl<'s> Names<'s> {
                 }
                 // an invocation of a macro of this file that splices its arguments can build
                 // any path (see `expand.rs`)
-                for (name, _) in super::expand::splicing(toks, close, src) {
+                for (name, _) in expand::splicing(toks, close, src) {
                     names.extra.insert(name);
                 }
                 names.sieve = rules.sieve;
@@ -1164,7 +1145,7 @@ impl Split<'_, '_> {
             let inert = || {
                 (in_types && k >= expr_end)
                     || (after_dot_or_quote(t, k)
-                        && !(tokens::method_call(t, k)
+                        && !(walk::method_call(t, k)
                             && taxonomy::methods(t[k].text(self.src)).next().is_some()))
                     || skip == Some(k)
                     || (k < attr_end

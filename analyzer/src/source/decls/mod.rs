@@ -10,11 +10,15 @@
 
 use std::collections::HashSet;
 
-use super::attrs::{self, PathAttr, PathOverride};
-use super::tokens::{self, Delim, TK, Tok};
-use super::use_tokens::{self, Leaf};
-use super::{Src, shorten, string_value};
 use crate::gates::Gate;
+use crate::source::attrs::{self, PathAttr, PathOverride};
+use crate::source::lex::literal::string_value;
+use crate::source::lex::src::Src;
+use crate::source::lex::tokens::{Delim, TK, Tok};
+use crate::source::lex::use_tokens::{self, Leaf};
+use crate::source::out::shorten;
+use crate::source::resolve::imports::value_like;
+use crate::source::token_engine::walk::item_extent;
 use crate::taxonomy;
 
 /// A module or file name as written, or one a macro supplies.
@@ -395,7 +399,7 @@ impl Reader<'_, '_> {
     fn value_position(&self, i: usize, j: usize) -> bool {
         let toks = self.toks;
         let last = toks[j - 1].text(self.src);
-        if !crate::source::value_like(last) {
+        if !value_like(last) {
             return false;
         }
         if toks
@@ -526,7 +530,7 @@ impl Reader<'_, '_> {
             return self.module(k, gates, paths);
         }
         if !gates.is_empty() {
-            let end = tokens::item_extent(toks, self.m, j);
+            let end = item_extent(toks, self.m, j);
             self.ranges.push((end, self.gates.len()));
             self.gates.extend(gates);
             self.version += 1;

@@ -2,7 +2,7 @@
 //! Shared by the import map of files syn rejects (`collect::from_tokens`) and the module
 //! declarations of every file (`decls`).
 
-use super::Src;
+use super::src::Src;
 use super::tokens::{Delim, TK, Tok};
 
 /// Deepest `use` group followed; deeper groups bind nothing.

@@ -15,11 +15,16 @@ use syn::{
     Local, Macro, Pat, Safety, StaticMutability, Token, TraitItem, TraitItemFn, Type,
 };
 
-use super::expand::{self, Macros};
-use super::imports::{Imports, MacroHit, ROOT, Resolver, ScopeId};
-use super::tokens::{self, Ctx, TK, Tok};
-use super::{Out, Src, attrs, collect, lexer, shorten};
+use super::collect;
 use crate::gates::{Gate, GateStack};
+use crate::source::attrs;
+use crate::source::lex::lexer;
+use crate::source::lex::src::Src;
+use crate::source::lex::tokens::{TK, Tok};
+use crate::source::out::{Out, shorten};
+use crate::source::resolve::imports::{Imports, MacroHit, ROOT, Resolver, ScopeId};
+use crate::source::token_engine::expand::{self, Macros};
+use crate::source::token_engine::rules::{self, Ctx};
 
 /// Deepest syn tree we walk (expression, type, pattern and item levels together). The
 /// byte-level pre-check keeps bracket nesting under `MAX_NESTING`; this catches what it cannot
@@ -217,7 +222,7 @@ impl<'s> Scanner<'_, 's> {
             &self.gates,
             &self.self_ty,
         );
-        tokens::scan(
+        rules::scan(
             &toks,
             &Ctx {
                 macros: self.macros,
