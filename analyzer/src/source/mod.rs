@@ -74,7 +74,7 @@ pub const STACK_BYTES: usize = 32 * 1024 * 1024;
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum Mode {
     /// Items that hold no name any rule looks at are blanked before syn sees the file; see
-    /// `relevant.rs`.
+    /// `plan/`.
     #[default]
     Fast,
     /// syn parses every item of every file (and, when it rejects the file, the relevant items
@@ -242,7 +242,7 @@ fn analyze(
     match whole(out) {
         Ok(()) => Parse::Parsed,
         // A file syn rejects (or that nests too deep) whose relevant items parse alone: the
-        // rest holds no name any rule looks at, so the findings are exact (see `relevant.rs`).
+        // rest holds no name any rule looks at, so the findings are exact (see `plan/`).
         Err(error) => match plan() {
             Some(plan) if relevant(&plan, out).is_ok() => Parse::Parsed,
             _ => fallback(src, macros, out, error),

@@ -1,5 +1,5 @@
 //! `use` trees read from flat tokens: `a::b`, `a::b as c`, `a::{..}`, `a::*`, `a::{self}`.
-//! Shared by the import map of files syn rejects (`collect::from_tokens`) and the module
+//! Shared by the import map of files syn rejects (`resolve::from_tokens`) and the module
 //! declarations of every file (`decls`).
 
 use super::src::Src;

@@ -25,6 +25,7 @@ use crate::source::out::{Out, shorten};
 use crate::source::resolve::imports::{Imports, MacroHit, ROOT, Resolver, ScopeId};
 use crate::source::token_engine::expand::{self, Macros};
 use crate::source::token_engine::rules::{self, Ctx};
+use crate::taxonomy;
 
 /// Deepest syn tree we walk (expression, type, pattern and item levels together). The
 /// byte-level pre-check keeps bracket nesting under `MAX_NESTING`; this catches what it cannot
@@ -424,13 +425,7 @@ impl<'ast> Visit<'ast> for Scanner<'_, '_> {
     fn visit_attribute(&mut self, attr: &'ast Attribute) {
         if let Some(first) = attr.path().segments.first() {
             let id = &first.ident;
-            if id == "no_mangle"
-                || id == "export_name"
-                || id == "link"
-                || id == "link_section"
-                || id == "unsafe"
-                || id == "cfg_attr"
-            {
+            if taxonomy::RULE_ATTRS.iter().any(|a| id == a) || id == "unsafe" || id == "cfg_attr" {
                 let range = self.attr_tokens(attr);
                 for (kind, detail) in attrs::rules(&self.toks[range], self.src) {
                     self.emit(attr.pound_token.spans[0], kind, detail);

@@ -29,6 +29,7 @@ use crate::source::lex::lexer;
 use crate::source::lex::src::Src;
 use crate::source::lex::tokens::{Delim, TK, Tok, matching};
 use crate::source::out::Out;
+use crate::taxonomy;
 
 /// Deepest nesting of expansions followed.
 const MAX_DEPTH: u8 = 8;
@@ -401,13 +402,12 @@ struct Expansion {
     spliced: Vec<u32>,
 }
 
-/// Whether a rule looks at the name `name` in the scope of `ctx`: a word some rule reads
-/// ([`relevant::rule_word`]), a path anchor (`Self`, `crate`, `self`, `super`), a crate root the
-/// taxonomy knows, or a name bound there that can lead to a rule.
+/// Whether a rule looks at the name `name` in the scope of `ctx`: a word some rule reads or a
+/// crate root the taxonomy knows ([`taxonomy::rule_word`]), a path anchor (`Self`, `crate`,
+/// `self`, `super`), or a name bound there that can lead to a rule.
 fn looked_at(name: &str, ctx: &Ctx<'_, '_>) -> bool {
     matches!(name, "Self" | "crate" | "self" | "super")
-        || crate::source::plan::rule_word(name)
-        || crate::taxonomy::is_known_root(name)
+        || taxonomy::rule_word(name)
         || ctx.imports.may_matter(name)
 }
 
