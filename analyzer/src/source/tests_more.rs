@@ -4,7 +4,7 @@
 
 use risk_report::facts::{Kind, Origin, Parse};
 
-use super::syn_engine::visit::MAX_VISIT_DEPTH;
+use super::syn_engine::depth::MAX_VISIT_DEPTH;
 use super::tests::scan;
 use super::{MAX_NESTING, Mode, STACK_BYTES, scan_source_with};
 

@@ -7,7 +7,7 @@ use syn::{
     UseTree,
 };
 
-use super::visit::MAX_VISIT_DEPTH;
+use super::depth::MAX_VISIT_DEPTH;
 use crate::source::lex::lexer;
 use crate::source::lex::src::Src;
 use crate::source::lex::tokens::{Delim, TK, Tok, matching};

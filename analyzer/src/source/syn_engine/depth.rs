@@ -15,7 +15,7 @@
 //! Each of these, found tens of thousands deep in a test, overflowed a 2 MiB stack before this
 //! check counted it. The count is an over-estimate of syn's depth (binary operators and
 //! method chains, which syn parses in a loop, are not counted); deep trees built by those are
-//! caught by the visitor's own bound (`visit::MAX_VISIT_DEPTH`).
+//! caught by the visitor's own bound ([`MAX_VISIT_DEPTH`]).
 
 use crate::source::lex::lexer;
 use crate::source::lex::tokens::TK;
@@ -23,6 +23,11 @@ use crate::source::lex::tokens::TK;
 /// Deepest bracket nesting, and deepest angle-bracket nesting within one statement, handed to
 /// syn; deeper files get the token scan. Real code stays far below.
 pub const MAX_NESTING: usize = 256;
+
+/// Deepest syn tree we walk (expression, type, pattern and item levels together). The
+/// byte-level pre-check keeps bracket nesting under [`MAX_NESTING`]; this catches what it cannot
+/// see, such as a long `else if` chain.
+pub(crate) const MAX_VISIT_DEPTH: u32 = 2048;
 
 /// Words that are neither operands nor nesting: after them a `-` or `|` is still a prefix.
 const NOT_OPERANDS: &[&str] = &[

@@ -4,7 +4,7 @@
 //!
 //! Stack safety: syn and its tree drop recurse once per nesting level, so a hostile file could
 //! abort the process. [`depth::nesting_problem`] rejects deep files before syn sees them, and
-//! every walk of our own is iterative or depth-bounded (`visit::MAX_VISIT_DEPTH`).
+//! every walk of our own is iterative or depth-bounded (`depth::MAX_VISIT_DEPTH`).
 
 pub(crate) mod collect;
 pub(crate) mod depth;

@@ -16,6 +16,7 @@ use syn::{
 };
 
 use super::collect;
+use super::depth::MAX_VISIT_DEPTH;
 use crate::gates::{Gate, GateStack};
 use crate::source::attrs;
 use crate::source::lex::lexer;
@@ -26,11 +27,6 @@ use crate::source::resolve::imports::{Imports, MacroHit, ROOT, Resolver, ScopeId
 use crate::source::token_engine::expand::{self, Macros};
 use crate::source::token_engine::rules::{self, Ctx};
 use crate::taxonomy;
-
-/// Deepest syn tree we walk (expression, type, pattern and item levels together). The
-/// byte-level pre-check keeps bracket nesting under `MAX_NESTING`; this catches what it cannot
-/// see, such as a long `else if` chain.
-pub(crate) const MAX_VISIT_DEPTH: u32 = 2048;
 
 /// Walks a parsed file. `Err` when the tree is too deep to walk safely.
 pub(crate) fn scan_file<'a, 's>(
