@@ -24,8 +24,6 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use risk_report::facts::COMPUTED_CFG;
 
-use crate::source::decls::{Alias, Binder};
-
 /// The `cfg` names a gate can need: bits of [`Gate::Cfg`].
 pub(crate) const CFG_TEST: u8 = 1;
 pub(crate) const CFG_DOCTEST: u8 = 2;
@@ -134,6 +132,25 @@ impl GateStack {
     pub fn ids(&self) -> &[GateId] {
         &self.ids[..self.ids.len().min(MAX_FINDING_GATES)]
     }
+}
+
+/// What binds a name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum Binder {
+    /// `use`: every namespace, macros included.
+    Use,
+    /// `extern crate` and `mod`: the type namespace only (a path root, never an attribute).
+    Item,
+}
+
+/// A name some item of a file binds, and the root it stands for (`self` for paths into the
+/// crate and for its modules): what the crate's modules import, as the declarations of each
+/// file (`source::decls`) read it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Alias {
+    pub name: String,
+    pub root: String,
+    pub binder: Binder,
 }
 
 /// Roots a test attribute may come from besides dev-dependencies: `#[core::prelude::v1::test]`

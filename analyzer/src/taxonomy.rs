@@ -443,7 +443,51 @@ pub fn leads_to_entry(path: &[&str]) -> bool {
 /// Whether `name` is the first segment of some entry, or a sysroot crate: a path starting with
 /// it is taken as written when no import or local item claims the name.
 pub fn is_known_root(name: &str) -> bool {
-    matches!(name, "std" | "core" | "alloc") || index().by_root.contains_key(name)
+    SYSROOT.contains(&name) || index().by_root.contains_key(name)
+}
+
+// The names rules fire on beyond the paths of [`TABLE`]: declared here once, for the rules
+// that read them and for the fast path's planner (`source/plan/`), which keeps every item that
+// holds one of them, and the macro expansion, which only expands what some rule looks at.
+
+/// The sysroot crates: the roots of the macro rules, and roots taken as written.
+pub const SYSROOT: [&str; 3] = ["std", "core", "alloc"];
+
+/// Attribute rules (`#[no_mangle]`, `#[link(..)]`, ...): these names only matter inside `#[..]`.
+pub const RULE_ATTRS: [&str; 4] = ["no_mangle", "export_name", "link", "link_section"];
+
+/// Macros with rules of their own (assembly, embedded files), under a [`SYSROOT`] crate, the
+/// assembly ones under its `arch` module too.
+pub const RULE_MACROS: [&str; 6] = [
+    "asm",
+    "global_asm",
+    "naked_asm",
+    "include_bytes",
+    "include_str",
+    "include",
+];
+
+/// Words a rule fires on, or that the import map is built from, wherever they stand: the
+/// transmute rule (on the last segment of any path), `unsafe`, `extern`, `use` and `mod`.
+/// (`static` counts before `mut` only.)
+pub const RULE_KEYWORDS: [&str; 6] = [
+    "transmute",
+    "transmute_copy",
+    "unsafe",
+    "extern",
+    "use",
+    "mod",
+];
+
+/// Whether a rule fires on the word `name` itself, wherever the token stands: a keyword, macro
+/// or attribute name some rule reads, `static`, or the root of a rule path. The one list the
+/// planner and the macro expansion both ask.
+pub fn rule_word(name: &str) -> bool {
+    RULE_KEYWORDS.contains(&name)
+        || RULE_MACROS.contains(&name)
+        || is_known_root(name)
+        || RULE_ATTRS.contains(&name)
+        || name == "static"
 }
 
 /// The table as a markdown table, as it appears in `docs/capabilities.md`.

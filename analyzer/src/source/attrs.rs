@@ -3,10 +3,10 @@
 
 use risk_report::facts::Kind;
 
-use super::Src;
-use super::tokens::{Delim, TK, Tok};
-use super::{string_value, unquote};
 use crate::gates::{CFG_DOCTEST, CFG_TEST, Gate};
+use crate::source::lex::literal::{string_value, unquote};
+use crate::source::lex::src::Src;
+use crate::source::lex::tokens::{Delim, TK, Tok};
 
 /// Bound on `cfg_attr(.., cfg_attr(.., ..))` and `all(any(..))` nesting we follow.
 const MAX_DEPTH: usize = 16;

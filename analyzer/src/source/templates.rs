@@ -28,10 +28,14 @@ use std::collections::BTreeSet;
 
 use risk_report::facts::Origin;
 
-use super::imports::{Imports, ROOT};
-use super::tokens::{self, Delim, TK, Tok};
-use super::use_tokens::{self, Binder, Leaf};
-use super::{Out, Src, lexer, string_value};
+use crate::source::lex::lexer;
+use crate::source::lex::literal::string_value;
+use crate::source::lex::src::Src;
+use crate::source::lex::tokens::{Delim, TK, Tok};
+use crate::source::lex::use_tokens::{self, Binder, Leaf};
+use crate::source::out::Out;
+use crate::source::resolve::imports::{Imports, ROOT};
+use crate::source::token_engine::rules;
 
 /// The macros of `quote` and `syn` whose body is a template.
 const MACROS: &[&str] = &[
@@ -551,9 +555,9 @@ pub(crate) fn scan_strings(f: &FileTemplates, src: &Src<'_>, out: &mut Out) {
         let mut toks = Vec::new();
         lexer::lex(&inner, 0, code.len(), &mut toks);
         let mut found = Out::default();
-        tokens::scan(
+        rules::scan(
             &toks,
-            &tokens::Ctx {
+            &rules::Ctx {
                 src: &inner,
                 imports: imports.at(ROOT),
                 origin: Origin::MacroTokens,
@@ -661,10 +665,10 @@ mod tests {
             #[tokio::main]\nfn main() { println!(); thing::gen!(x); }\n\
             macro_rules! derive { ($t:ident => $f:ident) => { #[proc_macro_derive($t)] pub fn $f() {} } }\n\
             derive!(#[doc(hidden)] KnownLayout => known_layout);\n";
-        let src = crate::source::Src::new(text);
+        let src = crate::source::lex::src::Src::new(text);
         let mut toks = Vec::new();
-        crate::source::lexer::lex_unplaced(&src, 0, text.len(), &mut toks);
-        let m = crate::source::tokens::matching(&toks);
+        crate::source::lex::lexer::lex_unplaced(&src, 0, text.len(), &mut toks);
+        let m = crate::source::lex::tokens::matching(&toks);
         let f = super::read(&toks, &m, &src);
         let names = |s: &std::collections::BTreeSet<String>| s.iter().cloned().collect::<Vec<_>>();
         assert_eq!(

@@ -487,8 +487,12 @@ fn shebang_only_when_no_bracket_follows() {
         vec![Kind::UnsafeBlock]
     );
     // a doc comment is a token: what comes first is not `[`, so this is a shebang
-    assert!(!super::next_is_bracket("/// doc\n[allow(unused)]"));
-    assert!(!super::next_is_bracket("/** doc */[allow(unused)]"));
-    assert!(super::next_is_bracket("/**/[allow(unused)]"));
-    assert!(super::next_is_bracket("//// plain\n[allow(unused)]"));
+    assert!(!super::prepare::next_is_bracket("/// doc\n[allow(unused)]"));
+    assert!(!super::prepare::next_is_bracket(
+        "/** doc */[allow(unused)]"
+    ));
+    assert!(super::prepare::next_is_bracket("/**/[allow(unused)]"));
+    assert!(super::prepare::next_is_bracket(
+        "//// plain\n[allow(unused)]"
+    ));
 }

@@ -4,8 +4,8 @@
 
 use risk_report::facts::{Kind, Origin, Parse};
 
+use super::syn_engine::depth::MAX_VISIT_DEPTH;
 use super::tests::scan;
-use super::visit::MAX_VISIT_DEPTH;
 use super::{MAX_NESTING, Mode, STACK_BYTES, scan_source_with};
 
 /// Runs `f` on a thread with the given stack.

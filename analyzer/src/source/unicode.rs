@@ -21,9 +21,9 @@ use std::collections::BTreeSet;
 
 use risk_report::facts::{Kind, Origin};
 
-use super::Out;
-use super::lexer;
-use super::tokens::TK;
+use crate::source::lex::lexer;
+use crate::source::lex::tokens::TK;
+use crate::source::out::Out;
 
 /// The embedding, override and isolate controls (rustc's `UNICODE_BIDI_CODEPOINTS`).
 pub(crate) fn is_bidi_control(c: char) -> bool {

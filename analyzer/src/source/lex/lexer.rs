@@ -5,7 +5,7 @@
 //! where it keeps going token by token; and re-lexing the source range of a macro body, which
 //! costs no allocation per token (proc-macro2 token trees cannot be walked by reference).
 
-use super::Src;
+use super::src::Src;
 use super::tokens::{Delim, TK, Tok};
 
 /// Lexes `src.text[start..end]` into `out`.

@@ -7,9 +7,10 @@
 //! Tokens come from the plain lexer: comments are skipped and string literals are single
 //! tokens, so `OUT_DIR` in a comment or in some other string is never a read.
 
-use super::lexer;
-use super::tokens::{Delim, TK, Tok};
-use super::{Src, string_value};
+use crate::source::lex::lexer;
+use crate::source::lex::literal::string_value;
+use crate::source::lex::src::Src;
+use crate::source::lex::tokens::{Delim, TK, Tok};
 
 /// Methods of `std::fs::OpenOptions` (and its wrappers' look-alikes) that let `open` write
 /// or create.

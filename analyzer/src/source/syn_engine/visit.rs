@@ -15,16 +15,18 @@ use syn::{
     Local, Macro, Pat, Safety, StaticMutability, Token, TraitItem, TraitItemFn, Type,
 };
 
-use super::expand::{self, Macros};
-use super::imports::{Imports, MacroHit, ROOT, Resolver, ScopeId};
-use super::tokens::{self, Ctx, TK, Tok};
-use super::{Out, Src, attrs, collect, lexer, shorten};
+use super::collect;
+use super::depth::MAX_VISIT_DEPTH;
 use crate::gates::{Gate, GateStack};
-
-/// Deepest syn tree we walk (expression, type, pattern and item levels together). The
-/// byte-level pre-check keeps bracket nesting under `MAX_NESTING`; this catches what it cannot
-/// see, such as a long `else if` chain.
-pub(crate) const MAX_VISIT_DEPTH: u32 = 2048;
+use crate::source::attrs;
+use crate::source::lex::lexer;
+use crate::source::lex::src::Src;
+use crate::source::lex::tokens::{TK, Tok};
+use crate::source::out::{Out, shorten};
+use crate::source::resolve::imports::{Imports, MacroHit, ROOT, Resolver, ScopeId};
+use crate::source::token_engine::expand::{self, Macros};
+use crate::source::token_engine::rules::{self, Ctx};
+use crate::taxonomy;
 
 /// Walks a parsed file. `Err` when the tree is too deep to walk safely.
 pub(crate) fn scan_file<'a, 's>(
@@ -217,7 +219,7 @@ impl<'s> Scanner<'_, 's> {
             &self.gates,
             &self.self_ty,
         );
-        tokens::scan(
+        rules::scan(
             &toks,
             &Ctx {
                 macros: self.macros,
@@ -419,13 +421,7 @@ impl<'ast> Visit<'ast> for Scanner<'_, '_> {
     fn visit_attribute(&mut self, attr: &'ast Attribute) {
         if let Some(first) = attr.path().segments.first() {
             let id = &first.ident;
-            if id == "no_mangle"
-                || id == "export_name"
-                || id == "link"
-                || id == "link_section"
-                || id == "unsafe"
-                || id == "cfg_attr"
-            {
+            if taxonomy::RULE_ATTRS.iter().any(|a| id == a) || id == "unsafe" || id == "cfg_attr" {
                 let range = self.attr_tokens(attr);
                 for (kind, detail) in attrs::rules(&self.toks[range], self.src) {
                     self.emit(attr.pound_token.spans[0], kind, detail);

@@ -1,8 +1,8 @@
 //! `use` trees read from flat tokens: `a::b`, `a::b as c`, `a::{..}`, `a::*`, `a::{self}`.
-//! Shared by the import map of files syn rejects (`collect::from_tokens`) and the module
+//! Shared by the import map of files syn rejects (`resolve::from_tokens`) and the module
 //! declarations of every file (`decls`).
 
-use super::Src;
+use super::src::Src;
 use super::tokens::{Delim, TK, Tok};
 
 /// Deepest `use` group followed; deeper groups bind nothing.

@@ -22,11 +22,14 @@ use std::cell::{Cell, OnceCell, RefCell};
 use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
-use super::lexer;
-use super::tokens::{self, Ctx, Delim, TK, Tok};
 use risk_report::facts::Kind;
 
-use super::{Out, Src};
+use super::rules::{self, Ctx};
+use crate::source::lex::lexer;
+use crate::source::lex::src::Src;
+use crate::source::lex::tokens::{Delim, TK, Tok, matching};
+use crate::source::out::Out;
+use crate::taxonomy;
 
 /// Deepest nesting of expansions followed.
 const MAX_DEPTH: u8 = 8;
@@ -337,7 +340,7 @@ impl<'s> Macros<'s> {
     /// with that arm.
     fn expand(&self, name: &str, args: &[Tok], asrc: &Src<'_>) -> Option<(Expansion, &Arm)> {
         let arms = self.by_name.get(name)?;
-        let am = tokens::matching(args);
+        let am = matching(args);
         for arm in arms {
             let mut binds = Binds::default();
             let matched = Matcher {
@@ -399,13 +402,12 @@ struct Expansion {
     spliced: Vec<u32>,
 }
 
-/// Whether a rule looks at the name `name` in the scope of `ctx`: a word some rule reads
-/// ([`relevant::rule_word`]), a path anchor (`Self`, `crate`, `self`, `super`), a crate root the
-/// taxonomy knows, or a name bound there that can lead to a rule.
+/// Whether a rule looks at the name `name` in the scope of `ctx`: a word some rule reads or a
+/// crate root the taxonomy knows ([`taxonomy::rule_word`]), a path anchor (`Self`, `crate`,
+/// `self`, `super`), or a name bound there that can lead to a rule.
 fn looked_at(name: &str, ctx: &Ctx<'_, '_>) -> bool {
     matches!(name, "Self" | "crate" | "self" | "super")
-        || super::relevant::rule_word(name)
-        || crate::taxonomy::is_known_root(name)
+        || taxonomy::rule_word(name)
         || ctx.imports.may_matter(name)
 }
 
@@ -479,7 +481,7 @@ struct Sources<'a> {
 
 /// Splits a `macro_rules!` body into arms: `(matcher) => { transcriber }`, `;`-separated.
 fn arms_of(body: &[Tok], src: &Src<'_>, splicing: &HashSet<&str>) -> Vec<Arm> {
-    let m = tokens::matching(body);
+    let m = matching(body);
     let mut arms = Vec::new();
     let mut i = 0;
     while i < body.len() {
@@ -509,7 +511,7 @@ fn arms_of(body: &[Tok], src: &Src<'_>, splicing: &HashSet<&str>) -> Vec<Arm> {
             })
             .map(|k| (matcher[k + 1].text(src), matcher[k + 3].text(src)))
             .collect();
-        let tm = tokens::matching(transcriber);
+        let tm = matching(transcriber);
         let splices = (0..transcriber.len()).any(|k| {
             let t = transcriber[k];
             // a metavariable joined to its neighbours, or any passed to a splicing macro
@@ -530,7 +532,7 @@ fn arms_of(body: &[Tok], src: &Src<'_>, splicing: &HashSet<&str>) -> Vec<Arm> {
         arms.push(Arm {
             matcher: matcher.to_vec(),
             body: transcriber.to_vec(),
-            pm: tokens::matching(matcher),
+            pm: matching(matcher),
             bm: tm,
             splices,
             alone: OnceCell::new(),
@@ -918,11 +920,11 @@ pub(crate) fn scan_invocation(
             src: &macros.src,
             ..plain
         };
-        tokens::scan(&arm.body, &at_definition, &mut alone);
+        rules::scan(&arm.body, &at_definition, &mut alone);
         alone.findings.into_iter().map(key).collect()
     });
     let mut alone = Out::default();
-    tokens::scan(args, &plain, &mut alone);
+    rules::scan(args, &plain, &mut alone);
     // a finding is kept once per invocation, and only when the body and the arguments do not
     // show it alone (a block the transcriber places twice is one block)
     let mut seen: HashSet<Key> = alone.findings.into_iter().map(key).collect();
@@ -935,7 +937,7 @@ pub(crate) fn scan_invocation(
         ..*ctx
     };
     let before = out.findings.len();
-    tokens::scan(&expanded.toks, &inner, out);
+    rules::scan(&expanded.toks, &inner, out);
     let found: Vec<_> = out.findings.drain(before..).collect();
     let gated: Vec<_> = out.gated.drain(before..).collect();
     for (f, g) in found.into_iter().zip(gated) {
@@ -954,7 +956,7 @@ mod tests {
         let src = Src::new(file);
         let mut toks = Vec::new();
         lexer::lex(&src, 0, file.len(), &mut toks);
-        let close = tokens::matching(&toks);
+        let close = matching(&toks);
         let macros = Macros::of(file, &toks, &close)?;
         let at = file.find(args)?;
         let mut a = Vec::new();

@@ -1,184 +1,28 @@
-//! What one file tells the module walk (`crate::modtree`) and the test rules
-//! (`crate::gates`): its out-of-line `mod` declarations, its `include!`s, the names its `use`
-//! and `mod` items bind, and whether it forbids unsafe code.
-//!
-//! Read from the file's flat tokens, one engine for every file whether syn takes it or not,
-//! and inside macro bodies too: `cfg_if! { if #[cfg(unix)] { mod unix; } }` declares `unix`
-//! once expanded, and a `mod $name;` in a `macro_rules!` body declares a module whose name
-//! only an invocation knows (recorded as computed). Every walk here is a loop over the tokens;
-//! nothing recurses with the nesting.
+//! The walk over one file's tokens that reads its declarations (see `types.rs`).
 
 use std::collections::HashSet;
 
-use super::attrs::{self, PathAttr, PathOverride};
-use super::tokens::{self, Delim, TK, Tok};
-use super::use_tokens::{self, Leaf};
-use super::{Src, shorten, string_value};
-use crate::gates::Gate;
+use super::types::{
+    Decls, Include, IncludeArg, Inline, Invocation, ItemKind, LocalRef, ModDecl, ModItem, Name,
+    RefAt,
+};
+use crate::gates::{Alias, Binder, Gate};
+use crate::source::attrs::{self, PathOverride};
+use crate::source::lex::literal::string_value;
+use crate::source::lex::src::Src;
+use crate::source::lex::tokens::{Delim, TK, Tok};
+use crate::source::lex::use_tokens::{self, Leaf};
+use crate::source::out::shorten;
+use crate::source::resolve::imports::value_like;
+use crate::source::token_engine::walk::item_extent;
 use crate::taxonomy;
-
-/// A module or file name as written, or one a macro supplies.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub(crate) enum Name {
-    Literal(String),
-    /// `mod $name;` in a macro body.
-    Computed,
-}
-
-/// An inline module around a declaration: `mod name { .. }`, with its path overrides.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub(crate) struct Inline {
-    pub name: Name,
-    pub paths: Vec<PathOverride>,
-}
-
-/// `mod name;`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct ModDecl {
-    /// The `macro_rules!` whose body it is in: it declares a module where the macro is
-    /// invoked.
-    pub in_macro: Option<String>,
-    pub name: Name,
-    /// Inline modules it sits in, outermost first: they change the folder it is looked for in.
-    pub inline: Vec<Inline>,
-    /// Its `#[path]` overrides, in order.
-    pub paths: Vec<PathOverride>,
-    /// The gates of the code it sits in and its own: when one holds, what it names is test
-    /// code.
-    pub gates: Vec<Gate>,
-}
-
-/// What an `include!` names.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum IncludeArg {
-    /// A literal path, relative to the folder of the including file.
-    Relative(String),
-    /// `concat!(env!("CARGO_MANIFEST_DIR"), "..")`: relative to the crate root.
-    CrateRoot(String),
-    /// A path under `OUT_DIR`: code the build script generates, as written.
-    OutDir(String),
-    /// Any other computed path, as written.
-    Computed(String),
-}
-
-/// `include!(..)`: a file spliced in as items or an expression of the module it is in. Its
-/// own `mod` items resolve from its folder (rustc sets the module folder to it).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Include {
-    pub in_macro: Option<String>,
-    pub arg: IncludeArg,
-    /// The inline modules around it: the included items belong to the innermost.
-    pub inline: Vec<Inline>,
-    pub gates: Vec<Gate>,
-}
-
-/// `name!(..)`: where a `macro_rules!` of the crate that declares modules expands them.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub(crate) struct Invocation {
-    pub in_macro: Option<String>,
-    pub name: String,
-    pub inline: Vec<Inline>,
-    pub gates: Vec<Gate>,
-}
-
-/// What binds a name.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub(crate) enum Binder {
-    /// `use`: every namespace, macros included.
-    Use,
-    /// `extern crate` and `mod`: the type namespace only (a path root, never an attribute).
-    Item,
-}
-
-/// A name some item of the file binds, and the root it stands for (`self` for paths into
-/// the crate and for its modules).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Alias {
-    pub name: String,
-    pub root: String,
-    pub binder: Binder,
-}
-
-/// What a module of the file holds that a path from elsewhere in the crate can reach: the
-/// crate pass builds its index of the crate's modules from these (see `crate::crate_paths`).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct ModItem {
-    /// The inline modules it is in, outermost first (`[]`: the file's own module).
-    pub inline: Vec<String>,
-    pub kind: ItemKind,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum ItemKind {
-    /// `use a::b as alias;` (also `pub use`, and `type alias = a::b;`).
-    Use {
-        alias: String,
-        segs: Vec<String>,
-        anchored: bool,
-        /// `pub use` / `pub type` (not `pub(crate)`): seen by other crates.
-        public: bool,
-    },
-    /// `use a::b::*;`.
-    Glob { segs: Vec<String>, anchored: bool },
-    /// A function of an `extern` block.
-    Foreign { name: String },
-    /// An inline module.
-    Module { name: String },
-}
-
-/// A path whose resolution leaves the file: it starts with `crate`, `self` or `super`, or
-/// with a name a `use` of this file binds to such a path, or an out-of-line module. The crate
-/// pass resolves it against the crate's modules.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct LocalRef {
-    /// Where it starts: a byte offset into the file as read (see [`Decls::base`]), turned
-    /// into a line and column only when the path resolves to something.
-    pub at: RefAt,
-    pub segs: Vec<String>,
-    /// Called (`p(..)`), not only named.
-    pub callee: bool,
-    pub inline: Vec<String>,
-    pub gates: Vec<Gate>,
-}
-
-/// Where a [`LocalRef`] is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum RefAt {
-    /// A byte offset into the scanned text.
-    Offset(u32),
-    /// 1-based line and column (in characters).
-    LineCol(u32, u32),
-}
-
-/// Everything the crate pass reads of one file before deciding roles.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub(crate) struct Decls {
-    /// Bytes of the file before the scanned text starts (a byte-order mark, a shebang line):
-    /// a [`RefAt::Offset`] plus this is an offset into the file.
-    pub base: u32,
-    /// What the file's modules hold (outside macro bodies).
-    pub items: Vec<ModItem>,
-    /// Paths that leave the file.
-    pub refs: Vec<LocalRef>,
-    pub mods: Vec<ModDecl>,
-    pub includes: Vec<Include>,
-    /// Macro invocations, once per name and place.
-    pub invocations: Vec<Invocation>,
-    /// Some declaration sits deeper than [`MAX_INLINE_DEPTH`] inline modules: not followed.
-    pub too_deep: bool,
-    /// Every name a `use`, an `extern crate` or a `mod` binds.
-    pub aliases: Vec<Alias>,
-    /// `#![forbid(unsafe_code)]` at the top of the file.
-    pub forbids_unsafe: bool,
-    /// `extern crate self as NAME;`: names by which the crate's own paths start.
-    pub self_names: Vec<String>,
-}
 
 /// Deepest inline-module nesting (inside one macro body) whose declarations are followed, and
 /// most gates kept on one declaration. Real crates nest a few levels; deeper declarations are
 /// not followed and the file says so ([`Decls::too_deep`]), which the walk treats as a module
 /// it cannot see. Fewer gates can only make code count as shipped.
 const MAX_INLINE_DEPTH: usize = 32;
+
 const MAX_GATES: usize = 64;
 
 /// A bracket group being walked, and what to restore when it closes.
@@ -395,7 +239,7 @@ impl Reader<'_, '_> {
     fn value_position(&self, i: usize, j: usize) -> bool {
         let toks = self.toks;
         let last = toks[j - 1].text(self.src);
-        if !crate::source::value_like(last) {
+        if !value_like(last) {
             return false;
         }
         if toks
@@ -526,7 +370,7 @@ impl Reader<'_, '_> {
             return self.module(k, gates, paths);
         }
         if !gates.is_empty() {
-            let end = tokens::item_extent(toks, self.m, j);
+            let end = item_extent(toks, self.m, j);
             self.ranges.push((end, self.gates.len()));
             self.gates.extend(gates);
             self.version += 1;
@@ -1063,12 +907,4 @@ fn matching_close(toks: &[Tok], open: usize) -> usize {
         }
     }
     toks.len()
-}
-
-/// Whether `p` is a literal path override (the others are computed).
-pub(crate) fn literal(p: &PathOverride) -> Option<&str> {
-    match &p.value {
-        PathAttr::Literal(s) => Some(s),
-        PathAttr::Computed => None,
-    }
 }

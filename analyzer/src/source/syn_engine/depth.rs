@@ -15,10 +15,19 @@
 //! Each of these, found tens of thousands deep in a test, overflowed a 2 MiB stack before this
 //! check counted it. The count is an over-estimate of syn's depth (binary operators and
 //! method chains, which syn parses in a loop, are not counted); deep trees built by those are
-//! caught by the visitor's own bound (`visit::MAX_VISIT_DEPTH`).
+//! caught by the visitor's own bound ([`MAX_VISIT_DEPTH`]).
 
-use super::lexer;
-use super::tokens::TK;
+use crate::source::lex::lexer;
+use crate::source::lex::tokens::TK;
+
+/// Deepest bracket nesting, and deepest angle-bracket nesting within one statement, handed to
+/// syn; deeper files get the token scan. Real code stays far below.
+pub const MAX_NESTING: usize = 256;
+
+/// Deepest syn tree we walk (expression, type, pattern and item levels together). The
+/// byte-level pre-check keeps bracket nesting under [`MAX_NESTING`]; this catches what it cannot
+/// see, such as a long `else if` chain.
+pub(crate) const MAX_VISIT_DEPTH: u32 = 2048;
 
 /// Words that are neither operands nor nesting: after them a `-` or `|` is still a prefix.
 const NOT_OPERANDS: &[&str] = &[
@@ -109,12 +118,11 @@ impl Count {
     }
 
     fn too_deep(&self) -> bool {
-        self.depth + self.loose + self.prefix > super::MAX_NESTING
-            || self.angle > super::MAX_NESTING
+        self.depth + self.loose + self.prefix > MAX_NESTING || self.angle > MAX_NESTING
     }
 }
 
-/// `Some(reason)` when syn could recurse deeper than [`super::MAX_NESTING`] on `text`.
+/// `Some(reason)` when syn could recurse deeper than [`MAX_NESTING`] on `text`.
 pub(crate) fn nesting_problem(text: &str) -> Option<String> {
     let b = text.as_bytes();
     let mut n = Count::default();
@@ -316,7 +324,7 @@ pub(crate) fn nesting_problem(text: &str) -> Option<String> {
             }
         }
         if n.too_deep() {
-            return Some(format!("nesting deeper than {}", super::MAX_NESTING));
+            return Some(format!("nesting deeper than {}", MAX_NESTING));
         }
     }
     None

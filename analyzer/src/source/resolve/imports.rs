@@ -20,7 +20,7 @@
 //!   ignored.
 //! - `extern crate` names are the file's extern prelude, seen from every scope.
 //! - Variable and parameter names are one set per file.
-//! - Files syn cannot parse (`collect::from_tokens`) get one scope per inline module too, as
+//! - Files syn cannot parse (`resolve::from_tokens`) get one scope per inline module too, as
 //!   far as their braces balance; the token scan switches scope at each `mod x {`.
 //! - `self::x` and `super::x` resolve in this module and its parents (as far as this file
 //!   shows them: `super` above the file's root is another file); `<T>::f` is `T::f`, `Self::f`
@@ -592,7 +592,7 @@ fn macro_hit(path: &[&str]) -> Option<MacroHit> {
         [root, rest @ ..] => (Some(*root), rest),
         [] => return None,
     };
-    if root.is_some_and(|r| !matches!(r, "std" | "core" | "alloc")) {
+    if root.is_some_and(|r| !taxonomy::SYSROOT.contains(&r)) {
         return None;
     }
     match rest {

@@ -1,0 +1,125 @@
+//! The fast path: syn parses only the items a rule can see into.
+//!
+//! Every rule of the syn pass fires on a name: a path whose first segment is a crate root of
+//! the taxonomy (`std`, `libc`, `tokio`, ...) or a name a `use` binds to one, an item a glob of
+//! such a module supplies, a function declared in an `extern` block, an embedding or assembly
+//! macro, `transmute`, one of a few attributes (`no_mangle`, `link`, ...), or the keywords
+//! `unsafe`, `extern` and `static mut`. So the file is lexed once (our lexer, no allocation per
+//! token beyond a flat list), the set of names that can matter in *this* file is worked out
+//! from its `use` and `extern` items ([`Names`]), and every top-level item (and every item of
+//! an inline module, impl or trait block, and every statement of a block in a kept item, whose
+//! headers stay) that holds none of those names is blanked out of the text, character for
+//! character, newlines kept. syn parses what is left, and every line and column stays where
+//! it was. Three refinements:
+//!
+//! - In a macro body syn certainly leaves to the token scan ([`opaque_to_syn`]), a root or
+//!   imported name only counts inside a path the scan resolves ([`settle_macro_bodies`]), and
+//!   the body's items are kept or cut one by one ([`Split::macro_items`]).
+//! - `use` groups and macro bodies are never split: a group's `self` binds a name it does not
+//!   spell, and a cut in a macro body could let syn parse it as expressions.
+//! - Comments of the kept text are blanked too ([`with_comments`]), except inside macro bodies
+//!   and attributes (the text between tokens can be a detail) and unclosed ones.
+//!
+//! The facts equal those of a full parse because:
+//!
+//! 1. **A cut item cannot produce a finding**: each rule needs one of the names above inside
+//!    the item. Resolution state that other items feed (declared names that shadow a root,
+//!    variable names that are not imports, glob links, `mod` scopes) only changes how a name
+//!    of the set resolves, and an item that declares or binds such a name holds it, so it is
+//!    kept. `use`, `mod` and `extern` items are always kept.
+//! 2. **What is kept parses alone**: items and statements end at their `;` or closing brace
+//!    (a block-like statement ends at its `}` when something that can only start a new
+//!    statement follows). When the blanked text does not parse (a cut in a place no boundary
+//!    is, say), the caller parses the whole file instead; when the whole file does not parse
+//!    but the kept parts do, their findings are exact and the file counts as parsed (the rule
+//!    of `Mode::Exhaustive` too). A wrong boundary can only cost time: what is cut holds no
+//!    name a rule fires on, and a kept part that no longer parses sends the file whole to syn.
+//!
+//! `fast_equals_exhaustive` (tests) and `examples/fast_check.rs` (real tarballs) check it.
+
+mod comments;
+mod macro_bodies;
+mod names;
+mod rule_names;
+mod split;
+
+use crate::source::lex::src::Src;
+use crate::source::lex::tokens::{TK, Tok};
+use comments::with_comments;
+use macro_bodies::settle_macro_bodies;
+use names::Names;
+use split::Split;
+
+/// The text syn needs: the file with every irrelevant item blanked.
+#[derive(Debug)]
+pub(crate) struct Plan {
+    pub text: String,
+}
+
+/// Plans the fast parse of `src`; `None` when nothing can be cut (or the file is too odd to
+/// split safely: unbalanced brackets, a glob of a whole risky crate).
+pub(crate) fn plan(src: &Src<'_>, toks: &[Tok], close: Option<&[u32]>) -> Option<Plan> {
+    let close = close?;
+    let names = Names::of(toks, close, src)?;
+    // whether each token is a name that can trigger a rule, looked up once: items are read
+    // again when they are split
+    let mut triggers: Vec<bool> = (0..toks.len())
+        .map(|k| toks[k].kind == TK::Ident && names.triggers(toks, k, src))
+        .collect();
+    settle_macro_bodies(toks, close, src, &mut triggers);
+    let mut split = Split {
+        toks,
+        close,
+        src,
+        triggers: &triggers,
+        cuts: Vec::new(),
+    };
+    split.items(0, toks.len(), 0, 0);
+    let cuts = with_comments(toks, close, src.text, split.cuts);
+    if cuts.is_empty() {
+        return None;
+    }
+    // A cut keeps its newlines, and the characters after its last one as spaces: every line
+    // and column of the text that stays is where it was, and syn lexes no long blank runs.
+    let text = src.text;
+    let mut out = String::with_capacity(text.len() / 2);
+    let mut at = 0;
+    for &(s, e) in &cuts {
+        out.push_str(&text[at..s]);
+        let cut = &text[s..e];
+        let tail = match memchr::memrchr(b'\n', cut.as_bytes()) {
+            Some(nl) => {
+                push_run(
+                    &mut out,
+                    NEWLINES,
+                    memchr::memchr_iter(b'\n', cut.as_bytes()).count(),
+                );
+                &cut[nl + 1..]
+            }
+            None => cut,
+        };
+        let width = if tail.is_ascii() {
+            tail.len()
+        } else {
+            tail.chars().count()
+        };
+        push_run(&mut out, SPACES, width);
+        at = e;
+    }
+    out.push_str(&text[at..]);
+    Some(Plan { text: out })
+}
+
+/// Runs of blanks, appended a slice at a time.
+const NEWLINES: &str = "\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n";
+const SPACES: &str = "                                                                ";
+
+/// Appends `n` times the one-byte character `run` is made of.
+fn push_run(out: &mut String, run: &str, n: usize) {
+    let mut left = n;
+    while left > 0 {
+        let k = left.min(run.len());
+        out.push_str(&run[..k]);
+        left -= k;
+    }
+}

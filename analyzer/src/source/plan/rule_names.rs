@@ -1,0 +1,97 @@
+//! What the rules look for, as sets of names and paths, built once from the taxonomy's table
+//! and its rule words (`taxonomy::RULE_MACROS`, `RULE_KEYWORDS`, `SYSROOT`).
+
+use foldhash::HashSet;
+use std::sync::OnceLock;
+
+use crate::taxonomy;
+
+/// What the rules look for, as sets of names and paths (built once from the taxonomy).
+pub(super) struct Rules {
+    /// Crate roots a rule path starts with (`std`, `libc`, `tokio`, ...).
+    pub roots: HashSet<&'static str>,
+    /// Roots the taxonomy lists whole (`libc`, `nix`): any path under them counts.
+    pub whole: HashSet<&'static str>,
+    /// Every rule path (taxonomy entries, embedding and assembly macros), as segments.
+    pub paths: Vec<Vec<&'static str>>,
+    /// (root, second segment) of every rule path.
+    pub pairs: HashSet<(&'static str, &'static str)>,
+    /// Names that matter wherever they appear: keywords with rules, the items the import map
+    /// is built from, macro names, and the transmute rule (on the last segment of any path).
+    pub always: HashSet<&'static str>,
+    /// [`Sieve`] of `always`, the roots and `static`.
+    pub sieve: Sieve,
+}
+
+pub(super) fn rules() -> &'static Rules {
+    static RULES: OnceLock<Rules> = OnceLock::new();
+    RULES.get_or_init(|| {
+        let mut paths: Vec<Vec<&'static str>> = taxonomy::TABLE
+            .iter()
+            .map(|e| e.prefix.split("::").collect())
+            .collect();
+        for root in taxonomy::SYSROOT {
+            for m in taxonomy::RULE_MACROS {
+                paths.push(vec![root, m]);
+                paths.push(vec![root, "arch", m]);
+            }
+        }
+        let whole = taxonomy::TABLE
+            .iter()
+            .filter(|e| !e.prefix.contains("::"))
+            .map(|e| e.prefix)
+            .collect();
+        let mut always: HashSet<&'static str> = taxonomy::RULE_MACROS.into_iter().collect();
+        always.extend(taxonomy::RULE_KEYWORDS);
+        let roots: HashSet<&'static str> = paths.iter().map(|p| p[0]).collect();
+        let mut sieve = Sieve::default();
+        for name in always.iter().chain(&roots).chain(&["static"]) {
+            sieve.add(name);
+        }
+        Rules {
+            roots,
+            whole,
+            pairs: paths
+                .iter()
+                .filter(|p| p.len() > 1)
+                .map(|p| (p[0], p[1]))
+                .collect(),
+            paths,
+            always,
+            sieve,
+        }
+    })
+}
+
+impl Rules {
+    /// Whether a path starting with `segs` can name something a rule looks for: some rule
+    /// path is a prefix of it, or it is a prefix of some rule path.
+    pub fn reaches(&self, segs: &[&str]) -> bool {
+        self.paths.iter().any(|p| {
+            let n = p.len().min(segs.len());
+            p[..n] == segs[..n]
+        })
+    }
+}
+
+/// A 256-bit set of (first byte, length) pairs: a name whose pair is absent is in none of the
+/// sets, which most identifiers are, and costs no hashing.
+#[derive(Debug, Default, Clone, Copy)]
+pub(super) struct Sieve([u64; 4]);
+
+impl Sieve {
+    fn bit(name: &str) -> usize {
+        let first = name.as_bytes().first().copied().unwrap_or(0) as usize;
+        (first * 31 + name.len()) % 256
+    }
+
+    pub fn add(&mut self, name: &str) {
+        let b = Sieve::bit(name);
+        self.0[b / 64] |= 1 << (b % 64);
+    }
+
+    pub fn may_hold(&self, name: &str) -> bool {
+        let b = Sieve::bit(name);
+        self.0[b / 64] & (1 << (b % 64)) != 0
+    }
+}
