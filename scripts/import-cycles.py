@@ -33,8 +33,8 @@ for name, src in crates.items():
             text = text[:cut.start()]
         # comments (doc links name modules without importing them)
         text = re.sub(r'//[^\n]*', '', text)
-        is_modfile = os.path.basename(p) in ('mod.rs', 'lib.rs', 'main.rs')
-        here = list(m) if is_modfile else list(m[:-1])
+        # the file's own module path: `self` (a/b.rs and a/b/mod.rs are both a::b)
+        here = list(m)
         # expand `use crate::{a, b::c}` groups roughly
         for u in re.finditer(r'\buse\s+(crate|super|self)::([^;]+);', text):
             head, rest = u.group(1), u.group(2)

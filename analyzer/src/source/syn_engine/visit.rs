@@ -24,7 +24,7 @@ use crate::source::lex::src::Src;
 use crate::source::lex::tokens::{TK, Tok};
 use crate::source::out::{Out, shorten};
 use crate::source::resolve::imports::{Imports, MacroHit, ROOT, Resolver, ScopeId};
-use crate::source::token_engine::expand::{self, Macros};
+use crate::source::token_engine::expand::Macros;
 use crate::source::token_engine::rules::{self, Ctx};
 use crate::taxonomy;
 
@@ -247,7 +247,7 @@ impl<'s> Scanner<'_, 's> {
             macros: Some(macros),
             ..ctx
         };
-        expand::scan_invocation(macros, name, &args, &ctx, self.out);
+        rules::scan_invocation(macros, name, &args, &ctx, self.out);
         args.clear();
         self.toks = args;
     }

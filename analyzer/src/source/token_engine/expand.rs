@@ -24,15 +24,14 @@ use std::rc::Rc;
 
 use risk_report::facts::Kind;
 
-use super::rules::{self, Ctx};
 use crate::source::lex::lexer;
 use crate::source::lex::src::Src;
 use crate::source::lex::tokens::{Delim, TK, Tok, matching};
-use crate::source::out::Out;
+use crate::source::resolve::imports::Resolver;
 use crate::taxonomy;
 
 /// Deepest nesting of expansions followed.
-const MAX_DEPTH: u8 = 8;
+pub(super) const MAX_DEPTH: u8 = 8;
 /// Most tokens all the expansions of one file may produce.
 const MAX_TOKENS: usize = 1 << 18;
 
@@ -213,9 +212,9 @@ fn splices(toks: &[Tok], k: usize, src: &Src<'_>) -> bool {
 
 /// One arm: its matcher and its transcriber, the tokens inside their delimiters.
 #[derive(Debug)]
-struct Arm {
+pub(super) struct Arm {
     matcher: Vec<Tok>,
-    body: Vec<Tok>,
+    pub(super) body: Vec<Tok>,
     /// The bracket tables of both.
     pm: Vec<u32>,
     bm: Vec<u32>,
@@ -224,11 +223,11 @@ struct Arm {
     splices: bool,
     /// What the transcriber shows alone (scanned once, in the scope of the first invocation
     /// expanded by it).
-    alone: OnceCell<Vec<Key>>,
+    pub(super) alone: OnceCell<Vec<Key>>,
 }
 
 /// A finding, as compared between an expansion and what its parts show alone.
-type Key = (u32, u32, Kind, Option<String>);
+pub(super) type Key = (u32, u32, Kind, Option<String>);
 
 /// The splicing macros of one file.
 #[derive(Debug)]
@@ -324,21 +323,32 @@ impl<'s> Macros<'s> {
 
     /// Whether no expansion of `name!(args)`, however deep, can hold a name a rule looks at:
     /// then none is worth making ([`Expansion::may_matter`] would say no at every level).
-    fn quiet(&self, name: &str, args: &[Tok], ctx: &Ctx<'_, '_>) -> bool {
+    pub(super) fn quiet(
+        &self,
+        name: &str,
+        args: &[Tok],
+        asrc: &Src<'_>,
+        imports: &Resolver<'_, '_>,
+    ) -> bool {
         if !self.defines(name) {
             return true;
         }
         let reach = self.reach(name);
         !reach.includes
-            && !reach.names.iter().any(|n| looked_at(n, ctx))
+            && !reach.names.iter().any(|n| looked_at(n, imports))
             && !args
                 .iter()
-                .any(|t| t.kind == TK::Ident && looked_at(t.text(ctx.src), ctx))
+                .any(|t| t.kind == TK::Ident && looked_at(t.text(asrc), imports))
     }
 
     /// The expansion of `name!(args)` (`args` read from `asrc`) by its first matching arm,
     /// with that arm.
-    fn expand(&self, name: &str, args: &[Tok], asrc: &Src<'_>) -> Option<(Expansion, &Arm)> {
+    pub(super) fn expand(
+        &self,
+        name: &str,
+        args: &[Tok],
+        asrc: &Src<'_>,
+    ) -> Option<(Expansion, &Arm)> {
         let arms = self.by_name.get(name)?;
         let am = matching(args);
         for arm in arms {
@@ -390,9 +400,9 @@ impl<'s> Macros<'s> {
 /// An expansion: tokens over a text of their own (each token's text, a space between), with
 /// the line and column of the token each was read from.
 #[derive(Debug, Default)]
-struct Expansion {
-    text: String,
-    toks: Vec<Tok>,
+pub(super) struct Expansion {
+    pub(super) text: String,
+    pub(super) toks: Vec<Tok>,
     /// Tokens it may still take (the file's budget left), and whether it wanted more.
     room: usize,
     over: bool,
@@ -402,13 +412,13 @@ struct Expansion {
     spliced: Vec<u32>,
 }
 
-/// Whether a rule looks at the name `name` in the scope of `ctx`: a word some rule reads or a
+/// Whether a rule looks at the name `name` in the scope `imports` resolves in: a word some rule reads or a
 /// crate root the taxonomy knows ([`taxonomy::rule_word`]), a path anchor (`Self`, `crate`,
 /// `self`, `super`), or a name bound there that can lead to a rule.
-fn looked_at(name: &str, ctx: &Ctx<'_, '_>) -> bool {
+fn looked_at(name: &str, imports: &Resolver<'_, '_>) -> bool {
     matches!(name, "Self" | "crate" | "self" | "super")
         || taxonomy::rule_word(name)
-        || ctx.imports.may_matter(name)
+        || imports.may_matter(name)
 }
 
 impl Expansion {
@@ -418,12 +428,12 @@ impl Expansion {
     /// invokes a splicing macro or an `include*!` (its finding quotes the path the splicing
     /// built). When none is, scanning it finds only what the body and the arguments show
     /// alone.
-    fn may_matter(&self, macros: &Macros<'_>, ctx: &Ctx<'_, '_>) -> bool {
+    pub(super) fn may_matter(&self, macros: &Macros<'_>, imports: &Resolver<'_, '_>) -> bool {
         let text = Src::new(&self.text);
         let toks = &self.toks;
         let interesting = |k: usize| {
             toks.get(k)
-                .is_some_and(|t| t.kind == TK::Ident && looked_at(t.text(&text), ctx))
+                .is_some_and(|t| t.kind == TK::Ident && looked_at(t.text(&text), imports))
         };
         // a splicing macro, or an embedding one whose finding quotes the (spliced) path
         let invokes = (0..toks.len().saturating_sub(1)).any(|k| {
@@ -883,69 +893,6 @@ fn repeat_count(src: &Src<'_>, inner: &[Tok], binds: &Binds) -> usize {
         .filter_map(|k| binds.many.get(inner[k + 1].text(src)).map(Vec::len))
         .max()
         .unwrap_or(0)
-}
-
-/// Expands the invocation `name!(args)` (when `name` is a splicing macro of the file; `args`
-/// read from `ctx.src`) and scans the expansion in `ctx`'s scope, keeping what the body and
-/// the arguments do not show on their own.
-pub(crate) fn scan_invocation(
-    macros: &Macros<'_>,
-    name: &str,
-    args: &[Tok],
-    ctx: &Ctx<'_, '_>,
-    out: &mut Out,
-) {
-    if ctx.depth >= MAX_DEPTH {
-        return;
-    }
-    if macros.quiet(name, args, ctx) {
-        return;
-    }
-    let Some((expanded, arm)) = macros.expand(name, args, ctx.src) else {
-        return;
-    };
-    if !expanded.may_matter(macros, ctx) {
-        return;
-    }
-    // what the body and the arguments show alone
-    let plain = Ctx {
-        macros: None,
-        modules: None,
-        ..*ctx
-    };
-    let key = |f: risk_report::facts::Finding| (f.line, f.col, f.kind, f.detail);
-    let body = arm.alone.get_or_init(|| {
-        let mut alone = Out::default();
-        let at_definition = Ctx {
-            src: &macros.src,
-            ..plain
-        };
-        rules::scan(&arm.body, &at_definition, &mut alone);
-        alone.findings.into_iter().map(key).collect()
-    });
-    let mut alone = Out::default();
-    rules::scan(args, &plain, &mut alone);
-    // a finding is kept once per invocation, and only when the body and the arguments do not
-    // show it alone (a block the transcriber places twice is one block)
-    let mut seen: HashSet<Key> = alone.findings.into_iter().map(key).collect();
-    seen.extend(body.iter().cloned());
-    let text = Src::new(&expanded.text);
-    let inner = Ctx {
-        src: &text,
-        depth: ctx.depth + 1,
-        modules: None,
-        ..*ctx
-    };
-    let before = out.findings.len();
-    rules::scan(&expanded.toks, &inner, out);
-    let found: Vec<_> = out.findings.drain(before..).collect();
-    let gated: Vec<_> = out.gated.drain(before..).collect();
-    for (f, g) in found.into_iter().zip(gated) {
-        if seen.insert((f.line, f.col, f.kind, f.detail.clone())) {
-            out.findings.push(f);
-            out.gated.push(g);
-        }
-    }
 }
 
 #[cfg(test)]

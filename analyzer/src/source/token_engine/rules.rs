@@ -5,6 +5,8 @@
 //! Paths resolve through [`Ctx::imports`]: the scope of the module a macro body is written in,
 //! or the one merged scope of a fallback file.
 
+use std::collections::HashSet;
+
 use risk_report::facts::{Kind, Origin};
 
 use super::expand::{self, Macros};
@@ -90,7 +92,7 @@ pub(crate) fn scan(toks: &[Tok], ctx: &Ctx<'_, '_>, out: &mut Out) {
                 gates: gates.ids(),
                 ..ctx
             };
-            expand::scan_invocation(macros, t.text(src), &toks[i + 3..close], &inner, out);
+            scan_invocation(macros, t.text(src), &toks[i + 3..close], &inner, out);
         }
         let emit = |out: &mut Out, kind: Kind, detail: Option<String>| {
             out.push(t.line, t.col, kind, detail, ctx.origin, gates.ids());
@@ -177,6 +179,67 @@ pub(crate) fn scan(toks: &[Tok], ctx: &Ctx<'_, '_>, out: &mut Out) {
                 i + 1
             }
         };
+    }
+}
+
+/// Expands the invocation `name!(args)` (when `name` is a splicing macro of the file; `args`
+/// read from `ctx.src`) and scans the expansion in `ctx`'s scope, keeping what the body and
+/// the arguments do not show on their own. It lives beside [`scan`], which it calls again on
+/// the expansion, so that `expand.rs` only expands.
+pub(crate) fn scan_invocation(
+    macros: &Macros<'_>,
+    name: &str,
+    args: &[Tok],
+    ctx: &Ctx<'_, '_>,
+    out: &mut Out,
+) {
+    if ctx.depth >= expand::MAX_DEPTH || macros.quiet(name, args, ctx.src, &ctx.imports) {
+        return;
+    }
+    let Some((expanded, arm)) = macros.expand(name, args, ctx.src) else {
+        return;
+    };
+    if !expanded.may_matter(macros, &ctx.imports) {
+        return;
+    }
+    // what the body and the arguments show alone
+    let plain = Ctx {
+        macros: None,
+        modules: None,
+        ..*ctx
+    };
+    let key = |f: risk_report::facts::Finding| (f.line, f.col, f.kind, f.detail);
+    let body = arm.alone.get_or_init(|| {
+        let mut alone = Out::default();
+        let at_definition = Ctx {
+            src: &macros.src,
+            ..plain
+        };
+        scan(&arm.body, &at_definition, &mut alone);
+        alone.findings.into_iter().map(key).collect()
+    });
+    let mut alone = Out::default();
+    scan(args, &plain, &mut alone);
+    // a finding is kept once per invocation, and only when the body and the arguments do not
+    // show it alone (a block the transcriber places twice is one block)
+    let mut seen: HashSet<expand::Key> = alone.findings.into_iter().map(key).collect();
+    seen.extend(body.iter().cloned());
+    let text = Src::new(&expanded.text);
+    let inner = Ctx {
+        src: &text,
+        depth: ctx.depth + 1,
+        modules: None,
+        ..*ctx
+    };
+    let before = out.findings.len();
+    scan(&expanded.toks, &inner, out);
+    let found: Vec<_> = out.findings.drain(before..).collect();
+    let gated: Vec<_> = out.gated.drain(before..).collect();
+    for (f, g) in found.into_iter().zip(gated) {
+        if seen.insert((f.line, f.col, f.kind, f.detail.clone())) {
+            out.findings.push(f);
+            out.gated.push(g);
+        }
     }
 }
 
