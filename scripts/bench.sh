@@ -9,7 +9,9 @@
 # Sets up each graph with `cargo generate-lockfile` + `cargo fetch` (network allowed here,
 # unlike the tests), then prints, per graph, the median wall time of:
 #   inflate-only   every tarball read and inflated in memory (examples/inflate_only.rs)
-#   parse-all      that plus `syn::parse_file` on every .rs file, all cores (parse_all.rs),
+#   lex-all        that plus the scanner's lexer over every .rs file (examples/lex_all.rs):
+#                  less inflate-only, the floor of reading every byte once
+#   parse-all      inflate-only plus `syn::parse_file` on every .rs file, all cores (parse_all.rs),
 #                  with the system allocator: the baseline the ratios are against
 #   parse-all+jemalloc  the same pass with the allocator the tool uses (jemalloc), so the
 #                  second ratio leaves the allocator out
@@ -169,7 +171,7 @@ rm -f "$WORK/.failed"
 CARGO_TARGET_DIR=$WORK/target-jemalloc cargo build --release -q -p risk-analyzer \
     --example parse_all --features bench-jemalloc
 cargo build --release -q --bin cargo-risk-report
-cargo build --release -q -p risk-analyzer --example inflate_only --example parse_all
+cargo build --release -q -p risk-analyzer --example inflate_only --example lex_all --example parse_all
 BIN=$ROOT/target/release/cargo-risk-report
 EX=$ROOT/target/release/examples
 PARSE_JE=$WORK/target-jemalloc/release/examples/parse_all
@@ -197,13 +199,14 @@ for g in "${GRAPHS[@]}"; do
     fi
     mb=$("$EX/parse_all" "$dir/crates" | sed -n 's/.*files, \([0-9.]*\) MB.*/\1/p')
 
-    names=(inflate parse parse_je meta cold cold1 warm bump full)
+    names=(inflate lex parse parse_je meta cold cold1 warm bump full)
     if [[ -n $lock_bump ]]; then names+=(lock); fi
     if [[ -n $RUSTINEL_BIN ]]; then names+=(rustinel); fi
     declare -A T=()
     for _ in $(seq "$RUNS"); do
         if [[ -f $dir/Cargo.lock.a ]]; then cp "$dir/Cargo.lock.a" "$dir/Cargo.lock"; fi
         T[inflate]+=" $(once true "$EX/inflate_only $dir/crates")"
+        T[lex]+=" $(once true "$EX/lex_all $dir/crates")"
         T[parse]+=" $(once true "$EX/parse_all $dir/crates")"
         T[parse_je]+=" $(once true "$PARSE_JE $dir/crates")"
         T[meta]+=" $(once true "cargo metadata --manifest-path $dir/Cargo.toml --offline --format-version 1")"
@@ -235,7 +238,7 @@ for g in "${GRAPHS[@]}"; do
         paired+=("$(awk -v a="${cold_runs[$k]}" -v b="${parse_runs[$k]}" 'BEGIN {printf "%.3f", a / b}')")
     done
     paired_range=$(printf '%s\n' "${paired[@]}" | sort -g | awk 'NR==1{lo=$1} {hi=$1} END {printf "%.2f-%.2f", lo, hi}')
-    t_inflate=${M[inflate]} t_parse=${M[parse]} t_parse_je=${M[parse_je]} t_meta=${M[meta]}
+    t_inflate=${M[inflate]} t_lex=${M[lex]} t_parse=${M[parse]} t_parse_je=${M[parse_je]} t_meta=${M[meta]}
     t_cold=${M[cold]} t_warm=${M[warm]} t_bump=${M[bump]} t_full=${M[full]} t_lock=${M[lock]:-}
     t_cold1=${M[cold1]} t_rustinel=${M[rustinel]:-}
     read -r m_cold c_cold <<<"$(usage "rm -rf $cache && $tool --cache-dir $cache -o $dir/cold.toml")"
@@ -249,6 +252,7 @@ for g in "${GRAPHS[@]}"; do
     ratio() { awk -v a="$1" -v b="$t_parse" 'BEGIN {printf "%.2f", a / b}'; }
     echo "== $g: $packages packages, $mb MB of .rs inflated; medians of $RUNS runs, seconds"
     printf '  inflate-only    %6.2f\n' "$t_inflate"
+    printf '  lex-all         %6.2f   (lexing alone: %.2f)\n' "$t_lex" "$(awk -v a="$t_lex" -v b="$t_inflate" 'BEGIN {print a - b}')"
     printf '  parse-all       %6.2f   (1.00)\n' "$t_parse"
     printf '  parse-all+jemalloc %6.2f\n' "$t_parse_je"
     printf '  cold            %6.2f   (%s of parse-all, %s of parse-all+jemalloc, %.0f MB/s)  peak %d MB, cpu %s s\n' "$t_cold" "$(ratio "$t_cold")" "$(awk -v a="$t_cold" -v b="$t_parse_je" 'BEGIN {printf "%.2f", a / b}')" "$(awk -v a="$mb" -v b="$t_cold" 'BEGIN {print a / b}')" $((m_cold / 1024)) "$c_cold"

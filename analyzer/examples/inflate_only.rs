@@ -5,6 +5,9 @@
 use std::path::PathBuf;
 use std::time::Instant;
 
+mod common;
+use common::crate_files;
+
 use rayon::prelude::*;
 use risk_analyzer::Limits;
 use risk_analyzer::archive::read_crate_tarball;
@@ -28,23 +31,4 @@ fn main() {
         bytes as f64 / 1e6,
         start.elapsed().as_secs_f64()
     );
-}
-
-/// `.crate` files named directly or found (not recursively) in the given directories.
-fn crate_files(args: impl Iterator<Item = PathBuf>) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    for a in args {
-        if a.is_dir() {
-            if let Ok(rd) = std::fs::read_dir(&a) {
-                out.extend(
-                    rd.filter_map(|e| e.ok().map(|e| e.path()))
-                        .filter(|p| p.extension().is_some_and(|x| x == "crate")),
-                );
-            }
-        } else {
-            out.push(a);
-        }
-    }
-    out.sort();
-    out
 }

@@ -13,25 +13,15 @@ static ALLOC: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 use std::path::PathBuf;
 use std::time::Instant;
 
+mod common;
+use common::crate_files;
+
 use rayon::prelude::*;
 use risk_analyzer::Limits;
 use risk_analyzer::archive::read_crate_tarball;
 
 fn main() {
-    let mut crates = Vec::new();
-    for a in std::env::args().skip(1).map(PathBuf::from) {
-        if a.is_dir() {
-            if let Ok(rd) = std::fs::read_dir(&a) {
-                crates.extend(
-                    rd.filter_map(|e| e.ok().map(|e| e.path()))
-                        .filter(|p| p.extension().is_some_and(|x| x == "crate")),
-                );
-            }
-        } else {
-            crates.push(a);
-        }
-    }
-    crates.sort();
+    let crates = crate_files(std::env::args().skip(1).map(PathBuf::from));
     // syn recurses on nesting; give workers the analyzer's stack
     let pool = rayon::ThreadPoolBuilder::new()
         .stack_size(risk_analyzer::source::STACK_BYTES)

@@ -334,6 +334,16 @@ fn fallback_with(
     }
 }
 
+/// How many tokens the scanner's lexer reads in `text` (lines and columns kept): what
+/// lexing every byte once costs; for the benchmark's floor (`examples/lex_all.rs`).
+#[doc(hidden)]
+pub fn lex_count(text: &str) -> usize {
+    let src = Src::new(text);
+    let mut toks = Vec::new();
+    lexer::lex(&src, 0, text.len(), &mut toks);
+    toks.len()
+}
+
 /// The text the fast path hands to syn (every irrelevant item blanked), or `None` when it
 /// hands over the whole file; for the benchmark examples.
 #[doc(hidden)]
