@@ -246,6 +246,17 @@ pub(crate) fn read(toks: &[Tok], m: &[u32], src: &Src<'_>) -> FileTemplates {
                 continue;
             }
         }
+        if !toks.get(i + 1).is_some_and(|n| n.is_punct('!')) {
+            // no macro: only a call of `parse`, `from_str` or `parse_str` (5, 8 or 9 bytes)
+            // can hand a string to a parser of code
+            if matches!(t.end - t.start, 5 | 8 | 9)
+                && let Some(lit) = parsed_string(toks, i, src, &b)
+            {
+                f.strings.push((toks[lit].start, toks[lit].end));
+            }
+            i += 1;
+            continue;
+        }
         let word = t.text(src);
         let bang_group = toks.get(i + 1).is_some_and(|n| n.is_punct('!'))
             && toks
@@ -286,9 +297,6 @@ pub(crate) fn read(toks: &[Tok], m: &[u32], src: &Src<'_>) -> FileTemplates {
                 }
             }
         }
-        if let Some(lit) = parsed_string(toks, i, src, &b) {
-            f.strings.push((toks[lit].start, toks[lit].end));
-        }
         i += 1;
     }
     f
@@ -299,6 +307,10 @@ pub(crate) fn read(toks: &[Tok], m: &[u32], src: &Src<'_>) -> FileTemplates {
 /// derives.
 fn derivers<'s>(toks: &[Tok], m: &[u32], src: &Src<'s>) -> BTreeSet<&'s str> {
     let mut out = BTreeSet::new();
+    // the identifier is in the text as written (the scan reads NFC-normalized text)
+    if memchr::memmem::find(src.text.as_bytes(), b"proc_macro_derive").is_none() {
+        return out;
+    }
     // hits[j]: how many `proc_macro_derive ( $` start before j, so that each body is asked in
     // constant time (nested `macro_rules!` would make a scan per body quadratic)
     let mut hits = Vec::with_capacity(toks.len() + 1);
