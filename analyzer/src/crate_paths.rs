@@ -33,6 +33,8 @@ struct Module {
     uses: HashMap<String, Vec<(Vec<String>, bool)>>,
     globs: Vec<(Vec<String>, bool)>,
     foreign: HashSet<String>,
+    /// Functions, constants and statics it declares: a glob supplies none of these names.
+    values: HashSet<String>,
     children: HashMap<String, ModuleId>,
     /// Names of `uses` bound by `pub use` (or `pub type`): other crates see them.
     public: HashSet<String>,
@@ -63,6 +65,8 @@ pub(crate) struct Index {
 pub(crate) struct Resolved {
     pub kind: Kind,
     pub detail: String,
+    /// A function of one of the crate's own `extern` blocks.
+    pub foreign: bool,
 }
 
 impl Index {
@@ -98,6 +102,9 @@ impl Index {
                     ItemKind::Glob { segs, anchored } => m.globs.push((segs.clone(), *anchored)),
                     ItemKind::Foreign { name } => {
                         m.foreign.insert(name.clone());
+                    }
+                    ItemKind::Value { name } => {
+                        m.values.insert(name.clone());
                     }
                     ItemKind::Module { name } => {
                         path.push(name.clone());
@@ -176,6 +183,7 @@ impl Index {
                 Resolved {
                     kind: Kind::Ffi,
                     detail: format!("extern fn crate::{}{sep}{name}", module.join("::")),
+                    foreign: true,
                 }
             }),
         }
@@ -296,18 +304,32 @@ impl Index {
         if module.foreign.contains(name) {
             return Some(Target::Foreign(m, name.to_owned()));
         }
-        module
-            .globs
-            .iter()
-            .find_map(|(segs, anchored)| match self.binding(m, segs, *anchored)? {
-                Target::Module(g) if g != m => self.lookup(g, name),
-                Target::External(mut path, _) => {
+        if module.values.contains(name) {
+            return None;
+        }
+        // A glob of another crate may supply any name (what that crate holds is not known
+        // here): it is only a guess, and a glob that leads to a declaration of the crate
+        // (an `extern` function, a module, a named `use`) wins over it, whatever the order.
+        let mut guess = None;
+        for (segs, anchored) in &module.globs {
+            let found = match self.binding(m, segs, *anchored) {
+                Some(Target::Module(g)) if g != m => self.lookup(g, name),
+                Some(Target::External(mut path, _)) => {
                     let depth = path.len();
                     path.push(name.to_owned());
                     Some(Target::External(path, depth))
                 }
                 _ => None,
-            })
+            };
+            match found {
+                Some(t @ Target::External(_, 1..)) => {
+                    guess.get_or_insert(t);
+                }
+                Some(t) => return Some(t),
+                None => {}
+            }
+        }
+        guess
     }
 
     /// What the path of a `use` in module `m` stands for.
@@ -349,6 +371,7 @@ fn classify(path: &[String], glob: usize, callee: bool) -> Option<Resolved> {
     inside.then(|| Resolved {
         kind: entry.kind,
         detail: segs.join("::"),
+        foreign: false,
     })
 }
 

@@ -348,6 +348,7 @@ fn resolve_local_paths(
                         at: RefAt::LineCol(f.line, f.col),
                         segs,
                         callee: true,
+                        glob_only: false,
                         inline: Vec::new(),
                         gates: ids
                             .iter()
@@ -431,6 +432,11 @@ fn resolve_local_paths(
                         (hit, external)
                     })
                     .clone();
+                let (hit, external) = if r.glob_only {
+                    (hit.filter(|h| h.foreign), None)
+                } else {
+                    (hit, external)
+                };
                 if hit.is_none() && external.is_none() {
                     continue;
                 }

@@ -12,6 +12,7 @@ pub mod nfc;
 pub mod methods;
 pub mod glued;
 pub mod expanded;
+pub mod chain;
 
 // re-exported here, used from another file through `crate::`
 pub(crate) use std::net::TcpStream as Conn;

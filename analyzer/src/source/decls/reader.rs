@@ -14,7 +14,7 @@ use crate::source::lex::tokens::{Delim, TK, Tok};
 use crate::source::lex::use_tokens::{self, Leaf};
 use crate::source::out::shorten;
 use crate::source::resolve::imports::value_like;
-use crate::source::token_engine::walk::item_extent;
+use crate::source::token_engine::walk::{self, item_extent};
 use crate::taxonomy;
 
 /// Deepest inline-module nesting (inside one macro body) whose declarations are followed, and
@@ -64,9 +64,12 @@ pub(crate) fn read(toks: &[Tok], m: &[u32], src: &Src<'_>) -> Decls {
         local_names: HashSet::new(),
         external_names: HashSet::new(),
         known_names: HashSet::new(),
+        local_glob: false,
+        cfg_item_end: None,
         out: Decls::default(),
     };
-    (r.local_names, r.external_names, r.known_names) = local_names(toks, m, src);
+    let names = local_names(toks, m, src);
+    (r.local_names, r.external_names, r.known_names, r.local_glob) = names;
     r.walk();
     r.finish_refs();
     r.out
@@ -75,13 +78,11 @@ pub(crate) fn read(toks: &[Tok], m: &[u32], src: &Src<'_>) -> Decls {
 /// Names of the file bound to paths that leave it (a `use` of `crate::`, `self::`,
 /// `super::`, a module, `extern crate self as`, a type alias of such a path), names a `use`
 /// binds to another crate the taxonomy does not know, and names it binds to paths the
-/// taxonomy knows; read ahead of the walk so that a path is kept or passed over when it is
-/// met (items can follow their uses).
-fn local_names<'s>(
-    toks: &[Tok],
-    m: &[u32],
-    src: &Src<'s>,
-) -> (HashSet<&'s str>, HashSet<&'s str>, HashSet<&'s str>) {
+/// taxonomy knows, and whether a glob of the crate's own modules (`use crate::sys::*;`,
+/// `use super::*;`, `use imp::*;` of a `mod imp`) is in the file; read ahead of the walk so
+/// that a path is kept or passed over when it is met (items can follow their uses).
+fn local_names<'s>(toks: &[Tok], m: &[u32], src: &Src<'s>) -> LocalNames<'s> {
+    let mut globs: Vec<&'s str> = Vec::new();
     let mut names = HashSet::new();
     let mut external = HashSet::new();
     // names bound to paths the rules know (`use std::io;`): not another crate's
@@ -101,7 +102,11 @@ fn local_names<'s>(
                 known.insert(alias);
             }
         }
-        use_tokens::Binder::Use(Leaf::Glob { .. }, _) => {}
+        use_tokens::Binder::Use(Leaf::Glob { segs }, anchored) => {
+            if let Some(first) = segs.first().filter(|_| !anchored) {
+                globs.push(first);
+            }
+        }
         use_tokens::Binder::Item(word, i) => {
             let next = |k: usize| toks.get(i + k).filter(|n| n.kind == TK::Ident);
             match word {
@@ -130,8 +135,12 @@ fn local_names<'s>(
             }
         }
     });
-    (names, external, known)
+    let local_glob = (globs.iter()).any(|g| is_local_root(g, false) || names.contains(g));
+    (names, external, known, local_glob)
 }
+
+/// What [`local_names`] finds: local, external and known names, and a crate-local glob.
+type LocalNames<'s> = (HashSet<&'s str>, HashSet<&'s str>, HashSet<&'s str>, bool);
 
 struct Reader<'a, 's> {
     toks: &'a [Tok],
@@ -165,6 +174,14 @@ struct Reader<'a, 's> {
     external_names: HashSet<&'s str>,
     /// Names a `use` binds to a path the taxonomy knows (`use std::io;`): not another crate's.
     known_names: HashSet<&'s str>,
+    /// The file globs one of the crate's own modules: a called name alone may be what that
+    /// module (or a module it globs in turn, in another file) declares, so the crate pass
+    /// is asked.
+    local_glob: bool,
+    /// The last token of the latest item with a `cfg` or `cfg_attr` attribute: such an item
+    /// exists only in some builds, so it shadows nothing (in the others a glob supplies the
+    /// name).
+    cfg_item_end: Option<usize>,
     out: Decls,
 }
 
@@ -203,7 +220,7 @@ impl Reader<'_, '_> {
                         _ => self.invocation(i),
                     }
                 }
-                TK::Ident if matches!(t.end - t.start, 3 | 4 | 6) && !self.raw(i) => {
+                TK::Ident if matches!(t.end - t.start, 2..=6) && !self.raw(i) => {
                     if self.after_path_or_dot(i) {
                         i + 1
                     } else {
@@ -212,6 +229,7 @@ impl Reader<'_, '_> {
                             "use" => self.use_item(i),
                             "extern" => self.extern_item(i),
                             "type" => self.type_alias(i),
+                            "fn" | "const" | "static" => self.value_item(i),
                             _ => self.path_candidate(i),
                         }
                     }
@@ -353,6 +371,7 @@ impl Reader<'_, '_> {
         // a run of outer attributes, then the item they apply to
         let mut gates = Vec::new();
         let mut paths = Vec::new();
+        let mut cfg = false;
         let mut j = i;
         while toks.get(j).is_some_and(|t| t.is_punct('#'))
             && toks
@@ -363,7 +382,13 @@ impl Reader<'_, '_> {
             let content = &toks[j + 2..close.max(j + 2)];
             gates.extend(attrs::gate(content, self.src));
             attrs::path_overrides(content, self.src, &mut paths);
+            cfg |= content.first().is_some_and(|t| {
+                t.kind == TK::Ident && matches!(t.text(self.src), "cfg" | "cfg_attr")
+            });
             j = close + 1;
+        }
+        if cfg {
+            self.cfg_item_end = Some(item_extent(toks, self.m, j));
         }
         let k = self.skip_visibility(j);
         if toks.get(k).is_some_and(|t| t.is_ident(self.src, "mod")) && !self.raw(k) {
@@ -458,7 +483,11 @@ impl Reader<'_, '_> {
             return i + 1;
         }
         let first = toks[i].text(self.src);
-        let local = matches!(first, "crate" | "self" | "super") || self.local_names.contains(first);
+        let local = matches!(first, "crate" | "self" | "super")
+            || self.local_names.contains(first)
+            || (self.local_glob
+                && next == Some(TK::Open(Delim::Paren))
+                && !walk::KEYWORDS.contains(&first));
         // a path into another crate the rules do not know: bound by a `use`, or written from
         // a crate's name (lower case, two segments or more)
         let external = !local
@@ -580,6 +609,30 @@ impl Reader<'_, '_> {
         i + 1
     }
 
+    /// `fn NAME`, `const NAME`, `static (mut) NAME` directly in a module (not in a block, an
+    /// `impl`, a trait or a macro's braces) and in every build (no `cfg`): the name shadows
+    /// what a glob of the module supplies.
+    fn value_item(&mut self, i: usize) -> usize {
+        let toks = self.toks;
+        let at_module_level = self
+            .groups
+            .last()
+            .is_none_or(|g| g.inline_len < self.inline.len())
+            && self.cfg_item_end.is_none_or(|end| i > end);
+        let mut k = i + 1;
+        if toks.get(k).is_some_and(|t| t.is_ident(self.src, "mut")) {
+            k += 1;
+        }
+        if let Some(name) = toks.get(k).filter(|t| t.kind == TK::Ident)
+            && at_module_level
+            && !matches!(name.text(self.src), "fn" | "_")
+        {
+            let name = self.src.ident_at(name.start as usize).to_owned();
+            self.item(ItemKind::Value { name });
+        }
+        i + 1
+    }
+
     /// `type NAME = a::b::C;`: binds like a `use`.
     fn type_alias(&mut self, i: usize) -> usize {
         let toks = self.toks;
@@ -623,12 +676,16 @@ impl Reader<'_, '_> {
                 .map(|k| src.ident_at(toks[k].start as usize).to_owned())
                 .collect();
             let (inline, gates) = self.contexts[ctx].clone();
+            let glob_only = segs.len() == 1
+                && !self.local_names.contains(segs[0].as_str())
+                && !self.external_names.contains(segs[0].as_str());
             self.out.refs.push(LocalRef {
                 at: RefAt::Offset(toks[start].start),
                 segs,
                 callee,
                 inline,
                 gates,
+                glob_only,
             });
         }
     }

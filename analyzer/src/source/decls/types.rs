@@ -91,6 +91,9 @@ pub(crate) enum ItemKind {
     Glob { segs: Vec<String>, anchored: bool },
     /// A function of an `extern` block.
     Foreign { name: String },
+    /// A function, constant or static the module declares (outside blocks): it shadows what
+    /// a glob supplies.
+    Value { name: String },
     /// An inline module.
     Module { name: String },
 }
@@ -108,6 +111,11 @@ pub(crate) struct LocalRef {
     pub callee: bool,
     pub inline: Vec<String>,
     pub gates: Vec<Gate>,
+    /// A lone called name no `use` of the file binds: only a glob of the crate's own modules
+    /// can supply it, and it counts only as a function of the crate's `extern` blocks
+    /// (followed into another crate's glob, it could read `Some(..)` or a parameter's call
+    /// as that crate's function: that is not done).
+    pub glob_only: bool,
 }
 
 /// Where a [`LocalRef`] is.

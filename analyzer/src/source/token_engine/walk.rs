@@ -26,7 +26,7 @@ const DECL: &[&str] = &[
 ];
 
 /// Keywords that can never start a path (`fn(u8)` is a pointer type, `if (..)` a condition).
-const KEYWORDS: &[&str] = &[
+pub(crate) const KEYWORDS: &[&str] = &[
     "as", "async", "await", "box", "break", "const", "continue", "dyn", "else", "enum", "extern",
     "false", "fn", "for", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub",
     "ref", "return", "static", "struct", "trait", "true", "type", "union", "unsafe", "use",
