@@ -78,11 +78,19 @@ impl Index {
             memo: RefCell::new(Vec::new()),
         };
         for (modpath, decls) in files {
-            index.add_module(modpath);
+            let file_module = index.add_module(modpath);
+            // items come in file order: most share the inline module of the one before
+            let mut last: (&[String], ModuleId) = (&[], file_module);
             for item in &decls.items {
-                let mut path = modpath.to_vec();
-                path.extend(item.inline.iter().cloned());
-                let id = index.add_module(&path);
+                let id = if item.inline == last.0 {
+                    last.1
+                } else {
+                    let mut path = modpath.to_vec();
+                    path.extend(item.inline.iter().cloned());
+                    let id = index.add_module(&path);
+                    last = (&item.inline, id);
+                    id
+                };
                 let m = &mut index.modules[id];
                 match &item.kind {
                     ItemKind::Use {
@@ -107,6 +115,8 @@ impl Index {
                         m.values.insert(name.clone());
                     }
                     ItemKind::Module { name } => {
+                        let mut path = modpath.to_vec();
+                        path.extend(item.inline.iter().cloned());
                         path.push(name.clone());
                         index.add_module(&path);
                     }

@@ -65,11 +65,16 @@ pub(crate) fn read(toks: &[Tok], m: &[u32], src: &Src<'_>) -> Decls {
         external_names: HashSet::new(),
         known_names: HashSet::new(),
         local_glob: false,
+        any_glob: false,
         cfg_item_end: None,
         out: Decls::default(),
     };
     let names = local_names(toks, m, src);
-    (r.local_names, r.external_names, r.known_names, r.local_glob) = names;
+    r.local_names = names.local;
+    r.external_names = names.external;
+    r.known_names = names.known;
+    r.local_glob = names.local_glob;
+    r.any_glob = names.any_glob;
     r.walk();
     r.finish_refs();
     r.out
@@ -83,6 +88,7 @@ pub(crate) fn read(toks: &[Tok], m: &[u32], src: &Src<'_>) -> Decls {
 /// that a path is kept or passed over when it is met (items can follow their uses).
 fn local_names<'s>(toks: &[Tok], m: &[u32], src: &Src<'s>) -> LocalNames<'s> {
     let mut globs: Vec<&'s str> = Vec::new();
+    let mut any_glob = false;
     let mut names = HashSet::new();
     let mut external = HashSet::new();
     // names bound to paths the rules know (`use std::io;`): not another crate's
@@ -103,6 +109,7 @@ fn local_names<'s>(toks: &[Tok], m: &[u32], src: &Src<'s>) -> LocalNames<'s> {
             }
         }
         use_tokens::Binder::Use(Leaf::Glob { segs }, anchored) => {
+            any_glob = true;
             if let Some(first) = segs.first().filter(|_| !anchored) {
                 globs.push(first);
             }
@@ -136,11 +143,25 @@ fn local_names<'s>(toks: &[Tok], m: &[u32], src: &Src<'s>) -> LocalNames<'s> {
         }
     });
     let local_glob = (globs.iter()).any(|g| is_local_root(g, false) || names.contains(g));
-    (names, external, known, local_glob)
+    LocalNames {
+        local: names,
+        external,
+        known,
+        local_glob,
+        any_glob,
+    }
 }
 
-/// What [`local_names`] finds: local, external and known names, and a crate-local glob.
-type LocalNames<'s> = (HashSet<&'s str>, HashSet<&'s str>, HashSet<&'s str>, bool);
+/// What [`local_names`] finds.
+struct LocalNames<'s> {
+    local: HashSet<&'s str>,
+    external: HashSet<&'s str>,
+    known: HashSet<&'s str>,
+    /// A glob of the crate's own modules is in the file.
+    local_glob: bool,
+    /// Any glob is.
+    any_glob: bool,
+}
 
 struct Reader<'a, 's> {
     toks: &'a [Tok],
@@ -178,6 +199,9 @@ struct Reader<'a, 's> {
     /// module (or a module it globs in turn, in another file) declares, so the crate pass
     /// is asked.
     local_glob: bool,
+    /// The file has a glob: only then can a module's own items shadow one (a module's
+    /// globs are all in its file), so only then are they recorded.
+    any_glob: bool,
     /// The last token of the latest item with a `cfg` or `cfg_attr` attribute: such an item
     /// exists only in some builds, so it shadows nothing (in the others a glob supplies the
     /// name).
@@ -220,7 +244,11 @@ impl Reader<'_, '_> {
                         _ => self.invocation(i),
                     }
                 }
-                TK::Ident if matches!(t.end - t.start, 2..=6) && !self.raw(i) => {
+                TK::Ident
+                    if (matches!(t.end - t.start, 3 | 4 | 6)
+                        || (self.any_glob && matches!(t.end - t.start, 2 | 5)))
+                        && !self.raw(i) =>
+                {
                     if self.after_path_or_dot(i) {
                         i + 1
                     } else {
@@ -613,6 +641,9 @@ impl Reader<'_, '_> {
     /// `impl`, a trait or a macro's braces) and in every build (no `cfg`): the name shadows
     /// what a glob of the module supplies.
     fn value_item(&mut self, i: usize) -> usize {
+        if !self.any_glob {
+            return i + 1;
+        }
         let toks = self.toks;
         let at_module_level = self
             .groups

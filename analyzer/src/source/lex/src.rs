@@ -29,9 +29,9 @@ impl Lines {
         let mut starts = vec![0];
         let mut ascii = Vec::new();
         let mut start = 0;
-        while let Some(nl) = b[start..].iter().position(|&c| c == b'\n') {
-            ascii.push(b[start..start + nl].is_ascii());
-            start += nl + 1;
+        for nl in memchr::memchr_iter(b'\n', b) {
+            ascii.push(b[start..nl].is_ascii());
+            start = nl + 1;
             starts.push(start);
         }
         ascii.push(b[start..].is_ascii());
