@@ -24,7 +24,7 @@
 //!
 //! [`Finding::emitted`]: risk_report::facts::Finding::emitted
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use risk_report::facts::Origin;
 
@@ -147,6 +147,17 @@ struct Bindings {
     other_glob: bool,
     /// `use syn::parse_str;`.
     parse_str: bool,
+    /// Template macros imported under another name (`use quote::quote as q;`): the name
+    /// code writes, the template it is.
+    renamed: BTreeMap<String, &'static str>,
+}
+
+impl Bindings {
+    /// The template `word!` at `i` is when `word` is a renamed import of one, written alone.
+    fn renamed_at(&self, toks: &[Tok], i: usize, word: &str) -> Option<&'static str> {
+        let alone = i == 0 || toks[i - 1].kind != TK::PathSep;
+        alone.then(|| self.renamed.get(word).copied()).flatten()
+    }
 }
 
 fn template_name(word: &str) -> Option<&'static str> {
@@ -163,6 +174,11 @@ fn bindings(toks: &[Tok], m: &[u32], src: &Src<'_>) -> Bindings {
         Binder::Use(Leaf::Name { alias, segs }, _) => {
             let first = segs.first().copied().unwrap_or_default();
             let last = segs.last().copied().unwrap_or_default();
+            if let (None, Some(_), Some(name)) =
+                (template_name(alias), crate_name(first), template_name(last))
+            {
+                b.renamed.insert(alias.to_owned(), name);
+            }
             if let Some(name) = template_name(alias) {
                 if crate_name(first).is_some() && template_name(last).is_some() {
                     b.imported.insert(name);
@@ -274,9 +290,10 @@ pub(crate) fn read(toks: &[Tok], m: &[u32], src: &Src<'_>) -> FileTemplates {
                 .get(i.wrapping_sub(1))
                 .is_some_and(|p| p.is_punct('.') || p.is_punct('$'))
         {
-            if let Some(name) = template_name(word)
-                && let Some(how) = resolve(toks, i, src, &b, name)
-            {
+            let found = (template_name(word))
+                .and_then(|name| Some((name, resolve(toks, i, src, &b, name)?)))
+                .or_else(|| Some((b.renamed_at(toks, i, word)?, How::Imported)));
+            if let Some((name, how)) = found {
                 let open = i + 2;
                 let close = close_of(open);
                 f.templates.push(Template {

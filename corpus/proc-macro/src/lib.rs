@@ -5,6 +5,7 @@ extern crate proc_macro;
 use proc_macro::TokenStream;
 use proc_macro2::{Ident, Span, TokenTree};
 use quote::quote;
+use quote::quote as q;
 
 /// The identifier after `struct` / `enum` in a derive input.
 fn type_name(input: TokenStream) -> Ident {
@@ -94,6 +95,17 @@ pub fn logged(_attr: TokenStream, item: TokenStream) -> TokenStream {
 pub fn make_unsafe(_input: TokenStream) -> TokenStream {
     quote! {
         pub unsafe fn made() {} //~ unsafe-fn
+    }
+    .into()
+}
+
+/// `renamed!()`: `quote!` imported under another name is the same template.
+#[proc_macro]
+pub fn renamed(_input: TokenStream) -> TokenStream {
+    q! {
+        pub fn unchecked() -> u8 {
+            unsafe { *::core::ptr::null::<u8>() } //~ unsafe-block
+        }
     }
     .into()
 }
