@@ -11,6 +11,7 @@
 use std::collections::HashSet;
 
 use super::attrs::{self, PathAttr, PathOverride};
+use super::exported::{self, ExportedMacro, Ns};
 use super::tokens::{self, Delim, TK, Tok};
 use super::use_tokens::{self, Leaf};
 use super::{Src, shorten, string_value};
@@ -119,11 +120,18 @@ pub(crate) enum ItemKind {
         public: bool,
     },
     /// `use a::b::*;`.
-    Glob { segs: Vec<String>, anchored: bool },
+    Glob {
+        segs: Vec<String>,
+        anchored: bool,
+        /// `pub use` (not `pub(crate)`): seen by other crates.
+        public: bool,
+    },
     /// A function of an `extern` block.
     Foreign { name: String },
     /// An inline module.
     Module { name: String },
+    /// An item the module defines at its top level (see [`exported::definitions`]).
+    Def { name: String, ns: Ns },
 }
 
 /// A path whose resolution leaves the file: it starts with `crate`, `self` or `super`, or
@@ -172,6 +180,8 @@ pub(crate) struct Decls {
     pub forbids_unsafe: bool,
     /// `extern crate self as NAME;`: names by which the crate's own paths start.
     pub self_names: Vec<String>,
+    /// The file's `#[macro_export]` macros.
+    pub exported_macros: Vec<ExportedMacro>,
 }
 
 /// Deepest inline-module nesting (inside one macro body) whose declarations are followed, and
@@ -225,6 +235,8 @@ pub(crate) fn read(toks: &[Tok], m: &[u32], src: &Src<'_>) -> Decls {
     (r.local_names, r.external_names, r.known_names) = local_names(toks, m, src);
     r.walk();
     r.finish_refs();
+    r.out.items.extend(exported::definitions(toks, m, src));
+    r.out.exported_macros = exported::exported_macros(toks, m, src);
     r.out
 }
 
@@ -913,6 +925,7 @@ impl Reader<'_, '_> {
                         kind: ItemKind::Glob {
                             segs: segs.iter().map(|s| (*s).to_owned()).collect(),
                             anchored,
+                            public,
                         },
                     });
                 }

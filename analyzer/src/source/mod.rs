@@ -20,6 +20,7 @@ mod collect;
 pub(crate) mod decls;
 mod depth;
 mod expand;
+pub(crate) mod exported;
 mod imports;
 mod lexer;
 mod out_dir;
