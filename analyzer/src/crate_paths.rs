@@ -19,7 +19,9 @@ use std::collections::{HashMap, HashSet};
 
 use risk_report::facts::Kind;
 
+use crate::source::decls::exported::Ns;
 use crate::source::decls::{Decls, ItemKind};
+
 use crate::taxonomy;
 
 type ModuleId = usize;
@@ -31,10 +33,12 @@ struct Module {
     path: Vec<String>,
     /// `use` bindings and type aliases: name -> (path, anchored).
     uses: HashMap<String, Vec<(Vec<String>, bool)>>,
-    globs: Vec<(Vec<String>, bool)>,
+    /// `use` globs: (path, anchored, `pub`).
+    globs: Vec<(Vec<String>, bool, bool)>,
+    /// Items it defines at its top level in every build, with their namespaces: they shadow
+    /// what its globs supply (read only from files that hold a glob).
+    defs: HashMap<String, Ns>,
     foreign: HashSet<String>,
-    /// Functions, constants and statics it declares: a glob supplies none of these names.
-    values: HashSet<String>,
     children: HashMap<String, ModuleId>,
     /// Names of `uses` bound by `pub use` (or `pub type`): other crates see them.
     public: HashSet<String>,
@@ -59,6 +63,18 @@ pub(crate) struct Index {
     /// By module, name -> what it stands for; `None` while being worked out (a ring).
     memo: RefCell<Vec<HashMap<String, Option<Option<Target>>>>>,
 }
+
+/// A glob re-export of another crate's path (see [`Index::glob_exports`]).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) struct GlobExport {
+    pub module: Vec<String>,
+    pub target: Vec<String>,
+    pub types: Vec<String>,
+    pub values: Vec<String>,
+}
+
+/// How many `use` items [`Index::namespaces`] follows to the item a name stands for.
+const MAX_USE_HOPS: usize = 8;
 
 /// What a path resolved to.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -107,12 +123,17 @@ impl Index {
                             m.public.insert(alias.clone());
                         }
                     }
-                    ItemKind::Glob { segs, anchored } => m.globs.push((segs.clone(), *anchored)),
+                    ItemKind::Glob {
+                        segs,
+                        anchored,
+                        public,
+                    } => m.globs.push((segs.clone(), *anchored, *public)),
+                    ItemKind::Def { name, ns } => {
+                        let ns = m.defs.get(name).map_or(*ns, |had| had.with(*ns));
+                        m.defs.insert(name.clone(), ns);
+                    }
                     ItemKind::Foreign { name } => {
                         m.foreign.insert(name.clone());
-                    }
-                    ItemKind::Value { name } => {
-                        m.values.insert(name.clone());
                     }
                     ItemKind::Module { name } => {
                         let mut path = modpath.to_vec();
@@ -245,6 +266,86 @@ impl Index {
         out
     }
 
+    /// What the crate's modules re-export from other crates by glob (`pub use std::net::*;`):
+    /// for each, the module's path from the crate root, the path the glob imports, and the
+    /// names the module gives itself (items, child modules, foreign functions, `use`s of its
+    /// own items) in the type and in the value namespace, which shadow the glob's. Sorted.
+    pub fn glob_exports(&self) -> Vec<GlobExport> {
+        let mut out = Vec::new();
+        for (id, module) in self.modules.iter().enumerate() {
+            for (segs, anchored, public) in &module.globs {
+                let Some(Target::External(target, 0)) = (*public)
+                    .then(|| self.binding(id, segs, *anchored))
+                    .flatten()
+                else {
+                    continue;
+                };
+                let mut names: Vec<&String> = (module.defs.keys())
+                    .chain(module.children.keys())
+                    .chain(&module.foreign)
+                    .chain(module.uses.keys())
+                    .collect();
+                names.sort();
+                names.dedup();
+                let (mut types, mut values) = (Vec::new(), Vec::new());
+                for name in names {
+                    let ns = self.namespaces(id, name, 0);
+                    if ns.is_some_and(Ns::types) {
+                        types.push(name.clone());
+                    }
+                    if ns.is_some_and(Ns::values) {
+                        values.push(name.clone());
+                    }
+                }
+                out.push(GlobExport {
+                    module: module.path.clone(),
+                    target,
+                    types,
+                    values,
+                });
+            }
+        }
+        out.sort();
+        out
+    }
+
+    /// The namespaces `name` takes in module `m` by what the crate itself gives it: an item,
+    /// a child module, a foreign function, or a `use` of one of these (followed
+    /// [`MAX_USE_HOPS`] times). `None` when nothing of the crate is known to: a `use` of
+    /// another crate's path may take either, so it shadows nothing.
+    fn namespaces(&self, m: ModuleId, name: &str, hops: usize) -> Option<Ns> {
+        let module = &self.modules[m];
+        let mut ns = module.defs.get(name).copied();
+        let mut add = |more: Ns| ns = Some(ns.map_or(more, |had| had.with(more)));
+        if module.children.contains_key(name) {
+            add(Ns::Type);
+        }
+        if module.foreign.contains(name) {
+            add(Ns::Value);
+        }
+        for (segs, anchored) in module.uses.get(name).into_iter().flatten() {
+            if *anchored || hops >= MAX_USE_HOPS {
+                continue;
+            }
+            let Some((last, parent)) = segs.split_last() else {
+                continue;
+            };
+            let found = match self.binding(m, segs, false) {
+                Some(Target::Module(_)) => Some(Ns::Type),
+                Some(Target::Foreign(..)) => Some(Ns::Value),
+                _ if parent.is_empty() => None,
+                _ => match self.binding(m, parent, false) {
+                    Some(Target::Module(g)) => self.namespaces(g, last, hops + 1),
+                    _ => None,
+                },
+            };
+            if let Some(more) = found {
+                add(more);
+            }
+        }
+        ns
+    }
+
     /// The target of the first segments of `segs` in module `here` (`crate`, `self`,
     /// `super`s, or a name), the segments left, and a second guess. `in_use`: `segs` is the
     /// path of a `use` (whose first segment is never the item itself).
@@ -314,14 +415,14 @@ impl Index {
         if module.foreign.contains(name) {
             return Some(Target::Foreign(m, name.to_owned()));
         }
-        if module.values.contains(name) {
+        if module.defs.get(name).is_some_and(|ns| ns.values()) {
             return None;
         }
         // A glob of another crate may supply any name (what that crate holds is not known
         // here): it is only a guess, and a glob that leads to a declaration of the crate
         // (an `extern` function, a module, a named `use`) wins over it, whatever the order.
         let mut guess = None;
-        for (segs, anchored) in &module.globs {
+        for (segs, anchored, _) in &module.globs {
             let found = match self.binding(m, segs, *anchored) {
                 Some(Target::Module(g)) if g != m => self.lookup(g, name),
                 Some(Target::External(mut path, _)) => {
@@ -368,7 +469,7 @@ impl Index {
 /// A taxonomy path, counted as the engines count paths: called, or named as a function value
 /// or a static. When a glob of `glob` segments supplied the last segment, the entry must name
 /// an item inside the glob's module (a whole-crate glob counts for a called name).
-fn classify(path: &[String], glob: usize, callee: bool) -> Option<Resolved> {
+pub(crate) fn classify(path: &[String], glob: usize, callee: bool) -> Option<Resolved> {
     let segs: Vec<&str> = path.iter().map(String::as_str).collect();
     if segs.len() < 2 {
         return None;
@@ -412,6 +513,7 @@ mod tests {
             kind: ItemKind::Glob {
                 segs: s(segs),
                 anchored: false,
+                public: true,
             },
         }
     }

@@ -4,17 +4,20 @@
 //! single file is pure, and results are sorted before they are returned, so the facts are the
 //! same whatever the thread count.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::panic::{self, AssertUnwindSafe};
 use std::path::Path;
 
 use rayon::prelude::*;
 use risk_report::facts::{
-    CrateFacts, DepPath, Export, Family, FileFacts, ManifestFacts, Parse, Role, SkippedEntry,
+    Capability, CrateFacts, DepPath, Export, Family, FileFacts, GlobExport, Kind, ManifestFacts,
+    Parse, Role, SkippedEntry,
 };
 
 use crate::archive::{self, ArchiveError, Limits, Unpacked};
+use crate::gates::Binder;
 use crate::gates::{self, TestRules};
+use crate::source::decls::exported::ExportedMacro;
 use crate::source::decls::{Alias, LocalRef, RefAt};
 use crate::source::{CrateTemplates, Mode, Scanned};
 use crate::{binary, build_script, crate_paths, manifest, modtree, source, vcs};
@@ -221,15 +224,10 @@ pub fn scan_unpacked_with(unpacked: &Unpacked, mode: Mode) -> CrateFacts {
         scanned.extend(scan_all(&extra, &pending, mode));
     };
 
-    // the names code uses for the crates it depends on (tests and examples included)
-    let deps: HashSet<String> = (manifest.dependencies.iter())
-        .chain(&manifest.build_dependencies)
-        .chain(&manifest.dev_dependencies)
-        .map(|d| d.replace('-', "_"))
-        .collect();
+    let deps = dependency_names(&manifest, &scanned);
     let lib =
         (manifest.targets.iter()).position(|t| matches!(t.kind.as_str(), "lib" | "proc-macro"));
-    let exports = resolve_local_paths(&tree, files, &mut scanned, &deps, lib);
+    let lib_exports = resolve_local_paths(&tree, files, &mut scanned, &deps, lib);
 
     let forbids_unsafe = (manifest.targets.iter())
         .filter(|t| matches!(t.kind.as_str(), "lib" | "proc-macro"))
@@ -262,6 +260,7 @@ pub fn scan_unpacked_with(unpacked: &Unpacked, mode: Mode) -> CrateFacts {
         })
         .collect();
     out.sort_by(|a, b| a.path.cmp(&b.path));
+    let macro_exports = macro_capabilities(&lib_exports.macros, &out);
 
     let mut build_script = build_script::classify(&manifest, &out, files);
     if build_script.path.is_some() {
@@ -298,11 +297,38 @@ pub fn scan_unpacked_with(unpacked: &Unpacked, mode: Mode) -> CrateFacts {
         forbids_unsafe,
         unread_modules: tree.unread.into_iter().collect(),
         rules_version: crate::RULES_VERSION,
-        exports,
+        exports: lib_exports.named,
+        glob_exports: lib_exports.globs,
+        macro_exports,
         proc_macros: proc_macros.into_iter().collect(),
         macro_uses: macro_uses.into_iter().collect(),
         via: BTreeMap::new(),
     }
+}
+
+/// The names code uses for the crates it depends on (any table, tests and examples included),
+/// each with the name the manifest declares it by (the table key, `-` as `_`): the
+/// manifest's names, and the alias of each `extern crate NAME as ALIAS;` of one of them.
+fn dependency_names(
+    manifest: &ManifestFacts,
+    scanned: &BTreeMap<String, Scanned>,
+) -> HashMap<String, String> {
+    let mut names: HashMap<String, String> = (manifest.dependencies.iter())
+        .chain(&manifest.build_dependencies)
+        .chain(&manifest.dev_dependencies)
+        .map(|d| d.replace('-', "_"))
+        .chain(manifest.renamed.keys().cloned())
+        .map(|d| (d.clone(), d))
+        .collect();
+    for alias in scanned.values().flat_map(|s| &s.decls.aliases) {
+        if alias.binder == Binder::Item
+            && names.contains_key(&alias.root)
+            && !names.contains_key(&alias.name)
+        {
+            names.insert(alias.name.clone(), alias.root.clone());
+        }
+    }
+    names
 }
 
 /// The crate pass of name resolution ([`crate_paths`]): paths that leave their file, resolved
@@ -310,16 +336,17 @@ pub fn scan_unpacked_with(unpacked: &Unpacked, mode: Mode) -> CrateFacts {
 /// A finding the engines made through the crate's own `extern crate self as` name
 /// (`windows_sys::..` inside windows-sys) is such a path too: it is resolved here instead.
 ///
-/// A path that leads into one of `deps` and names nothing a rule knows is kept for the graph
-/// pass ([`crate::link`]); the library root's (`lib`) re-exports of other crates' paths are
-/// returned.
+/// A path that leads into one of `deps` (by the name code uses, see [`dependency_names`]) and
+/// names nothing a rule knows is kept for the graph pass, starting with the name the manifest
+/// declares the dependency by ([`crate::link`]); what the library root (`lib`) shows its
+/// users is returned ([`lib_exports`]).
 fn resolve_local_paths(
     tree: &modtree::Tree,
     files: &BTreeMap<String, Vec<u8>>,
     scanned: &mut BTreeMap<String, Scanned>,
-    deps: &HashSet<String>,
+    deps: &HashMap<String, String>,
     lib: Option<usize>,
-) -> Vec<Export> {
+) -> LibExports {
     let self_names: Vec<String> = (scanned.values())
         .flat_map(|s| &s.decls.self_names)
         .cloned()
@@ -376,7 +403,7 @@ fn resolve_local_paths(
     type Hit = (u32, u32, crate_paths::Resolved, Vec<gates::Gate>);
     let mut found: BTreeMap<String, Vec<Hit>> = BTreeMap::new();
     let mut into_deps: BTreeMap<String, Vec<(DepPath, Vec<gates::Gate>)>> = BTreeMap::new();
-    let mut exports = Vec::new();
+    let mut exports = LibExports::default();
     for (root, loaded) in &roots {
         let decls = loaded
             .iter()
@@ -386,17 +413,7 @@ fn resolve_local_paths(
             index.add_module(modpath);
         }
         if Some(*root) == lib {
-            exports = (index.exports().into_iter())
-                .filter(|(path, target)| {
-                    let segs: Vec<&str> = target.iter().map(String::as_str).collect();
-                    let name = path.rsplit("::").next().unwrap_or(path);
-                    exported_capability(name, &segs)
-                })
-                .map(|(path, target)| Export {
-                    path,
-                    target: target.join("::"),
-                })
-                .collect();
+            exports = lib_exports(&index, loaded, scanned);
         }
         // one resolution per (module, path): the same path is often written many times
         type Outcome = (Option<crate_paths::Resolved>, Option<Vec<String>>);
@@ -428,7 +445,10 @@ fn resolve_local_paths(
                             .is_none()
                             .then(|| index.external_in(module, &r.segs))
                             .flatten()
-                            .filter(|p| deps.contains(&p[0]));
+                            .and_then(|mut p| {
+                                p[0] = deps.get(&p[0])?.clone();
+                                Some(p)
+                            });
                         (hit, external)
                     })
                     .clone();
@@ -482,6 +502,108 @@ fn resolve_local_paths(
         }
     }
     exports
+}
+
+/// What the library shows its users beyond its items: see [`lib_exports`].
+#[derive(Default)]
+struct LibExports {
+    named: Vec<Export>,
+    globs: Vec<GlobExport>,
+    /// The exported macros, each with its file and the kinds of its `$crate::` paths.
+    macros: Vec<(String, ExportedMacro, BTreeSet<Kind>)>,
+}
+
+/// The library's re-exports of other crates' paths that lead to a capability, named and by
+/// glob, and its `#[macro_export]` macros with what their `$crate::` paths resolve to over
+/// the library's modules (`index`, of the files `loaded`).
+fn lib_exports(
+    index: &crate_paths::Index,
+    loaded: &[(&[String], &str)],
+    scanned: &BTreeMap<String, Scanned>,
+) -> LibExports {
+    let named = (index.exports().into_iter())
+        .filter(|(path, target)| {
+            let segs: Vec<&str> = target.iter().map(String::as_str).collect();
+            let name = path.rsplit("::").next().unwrap_or(path);
+            exported_capability(name, &segs)
+        })
+        .map(|(path, target)| Export {
+            path,
+            target: target.join("::"),
+        })
+        .collect();
+    let globs = (index.glob_exports().into_iter())
+        .filter(|g| {
+            let segs: Vec<&str> = g.target.iter().map(String::as_str).collect();
+            crate::taxonomy::classify(&segs).is_some() || crate::taxonomy::leads_to_entry(&segs)
+        })
+        .map(|g| {
+            // only the names the glob could supply a capability path by
+            let relevant = |names: Vec<String>| -> Vec<String> {
+                (names.into_iter())
+                    .filter(|n| {
+                        let mut segs: Vec<&str> = g.target.iter().map(String::as_str).collect();
+                        segs.push(n);
+                        crate::taxonomy::classify(&segs).is_some()
+                            || crate::taxonomy::leads_to_entry(&segs)
+                    })
+                    .collect()
+            };
+            GlobExport {
+                module: g.module.join("::"),
+                target: g.target.join("::"),
+                types: relevant(g.types),
+                values: relevant(g.values),
+            }
+        })
+        .collect();
+    let mut macros = Vec::new();
+    for (_, file) in loaded {
+        let Some(s) = scanned.get(*file) else {
+            continue;
+        };
+        for m in &s.decls.exported_macros {
+            let kinds = (m.paths.iter())
+                .filter_map(|(segs, callee)| index.resolve_in(0, segs, *callee))
+                .map(|r| r.kind)
+                .collect();
+            macros.push(((*file).to_owned(), m.clone(), kinds));
+        }
+    }
+    LibExports {
+        named,
+        globs,
+        macros,
+    }
+}
+
+/// By exported macro name, the capabilities of the code its body writes: its `$crate::` paths
+/// and the findings inside it, in shipped code that is not test code (`files`, decided).
+fn macro_capabilities(
+    macros: &[(String, ExportedMacro, BTreeSet<Kind>)],
+    files: &[FileFacts],
+) -> BTreeMap<String, BTreeSet<Capability>> {
+    let mut out: BTreeMap<String, BTreeSet<Capability>> = BTreeMap::new();
+    for (path, m, kinds) in macros {
+        let Ok(at) = files.binary_search_by(|f| f.path.as_str().cmp(path)) else {
+            continue;
+        };
+        let file = &files[at];
+        if file.role != Role::Shipped {
+            continue;
+        }
+        let inside = (file.findings.iter())
+            .filter(|f| !f.test && !f.emitted && m.contains(f.line, f.col))
+            .map(|f| f.kind);
+        let capabilities: BTreeSet<Capability> = (kinds.iter().copied())
+            .chain(inside)
+            .map(Kind::capability)
+            .collect();
+        if !capabilities.is_empty() {
+            out.entry(m.name.clone()).or_default().extend(capabilities);
+        }
+    }
+    out
 }
 
 /// A re-export worth keeping: a path some taxonomy entry can be reached through (an item of

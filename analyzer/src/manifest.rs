@@ -158,6 +158,7 @@ impl Reader<'_> {
             build_dependencies: self.dependency_names(DepTable::Build),
             dependencies: self.dependency_names(DepTable::Normal),
             dev_dependencies: self.dependency_names(DepTable::Dev),
+            renamed: self.renamed_dependencies(),
             error: None,
         }
     }
@@ -288,35 +289,52 @@ impl Reader<'_> {
     /// crate names of build dependencies (what the build-script rules look for), the names code
     /// uses (the table key, `-` as `_`) of normal and dev ones.
     fn dependency_names(&self, which: DepTable) -> BTreeSet<String> {
+        (self.dependency_entries(&[which]))
+            .map(|(key, package)| match which {
+                DepTable::Build => package.to_owned(),
+                DepTable::Normal | DepTable::Dev => key.replace('-', "_"),
+            })
+            .collect()
+    }
+
+    /// The dependencies of every table whose key is not the package's name
+    /// (`b = { package = "base" }`): the name code uses (`-` as `_`) -> the package name.
+    fn renamed_dependencies(&self) -> BTreeMap<String, String> {
+        (self.dependency_entries(&[DepTable::Normal, DepTable::Build, DepTable::Dev]))
+            .filter(|(key, package)| key != package)
+            .map(|(key, package)| (key.replace('-', "_"), package.to_owned()))
+            .collect()
+    }
+
+    /// (table key, package name) of each entry of the `which` dependency tables, whatever the
+    /// table spelling or target.
+    fn dependency_entries(&self, which: &[DepTable]) -> impl Iterator<Item = (&str, &str)> {
         let mut tables = vec![self.doc];
         if let Some(per_target) = self.doc.get("target").and_then(Value::as_table) {
             tables.extend(per_target.values().filter_map(Value::as_table));
         }
-        let keys: &[&str] = match which {
-            DepTable::Normal => &["dependencies"],
-            DepTable::Build => &["build-dependencies", "build_dependencies"],
-            DepTable::Dev => &["dev-dependencies", "dev_dependencies"],
-        };
-        let mut names = BTreeSet::new();
-        for table in tables {
-            for key in keys {
-                let Some(deps) = table.get(*key).and_then(Value::as_table) else {
-                    continue;
-                };
-                for (name, spec) in deps {
-                    let real = spec
-                        .as_table()
-                        .and_then(|t| t.get("package"))
-                        .and_then(Value::as_str)
-                        .unwrap_or(name);
-                    names.insert(match which {
-                        DepTable::Build => real.to_owned(),
-                        DepTable::Normal | DepTable::Dev => name.replace('-', "_"),
-                    });
-                }
-            }
-        }
-        names
+        let keys: Vec<&str> = (which.iter())
+            .flat_map(|w| match w {
+                DepTable::Normal => &["dependencies"][..],
+                DepTable::Build => &["build-dependencies", "build_dependencies"],
+                DepTable::Dev => &["dev-dependencies", "dev_dependencies"],
+            })
+            .copied()
+            .collect();
+        (tables.into_iter())
+            .flat_map(move |table| {
+                let keys = keys.clone();
+                keys.into_iter()
+                    .filter_map(move |key| table.get(key).and_then(Value::as_table))
+            })
+            .flatten()
+            .map(|(name, spec)| {
+                let package = (spec.as_table())
+                    .and_then(|t| t.get("package"))
+                    .and_then(Value::as_str)
+                    .unwrap_or(name);
+                (name.as_str(), package)
+            })
     }
 }
 
@@ -578,6 +596,10 @@ mod tests {
         assert_eq!(m.links.as_deref(), Some("z"));
         let deps: Vec<&str> = m.build_dependencies.iter().map(String::as_str).collect();
         assert_eq!(deps, ["autocfg", "bindgen", "cc", "pkg-config", "vcpkg"]);
+        let renamed: Vec<(&str, &str)> = (m.renamed.iter())
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        assert_eq!(renamed, [("mygen", "bindgen"), ("pc", "pkg-config")]);
     }
 
     #[test]

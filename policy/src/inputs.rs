@@ -311,6 +311,13 @@ fn capability_evidence(pkg: &Package, cap: Capability) -> Vec<String> {
             lines.push(format!("{part}: {}", found.join(", ")));
         }
     }
+    for (name, caps) in &pkg.via {
+        if caps.contains(&cap) {
+            lines.push(format!(
+                "via {name}: code its macros put into this package (invoked here)"
+            ));
+        }
+    }
     match cap {
         Capability::BuildScript => {
             if let Some(b) = &pkg.build_script {

@@ -135,6 +135,25 @@ pub struct Export {
     pub target: String,
 }
 
+/// A glob a crate re-exports from a capability path: `pub use std::process::*;` in its
+/// `pub mod sys` is module `sys`, target `std::process`. The names the module gives itself
+/// shadow the glob's (as rustc resolves them): a user's `base::sys::Command::new(..)` is the
+/// glob's `std::process::Command::new` unless `Command` is in `types`.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct GlobExport {
+    /// The module, from the crate's root, `::`-separated (empty for the root).
+    pub module: String,
+    pub target: String,
+    /// Names the module gives in the type namespace (its structs, enums, traits, type
+    /// aliases, child modules, `use`s of those). Sorted.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub types: Vec<String>,
+    /// Names the module gives in the value namespace (its functions, constants, statics,
+    /// unit and tuple structs, foreign functions, `use`s of those). Sorted.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub values: Vec<String>,
+}
+
 /// A target from the manifest (or found by cargo's auto-discovery rules).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct Target {
@@ -160,6 +179,11 @@ pub struct ManifestFacts {
     /// Names code uses for the dev-dependencies, any target.
     #[serde(default)]
     pub dev_dependencies: BTreeSet<String>,
+    /// Dependencies of any table whose key is not their package's name
+    /// (`b = { package = "base" }`): the name code uses (the key, `-` as `_`) -> the package
+    /// name. The graph pass matches the code name's package.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub renamed: BTreeMap<String, String>,
     /// Set when the manifest is missing or malformed; the rest then holds cargo's defaults.
     pub error: Option<String>,
 }
@@ -258,6 +282,15 @@ pub struct CrateFacts {
     /// What the library re-exports from capability paths, for its users' paths. Sorted.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub exports: Vec<Export>,
+    /// What the library re-exports by glob from capability paths, for its users' paths.
+    /// Sorted.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub glob_exports: Vec<GlobExport>,
+    /// By `#[macro_export]` `macro_rules!` name, the capabilities of the code its body writes
+    /// (findings inside it, and its `$crate::` paths resolved in the library): that code runs
+    /// in the crates that invoke the macro. Only macros with some capability.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub macro_exports: BTreeMap<String, BTreeSet<Capability>>,
     /// A proc-macro crate's macros, by the name users write: `#[proc_macro_derive(Name)]`,
     /// `#[proc_macro_attribute] fn name`, `#[proc_macro] fn name` in shipped code (and the
     /// first identifier of each invocation of a `macro_rules!` of the same file that declares

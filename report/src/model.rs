@@ -288,7 +288,8 @@ pub struct Package {
     pub proc_macro: bool,
     /// What the package is able to do, from shipped and build-script code: the API kinds
     /// (`fs`, `net`, `process`, `env-read`, `env-write`, `ffi`), `unsafe`, `embed`,
-    /// `build-script`, `proc-macro`, `binary`, `hidden-text` (see [`Capability`]).
+    /// `build-script`, `proc-macro`, `binary`, `hidden-text` (see [`Capability`]), and what
+    /// its dependencies' macros put into it ([`Package::via`]).
     pub capabilities: BTreeSet<Capability>,
     /// Findings in shipped code, by kind (kinds with zero are left out).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
@@ -307,8 +308,9 @@ pub struct Package {
     /// users, not in the counts above and granting the package no capability.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub emits: BTreeMap<Kind, u64>,
-    /// By proc-macro package, the capabilities of what its templates emit into this package,
-    /// whose code uses one of its macros (`#[derive(..)]`, an attribute, `name!`).
+    /// By package, the capabilities of the code its macros put into this package, whose code
+    /// uses one of them: a proc macro's templates (`#[derive(..)]`, an attribute, `name!`), an
+    /// exported `macro_rules!` body (`name!`). They count in [`Package::capabilities`].
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub via: BTreeMap<String, BTreeSet<Capability>>,
     /// `links = "..."` of the manifest: the native library the package says it links.
@@ -548,6 +550,20 @@ impl Report {
     }
 }
 
+/// What the library re-exports, by path in the package: named (`Stream`) and by glob
+/// (`sys::*`, `*` at the root).
+fn reexports(facts: &crate::facts::CrateFacts) -> BTreeMap<String, String> {
+    let named = (facts.exports.iter()).map(|e| (e.path.clone(), e.target.clone()));
+    let globs = (facts.glob_exports.iter()).map(|g| {
+        let path = match g.module.as_str() {
+            "" => "*".to_owned(),
+            module => format!("{module}::*"),
+        };
+        (path, g.target.clone())
+    });
+    named.chain(globs).collect()
+}
+
 impl Package {
     fn from_input(input: PackageInput) -> Package {
         let facts = &input.facts;
@@ -584,6 +600,8 @@ impl Package {
         if facts.binaries.iter().any(|b| !b.fixture) {
             capabilities.insert(Capability::Binary);
         }
+        // code a dependency's macros put into this package is this package's code
+        capabilities.extend(facts.via.values().flatten());
 
         let mut embedded = BTreeSet::new();
         let mut coverage = Coverage {
@@ -653,9 +671,7 @@ impl Package {
             build_script,
             embedded: embedded.into_iter().collect(),
             binaries: facts.binaries.clone(),
-            reexports: (facts.exports.iter())
-                .map(|e| (e.path.clone(), e.target.clone()))
-                .collect(),
+            reexports: reexports(facts),
             coverage,
             provenance: Provenance {
                 vcs_info: facts.vcs.present,
@@ -665,6 +681,39 @@ impl Package {
             },
             audit: None,
         }
+    }
+
+    /// The packages whose macros give this package `cap` (see [`Package::via`]), when its own
+    /// code does not: its shipped, build or unreached findings, build script, proc-macro flag
+    /// or binaries. Empty when the package has `cap` of its own (or not at all).
+    pub fn only_via(&self, cap: Capability) -> Vec<&str> {
+        let own_kinds = (self.shipped.keys())
+            .chain(self.build.keys())
+            .chain(self.unreached.keys())
+            .any(|k| k.capability() == cap);
+        let own = own_kinds
+            || match cap {
+                Capability::BuildScript => self.build_script.is_some(),
+                Capability::ProcMacro => self.proc_macro,
+                Capability::Binary => self.binaries.iter().any(|b| !b.fixture),
+                // from findings only (above)
+                Capability::Net
+                | Capability::Process
+                | Capability::Ffi
+                | Capability::HiddenText
+                | Capability::Fs
+                | Capability::EnvWrite
+                | Capability::Unsafe
+                | Capability::Embed
+                | Capability::EnvRead => false,
+            };
+        if own {
+            return Vec::new();
+        }
+        (self.via.iter())
+            .filter(|(_, caps)| caps.contains(&cap))
+            .map(|(name, _)| name.as_str())
+            .collect()
     }
 
     /// Orders packages by risk for summaries: severe capabilities (network, processes, C,

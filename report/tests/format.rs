@@ -160,6 +160,13 @@ fn full_input(name: &str, source: Source) -> PackageInput {
             path: "Stream".into(),
             target: "std::net::TcpStream".into(),
         }],
+        glob_exports: vec![risk_report::facts::GlobExport {
+            module: "sys".into(),
+            target: "std::process".into(),
+            types: vec!["Child".into()],
+            values: vec!["exit".into()],
+        }],
+        macro_exports: BTreeMap::from([("dial".to_string(), BTreeSet::from([Capability::Net]))]),
         proc_macros: vec!["Zeroable".into()],
         macro_uses: vec!["Zeroable".into()],
         via: BTreeMap::from([(
@@ -313,7 +320,7 @@ fn key_paths(value: &toml::Value, prefix: &str, out: &mut BTreeSet<String>) {
                 } else if prefix.ends_with("reached_from") {
                     "<member>".to_string()
                 } else if prefix.ends_with(".via") {
-                    "<proc-macro>".to_string()
+                    "<package-name>".to_string()
                 } else if prefix.ends_with("reexports") {
                     "<path>".to_string()
                 } else if prefix.ends_with("capabilities") {

@@ -3,7 +3,8 @@
 //! package that uses one of its macros shows it under `via`: directly, and through a facade
 //! that re-exports the derive (as `serde` does `serde_derive`). Look-alikes: a package that
 //! depends on the proc macro but uses none of its macros, and a derive whose template is
-//! safe.
+//! safe. What is emitted into a package counts as its capability: a policy that grants it
+//! nothing fails, naming the proc macro, and so does the delta's gate.
 
 use crate::support::{
     LocalRegistry, TestResult, cargo, dep, fresh_dir, manifest, pack, tool, write,
@@ -141,5 +142,53 @@ fn users_of_a_derive_show_what_its_templates_emit() -> TestResult {
         text.contains("[packages.\"user@1.0.0\".via]\nspawn-derive = [\"process\", \"unsafe\"]\n"),
         "{text}"
     );
+    // what is emitted into a package is its own capability
+    let caps: Vec<&str> = (report.packages["user@1.0.0"].capabilities.iter())
+        .map(|c| c.code())
+        .collect();
+    assert_eq!(caps, ["process", "unsafe"]);
+    gated_like_any_capability(&app, &home, &report)
+}
+
+/// A via capability fails a policy that grants it nothing, saying where it comes from, and
+/// a report where it is new fails `diff --fail-on-increase`.
+fn gated_like_any_capability(
+    app: &std::path::Path,
+    home: &std::path::Path,
+    report: &Report,
+) -> TestResult {
+    write(
+        &app.join("risk-policy.toml"),
+        "[capabilities]\nno-vcs-info = \"allow\"\nproc-macro = \"allow\"\n",
+    )?;
+    let out = tool(app, home, &["check", "--offline", "-q"])?;
+    assert_eq!(out.code, Some(1), "{out:#?}");
+    for want in [
+        "error: user 1.0.0\n",
+        "  deny process: not granted\n",
+        "      via spawn-derive: code its macros put into this package (invoked here)\n",
+    ] {
+        assert!(
+            out.stdout.contains(want),
+            "{want:?} missing from:\n{}",
+            out.stdout
+        );
+    }
+    // the same graph before the derive emitted anything
+    let mut old = report.clone();
+    for p in old.packages.values_mut() {
+        p.via.clear();
+        p.capabilities
+            .retain(|c| !matches!(c.code(), "process" | "unsafe") || !p.shipped.is_empty());
+    }
+    write(&app.join("old.toml"), &old.to_toml()?)?;
+    let out = tool(
+        app,
+        home,
+        &["diff", "old.toml", "risk-report.toml", "--fail-on-increase"],
+    )?;
+    assert_eq!(out.code, Some(1), "{out:#?}");
+    let all = format!("{}{}", out.stdout, out.stderr);
+    assert!(all.contains("+process (via spawn-derive)"), "{all}");
     Ok(())
 }

@@ -24,6 +24,9 @@ pub struct Dep {
     pub kind: &'static str,
     /// A `cfg(...)` expression for platform-specific dependencies.
     pub target: Option<&'static str>,
+    /// The package's name when `name` is only what the depending crate calls it
+    /// (`name = { package = "..." }`).
+    pub package: Option<&'static str>,
 }
 
 pub fn dep(name: &'static str) -> Dep {
@@ -32,6 +35,7 @@ pub fn dep(name: &'static str) -> Dep {
         req: "1",
         kind: "normal",
         target: None,
+        package: None,
     }
 }
 
@@ -46,6 +50,11 @@ impl Dep {
     }
     pub fn target(mut self, cfg: &'static str) -> Dep {
         self.target = Some(cfg);
+        self
+    }
+    /// The dependency on package `package`, which the depending crate calls `name`.
+    pub fn package(mut self, package: &'static str) -> Dep {
+        self.package = Some(package);
         self
     }
 }
@@ -100,7 +109,11 @@ pub fn manifest(package: Option<(&str, &str)>, deps: &[Dep], extra: &str) -> Str
             Some(cfg) => format!("target.'{cfg}'.{table}"),
             None => table.to_owned(),
         };
-        tables.push((table, format!("{} = \"{}\"\n", d.name, d.req)));
+        let spec = match d.package {
+            Some(package) => format!("{{ package = \"{package}\", version = \"{}\" }}", d.req),
+            None => format!("\"{}\"", d.req),
+        };
+        tables.push((table, format!("{} = {spec}\n", d.name)));
     }
     tables.sort();
     let mut last = String::new();
@@ -177,7 +190,7 @@ impl LocalRegistry {
                 serde_json::json!({
                     "name": d.name, "req": format!("^{}", d.req), "features": [],
                     "optional": false, "default_features": true, "target": d.target,
-                    "kind": d.kind, "registry": null, "package": null,
+                    "kind": d.kind, "registry": null, "package": d.package,
                 })
             })
             .collect();

@@ -8,6 +8,15 @@ use crate::diff::{Change, CounterDelta, PackageDelta, coverage};
 use crate::facts::Family;
 use crate::model::Package;
 
+/// `text` with the packages whose macros alone give `q` capability `cap`
+/// ([`Package::only_via`]): `gained network access (via base)`.
+fn with_via(text: &str, q: &Package, cap: Capability) -> String {
+    match q.only_via(cap).as_slice() {
+        [] => text.to_owned(),
+        names => format!("{text} (via {})", names.join(", ")),
+    }
+}
+
 /// Decreases named beside the increases of a package whose counters moved both ways.
 const DOWNS_SHOWN: usize = 3;
 
@@ -71,9 +80,9 @@ pub(super) fn rate(d: &mut PackageDelta, q: &Package) {
             // "build script now compiles native code" says more.
             continue;
         }
-        found.push((cap.severity(), cap.info().headline.to_owned()));
+        found.push((cap.severity(), with_via(cap.info().headline, q, cap)));
     }
-    gate.extend(gained.iter().map(|c| format!("+{c}")));
+    gate.extend(gained.iter().map(|c| with_via(&format!("+{c}"), q, *c)));
     for k in &new_kinds {
         let (severity, text) = k.gained();
         found.push((severity, text.to_owned()));

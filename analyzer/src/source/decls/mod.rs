@@ -11,6 +11,7 @@
 //!
 //! `types.rs` holds what a file declares, `reader.rs` the one walk over its tokens that reads it.
 
+pub(crate) mod exported;
 mod reader;
 mod types;
 

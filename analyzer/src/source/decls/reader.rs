@@ -2,6 +2,7 @@
 
 use std::collections::HashSet;
 
+use super::exported;
 use super::types::{
     Decls, Include, IncludeArg, Inline, Invocation, ItemKind, LocalRef, ModDecl, ModItem, Name,
     RefAt,
@@ -66,7 +67,6 @@ pub(crate) fn read(toks: &[Tok], m: &[u32], src: &Src<'_>) -> Decls {
         known_names: HashSet::new(),
         local_glob: false,
         any_glob: false,
-        cfg_item_end: None,
         out: Decls::default(),
     };
     let names = local_names(toks, m, src);
@@ -77,6 +77,11 @@ pub(crate) fn read(toks: &[Tok], m: &[u32], src: &Src<'_>) -> Decls {
     r.any_glob = names.any_glob;
     r.walk();
     r.finish_refs();
+    if r.any_glob {
+        // only a glob can be shadowed, and a module's globs are all in its file
+        r.out.items.extend(exported::definitions(toks, m, src));
+    }
+    r.out.exported_macros = exported::exported_macros(toks, m, src);
     r.out
 }
 
@@ -200,12 +205,8 @@ struct Reader<'a, 's> {
     /// is asked.
     local_glob: bool,
     /// The file has a glob: only then can a module's own items shadow one (a module's
-    /// globs are all in its file), so only then are they recorded.
+    /// globs are all in its file), so only then are its definitions read.
     any_glob: bool,
-    /// The last token of the latest item with a `cfg` or `cfg_attr` attribute: such an item
-    /// exists only in some builds, so it shadows nothing (in the others a glob supplies the
-    /// name).
-    cfg_item_end: Option<usize>,
     out: Decls,
 }
 
@@ -244,11 +245,7 @@ impl Reader<'_, '_> {
                         _ => self.invocation(i),
                     }
                 }
-                TK::Ident
-                    if (matches!(t.end - t.start, 3 | 4 | 6)
-                        || (self.any_glob && matches!(t.end - t.start, 2 | 5)))
-                        && !self.raw(i) =>
-                {
+                TK::Ident if matches!(t.end - t.start, 3 | 4 | 6) && !self.raw(i) => {
                     if self.after_path_or_dot(i) {
                         i + 1
                     } else {
@@ -257,7 +254,6 @@ impl Reader<'_, '_> {
                             "use" => self.use_item(i),
                             "extern" => self.extern_item(i),
                             "type" => self.type_alias(i),
-                            "fn" | "const" | "static" => self.value_item(i),
                             _ => self.path_candidate(i),
                         }
                     }
@@ -399,7 +395,6 @@ impl Reader<'_, '_> {
         // a run of outer attributes, then the item they apply to
         let mut gates = Vec::new();
         let mut paths = Vec::new();
-        let mut cfg = false;
         let mut j = i;
         while toks.get(j).is_some_and(|t| t.is_punct('#'))
             && toks
@@ -410,13 +405,7 @@ impl Reader<'_, '_> {
             let content = &toks[j + 2..close.max(j + 2)];
             gates.extend(attrs::gate(content, self.src));
             attrs::path_overrides(content, self.src, &mut paths);
-            cfg |= content.first().is_some_and(|t| {
-                t.kind == TK::Ident && matches!(t.text(self.src), "cfg" | "cfg_attr")
-            });
             j = close + 1;
-        }
-        if cfg {
-            self.cfg_item_end = Some(item_extent(toks, self.m, j));
         }
         let k = self.skip_visibility(j);
         if toks.get(k).is_some_and(|t| t.is_ident(self.src, "mod")) && !self.raw(k) {
@@ -637,33 +626,6 @@ impl Reader<'_, '_> {
         i + 1
     }
 
-    /// `fn NAME`, `const NAME`, `static (mut) NAME` directly in a module (not in a block, an
-    /// `impl`, a trait or a macro's braces) and in every build (no `cfg`): the name shadows
-    /// what a glob of the module supplies.
-    fn value_item(&mut self, i: usize) -> usize {
-        if !self.any_glob {
-            return i + 1;
-        }
-        let toks = self.toks;
-        let at_module_level = self
-            .groups
-            .last()
-            .is_none_or(|g| g.inline_len < self.inline.len())
-            && self.cfg_item_end.is_none_or(|end| i > end);
-        let mut k = i + 1;
-        if toks.get(k).is_some_and(|t| t.is_ident(self.src, "mut")) {
-            k += 1;
-        }
-        if let Some(name) = toks.get(k).filter(|t| t.kind == TK::Ident)
-            && at_module_level
-            && !matches!(name.text(self.src), "fn" | "_")
-        {
-            let name = self.src.ident_at(name.start as usize).to_owned();
-            self.item(ItemKind::Value { name });
-        }
-        i + 1
-    }
-
     /// `type NAME = a::b::C;`: binds like a `use`.
     fn type_alias(&mut self, i: usize) -> usize {
         let toks = self.toks;
@@ -845,6 +807,7 @@ impl Reader<'_, '_> {
                         kind: ItemKind::Glob {
                             segs: segs.iter().map(|s| (*s).to_owned()).collect(),
                             anchored,
+                            public,
                         },
                     });
                 }

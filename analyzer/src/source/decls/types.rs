@@ -1,6 +1,7 @@
 //! What the declarations of one file are made of: the types the crate pass reads (the module
 //! walk, `crate_paths.rs`, the test rules).
 
+use super::exported::{ExportedMacro, Ns};
 use crate::gates::{Alias, Gate};
 use crate::source::attrs::{PathAttr, PathOverride};
 
@@ -88,14 +89,18 @@ pub(crate) enum ItemKind {
         public: bool,
     },
     /// `use a::b::*;`.
-    Glob { segs: Vec<String>, anchored: bool },
+    Glob {
+        segs: Vec<String>,
+        anchored: bool,
+        /// `pub use` (not `pub(crate)`): seen by other crates.
+        public: bool,
+    },
     /// A function of an `extern` block.
     Foreign { name: String },
-    /// A function, constant or static the module declares (outside blocks): it shadows what
-    /// a glob supplies.
-    Value { name: String },
     /// An inline module.
     Module { name: String },
+    /// An item the module defines at its top level (see [`super::exported::definitions`]).
+    Def { name: String, ns: Ns },
 }
 
 /// A path whose resolution leaves the file: it starts with `crate`, `self` or `super`, or
@@ -149,6 +154,8 @@ pub(crate) struct Decls {
     pub forbids_unsafe: bool,
     /// `extern crate self as NAME;`: names by which the crate's own paths start.
     pub self_names: Vec<String>,
+    /// The file's `#[macro_export]` macros.
+    pub exported_macros: Vec<ExportedMacro>,
 }
 
 /// Whether `p` is a literal path override (the others are computed).
