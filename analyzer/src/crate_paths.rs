@@ -19,7 +19,7 @@ use std::collections::{HashMap, HashSet};
 
 use risk_report::facts::Kind;
 
-use crate::source::decls::exported::Ns;
+use crate::source::decls::Ns;
 use crate::source::decls::{Decls, ItemKind};
 
 use crate::taxonomy;

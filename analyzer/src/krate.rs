@@ -17,7 +17,7 @@ use risk_report::facts::{
 use crate::archive::{self, ArchiveError, Limits, Unpacked};
 use crate::gates::Binder;
 use crate::gates::{self, TestRules};
-use crate::source::decls::exported::ExportedMacro;
+use crate::source::decls::ExportedMacro;
 use crate::source::decls::{Alias, LocalRef, RefAt};
 use crate::source::{CrateTemplates, Mode, Scanned};
 use crate::{binary, build_script, crate_paths, manifest, modtree, source, vcs};

@@ -9,35 +9,9 @@
 //! or replace it (`cfg`, an attribute macro). Missing one only keeps the glob's reading, which
 //! can only add findings.
 
-use super::types::{ItemKind, ModItem};
+use super::types::{ExportedMacro, ItemKind, ModItem, Ns};
 use crate::source::lex::src::Src;
 use crate::source::lex::tokens::{Delim, TK, Tok};
-
-/// The namespaces a name takes in a module.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Ns {
-    /// Types, traits, modules.
-    Type,
-    /// Functions, constants, statics.
-    Value,
-    /// Unit and tuple structs.
-    Both,
-}
-
-impl Ns {
-    pub fn types(self) -> bool {
-        matches!(self, Ns::Type | Ns::Both)
-    }
-
-    pub fn values(self) -> bool {
-        matches!(self, Ns::Value | Ns::Both)
-    }
-
-    /// The namespaces of both.
-    pub fn with(self, other: Ns) -> Ns {
-        if self == other { self } else { Ns::Both }
-    }
-}
 
 /// Outer attributes that never remove or replace their item: rustc reads them.
 const INERT: &[&str] = &[
@@ -171,25 +145,6 @@ fn definition(toks: &[Tok], i: usize, src: &Src<'_>) -> Option<(String, Ns)> {
     };
     let name = src.ident_at(name.start as usize);
     (name != "_").then(|| (name.to_owned(), ns))
-}
-
-/// A `#[macro_export]` `macro_rules!` of the file.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct ExportedMacro {
-    pub name: String,
-    /// Its body, from the opening delimiter to the closing one, as (line, column) positions
-    /// (1-based, columns in characters, as findings have them).
-    pub open: (u32, u32),
-    pub close: (u32, u32),
-    /// The `$crate::` paths its body writes: segments (`$crate` first), and whether called.
-    pub paths: Vec<(Vec<String>, bool)>,
-}
-
-impl ExportedMacro {
-    /// Whether (line, col) sits in its body.
-    pub fn contains(&self, line: u32, col: u32) -> bool {
-        self.open < (line, col) && (line, col) < self.close
-    }
 }
 
 /// The file's `#[macro_export]` macros (also under `cfg_attr`, and inside other macros'

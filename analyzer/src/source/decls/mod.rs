@@ -9,9 +9,11 @@
 //! nothing recurses with the nesting.
 
 //!
-//! `types.rs` holds what a file declares, `reader.rs` the one walk over its tokens that reads it.
+//! `types.rs` holds what a file declares, `reader.rs` the one walk over its tokens that reads it,
+//! `exported.rs` what it shows other modules and crates besides its `use` items (the items each
+//! module defines at its top level, which shadow globs, and its `#[macro_export]` macros).
 
-pub(crate) mod exported;
+mod exported;
 mod reader;
 mod types;
 
@@ -20,6 +22,6 @@ pub(crate) use reader::read;
 #[cfg(test)]
 pub(crate) use types::ModItem;
 pub(crate) use types::{
-    Decls, Include, IncludeArg, Inline, Invocation, ItemKind, LocalRef, ModDecl, Name, RefAt,
-    literal,
+    Decls, ExportedMacro, Include, IncludeArg, Inline, Invocation, ItemKind, LocalRef, ModDecl,
+    Name, Ns, RefAt, literal,
 };

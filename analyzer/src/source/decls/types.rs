@@ -1,7 +1,6 @@
 //! What the declarations of one file are made of: the types the crate pass reads (the module
 //! walk, `crate_paths.rs`, the test rules).
 
-use super::exported::{ExportedMacro, Ns};
 use crate::gates::{Alias, Gate};
 use crate::source::attrs::{PathAttr, PathOverride};
 
@@ -99,7 +98,7 @@ pub(crate) enum ItemKind {
     Foreign { name: String },
     /// An inline module.
     Module { name: String },
-    /// An item the module defines at its top level (see [`super::exported::definitions`]).
+    /// An item the module defines at its top level (see `exported::definitions`).
     Def { name: String, ns: Ns },
 }
 
@@ -163,5 +162,50 @@ pub(crate) fn literal(p: &PathOverride) -> Option<&str> {
     match &p.value {
         PathAttr::Literal(s) => Some(s),
         PathAttr::Computed => None,
+    }
+}
+
+/// The namespaces a name takes in a module.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Ns {
+    /// Types, traits, modules.
+    Type,
+    /// Functions, constants, statics.
+    Value,
+    /// Unit and tuple structs.
+    Both,
+}
+
+impl Ns {
+    pub fn types(self) -> bool {
+        matches!(self, Ns::Type | Ns::Both)
+    }
+
+    pub fn values(self) -> bool {
+        matches!(self, Ns::Value | Ns::Both)
+    }
+
+    /// The namespaces of both.
+    pub fn with(self, other: Ns) -> Ns {
+        if self == other { self } else { Ns::Both }
+    }
+}
+
+/// A `#[macro_export]` `macro_rules!` of the file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct ExportedMacro {
+    pub name: String,
+    /// Its body, from the opening delimiter to the closing one, as (line, column) positions
+    /// (1-based, columns in characters, as findings have them).
+    pub open: (u32, u32),
+    pub close: (u32, u32),
+    /// The `$crate::` paths its body writes: segments (`$crate` first), and whether called.
+    pub paths: Vec<(Vec<String>, bool)>,
+}
+
+impl ExportedMacro {
+    /// Whether (line, col) sits in its body.
+    pub fn contains(&self, line: u32, col: u32) -> bool {
+        self.open < (line, col) && (line, col) < self.close
     }
 }
