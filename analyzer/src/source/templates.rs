@@ -31,7 +31,7 @@ use risk_report::facts::Origin;
 use crate::source::lex::lexer;
 use crate::source::lex::literal::string_value;
 use crate::source::lex::src::Src;
-use crate::source::lex::tokens::{Delim, TK, Tok};
+use crate::source::lex::tokens::{Delim, TK, Tok, attribute_at};
 use crate::source::lex::use_tokens::{self, Binder, Leaf};
 use crate::source::out::Out;
 use crate::source::resolve::imports::{Imports, ROOT};
@@ -237,11 +237,7 @@ pub(crate) fn read(toks: &[Tok], m: &[u32], src: &Src<'_>) -> FileTemplates {
         let t = toks[i];
         match t.kind {
             TK::Punct('#') if i >= template_until => {
-                let open = i + 1 + usize::from(toks.get(i + 1).is_some_and(|n| n.is_punct('!')));
-                if toks
-                    .get(open)
-                    .is_some_and(|n| n.kind == TK::Open(Delim::Bracket))
-                {
+                if let Some((_, open)) = attribute_at(toks, i) {
                     let close = close_of(open);
                     attribute(toks, open + 1, close, m, src, &mut f);
                     if toks

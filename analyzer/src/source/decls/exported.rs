@@ -11,7 +11,7 @@
 
 use super::types::{ExportedMacro, ItemKind, ModItem, Ns};
 use crate::source::lex::src::Src;
-use crate::source::lex::tokens::{Delim, TK, Tok};
+use crate::source::lex::tokens::{Delim, TK, Tok, attribute_at};
 
 /// Outer attributes that never remove or replace their item: rustc reads them.
 const INERT: &[&str] = &[
@@ -53,12 +53,7 @@ pub(crate) fn definitions(toks: &[Tok], m: &[u32], src: &Src<'_>) -> Vec<ModItem
         let t = toks[i];
         match t.kind {
             TK::Punct('#') => {
-                let inner = toks.get(i + 1).is_some_and(|n| n.is_punct('!'));
-                let open = i + 1 + usize::from(inner);
-                if toks
-                    .get(open)
-                    .is_some_and(|n| n.kind == TK::Open(Delim::Bracket))
-                {
+                if let Some((inner, open)) = attribute_at(toks, i) {
                     let close = close_of(open);
                     kept &= inner || inert(toks.get(open + 1), src);
                     i = close + 1;

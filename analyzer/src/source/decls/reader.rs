@@ -11,7 +11,7 @@ use crate::gates::{Alias, Binder, Gate};
 use crate::source::attrs::{self, PathOverride};
 use crate::source::lex::literal::string_value;
 use crate::source::lex::src::Src;
-use crate::source::lex::tokens::{Delim, TK, Tok};
+use crate::source::lex::tokens::{Delim, TK, Tok, attribute_at};
 use crate::source::lex::use_tokens::{self, Leaf};
 use crate::source::out::shorten;
 use crate::source::resolve::imports::value_like;
@@ -371,14 +371,9 @@ impl Reader<'_, '_> {
     /// The attribute at `i` (`#[..]` or `#![..]`) and any that follow; returns where to go on.
     fn attributes(&mut self, i: usize) -> usize {
         let toks = self.toks;
-        let inner = toks.get(i + 1).is_some_and(|n| n.is_punct('!'));
-        let open = i + 1 + usize::from(inner);
-        if !toks
-            .get(open)
-            .is_some_and(|n| n.kind == TK::Open(Delim::Bracket))
-        {
+        let Some((inner, open)) = attribute_at(toks, i) else {
             return i + 1;
-        }
+        };
         let close = (self.m[open] as usize).min(toks.len());
         let content = &toks[open + 1..close];
         if inner {

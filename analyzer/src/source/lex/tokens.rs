@@ -177,3 +177,11 @@ pub(crate) fn match_brackets(toks: &[Tok]) -> Option<Vec<u32>> {
     }
     stack.is_empty().then_some(close)
 }
+
+/// The attribute whose `#` is at `i` (`#[..]` or `#![..]`): whether it is inner, and the index
+/// of its `[`; `None` when no bracket follows.
+pub(crate) fn attribute_at(toks: &[Tok], i: usize) -> Option<(bool, usize)> {
+    let inner = toks.get(i + 1).is_some_and(|n| n.is_punct('!'));
+    let open = i + 1 + usize::from(inner);
+    (toks.get(open)?.kind == TK::Open(Delim::Bracket)).then_some((inner, open))
+}

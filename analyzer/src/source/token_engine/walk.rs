@@ -4,7 +4,7 @@
 //! skipped changes both at once.
 
 use crate::source::lex::src::Src;
-use crate::source::lex::tokens::{Delim, TK, Tok, matching};
+use crate::source::lex::tokens::{Delim, TK, Tok, attribute_at, matching};
 
 /// Keywords after which an identifier is a name being declared, not a path.
 const DECL: &[&str] = &[
@@ -62,18 +62,10 @@ pub(crate) fn step(toks: &[Tok], i: usize, src: &Src<'_>) -> Step {
     match t.kind {
         TK::Open(_) => Step::Open,
         TK::Close(_) => Step::Close,
-        TK::Punct('#') => {
-            let inner = toks.get(i + 1).is_some_and(|n| n.is_punct('!'));
-            let open = i + 1 + usize::from(inner);
-            if toks
-                .get(open)
-                .is_some_and(|n| n.kind == TK::Open(Delim::Bracket))
-            {
-                Step::Attr { inner, open }
-            } else {
-                Step::Other
-            }
-        }
+        TK::Punct('#') => match attribute_at(toks, i) {
+            Some((inner, open)) => Step::Attr { inner, open },
+            None => Step::Other,
+        },
         TK::Ident => {
             if prev_kind == Some(TK::Punct('\'')) || prev_kind == Some(TK::Punct('$')) {
                 // a lifetime (`'static mut` is not a `static mut`) or a macro variable
