@@ -107,22 +107,25 @@ fn dependencies(m: &ManifestFacts, tables: Tables) -> impl Iterator<Item = (Stri
 /// macros (what each one's body writes).
 struct Emitter<'a> {
     name: &'a str,
-    /// By macro name, the capabilities of the code it puts in.
-    macros: BTreeMap<&'a str, BTreeSet<Capability>>,
+    /// By macro name, the capabilities of the code it puts in, and whether it is a proc macro
+    /// (a derive or an attribute names one too; a `macro_rules!` is only ever `name!`).
+    macros: BTreeMap<&'a str, (BTreeSet<Capability>, bool)>,
 }
 
 impl<'a> Emitter<'a> {
     /// `c` as an emitter, when some macro of it puts in code with a capability.
     fn of(c: &'a CrateFacts) -> Option<Emitter<'a>> {
-        let mut macros: BTreeMap<&str, BTreeSet<Capability>> = (c.macro_exports.iter())
-            .map(|(name, caps)| (name.as_str(), caps.clone()))
+        let mut macros: BTreeMap<&str, (BTreeSet<Capability>, bool)> = (c.macro_exports.iter())
+            .map(|(name, caps)| (name.as_str(), (caps.clone(), false)))
             .collect();
         if c.manifest.proc_macro && !c.proc_macros.is_empty() {
             let emitted: BTreeSet<Capability> =
                 (c.counts().emits.keys()).map(|k| k.capability()).collect();
             if !emitted.is_empty() {
                 for name in &c.proc_macros {
-                    macros.entry(name).or_default().extend(&emitted);
+                    let entry = macros.entry(name).or_default();
+                    entry.0.extend(&emitted);
+                    entry.1 = true;
                 }
             }
         }
@@ -130,6 +133,49 @@ impl<'a> Emitter<'a> {
             name: &c.name,
             macros,
         })
+    }
+}
+
+/// One entry of [`CrateFacts::macro_uses`]: `Name` (a derive or an attribute), `name!`, or
+/// `root::name!` (an invocation whose path's root is known).
+struct MacroUse<'a> {
+    root: Option<&'a str>,
+    name: &'a str,
+    bang: bool,
+}
+
+impl<'a> MacroUse<'a> {
+    fn of(u: &'a str) -> MacroUse<'a> {
+        let (path, bang) = match u.strip_suffix('!') {
+            Some(p) => (p, true),
+            None => (u, false),
+        };
+        let (root, name) = match path.rsplit_once("::") {
+            Some((root, name)) => (Some(root), name),
+            None => (None, path),
+        };
+        MacroUse { root, name, bang }
+    }
+
+    /// Whether this use can be macro `name` of package `emitter`: the same name; an
+    /// invocation for a `macro_rules!`; and a root, when written or imported, that is a
+    /// dependency (code name -> package in `deps`) which is `emitter` or depends on it
+    /// (`normal`), never `std` or a module of the crate.
+    fn names(
+        &self,
+        name: &str,
+        proc_macro: bool,
+        emitter: &str,
+        deps: &BTreeMap<String, String>,
+        normal: &BTreeMap<String, BTreeSet<String>>,
+    ) -> bool {
+        self.name == name
+            && (self.bang || proc_macro)
+            && self.root.is_none_or(|root| {
+                deps.get(root).is_some_and(|package| {
+                    package == emitter || normal.get(package).is_some_and(|n| n.contains(emitter))
+                })
+            })
     }
 }
 
@@ -154,19 +200,22 @@ fn via_all(crates: &mut [&mut CrateFacts]) {
     for c in crates.iter() {
         let mut via: BTreeMap<String, BTreeSet<Capability>> = BTreeMap::new();
         if !emitters.is_empty() {
-            let direct: BTreeSet<String> = dependencies(&c.manifest, Tables::Normal)
-                .map(|(_, package)| package)
-                .collect();
-            let through = (direct.iter())
+            let deps: BTreeMap<String, String> =
+                dependencies(&c.manifest, Tables::Normal).collect();
+            let through = (deps.values())
                 .filter_map(|d| normal.get(d))
                 .flatten()
                 .cloned();
-            let reachable: BTreeSet<String> = direct.iter().cloned().chain(through).collect();
-            for e in reachable.iter().filter_map(|d| emitters.get(d)).flatten() {
-                for (name, caps) in &e.macros {
-                    if c.macro_uses
-                        .binary_search_by(|u| u.as_str().cmp(name))
-                        .is_ok()
+            let reachable: BTreeSet<String> = deps.values().cloned().chain(through).collect();
+            let uses: Vec<MacroUse<'_>> = c.macro_uses.iter().map(|u| MacroUse::of(u)).collect();
+            for (package, e) in (reachable.iter())
+                .filter_map(|d| Some((d, emitters.get(d)?)))
+                .flat_map(|(d, es)| es.iter().map(move |e| (d, e)))
+            {
+                for (name, (caps, proc_macro)) in &e.macros {
+                    if uses
+                        .iter()
+                        .any(|u| u.names(name, *proc_macro, package, &deps, &normal))
                     {
                         via.entry(e.name.to_owned()).or_default().extend(caps);
                     }
@@ -517,12 +566,22 @@ mod tests {
             ("spawn".to_owned(), BTreeSet::from([Capability::Process])),
         ]);
         let mut facade = krate("facade", &["base"], &[], &[], &[]);
-        let mut direct = krate("direct", &["base"], &[], &[], &["dial", "println"]);
-        let mut through = krate("through", &["facade"], &[], &[], &["spawn"]);
-        // `map!` is exported but writes nothing with a capability; no dependency on base
-        let mut lookalike = krate("lookalike", &["base"], &[], &[], &["map"]);
-        let mut stranger = krate("stranger", &[], &[], &[], &["dial"]);
-        let mut renamed = krate("renamed", &["b"], &[], &[], &["dial"]);
+        let mut direct = krate("direct", &["base"], &[], &[], &["base::dial!", "println!"]);
+        let mut through = krate("through", &["facade"], &[], &[], &["facade::spawn!"]);
+        // `map!` is exported but writes nothing with a capability; no dependency on base; an
+        // attribute of the same name (a `macro_rules!` is only ever invoked); the same name
+        // from std, or from a module of the crate
+        let mut lookalike = krate("lookalike", &["base"], &[], &[], &["map!"]);
+        let mut stranger = krate("stranger", &[], &[], &[], &["dial!"]);
+        let mut attribute = krate("attribute", &["base"], &[], &[], &["dial"]);
+        let mut elsewhere = krate(
+            "elsewhere",
+            &["base"],
+            &[],
+            &[],
+            &["std::dial!", "crate::spawn!"],
+        );
+        let mut renamed = krate("renamed", &["b"], &[], &[], &["b::dial!"]);
         renamed.manifest.renamed = BTreeMap::from([("b".to_owned(), "base".to_owned())]);
         link_all([
             &mut base,
@@ -531,6 +590,8 @@ mod tests {
             &mut through,
             &mut lookalike,
             &mut stranger,
+            &mut attribute,
+            &mut elsewhere,
             &mut renamed,
         ]);
         let via = |caps: &[Capability]| {
@@ -539,7 +600,9 @@ mod tests {
         assert_eq!(direct.via, via(&[Capability::Net]));
         assert_eq!(through.via, via(&[Capability::Process]));
         assert_eq!(renamed.via, via(&[Capability::Net]));
-        for c in [&base, &facade, &lookalike, &stranger] {
+        for c in [
+            &base, &facade, &lookalike, &stranger, &attribute, &elsewhere,
+        ] {
             assert!(c.via.is_empty(), "{} has {:?}", c.name, c.via);
         }
     }

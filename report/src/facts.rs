@@ -297,9 +297,11 @@ pub struct CrateFacts {
     /// `#[proc_macro_derive($name)]`). Sorted.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub proc_macros: Vec<String>,
-    /// The last segment of every macro shipped and build code names: derives
-    /// (`#[derive(x::Name)]` is `Name`), attributes (`#[x::name]`), invocations (`name!`).
-    /// The graph pass matches them with the dependencies' [`CrateFacts::proc_macros`]. Sorted.
+    /// Every macro shipped and build code names: derives and attributes by their last segment
+    /// (`#[derive(x::Name)]` is `Name`, `#[x::name]` is `name`), invocations as `name!`, or
+    /// `root::name!` when the root of the path is known (`tokio::pin!`, or `pin!` after
+    /// `use std::pin::pin;` is `std::pin!`). The graph pass matches them with the
+    /// dependencies' macros. Sorted.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub macro_uses: Vec<String>,
     /// Set by the graph pass: by proc-macro package name, the capabilities of the code its

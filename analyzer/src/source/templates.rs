@@ -90,7 +90,10 @@ pub(crate) struct FileTemplates {
     strings: Vec<(u32, u32)>,
     /// The proc macros the file defines, by the name users write.
     pub proc_macros: BTreeSet<String>,
-    /// The last segment of every macro the file uses outside templates.
+    /// Every macro the file uses outside templates: a derive or an attribute by its last
+    /// segment (`Serialize`, `instrument`), an invocation as `name!`, or `root::name!` when its
+    /// first segment is written (`tokio::pin!`) or a `use` of the file binds its name to a
+    /// path (`use std::pin::pin;` then `pin!` is `std::pin!`).
     pub uses: BTreeSet<String>,
 }
 
@@ -147,9 +150,35 @@ struct Bindings {
     other_glob: bool,
     /// `use syn::parse_str;`.
     parse_str: bool,
+    /// Every name a `use` binds, with the first segment of its path, `None` when two `use`s
+    /// of the file bind it to paths of different roots (for [`bang_use`]).
+    roots_of: BTreeMap<String, Option<String>>,
     /// Template macros imported under another name (`use quote::quote as q;`): the name
     /// code writes, the template it is.
     renamed: BTreeMap<String, &'static str>,
+}
+
+/// How the invocation `word!` at `i` is recorded in [`FileTemplates::uses`]: `root::word!`
+/// when the root of its path is known, else `word!` (any crate's). The root is known when
+/// written, or when every `use` of the file that binds `word` has that root and the file has
+/// no glob import and no `#[macro_use]` (either could put another `word` in scope in some
+/// module: the uses are read per file, not per module).
+fn bang_use(toks: &[Tok], i: usize, src: &Src<'_>, b: &Bindings, word: &str) -> String {
+    let mut k = i;
+    while k >= 2 && toks[k - 1].kind == TK::PathSep && toks[k - 2].kind == TK::Ident {
+        k -= 2;
+    }
+    let root = if k < i {
+        Some(toks[k].text(src))
+    } else if b.glob || b.other_glob || src.text.contains("macro_use") {
+        None
+    } else {
+        b.roots_of.get(word).and_then(Option::as_deref)
+    };
+    match root {
+        Some(root) => format!("{root}::{word}!"),
+        None => format!("{word}!"),
+    }
 }
 
 impl Bindings {
@@ -174,6 +203,13 @@ fn bindings(toks: &[Tok], m: &[u32], src: &Src<'_>) -> Bindings {
         Binder::Use(Leaf::Name { alias, segs }, _) => {
             let first = segs.first().copied().unwrap_or_default();
             let last = segs.last().copied().unwrap_or_default();
+            let root = b
+                .roots_of
+                .entry(alias.to_owned())
+                .or_insert_with(|| Some(first.to_owned()));
+            if root.as_deref() != Some(first) {
+                *root = None;
+            }
             if let (None, Some(_), Some(name)) =
                 (template_name(alias), crate_name(first), template_name(last))
             {
@@ -300,7 +336,7 @@ pub(crate) fn read(toks: &[Tok], m: &[u32], src: &Src<'_>) -> FileTemplates {
                 });
                 template_until = template_until.max(close);
             } else if i >= template_until {
-                f.uses.insert(word.to_owned());
+                f.uses.insert(bang_use(toks, i, src, &b, word));
             }
             if derivers.contains(word) {
                 // the derive's name: the first identifier past the invocation's attributes
@@ -681,6 +717,30 @@ mod tests {
         );
     }
 
+    /// A `#[macro_use]` or a glob can put another `pin` in scope in some module of the file:
+    /// then a `use std::pin::pin;` says nothing of a bare `pin!`, which stays any crate's.
+    #[test]
+    fn a_use_roots_an_invocation_only_when_nothing_else_can_supply_it() {
+        for (text, want) in [
+            ("use std::pin::pin;\nfn f() { pin!(x); }\n", "std::pin!"),
+            (
+                "#[macro_use] extern crate evil;\nuse std::pin::pin;\nfn f() { pin!(x); }\n",
+                "pin!",
+            ),
+            (
+                "use evil::*;\nuse std::pin::pin;\nfn f() { pin!(x); }\n",
+                "pin!",
+            ),
+        ] {
+            let src = crate::source::lex::src::Src::new(text);
+            let mut toks = Vec::new();
+            crate::source::lex::lexer::lex_unplaced(&src, 0, text.len(), &mut toks);
+            let m = crate::source::lex::tokens::matching(&toks);
+            let f = super::read(&toks, &m, &src);
+            assert!(f.uses.contains(want), "{text}: {:?}", f.uses);
+        }
+    }
+
     #[test]
     fn proc_macros_and_macro_uses_are_read() {
         let text = "#[proc_macro_derive(Zeroable, attributes(zero))]\npub fn z(i: T) -> T { i }\n\
@@ -688,6 +748,8 @@ mod tests {
             #[proc_macro]\npub(crate) fn make(i: T) -> T { quote!(#[derive(Hidden)] x) }\n\
             #[derive(Debug, serde::Serialize)]\n#[cfg_attr(test, derive(Arbitrary))]\n\
             #[tokio::main]\nfn main() { println!(); thing::gen!(x); }\n\
+            mod p { use std::pin::pin; fn f() { pin!(x); } }\nfn g() { pin!(y); }\n\
+            mod q { use std::ptr::read; use evil::read; fn h() { read!(z); } }\n\
             macro_rules! derive { ($t:ident => $f:ident) => { #[proc_macro_derive($t)] pub fn $f() {} } }\n\
             derive!(#[doc(hidden)] KnownLayout => known_layout);\n";
         let src = crate::source::lex::src::Src::new(text);
@@ -708,10 +770,13 @@ mod tests {
                 "Serialize",
                 "cfg_attr",
                 "derive",
+                "derive!",
                 "doc",
-                "gen",
                 "main",
-                "println"
+                "println!",
+                "read!",
+                "std::pin!",
+                "thing::gen!"
             ]
         );
     }
