@@ -9,8 +9,9 @@
 //! the longest prefix of the path is substituted, and the result is classified as the engines
 //! classify a path (called, or a function value or static). A hit is a finding of the user,
 //! where the path is written, with origin `re-export`. The same pass sets each crate's `via`:
-//! the proc-macro crates it uses a macro of and what their templates emit into it. Nothing
-//! here reads a file: a warm run stays warm.
+//! the crates whose macros it uses (a proc macro's templates, a `#[macro_export]`
+//! `macro_rules!`'s body, matched on invocations only and by root when known) and what they
+//! put into it. Nothing here reads a file: a warm run stays warm.
 //!
 //! [`FileFacts::dep_paths`]: risk_report::facts::FileFacts::dep_paths
 

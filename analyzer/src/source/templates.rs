@@ -153,6 +153,8 @@ struct Bindings {
     /// Every name a `use` binds, with the first segment of its path, `None` when two `use`s
     /// of the file bind it to paths of different roots (for [`bang_use`]).
     roots_of: BTreeMap<String, Option<String>>,
+    /// The text says `macro_use` somewhere (any `#[macro_use]`, of any crate or module).
+    macro_use_anywhere: bool,
     /// Template macros imported under another name (`use quote::quote as q;`): the name
     /// code writes, the template it is.
     renamed: BTreeMap<String, &'static str>,
@@ -170,7 +172,7 @@ fn bang_use(toks: &[Tok], i: usize, src: &Src<'_>, b: &Bindings, word: &str) -> 
     }
     let root = if k < i {
         Some(toks[k].text(src))
-    } else if b.glob || b.other_glob || src.text.contains("macro_use") {
+    } else if b.glob || b.other_glob || b.macro_use_anywhere {
         None
     } else {
         b.roots_of.get(word).and_then(Option::as_deref)
@@ -198,7 +200,10 @@ fn crate_name(word: &str) -> Option<&'static str> {
 }
 
 fn bindings(toks: &[Tok], m: &[u32], src: &Src<'_>) -> Bindings {
-    let mut b = Bindings::default();
+    let mut b = Bindings {
+        macro_use_anywhere: memchr::memmem::find(src.text.as_bytes(), b"macro_use").is_some(),
+        ..Bindings::default()
+    };
     use_tokens::binders(toks, m, src, &mut |binder| match binder {
         Binder::Use(Leaf::Name { alias, segs }, _) => {
             let first = segs.first().copied().unwrap_or_default();
