@@ -14,8 +14,8 @@
 //! through many re-exports costs one lookup per (module, name); a ring of `use` items that
 //! name each other resolves to nothing.
 
+use foldhash::{HashMap, HashMapExt, HashSet};
 use std::cell::RefCell;
-use std::collections::{HashMap, HashSet};
 
 use risk_report::facts::Kind;
 
@@ -90,7 +90,7 @@ impl Index {
     pub fn of<'a>(files: impl IntoIterator<Item = (&'a [String], &'a Decls)>) -> Index {
         let mut index = Index {
             modules: vec![Module::default()],
-            by_path: HashMap::from([(Vec::new(), 0)]),
+            by_path: HashMap::from_iter([(Vec::new(), 0)]),
             memo: RefCell::new(Vec::new()),
         };
         for (modpath, decls) in files {

@@ -20,7 +20,9 @@
 //! Tool attributes (`#[rustfmt::skip]`, `#[clippy::..]`) and built-in attributes are never
 //! gates.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
+
+use foldhash::HashMap;
 
 use risk_report::facts::COMPUTED_CFG;
 

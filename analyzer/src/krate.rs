@@ -4,7 +4,9 @@
 //! single file is pure, and results are sorted before they are returned, so the facts are the
 //! same whatever the thread count.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
+
+use foldhash::{HashMap, HashMapExt};
 use std::panic::{self, AssertUnwindSafe};
 use std::path::Path;
 

@@ -26,7 +26,9 @@
 //! skipped, missing or unreadable) is recorded as unread; when it could be any file, the tree
 //! says so (`computed`) and unreached files then count as possibly compiled.
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet};
+
+use foldhash::{HashSet, HashSetExt};
 
 use risk_report::facts::Role;
 

@@ -12,7 +12,7 @@
 //! `core::` and `alloc::` carry none of these capabilities (they have no fs, net, process or
 //! env); the only mirrored entries are the `transmute` ones, which exist in both.
 
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 use std::sync::OnceLock;
 
 use risk_report::facts::Kind;
@@ -390,6 +390,8 @@ const SOCKET_PAIR: &str = "an unnamed pair of sockets connected to each other (i
 struct Index {
     /// First segment -> entries starting with it, with their segments split once.
     by_root: HashMap<&'static str, Vec<(Vec<&'static str>, &'static Entry)>>,
+    /// [`DATA`]'s prefixes, split once.
+    data: Vec<Vec<&'static str>>,
 }
 
 fn index() -> &'static Index {
@@ -401,7 +403,8 @@ fn index() -> &'static Index {
             let segs: Vec<&'static str> = entry.prefix.split("::").collect();
             by_root.entry(segs[0]).or_default().push((segs, entry));
         }
-        Index { by_root }
+        let data = DATA.iter().map(|(p, _)| p.split("::").collect()).collect();
+        Index { by_root, data }
     })
 }
 
@@ -420,10 +423,8 @@ pub fn classify(path: &[&str]) -> Option<&'static Entry> {
         .iter()
         .filter(|(segs, _)| segs.len() <= path.len() && segs[..] == path[..segs.len()])
         .max_by_key(|(segs, _)| segs.len())?;
-    let data = DATA.iter().any(|(prefix, _)| {
-        let d: Vec<&str> = prefix.split("::").collect();
-        d.len() > segs.len() && d.len() <= path.len() && d[..] == path[..d.len()]
-    });
+    let data = (index().data.iter())
+        .any(|d| d.len() > segs.len() && d.len() <= path.len() && d[..] == path[..d.len()]);
     (!data).then_some(*entry)
 }
 

@@ -80,6 +80,13 @@ const TRICKY: &[&str] = &[
     "extern crate std as s;\nfn f() { s::env::var(\"x\"); }\n",
     "use core::arch::*;\nfn f() { unsafe { asm!(\"nop\") } }\n",
     "fn f() { let x = 0..std::env::args().count(); x.env; }\n",
+    // paths under a data prefix name no capability, unless the file rebinds the root
+    "pub const A: windows_sys::core::PCWSTR = windows_sys::core::w!(\"x\");\nfn f() { windows_sys::Win32::Foundation::CloseHandle(0); }\n",
+    "use nix as windows_sys;\nfn f() { windows_sys::core::x(); }\nfn g() { windows_sys::core::w!(\"x\"); }\n",
+    "use windows_sys::core::*;\nfn f() { w(); GUID::from_u128(1); }\nfn g() { ::windows_sys::core::s!(\"x\"); }\n",
+    "use windows_sys::core::PCWSTR as P;\nfn f() { P::new(); }\nfn g() { std::os::unix::net::UnixStream::pair(); }\nfn h() { std::os::unix::net::UnixStream::connect(\"x\"); }\n",
+    "extern crate self as windows_sys;\nfn f() { windows_sys::core::x(); }\nfn g() { windows_sys::Win32::f(); }\n",
+    "type W = windows_sys::core::PCWSTR;\nfn f() { W::new(); }\nfn g() { windows_sys::core(); windows_sys::core::<u8>::x(); }\n",
     // item boundaries the splitter must not misread
     "struct A<const N: usize>;\nimpl A<{ 1 }> { fn f() { unsafe {} } }\nconst X: u8 = if true { 1 } else { 2 };\nfn g() {}\n",
     "const F: fn() = || {};\nstatic mut G: u8 = 0;\n",
@@ -253,6 +260,24 @@ fn opaque_macro_bodies_with_only_types_are_blanked() {
     assert!(lines[1].trim().is_empty(), "{fast:?}");
     let kept = "link!(\"k\" fn g() -> T; windows_sys::Win32::CloseHandle(0));\n";
     assert_eq!(risk_analyzer::source::fast_path_text(kept), None);
+}
+
+/// A path under a data prefix (`windows_sys::core`, string and GUID helpers of the bindings) is
+/// cut; the same path through a root the file rebinds (`use nix as windows_sys;`) is kept.
+#[test]
+fn data_paths_are_blanked_unless_the_root_is_rebound() {
+    let src = "pub const A: windows_sys::core::PCWSTR = windows_sys::core::w!(\"x\");\nfn f() { windows_sys::Win32::Foundation::CloseHandle(0); }\n";
+    let fast = risk_analyzer::source::fast_path_text(src).expect("something to cut");
+    let lines: Vec<&str> = fast.lines().collect();
+    assert!(lines[0].trim().is_empty(), "{fast:?}");
+    assert_eq!(
+        lines[1],
+        "fn f() { windows_sys::Win32::Foundation::CloseHandle(0); }"
+    );
+    let rebound = "use nix as windows_sys;\nfn f() { windows_sys::core::x(); }\n";
+    assert_eq!(risk_analyzer::source::fast_path_text(rebound), None);
+    let full = scan_source_with("src/lib.rs", rebound, Mode::Exhaustive);
+    assert_eq!(full.findings.len(), 1, "{full:?}");
 }
 
 mod generated {

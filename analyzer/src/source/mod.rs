@@ -334,13 +334,13 @@ fn fallback_with(
     }
 }
 
-/// How many tokens the scanner's lexer reads in `text` (lines and columns kept): what
-/// lexing every byte once costs; for the benchmark's floor (`examples/lex_all.rs`).
+/// How many tokens the scanner's lexer reads in `text`, lexed as [`scan`] lexes a whole file:
+/// what lexing every byte once costs; for the benchmark's floor (`examples/lex_all.rs`).
 #[doc(hidden)]
 pub fn lex_count(text: &str) -> usize {
     let src = Src::new(text);
-    let mut toks = Vec::new();
-    lexer::lex(&src, 0, text.len(), &mut toks);
+    let mut toks = Vec::with_capacity(text.len() / 4);
+    lexer::lex_unplaced(&src, 0, text.len(), &mut toks);
     toks.len()
 }
 

@@ -1,6 +1,6 @@
 //! The walk over one file's tokens that reads its declarations (see `types.rs`).
 
-use std::collections::HashSet;
+use foldhash::{HashSet, HashSetExt};
 
 use super::exported;
 use super::types::{

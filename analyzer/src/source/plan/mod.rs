@@ -1,7 +1,9 @@
 //! The fast path: syn parses only the items a rule can see into.
 //!
 //! Every rule of the syn pass fires on a name: a path whose first segment is a crate root of
-//! the taxonomy (`std`, `libc`, `tokio`, ...) or a name a `use` binds to one, an item a glob of
+//! the taxonomy (`std`, `libc`, `tokio`, ...), unless it goes on under one of the taxonomy's
+//! data prefixes (`windows_sys::core::w!(..)`, which the rules classify as no capability), or
+//! a name a `use` binds to one, an item a glob of
 //! such a module supplies, a function declared in an `extern` block, an embedding or assembly
 //! macro, `transmute`, one of a few attributes (`no_mangle`, `link`, ...), or the keywords
 //! `unsafe`, `extern` and `static mut`. So the file is lexed once (our lexer, no allocation per

@@ -36,6 +36,11 @@ impl<'s> Names<'s> {
         if !rules.roots.contains(name) {
             return name == "static" && toks.get(k + 1).is_some_and(|n| n.text(src) == "mut");
         }
+        // a path written under a data prefix (`windows_sys::core::w!(..)`) names no capability
+        // (a root this file rebinds was decided above, as one of `extra`)
+        if !rules.data.is_empty() && data_path(toks, k, src) {
+            return false;
+        }
         if rules.whole.contains(name) || toks.get(k + 1).is_none_or(|t| t.kind != TK::PathSep) {
             return true;
         }
@@ -350,6 +355,22 @@ impl<'s> UseTree<'_, 's> {
         prefix.truncate(depth);
         Some(i)
     }
+}
+
+/// Whether the path written from the root at `toks[k]` starts with one of [`Rules::data`]
+/// (segment by segment: `root :: a :: b`).
+fn data_path(toks: &[Tok], k: usize, src: &Src<'_>) -> bool {
+    let name = toks[k].text(src);
+    rules().data.iter().any(|d| {
+        d[0] == name
+            && d[1..].iter().enumerate().all(|(n, seg)| {
+                let at = k + 2 * n;
+                toks.get(at + 1).is_some_and(|t| t.kind == TK::PathSep)
+                    && toks
+                        .get(at + 2)
+                        .is_some_and(|t| t.kind == TK::Ident && t.text(src) == *seg)
+            })
+    })
 }
 
 /// An identifier after `.` (a field or method, never a path) or `'` (a lifetime).

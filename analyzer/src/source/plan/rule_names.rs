@@ -21,6 +21,9 @@ pub(super) struct Rules {
     pub always: HashSet<&'static str>,
     /// [`Sieve`] of `always`, the roots and `static`.
     pub sieve: Sieve,
+    /// The taxonomy's data prefixes ([`taxonomy::DATA`]) with no rule path at or under them:
+    /// every path under one names data, never a capability (`windows_sys::core::w!(..)`).
+    pub data: Vec<Vec<&'static str>>,
 }
 
 pub(super) fn rules() -> &'static Rules {
@@ -48,7 +51,17 @@ pub(super) fn rules() -> &'static Rules {
         for name in always.iter().chain(&roots).chain(&["static"]) {
             sieve.add(name);
         }
+        let data = taxonomy::DATA
+            .iter()
+            .map(|(prefix, _)| prefix.split("::").collect::<Vec<_>>())
+            .filter(|d| {
+                !paths
+                    .iter()
+                    .any(|p| p.len() >= d.len() && p[..d.len()] == d[..])
+            })
+            .collect();
         Rules {
+            data,
             roots,
             whole,
             pairs: paths
@@ -66,11 +79,20 @@ pub(super) fn rules() -> &'static Rules {
 impl Rules {
     /// Whether a path starting with `segs` can name something a rule looks for: some rule
     /// path is a prefix of it, or it is a prefix of some rule path.
+    /// A path under a data prefix reaches none.
     pub fn reaches(&self, segs: &[&str]) -> bool {
-        self.paths.iter().any(|p| {
-            let n = p.len().min(segs.len());
-            p[..n] == segs[..n]
-        })
+        !self.under_data(segs)
+            && self.paths.iter().any(|p| {
+                let n = p.len().min(segs.len());
+                p[..n] == segs[..n]
+            })
+    }
+
+    /// Whether `segs` starts with one of [`Rules::data`]: what it names is data.
+    pub fn under_data(&self, segs: &[&str]) -> bool {
+        self.data
+            .iter()
+            .any(|d| segs.len() >= d.len() && segs[..d.len()] == d[..])
     }
 }
 

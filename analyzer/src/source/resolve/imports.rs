@@ -32,7 +32,7 @@
 //! (`fn std() {}`) only a name used alone. Everything borrows from the source text: resolving a
 //! path allocates nothing.
 
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 
 use risk_report::facts::Kind;
 

@@ -1,7 +1,7 @@
 //! The scopes of the import map (one per module of a file) and how they are finished once
 //! collected: see the module doc of `imports` for the rules.
 
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashSet};
 
 /// Index of a scope: [`ROOT`] for the file, then one per inline module in preorder.
 pub(crate) type ScopeId = usize;

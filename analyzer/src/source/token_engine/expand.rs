@@ -18,8 +18,8 @@
 //! another splicing macro is expanded too) up to [`MAX_DEPTH`], within a per-file budget of
 //! [`MAX_TOKENS`] produced tokens.
 
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 use std::cell::{Cell, OnceCell, RefCell};
-use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
 use risk_report::facts::Kind;
@@ -292,7 +292,7 @@ impl<'s> Macros<'s> {
         let mut names = HashSet::new();
         let mut includes = false;
         let mut queue = vec![name];
-        let mut seen: HashSet<&str> = HashSet::from([name]);
+        let mut seen: HashSet<&str> = HashSet::from_iter([name]);
         while let Some(m) = queue.pop() {
             for arm in self.by_name.get(m).into_iter().flatten() {
                 for (k, t) in arm.body.iter().enumerate() {

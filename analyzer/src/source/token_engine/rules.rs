@@ -5,7 +5,7 @@
 //! Paths resolve through [`Ctx::imports`]: the scope of the module a macro body is written in,
 //! or the one merged scope of a fallback file.
 
-use std::collections::HashSet;
+use foldhash::HashSet;
 
 use risk_report::facts::{Kind, Origin};
 
