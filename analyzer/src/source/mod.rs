@@ -136,12 +136,14 @@ pub(crate) fn scan(path: &str, text: &str, mode: Mode) -> Scanned {
     let src = Src::new(body);
     // one lex of the whole file, for the declarations and the fast path's plan
     let mut toks = Vec::with_capacity(body.len() / 4);
-    lexer::lex_unplaced(&src, 0, body.len(), &mut toks);
+    // the item keywords, listed while lexing: the walks that only look at those skip the rest
+    let mut words = Vec::new();
+    lexer::lex_indexed(&src, &mut toks, &mut words);
     // the bracket table, shared: the plan needs balanced brackets, the declarations any
     let balanced = tokens::match_brackets(&toks);
     let mut decls = match &balanced {
-        Some(close) => decls::read(&toks, close, &src),
-        None => decls::read(&toks, &tokens::matching(&toks), &src),
+        Some(close) => decls::read(&toks, close, &words, &src),
+        None => decls::read(&toks, &tokens::matching(&toks), &words, &src),
     };
     decls.base = (text.len() - written.len()) as u32;
     // the file's own macros that splice their arguments, expanded where invoked
@@ -150,13 +152,14 @@ pub(crate) fn scan(path: &str, text: &str, mode: Mode) -> Scanned {
         None => expand::Macros::of(body, &toks, &tokens::matching(&toks)),
     };
     let templates = match &balanced {
-        Some(close) => templates::read(&toks, close, &src),
-        None => templates::read(&toks, &tokens::matching(&toks), &src),
+        Some(close) => templates::read(&toks, close, &words, &src),
+        None => templates::read(&toks, &tokens::matching(&toks), &words, &src),
     };
     let mut out = Out::default();
     let parse = analyze(
         &src,
         &toks,
+        &words,
         balanced.as_deref(),
         macros.as_ref(),
         &mut out,
@@ -199,6 +202,7 @@ fn line_count(text: &str) -> u32 {
 fn analyze(
     src: &Src<'_>,
     toks: &[tokens::Tok],
+    words: &[u32],
     close: Option<&[u32]>,
     macros: Option<&expand::Macros<'_>>,
     out: &mut Out,
@@ -213,7 +217,7 @@ fn analyze(
     }
     let plan = || {
         std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            plan::plan(src, toks, close)
+            plan::plan(src, toks, close, words)
         }))
         .ok()
         .flatten()
@@ -350,7 +354,8 @@ pub fn lex_count(text: &str) -> usize {
 pub fn fast_path_text(text: &str) -> Option<String> {
     let src = Src::new(text);
     let mut toks = Vec::new();
-    lexer::lex_unplaced(&src, 0, text.len(), &mut toks);
+    let mut words = Vec::new();
+    lexer::lex_indexed(&src, &mut toks, &mut words);
     let close = tokens::match_brackets(&toks);
-    plan::plan(&src, &toks, close.as_deref()).map(|p| p.text)
+    plan::plan(&src, &toks, close.as_deref(), &words).map(|p| p.text)
 }

@@ -199,12 +199,12 @@ fn crate_name(word: &str) -> Option<&'static str> {
     CRATES.iter().copied().find(|c| *c == word)
 }
 
-fn bindings(toks: &[Tok], m: &[u32], src: &Src<'_>) -> Bindings {
+fn bindings(toks: &[Tok], m: &[u32], words: &[u32], src: &Src<'_>) -> Bindings {
     let mut b = Bindings {
         macro_use_anywhere: memchr::memmem::find(src.text.as_bytes(), b"macro_use").is_some(),
         ..Bindings::default()
     };
-    use_tokens::binders(toks, m, src, &mut |binder| match binder {
+    use_tokens::binders(toks, m, words, src, &mut |binder| match binder {
         Binder::Use(Leaf::Name { alias, segs }, _) => {
             let first = segs.first().copied().unwrap_or_default();
             let last = segs.last().copied().unwrap_or_default();
@@ -260,10 +260,11 @@ fn bindings(toks: &[Tok], m: &[u32], src: &Src<'_>) -> Bindings {
 }
 
 /// Reads the file's templates, template-name bindings and macro names from its tokens (lexed
-/// from `src`, unplaced); `m` gives each opening delimiter's closing one.
-pub(crate) fn read(toks: &[Tok], m: &[u32], src: &Src<'_>) -> FileTemplates {
+/// from `src`, unplaced); `m` gives each opening delimiter's closing one, `words` the tokens
+/// that can be an item keyword (`lexer::binder_words`).
+pub(crate) fn read(toks: &[Tok], m: &[u32], words: &[u32], src: &Src<'_>) -> FileTemplates {
     let mut f = FileTemplates::default();
-    let b = bindings(toks, m, src);
+    let b = bindings(toks, m, words, src);
     let derivers = derivers(toks, m, src);
     let close_of = |open: usize| (m.get(open).copied().unwrap_or(0) as usize).min(toks.len());
     let pos = |k: usize| {
@@ -741,7 +742,8 @@ mod tests {
             let mut toks = Vec::new();
             crate::source::lex::lexer::lex_unplaced(&src, 0, text.len(), &mut toks);
             let m = crate::source::lex::tokens::matching(&toks);
-            let f = super::read(&toks, &m, &src);
+            let words = crate::source::lex::lexer::binder_words(&toks, &src);
+            let f = super::read(&toks, &m, &words, &src);
             assert!(f.uses.contains(want), "{text}: {:?}", f.uses);
         }
     }
@@ -761,7 +763,8 @@ mod tests {
         let mut toks = Vec::new();
         crate::source::lex::lexer::lex_unplaced(&src, 0, text.len(), &mut toks);
         let m = crate::source::lex::tokens::matching(&toks);
-        let f = super::read(&toks, &m, &src);
+        let words = crate::source::lex::lexer::binder_words(&toks, &src);
+        let f = super::read(&toks, &m, &words, &src);
         let names = |s: &std::collections::BTreeSet<String>| s.iter().cloned().collect::<Vec<_>>();
         assert_eq!(
             names(&f.proc_macros),

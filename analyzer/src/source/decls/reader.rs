@@ -46,8 +46,9 @@ struct Context {
 }
 
 /// Reads the declarations of a file from its tokens (lexed from `src`); `m` gives, for each
-/// opening delimiter, the index of its closing one (`tokens::matching`).
-pub(crate) fn read(toks: &[Tok], m: &[u32], src: &Src<'_>) -> Decls {
+/// opening delimiter, the index of its closing one (`tokens::matching`), `words` the tokens
+/// that can be an item keyword (`lexer::binder_words`).
+pub(crate) fn read(toks: &[Tok], m: &[u32], words: &[u32], src: &Src<'_>) -> Decls {
     let mut r = Reader {
         toks,
         m,
@@ -69,7 +70,7 @@ pub(crate) fn read(toks: &[Tok], m: &[u32], src: &Src<'_>) -> Decls {
         any_glob: false,
         out: Decls::default(),
     };
-    let names = local_names(toks, m, src);
+    let names = local_names(toks, m, words, src);
     r.local_names = names.local;
     r.external_names = names.external;
     r.known_names = names.known;
@@ -91,14 +92,14 @@ pub(crate) fn read(toks: &[Tok], m: &[u32], src: &Src<'_>) -> Decls {
 /// taxonomy knows, and whether a glob of the crate's own modules (`use crate::sys::*;`,
 /// `use super::*;`, `use imp::*;` of a `mod imp`) is in the file; read ahead of the walk so
 /// that a path is kept or passed over when it is met (items can follow their uses).
-fn local_names<'s>(toks: &[Tok], m: &[u32], src: &Src<'s>) -> LocalNames<'s> {
+fn local_names<'s>(toks: &[Tok], m: &[u32], words: &[u32], src: &Src<'s>) -> LocalNames<'s> {
     let mut globs: Vec<&'s str> = Vec::new();
     let mut any_glob = false;
     let mut names = HashSet::new();
     let mut external = HashSet::new();
     // names bound to paths the rules know (`use std::io;`): not another crate's
     let mut known = HashSet::new();
-    use_tokens::binders(toks, m, src, &mut |binder| match binder {
+    use_tokens::binders(toks, m, words, src, &mut |binder| match binder {
         use_tokens::Binder::Use(Leaf::Name { alias, segs }, anchored) => {
             let Some(first) = segs.first() else {
                 return;

@@ -10,16 +10,45 @@ use super::tokens::{Delim, TK, Tok};
 
 /// Lexes `src.text[start..end]` into `out`.
 pub(crate) fn lex(src: &Src<'_>, start: usize, end: usize, out: &mut Vec<Tok>) {
-    lex_with::<true>(src, start, end, out);
+    lex_with::<true>(src, start, end, out, None);
 }
 
 /// [`lex`] without lines and columns (every token says line 0, column 1): for passes that
 /// only need the tokens and their byte ranges.
 pub(crate) fn lex_unplaced(src: &Src<'_>, start: usize, end: usize, out: &mut Vec<Tok>) {
-    lex_with::<false>(src, start, end, out);
+    lex_with::<false>(src, start, end, out, None);
 }
 
-fn lex_with<const PLACED: bool>(src: &Src<'_>, start: usize, end: usize, out: &mut Vec<Tok>) {
+/// [`lex_unplaced`] of the whole text, also listing in `words` the index of every identifier
+/// [`binder_words`] lists: the walks that look only at those keywords skip the other tokens.
+pub(crate) fn lex_indexed(src: &Src<'_>, out: &mut Vec<Tok>, words: &mut Vec<u32>) {
+    lex_with::<false>(src, 0, src.text.len(), out, Some(words));
+}
+
+/// Whether an identifier is one of the item keywords that bind names (`use`, `mod`, `type`,
+/// `extern`) or open an impl block (`impl`).
+fn binder_word(word: &[u8]) -> bool {
+    matches!(word, b"use" | b"mod" | b"type" | b"impl" | b"extern")
+}
+
+/// The index of every identifier token whose text is `use`, `mod`, `type`, `extern` or `impl`
+/// (wherever it stands: callers check what is around it), read off tokens already lexed; the
+/// same list [`lex_indexed`] makes while lexing (for tests, which lex on their own).
+#[cfg(test)]
+pub(crate) fn binder_words(toks: &[Tok], src: &Src<'_>) -> Vec<u32> {
+    (toks.iter().enumerate())
+        .filter(|(_, t)| t.kind == TK::Ident && binder_word(t.text(src).as_bytes()))
+        .map(|(k, _)| k as u32)
+        .collect()
+}
+
+fn lex_with<const PLACED: bool>(
+    src: &Src<'_>,
+    start: usize,
+    end: usize,
+    out: &mut Vec<Tok>,
+    mut words: Option<&mut Vec<u32>>,
+) {
     let end = end.min(src.text.len());
     let text = &src.text[..end];
     let b = text.as_bytes();
@@ -78,6 +107,11 @@ fn lex_with<const PLACED: bool>(src: &Src<'_>, start: usize, end: usize, out: &m
             // the common case of `word`: no literal prefix (`r`, `b`, `c`), no raw identifier
             b'a' | b'd'..=b'q' | b's'..=b'z' | b'A'..=b'Z' => {
                 i = ident_end(text, i);
+                if let Some(words) = words.as_deref_mut()
+                    && binder_word(&b[tok_start..i])
+                {
+                    words.push(out.len() as u32);
+                }
                 Some(TK::Ident)
             }
             // `_` is ASCII punctuation, but it starts identifiers (`_x`, `__imp`) too
@@ -94,6 +128,12 @@ fn lex_with<const PLACED: bool>(src: &Src<'_>, start: usize, end: usize, out: &m
                         // raw identifier: the token is the name after `r#`
                         if PLACED {
                             pos.advance(b, ident_start);
+                        }
+                        if let Some(words) = words.as_deref_mut()
+                            && kind == TK::Ident
+                            && binder_word(&b[ident_start..i])
+                        {
+                            words.push(out.len() as u32);
                         }
                         out.push(pos.tok(kind, ident_start, i));
                         if PLACED {
@@ -307,4 +347,36 @@ fn raw_end(b: &[u8], mut i: usize, hashes: usize) -> usize {
         i += 1;
     }
     b.len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The keyword list made while lexing is the one read off the tokens: raw identifiers,
+    /// look-alikes, keywords in strings, comments, literals and after `.` or `::` (listed:
+    /// callers judge the neighbours), and `use` before a combining mark (the scan lexes NFC
+    /// text, where `use\u{301}` is `usé`).
+    #[test]
+    fn the_keywords_listed_while_lexing_are_those_of_the_tokens() {
+        let text = "use a::b; mod m; pub type T = u8; extern crate x; impl S {}\n\
+            r#use r#mod r#type r#impl r#extern user modx types impls externs useé\n\
+            \"use mod\" // use mod\n/* impl /* extern */ type */ b\"use\" br\"mod\" 'u' \n\
+            x.use y::mod $type _use Use MOD é use\u{301} impl";
+        let src = Src::new(text);
+        let (mut toks, mut words) = (Vec::new(), Vec::new());
+        lex_indexed(&src, &mut toks, &mut words);
+        let mut plain = Vec::new();
+        lex_unplaced(&src, 0, text.len(), &mut plain);
+        assert_eq!(toks, plain);
+        assert_eq!(words, binder_words(&toks, &src));
+        let listed: Vec<&str> = words.iter().map(|&w| toks[w as usize].text(&src)).collect();
+        assert_eq!(
+            listed,
+            [
+                "use", "mod", "type", "extern", "impl", "use", "mod", "type", "impl", "extern",
+                "use", "mod", "type", "use", "impl"
+            ]
+        );
+    }
 }

@@ -116,20 +116,25 @@ pub(crate) enum Binder<'a, 's> {
 }
 
 /// Walks the file's item-level binders in order: each `use` tree's bindings, and every `mod`,
-/// `extern` and `type` keyword that is not a path segment or a field. One loop, no recursion.
+/// `extern` and `type` keyword that is not a path segment or a field. `words` lists the tokens
+/// that can be one ([`lexer::binder_words`](super::lexer::binder_words)), so only those are
+/// looked at. One loop, no recursion.
 pub(crate) fn binders<'s>(
     toks: &[Tok],
     m: &[u32],
+    words: &[u32],
     src: &Src<'s>,
     f: &mut impl FnMut(Binder<'_, 's>),
 ) {
-    let mut i = 0;
-    while i < toks.len() {
-        let t = toks[i];
-        // `use`, `mod`, `type`, `extern`: a cheap length test before the text
-        let word = t.kind == TK::Ident && matches!(t.end - t.start, 3 | 4 | 6);
-        if !word || (i > 0 && matches!(toks[i - 1].kind, TK::PathSep | TK::Punct('.' | '$'))) {
-            i += 1;
+    // the first token not yet read (a `use` tree's tokens are its own)
+    let mut next = 0;
+    for &w in words {
+        let i = w as usize;
+        let Some(t) = toks.get(i) else { break };
+        if i < next
+            || t.kind != TK::Ident
+            || (i > 0 && matches!(toks[i - 1].kind, TK::PathSep | TK::Punct('.' | '$')))
+        {
             continue;
         }
         match t.text(src) {
@@ -140,12 +145,10 @@ pub(crate) fn binders<'s>(
                 read(toks, m, &mut j, src, &mut |leaf| {
                     f(Binder::Use(leaf, anchored))
                 });
-                i = j;
-                continue;
+                next = j;
             }
             word @ ("mod" | "extern" | "type") => f(Binder::Item(word, i)),
             _ => {}
         }
-        i += 1;
     }
 }

@@ -60,9 +60,14 @@ pub(crate) struct Plan {
 
 /// Plans the fast parse of `src`; `None` when nothing can be cut (or the file is too odd to
 /// split safely: unbalanced brackets, a glob of a whole risky crate).
-pub(crate) fn plan(src: &Src<'_>, toks: &[Tok], close: Option<&[u32]>) -> Option<Plan> {
+pub(crate) fn plan(
+    src: &Src<'_>,
+    toks: &[Tok],
+    close: Option<&[u32]>,
+    words: &[u32],
+) -> Option<Plan> {
     let close = close?;
-    let names = Names::of(toks, close, src)?;
+    let names = Names::of(toks, close, words, src)?;
     // whether each token is a name that can trigger a rule, looked up once: items are read
     // again when they are split
     let mut triggers: Vec<bool> = (0..toks.len())

@@ -52,7 +52,9 @@ impl<'s> Names<'s> {
 
     /// Reads the file's `use`, `extern crate` and `extern` blocks; `None` when a glob of a
     /// whole risky crate makes every called name a candidate.
-    pub fn of(toks: &[Tok], close: &[u32], src: &Src<'s>) -> Option<Names<'s>> {
+    /// `words` lists the tokens that can be such an item's keyword
+    /// ([`binder_words`](crate::source::lex::lexer::binder_words)).
+    pub fn of(toks: &[Tok], close: &[u32], words: &[u32], src: &Src<'s>) -> Option<Names<'s>> {
         let mut names = Names::default();
         let mut binds: Vec<(&'s str, Vec<&'s str>)> = Vec::new();
         let mut globs: Vec<Vec<&'s str>> = Vec::new();
@@ -67,8 +69,8 @@ impl<'s> Names<'s> {
         let (mut extra_until, mut extern_until) = (0, 0);
         // names in the headers of impl blocks: `Self` is a trigger when one of them is
         let mut impl_headers: Vec<&'s str> = Vec::new();
-        for i in 0..toks.len() {
-            if toks[i].kind != TK::Ident || after_dot_or_quote(toks, i) {
+        for i in words.iter().map(|&w| w as usize) {
+            if toks.get(i).is_none_or(|t| t.kind != TK::Ident) || after_dot_or_quote(toks, i) {
                 continue;
             }
             match text(i) {
