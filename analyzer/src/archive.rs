@@ -206,6 +206,8 @@ pub fn read_crate_tarball(
 ) -> Result<Unpacked, ArchiveError> {
     if let Some(tar) = inflate_whole(gz, limits) {
         let mut state = State::new(expected_root.map(str::to_owned), *limits);
+        // the data is all here: no entry can hold more than this
+        state.in_memory = tar.len() as u64;
         let mut archive = tar::Archive::new(&tar[..]);
         if let Err(e) = state.read_entries(&mut archive) {
             if state.files.is_empty() {
@@ -323,6 +325,9 @@ struct State {
     /// Content bytes read into memory, including files later replaced by a duplicate.
     total: u64,
     entries: u64,
+    /// Size of the inflated archive when it is all in memory (else 0): what an entry's
+    /// allocation may trust its header up to.
+    in_memory: u64,
 }
 
 impl State {
@@ -335,6 +340,7 @@ impl State {
             skipped: Vec::new(),
             total: 0,
             entries: 0,
+            in_memory: 0,
         }
     }
 
@@ -427,8 +433,12 @@ impl State {
             self.drop_replaced(&rel);
             return Ok(());
         }
-        // Never trust the header for the allocation: start small, and stop one byte past the cap.
-        let mut data = Vec::with_capacity(usize::try_from(size.min(64 * 1024)).unwrap_or(0));
+        // Never trust the header for the allocation beyond what is known to be there (the
+        // inflated archive, when it is all in memory): start small, and stop one byte past
+        // the cap.
+        let mut data = Vec::with_capacity(
+            usize::try_from(size.min((64 * 1024).max(self.in_memory))).unwrap_or(0),
+        );
         (&mut entry)
             .take(self.limits.max_entry_bytes.saturating_add(1))
             .read_to_end(&mut data)?;
