@@ -315,12 +315,25 @@ fn is_ident_byte(c: u8) -> bool {
     c == b'_' || c.is_ascii_alphanumeric() || c >= 0x80
 }
 
+/// ASCII bytes that continue an identifier (`[A-Za-z0-9_]`), looked up in one load.
+static ASCII_IDENT: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut c = 0;
+    while c < 256 {
+        let b = c as u8;
+        t[c] = b.is_ascii_alphanumeric() || b == b'_';
+        c += 1;
+    }
+    t
+};
+
+#[inline]
 fn ident_end(text: &str, i: usize) -> usize {
     let b = text.as_bytes();
-    let j = b[i..]
-        .iter()
-        .position(|&c| !(c.is_ascii_alphanumeric() || c == b'_'))
-        .map_or(b.len(), |p| i + p);
+    let mut j = i;
+    while j < b.len() && ASCII_IDENT[b[j] as usize] {
+        j += 1;
+    }
     if b.get(j).is_none_or(|&c| c < 0x80) {
         return j;
     }
