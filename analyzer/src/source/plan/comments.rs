@@ -20,7 +20,8 @@ pub(super) fn with_comments(
     // gaps before tokens up to this index are inside a macro body or an attribute
     let mut opaque_until = None::<usize>;
     let mut prev_end = 0usize;
-    for k in 0..=toks.len() {
+    let mut k = 0;
+    while k <= toks.len() {
         let start = toks.get(k).map_or(text.len(), |t| t.start as usize);
         while let Some(&&(x, y)) = next_cut.peek() {
             if x > prev_end {
@@ -32,6 +33,12 @@ pub(super) fn with_comments(
                 // the gap is inside this cut: carry on after it
                 prev_end = y;
             }
+        }
+        if start < prev_end {
+            // inside a cut: its tokens hold no gap to blank, and a group they open (a cut is
+            // whole items or statements, brackets balanced) closes inside it too
+            k += toks[k..].partition_point(|t| (t.start as usize) < prev_end);
+            continue;
         }
         let opaque = opaque_until.is_some_and(|u| k <= u);
         if start > prev_end && !opaque && comments_only(&text[prev_end..start]) {
@@ -52,6 +59,7 @@ pub(super) fn with_comments(
             opaque_until = Some(opaque_until.map_or(end, |u| u.max(end)));
         }
         prev_end = prev_end.max(t.end as usize);
+        k += 1;
     }
     out.extend(next_cut);
     out

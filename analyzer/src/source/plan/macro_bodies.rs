@@ -24,20 +24,17 @@ use crate::taxonomy;
 /// a body holds a trigger is read off counts made before any is cleared (a body they say holds
 /// one but no longer does clears nothing), and a body inside one already settled is not walked
 /// again (the walk of the outer body decided its tokens, and not walking can only keep more).
+/// `before[j]` is how many of `toks[..j]` were triggers before this pass (attribute rule names
+/// counted too: a body holding only those is walked and clears nothing).
 pub(super) fn settle_macro_bodies(
     toks: &[Tok],
     close: &[u32],
     src: &Src<'_>,
     triggers: &mut [bool],
+    before: &[u32],
 ) {
     let rules = rules();
     let mut resolved = Vec::new();
-    // before[j]: how many of toks[..j] were triggers before this pass
-    let mut before = Vec::with_capacity(toks.len() + 1);
-    before.push(0u32);
-    for (j, &t) in triggers.iter().enumerate() {
-        before.push(before[j] + u32::from(t));
-    }
     let mut settled_until = 0;
     for k in 0..toks.len() {
         if k < settled_until || !invocation(toks, k) {

@@ -69,16 +69,25 @@ pub(crate) fn plan(
     let close = close?;
     let names = Names::of(toks, close, words, src)?;
     // whether each token is a name that can trigger a rule, looked up once: items are read
-    // again when they are split
-    let mut triggers: Vec<bool> = (0..toks.len())
-        .map(|k| toks[k].kind == TK::Ident && names.triggers(toks, k, src))
-        .collect();
-    settle_macro_bodies(toks, close, src, &mut triggers);
+    // again when they are split; and the running count of those and of attribute rule names,
+    // which tells in O(1) that a range holds none (`Split::candidates`)
+    let mut triggers: Vec<bool> = Vec::with_capacity(toks.len());
+    let mut candidates: Vec<u32> = Vec::with_capacity(toks.len() + 1);
+    let mut count = 0u32;
+    candidates.push(count);
+    for (k, t) in toks.iter().enumerate() {
+        let trigger = t.kind == TK::Ident && names.triggers(toks, k, src);
+        triggers.push(trigger);
+        count += u32::from(trigger || split::attribute_rule(t, src));
+        candidates.push(count);
+    }
+    settle_macro_bodies(toks, close, src, &mut triggers, &candidates);
     let mut split = Split {
         toks,
         close,
         src,
         triggers: &triggers,
+        candidates: &candidates,
         cuts: Vec::new(),
     };
     split.items(0, toks.len(), 0, 0);

@@ -8,7 +8,6 @@ use super::rule_names::{Sieve, rules};
 use crate::source::lex::src::Src;
 use crate::source::lex::tokens::{Delim, TK, Tok};
 use crate::source::token_engine::expand;
-use crate::taxonomy;
 
 /// The names that can trigger a rule in one file, beyond [`Rules::always`] and the roots.
 #[derive(Debug, Default)]
@@ -240,16 +239,15 @@ impl<'s> Names<'s> {
             }
             if !changed {
                 // a capability method is a name to keep where its carrier is imported
-                for method in taxonomy::METHODS {
-                    let seen = method.carriers.iter().any(|c| {
-                        let path: Vec<&str> = c.split("::").collect();
-                        binds.iter().any(|(_, segs)| *segs == path)
+                for (method, carriers) in &rules.carriers {
+                    let seen = carriers.iter().any(|path| {
+                        binds.iter().any(|(_, segs)| segs == path)
                             || globs
                                 .iter()
                                 .any(|g| g.len() + 1 == path.len() && g[..] == path[..g.len()])
                     });
                     if seen {
-                        names.extra.insert(method.name);
+                        names.extra.insert(method);
                     }
                 }
                 if impl_headers

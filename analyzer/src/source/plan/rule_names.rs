@@ -21,6 +21,9 @@ pub(super) struct Rules {
     pub always: HashSet<&'static str>,
     /// [`Sieve`] of `always`, the roots and `static`.
     pub sieve: Sieve,
+    /// Every capability method's name with the paths of the traits or types that carry it,
+    /// split into segments ([`taxonomy::METHODS`]).
+    pub carriers: Vec<(&'static str, Vec<Vec<&'static str>>)>,
     /// The taxonomy's data prefixes ([`taxonomy::DATA`]) with no rule path at or under them:
     /// every path under one names data, never a capability (`windows_sys::core::w!(..)`).
     pub data: Vec<Vec<&'static str>>,
@@ -60,7 +63,15 @@ pub(super) fn rules() -> &'static Rules {
                     .any(|p| p.len() >= d.len() && p[..d.len()] == d[..])
             })
             .collect();
+        let carriers = taxonomy::METHODS
+            .iter()
+            .map(|m| {
+                let paths = m.carriers.iter().map(|c| c.split("::").collect()).collect();
+                (m.name, paths)
+            })
+            .collect();
         Rules {
+            carriers,
             data,
             roots,
             whole,
@@ -96,15 +107,18 @@ impl Rules {
     }
 }
 
-/// A 256-bit set of (first byte, length) pairs: a name whose pair is absent is in none of the
-/// sets, which most identifiers are, and costs no hashing.
+/// A 2048-bit set of (first byte, last byte, length) triples: a name whose triple is absent is
+/// in none of the sets, which most identifiers are, and costs no hashing.
 #[derive(Debug, Default, Clone, Copy)]
-pub(super) struct Sieve([u64; 4]);
+pub(super) struct Sieve([u64; 32]);
 
 impl Sieve {
+    #[inline]
     fn bit(name: &str) -> usize {
-        let first = name.as_bytes().first().copied().unwrap_or(0) as usize;
-        (first * 31 + name.len()) % 256
+        let b = name.as_bytes();
+        let first = b.first().copied().unwrap_or(0) as usize;
+        let last = b.last().copied().unwrap_or(0) as usize;
+        (first * 131 + last * 31 + b.len() * 7) % 2048
     }
 
     pub fn add(&mut self, name: &str) {
@@ -112,6 +126,7 @@ impl Sieve {
         self.0[b / 64] |= 1 << (b % 64);
     }
 
+    #[inline]
     pub fn may_hold(&self, name: &str) -> bool {
         let b = Sieve::bit(name);
         self.0[b / 64] & (1 << (b % 64)) != 0

@@ -16,7 +16,32 @@ pub(super) struct Split<'a, 's> {
     pub src: &'a Src<'s>,
     /// [`Names::triggers`] of every token.
     pub triggers: &'a [bool],
+    /// `candidates[k]`: how many of `toks[..k]` were triggers before the macro bodies were
+    /// settled, or name an attribute rule ([`attribute_rule`]): settling only clears
+    /// triggers, so a range with none holds no trigger, whatever its shape.
+    pub candidates: &'a [u32],
     pub cuts: Vec<(usize, usize)>,
+}
+
+/// The lengths of the attribute rules' names, as bits: most identifiers fail this test.
+const ATTR_LENGTHS: u64 = {
+    let mut bits = 0u64;
+    let mut k = 0;
+    while k < taxonomy::RULE_ATTRS.len() {
+        bits |= 1 << taxonomy::RULE_ATTRS[k].len();
+        k += 1;
+    }
+    bits
+};
+
+/// Whether `t` names an attribute rule (`no_mangle`, `link`, ...).
+#[inline]
+pub(super) fn attribute_rule(t: &Tok, src: &Src<'_>) -> bool {
+    let len = (t.end - t.start) as usize;
+    t.kind == TK::Ident
+        && len < 64
+        && ATTR_LENGTHS & (1 << len) != 0
+        && taxonomy::RULE_ATTRS.contains(&t.text(src))
 }
 
 impl Split<'_, '_> {
@@ -376,6 +401,10 @@ impl Split<'_, '_> {
         types: Option<(usize, usize, Option<usize>)>,
     ) -> bool {
         let t = self.toks;
+        let count = |k: usize| self.candidates[k.min(t.len())];
+        if count(e) == count(i) {
+            return false;
+        }
         // end of the attribute being read (`#[..]`, `#![..]`), where attribute rules apply
         let mut attr_end = 0;
         // end of a `[..]` or `{..}` group inside the type segment: expressions again
