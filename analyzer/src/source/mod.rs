@@ -165,10 +165,11 @@ pub(crate) fn scan(path: &str, text: &str, mode: Mode) -> Scanned {
         &mut out,
         mode,
     );
+    // Text-level rules (bidi controls, lookalike identifiers): exact in every parse mode.
+    let same_text = std::ptr::eq(written, body);
+    unicode::scan(written, same_text.then_some(&toks[..]), &mut out);
     drop(toks);
     templates::scan_strings(&templates, &src, &mut out);
-    // Text-level rules (bidi controls, lookalike identifiers): exact in every parse mode.
-    unicode::scan(written, &mut out);
     // proc-macro2 keeps every lexed file in a thread-local source map (u32 offsets, text
     // copied): forget this file's spans so a long-running worker neither grows nor overflows.
     proc_macro2::extra::invalidate_current_thread_spans();

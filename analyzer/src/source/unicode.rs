@@ -22,7 +22,7 @@ use std::collections::BTreeSet;
 use risk_report::facts::{Kind, Origin};
 
 use crate::source::lex::lexer;
-use crate::source::lex::tokens::TK;
+use crate::source::lex::tokens::{TK, Tok};
 use crate::source::out::Out;
 
 /// The embedding, override and isolate controls (rustc's `UNICODE_BIDI_CODEPOINTS`).
@@ -30,13 +30,59 @@ pub(crate) fn is_bidi_control(c: char) -> bool {
     matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
-/// Adds the findings of both rules for `text` to `out`.
-pub(crate) fn scan(text: &str, out: &mut Out) {
+/// Adds the findings of both rules for `text` to `out`. `lexed` is the scanner's own lex of
+/// this same text when it has one (the text needed no NFC normalization): its identifiers are
+/// the ones [`idents`] would find, so they are read from it instead of lexing again.
+pub(crate) fn scan(text: &str, lexed: Option<&[Tok]>, out: &mut Out) {
     if text.is_ascii() {
         return;
     }
-    bidi(text, out);
-    idents(text, out);
+    if may_hold_bidi(text) {
+        bidi(text, out);
+    }
+    match lexed {
+        Some(toks) => lexed_idents(text, toks, out),
+        None => idents(text, out),
+    }
+}
+
+/// Whether `text` holds a byte sequence that starts one of the bidi controls in UTF-8
+/// (`E2 80 AA..AE`, `E2 81 A6..A9`); false means [`bidi`] has nothing to find.
+fn may_hold_bidi(text: &str) -> bool {
+    let b = text.as_bytes();
+    memchr::memchr_iter(0xE2, b).any(|i| {
+        matches!(
+            (b.get(i + 1), b.get(i + 2)),
+            (Some(0x80), Some(0xAA..=0xAE)) | (Some(0x81), Some(0xA6..=0xA9))
+        )
+    })
+}
+
+/// [`idents`] over tokens the scanner's lexer made from `text`.
+fn lexed_idents(text: &str, toks: &[Tok], out: &mut Out) {
+    let mut cursor = Cursor::new(text);
+    let mut seen: BTreeSet<&str> = BTreeSet::new();
+    for t in toks {
+        let (start, end) = (t.start as usize, t.end as usize);
+        let Some(word) = text.get(start..end) else {
+            continue;
+        };
+        if t.kind == TK::Ident
+            && !word.is_ascii()
+            && seen.insert(word)
+            && let Some(detail) = confusable(word)
+        {
+            let (l, col) = cursor.advance(start);
+            out.push(
+                l,
+                col,
+                Kind::ConfusableIdent,
+                Some(detail),
+                Origin::Syntax,
+                &[],
+            );
+        }
+    }
 }
 
 /// Line and column of increasing byte offsets, in one forward pass over the text (a column
@@ -309,13 +355,31 @@ pub(crate) fn confusable(word: &str) -> Option<String> {
 mod tests {
     use super::*;
 
+    /// The findings of [`scan`], which must be the same whether it lexes the text itself or
+    /// reads the scanner's tokens of it, and whether bidi controls are looked for at all.
     fn findings(text: &str) -> Vec<(u32, u32, Kind, String)> {
-        let mut out = Out::default();
-        scan(text, &mut out);
-        out.findings
-            .into_iter()
-            .map(|f| (f.line, f.col, f.kind, f.detail.unwrap_or_default()))
-            .collect()
+        let rows = |out: Out| -> Vec<(u32, u32, Kind, String)> {
+            let mut rows: Vec<_> = (out.findings.into_iter())
+                .map(|f| (f.line, f.col, f.kind, f.detail.unwrap_or_default()))
+                .collect();
+            rows.sort();
+            rows
+        };
+        let mut own = Out::default();
+        scan(text, None, &mut own);
+        let src = crate::source::lex::src::Src::new(text);
+        let mut toks = Vec::new();
+        lexer::lex_unplaced(&src, 0, text.len(), &mut toks);
+        let mut read = Out::default();
+        scan(text, Some(&toks), &mut read);
+        let own = rows(own);
+        assert_eq!(own, rows(read), "{text:?}");
+        assert_eq!(
+            may_hold_bidi(text),
+            own.iter().any(|f| f.2 == Kind::BidiControl),
+            "{text:?}"
+        );
+        own
     }
 
     #[test]
@@ -406,6 +470,13 @@ mod tests {
             "1\u{430}",
             "b'\u{430}",
             "\u{202E}",
+            // the scanner's lexer and the rule's own walk agree on these too
+            "r#p\u{430}ypal + p\u{430}ypal",
+            "b\"p\u{430}\" c\"\u{430}\" br#\"\u{430}\"# x",
+            "1.\u{430}x 0x\u{430} 1e\u{430} \u{430}1",
+            "'\u{430}b: loop {} '\u{430}' \u{3b1}\u{430}",
+            "_\u{430} __\u{430} \u{2192} \u{430}\u{202E}x // \u{2066}",
+            "\u{e9}t\u{e9} caf\u{e9} \u{43f}\u{440}\u{438}",
         ] {
             let _ = findings(text);
         }

@@ -105,11 +105,22 @@ impl<'s> Src<'s> {
         } else {
             offset
         };
-        let len = text[start..]
-            .char_indices()
-            .find(|&(_, c)| !(c == '_' || c.is_alphanumeric()))
-            .map_or(text.len() - start, |(i, _)| i);
-        &text[start..start + len]
+        let b = text.as_bytes();
+        let mut end = start;
+        while b
+            .get(end)
+            .is_some_and(|&c| c.is_ascii_alphanumeric() || c == b'_')
+        {
+            end += 1;
+        }
+        if b.get(end).is_some_and(|&c| c >= 0x80) {
+            // a non-ASCII character: Unicode decides whether it continues the identifier
+            end += text[end..]
+                .char_indices()
+                .find(|&(_, c)| !(c == '_' || c.is_alphanumeric()))
+                .map_or(text.len() - end, |(i, _)| i);
+        }
+        &text[start..end]
     }
 
     /// The text of an identifier syn or proc-macro2 lexed from this source.

@@ -149,7 +149,9 @@ pub(crate) fn nesting_problem(text: &str) -> Option<String> {
                 // mostly spaces, so they go eight at a time
                 n.hash = hash;
                 i += 1;
-                while b.get(i..i + 8).is_some_and(|w| w == b"        ") {
+                while b.get(i..i + 8).and_then(|w| <[u8; 8]>::try_from(w).ok())
+                    == Some(*b"        ")
+                {
                     i += 8;
                 }
                 while b.get(i).is_some_and(u8::is_ascii_whitespace) {
