@@ -60,19 +60,39 @@ fn may_hold_bidi(text: &str) -> bool {
 
 /// [`idents`] over tokens the scanner's lexer made from `text`.
 fn lexed_idents(text: &str, toks: &[Tok], out: &mut Out) {
-    let mut cursor = Cursor::new(text);
-    let mut seen: BTreeSet<&str> = BTreeSet::new();
+    let mut rule = Lookalikes::new(text);
     for t in toks {
-        let (start, end) = (t.start as usize, t.end as usize);
-        let Some(word) = text.get(start..end) else {
-            continue;
-        };
+        let start = t.start as usize;
         if t.kind == TK::Ident
-            && !word.is_ascii()
-            && seen.insert(word)
+            && let Some(word) = text.get(start..t.end as usize)
+        {
+            rule.ident(word, start, out);
+        }
+    }
+}
+
+/// The `confusable-ident` rule over the identifiers of a text, met in order: one finding per
+/// distinct identifier, at its first use.
+struct Lookalikes<'t> {
+    cursor: Cursor<'t>,
+    seen: BTreeSet<&'t str>,
+}
+
+impl<'t> Lookalikes<'t> {
+    fn new(text: &'t str) -> Self {
+        Lookalikes {
+            cursor: Cursor::new(text),
+            seen: BTreeSet::new(),
+        }
+    }
+
+    /// The identifier `word`, which starts at byte `start`.
+    fn ident(&mut self, word: &'t str, start: usize, out: &mut Out) {
+        if !word.is_ascii()
+            && self.seen.insert(word)
             && let Some(detail) = confusable(word)
         {
-            let (l, col) = cursor.advance(start);
+            let (l, col) = self.cursor.advance(start);
             out.push(
                 l,
                 col,
@@ -163,8 +183,7 @@ fn bidi_name(c: char) -> &'static str {
 /// helpers the token scan uses; nothing is allocated per token.
 fn idents(text: &str, out: &mut Out) {
     let b = text.as_bytes();
-    let mut cursor = Cursor::new(text);
-    let mut seen: BTreeSet<&str> = BTreeSet::new();
+    let mut rule = Lookalikes::new(text);
     let mut i = 0;
     while i < b.len() {
         let c = b[i];
@@ -193,21 +212,8 @@ fn idents(text: &str, out: &mut Out) {
                 };
                 if ch == '_' || ch.is_alphabetic() {
                     let (end, kind, start) = lexer::word(text, i);
-                    let word = &text[start..end.max(start)];
-                    if kind == TK::Ident
-                        && !word.is_ascii()
-                        && seen.insert(word)
-                        && let Some(detail) = confusable(word)
-                    {
-                        let (l, col) = cursor.advance(start);
-                        out.push(
-                            l,
-                            col,
-                            Kind::ConfusableIdent,
-                            Some(detail),
-                            Origin::Syntax,
-                            &[],
-                        );
+                    if kind == TK::Ident {
+                        rule.ident(&text[start..end.max(start)], start, out);
                     }
                     end.max(i + 1)
                 } else {
