@@ -282,7 +282,7 @@ fn split_commas(c: &[Tok]) -> impl Iterator<Item = &[Tok]> {
         match t.kind {
             TK::Open(_) => depth += 1,
             TK::Close(_) => depth = depth.saturating_sub(1),
-            TK::Punct(',') if depth == 0 => {
+            TK::Punct(b',') if depth == 0 => {
                 parts.push(&c[start..k]);
                 start = k + 1;
             }

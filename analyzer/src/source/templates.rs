@@ -278,7 +278,7 @@ pub(crate) fn read(toks: &[Tok], m: &[u32], words: &[u32], src: &Src<'_>) -> Fil
     while i < toks.len() {
         let t = toks[i];
         match t.kind {
-            TK::Punct('#') if i >= template_until => {
+            TK::Punct(b'#') if i >= template_until => {
                 if let Some((_, open)) = attribute_at(toks, i) {
                     let close = close_of(open);
                     attribute(toks, open + 1, close, m, src, &mut f);
@@ -554,14 +554,14 @@ fn parsed_string(toks: &[Tok], i: usize, src: &Src<'_>, b: &Bindings) -> Option<
             j += 1;
             while let Some(t) = toks.get(j) {
                 match t.kind {
-                    TK::Punct('<') => depth += 1,
-                    TK::Punct('>') => {
+                    TK::Punct(b'<') => depth += 1,
+                    TK::Punct(b'>') => {
                         depth = depth.saturating_sub(1);
                         if depth == 0 {
                             break;
                         }
                     }
-                    TK::Punct(';') | TK::Open(Delim::Brace) => return None,
+                    TK::Punct(b';') | TK::Open(Delim::Brace) => return None,
                     _ => {}
                 }
                 j += 1;

@@ -66,7 +66,7 @@ impl<'s> BuildCode<'s> {
                     TK::Open(_) => nested += 1,
                     TK::Close(_) if nested == 0 => break,
                     TK::Close(_) => nested -= 1,
-                    TK::Punct(';') if nested == 0 => break,
+                    TK::Punct(b';') if nested == 0 => break,
                     _ => {}
                 }
             }
@@ -188,7 +188,7 @@ impl<'s> BuildCode<'s> {
                 TK::Open(_) => depth += 1,
                 TK::Close(_) if depth == 0 => return false,
                 TK::Close(_) => depth -= 1,
-                TK::Punct(';') if depth == 0 => return false,
+                TK::Punct(b';') if depth == 0 => return false,
                 TK::Ident
                     if k > 0
                         && self.toks[k - 1].is_punct('.')

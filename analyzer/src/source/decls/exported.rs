@@ -52,7 +52,7 @@ pub(crate) fn definitions(toks: &[Tok], m: &[u32], src: &Src<'_>) -> Vec<ModItem
         }
         let t = toks[i];
         match t.kind {
-            TK::Punct('#') => {
+            TK::Punct(b'#') => {
                 if let Some((inner, open)) = attribute_at(toks, i) {
                     let close = close_of(open);
                     kept &= inner || inert(toks.get(open + 1), src);
@@ -70,7 +70,7 @@ pub(crate) fn definitions(toks: &[Tok], m: &[u32], src: &Src<'_>) -> Vec<ModItem
                 kept |= d == Delim::Brace;
                 continue;
             }
-            TK::Punct(';') => kept = true,
+            TK::Punct(b';') => kept = true,
             TK::Ident => {
                 if let Some((name, ns)) = definition(toks, i, src) {
                     if kept && chain.len() < MAX_DEPTH {
@@ -112,7 +112,7 @@ fn definition(toks: &[Tok], i: usize, src: &Src<'_>) -> Option<(String, Ns)> {
     if i > 0
         && matches!(
             toks[i - 1].kind,
-            TK::Punct('\'' | '.' | '<' | ',') | TK::PathSep
+            TK::Punct(b'\'' | b'.' | b'<' | b',') | TK::PathSep
         )
     {
         return None;
@@ -125,7 +125,7 @@ fn definition(toks: &[Tok], i: usize, src: &Src<'_>) -> Option<(String, Ns)> {
     let after = toks.get(k + 1);
     let ns = match word {
         "struct" => match after.map(|t| t.kind) {
-            Some(TK::Punct(';') | TK::Open(Delim::Paren)) => Ns::Both,
+            Some(TK::Punct(b';') | TK::Open(Delim::Paren)) => Ns::Both,
             _ => Ns::Type,
         },
         // `union` is a keyword only before a name and a body or generics

@@ -234,7 +234,7 @@ impl Reader<'_, '_> {
                     self.open(i, None, Vec::new(), None);
                     i + 1
                 }
-                TK::Punct('#') => self.attributes(i),
+                TK::Punct(b'#') => self.attributes(i),
                 // most identifiers are none of the words below: the length and the next token
                 // say so before any text is compared
                 TK::Ident if toks.get(i + 1).is_some_and(|n| n.is_punct('!')) => {
@@ -287,7 +287,7 @@ impl Reader<'_, '_> {
         }
         if toks
             .get(j)
-            .is_some_and(|t| matches!(t.kind, TK::Open(Delim::Brace) | TK::Punct('!')))
+            .is_some_and(|t| matches!(t.kind, TK::Open(Delim::Brace) | TK::Punct(b'!')))
         {
             return false;
         }
@@ -296,8 +296,8 @@ impl Reader<'_, '_> {
         }
         let prev = toks[i - 1];
         match prev.kind {
-            TK::Punct(':' | '<') => false,
-            TK::Punct('>') => !(i > 1 && toks[i - 2].is_punct('-')),
+            TK::Punct(b':' | b'<') => false,
+            TK::Punct(b'>') => !(i > 1 && toks[i - 2].is_punct('-')),
             TK::Ident => !matches!(
                 prev.text(self.src),
                 "const" | "mut" | "as" | "impl" | "dyn" | "for" | "struct" | "enum" | "type"
@@ -307,7 +307,7 @@ impl Reader<'_, '_> {
     }
 
     fn after_path_or_dot(&self, i: usize) -> bool {
-        i > 0 && matches!(self.toks[i - 1].kind, TK::PathSep | TK::Punct('.' | '$'))
+        i > 0 && matches!(self.toks[i - 1].kind, TK::PathSep | TK::Punct(b'.' | b'$'))
     }
 
     /// Pops the inline-module and gate stacks back to these lengths.
@@ -894,7 +894,7 @@ fn include_arg(args: &[Tok], src: &Src<'_>) -> IncludeArg {
                 Some(s) => path.push_str(&s),
                 None => return IncludeArg::Computed(written()),
             },
-            TK::Punct(',') => {}
+            TK::Punct(b',') => {}
             _ => return IncludeArg::Computed(written()),
         }
         k += 1;

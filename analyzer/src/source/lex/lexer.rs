@@ -117,7 +117,7 @@ fn lex_with<const PLACED: bool>(
             // `_` is ASCII punctuation, but it starts identifiers (`_x`, `__imp`) too
             _ if c.is_ascii_punctuation() && !(c == b'_' && next_is_ident(next)) => {
                 i += 1;
-                Some(TK::Punct(c as char))
+                Some(TK::Punct(c))
             }
             _ => {
                 let ch = text[i..].chars().next().unwrap_or(' ');
@@ -249,7 +249,7 @@ pub(crate) fn quote(text: &str, i: usize) -> (usize, TK) {
         }
     }
     // a lifetime: the quote alone, as proc-macro2 does; the name follows as an identifier
-    (i + 1, TK::Punct('\''))
+    (i + 1, TK::Punct(b'\''))
 }
 
 fn number(b: &[u8], mut i: usize) -> usize {

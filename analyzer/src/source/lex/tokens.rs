@@ -29,7 +29,8 @@ impl Delim {
 pub(crate) enum TK {
     Ident,
     Lit,
-    Punct(char),
+    /// One ASCII punctuation character.
+    Punct(u8),
     /// `::`
     PathSep,
     Open(Delim),
@@ -55,7 +56,7 @@ impl Tok {
     }
 
     pub fn is_punct(&self, c: char) -> bool {
-        self.kind == TK::Punct(c)
+        c.is_ascii() && self.kind == TK::Punct(c as u8)
     }
 
     pub fn is_ident(&self, src: &Src<'_>, word: &str) -> bool {
@@ -101,11 +102,11 @@ pub(crate) fn flatten(stream: TokenStream, src: &Src<'_>, out: &mut Vec<Tok>) {
                 out.push(tok);
             }
             TokenTree::Punct(p) => {
-                let mut tok = at(src, p.span(), TK::Punct(p.as_char()), 1);
+                let mut tok = at(src, p.span(), TK::Punct(p.as_char() as u8), 1);
                 tok.joint = p.spacing() == Spacing::Joint;
                 if p.as_char() == ':'
                     && let Some(prev) = out.last_mut()
-                    && prev.kind == TK::Punct(':')
+                    && prev.kind == TK::Punct(b':')
                     && prev.joint
                     && prev.end == tok.start
                 {

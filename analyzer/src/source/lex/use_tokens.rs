@@ -80,7 +80,7 @@ fn tree<'s>(
                 }
                 break;
             }
-            TK::Punct('*') => {
+            TK::Punct(b'*') => {
                 f(Leaf::Glob { segs: prefix });
                 *j += 1;
                 break;
@@ -133,7 +133,7 @@ pub(crate) fn binders<'s>(
         let Some(t) = toks.get(i) else { break };
         if i < next
             || t.kind != TK::Ident
-            || (i > 0 && matches!(toks[i - 1].kind, TK::PathSep | TK::Punct('.' | '$')))
+            || (i > 0 && matches!(toks[i - 1].kind, TK::PathSep | TK::Punct(b'.' | b'$')))
         {
             continue;
         }

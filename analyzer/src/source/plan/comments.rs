@@ -46,7 +46,7 @@ pub(super) fn with_comments(
         }
         let Some(t) = toks.get(k) else { break };
         let group = match t.kind {
-            TK::Punct('#') => {
+            TK::Punct(b'#') => {
                 let open = k + 1 + usize::from(toks.get(k + 1).is_some_and(|n| n.is_punct('!')));
                 toks.get(open)
                     .filter(|n| n.kind == TK::Open(Delim::Bracket))

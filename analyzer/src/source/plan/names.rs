@@ -81,10 +81,10 @@ impl<'s> Names<'s> {
                     let mut names: Vec<&'s str> = Vec::new();
                     while let Some(t) = toks.get(k) {
                         match t.kind {
-                            TK::Open(Delim::Brace) | TK::Punct(';') => break,
+                            TK::Open(Delim::Brace) | TK::Punct(b';') => break,
                             TK::Open(_) => k = close[k] as usize,
-                            TK::Punct('<') => angle += 1,
-                            TK::Punct('>') if !(k > 0 && toks[k - 1].is_punct('-')) => angle -= 1,
+                            TK::Punct(b'<') => angle += 1,
+                            TK::Punct(b'>') if !(k > 0 && toks[k - 1].is_punct('-')) => angle -= 1,
                             TK::Ident => match t.text(src) {
                                 "for" if angle <= 0 => names.clear(),
                                 "where" if angle <= 0 => break,
@@ -321,7 +321,7 @@ impl<'s> UseTree<'_, 's> {
                     self.binds.push((alias, segs));
                     break;
                 }
-                TK::Punct('*') => {
+                TK::Punct(b'*') => {
                     if prefix.is_empty() {
                         return None;
                     }

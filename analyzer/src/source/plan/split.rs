@@ -113,7 +113,7 @@ impl Split<'_, '_> {
         let mut k = i;
         while k < e {
             match t[k].kind {
-                TK::Punct('#')
+                TK::Punct(b'#')
                     if t.get(k + 1)
                         .is_some_and(|n| n.kind == TK::Open(Delim::Bracket)) =>
                 {
@@ -179,7 +179,7 @@ impl Split<'_, '_> {
         loop {
             let tok = t.get(j)?;
             match tok.kind {
-                TK::Punct('#') => {
+                TK::Punct(b'#') => {
                     let open = j + 1;
                     if t.get(open)?.kind != TK::Open(Delim::Bracket) {
                         return None;
@@ -338,7 +338,7 @@ impl Split<'_, '_> {
                         }
                     }
                 }
-                TK::Punct(';') => return j + 1,
+                TK::Punct(b';') => return j + 1,
                 _ => j += 1,
             }
         }
@@ -350,7 +350,7 @@ impl Split<'_, '_> {
         let t = self.toks[j];
         match t.kind {
             TK::Ident => !matches!(t.text(self.src), "else" | "as" | "where" | "for" | "in"),
-            TK::Punct('#') | TK::PathSep => true,
+            TK::Punct(b'#') | TK::PathSep => true,
             _ => false,
         }
     }
@@ -361,7 +361,7 @@ impl Split<'_, '_> {
         let mut j = i;
         while j < e {
             match t[j].kind {
-                TK::Punct('#') => {
+                TK::Punct(b'#') => {
                     j += 1;
                     if t.get(j).is_some_and(|t| t.kind == TK::Open(Delim::Bracket)) {
                         j = self.close[j] as usize + 1;
@@ -426,7 +426,7 @@ impl Split<'_, '_> {
                         && t[k].text(self.src) == "unsafe")
             };
             match t[k].kind {
-                TK::Punct('#') => {
+                TK::Punct(b'#') => {
                     let j = k + 1 + usize::from(t.get(k + 1).is_some_and(|n| n.is_punct('!')));
                     if t.get(j).is_some_and(|n| n.kind == TK::Open(Delim::Bracket)) {
                         attr_end = attr_end.max(self.close[j] as usize);
@@ -467,7 +467,7 @@ impl Split<'_, '_> {
         let mut j = i;
         loop {
             match t.get(j)?.kind {
-                TK::Punct('#')
+                TK::Punct(b'#')
                     if t.get(j + 1)
                         .is_some_and(|n| n.kind == TK::Open(Delim::Bracket)) =>
                 {
@@ -491,7 +491,7 @@ impl Split<'_, '_> {
                 while k < e {
                     match t[k].kind {
                         TK::Open(_) => k = self.close[k] as usize + 1,
-                        TK::Punct('=' | ';') => break,
+                        TK::Punct(b'=' | b';') => break,
                         _ => k += 1,
                     }
                 }

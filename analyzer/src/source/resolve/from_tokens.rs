@@ -24,7 +24,11 @@ pub(crate) fn from_tokens<'s>(toks: &[Tok], src: &Src<'s>) -> Imports<'s> {
         }
         let t = toks[i];
         if t.kind != TK::Ident
-            || (i > 0 && matches!(toks[i - 1].kind, TK::Punct('.' | '$' | '\'') | TK::PathSep))
+            || (i > 0
+                && matches!(
+                    toks[i - 1].kind,
+                    TK::Punct(b'.' | b'$' | b'\'') | TK::PathSep
+                ))
         {
             i += 1;
             continue;

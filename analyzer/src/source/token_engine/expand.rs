@@ -152,7 +152,7 @@ fn splices(toks: &[Tok], k: usize, src: &Src<'_>) -> bool {
         .get(after)
         .is_some_and(|t| t.kind == TK::Close(Delim::Paren))
     {
-        let op = |t: &Tok| matches!(t.kind, TK::Punct('*' | '+' | '?'));
+        let op = |t: &Tok| matches!(t.kind, TK::Punct(b'*' | b'+' | b'?'));
         if toks.get(after + 1).is_some_and(op) {
             after += 2;
         } else if toks.get(after + 2).is_some_and(op) {
@@ -180,9 +180,9 @@ fn splices(toks: &[Tok], k: usize, src: &Src<'_>) -> bool {
         return false;
     }
     let joined_before = match prev.map(|p| p.kind) {
-        Some(TK::PathSep | TK::Punct('.' | '<' | '$')) => true,
-        Some(TK::Punct('>')) => {
-            !(before.is_some_and(|p| p >= 1 && matches!(toks[p - 1].kind, TK::Punct('=' | '-'))))
+        Some(TK::PathSep | TK::Punct(b'.' | b'<' | b'$')) => true,
+        Some(TK::Punct(b'>')) => {
+            !(before.is_some_and(|p| p >= 1 && matches!(toks[p - 1].kind, TK::Punct(b'=' | b'-'))))
         }
         Some(TK::Ident) => prev_word.is_some_and(|w| {
             matches!(
@@ -194,10 +194,10 @@ fn splices(toks: &[Tok], k: usize, src: &Src<'_>) -> bool {
     };
     let statement_start = matches!(
         prev.map(|p| p.kind),
-        None | Some(TK::Punct(';') | TK::Open(_) | TK::Close(Delim::Brace))
+        None | Some(TK::Punct(b';') | TK::Open(_) | TK::Close(Delim::Brace))
     );
     let joined_after = match next.map(|n| n.kind) {
-        Some(TK::PathSep | TK::Open(Delim::Paren) | TK::Punct('!')) => true,
+        Some(TK::PathSep | TK::Open(Delim::Paren) | TK::Punct(b'!')) => true,
         Some(TK::Open(Delim::Brace)) => statement_start,
         Some(TK::Ident) => next.is_some_and(|n| {
             matches!(
@@ -710,7 +710,7 @@ impl Matcher<'_, '_> {
             Some(match x.kind {
                 TK::Open(_) => self.am[a] as usize + 1,
                 // a lifetime is a quote and an identifier
-                TK::Punct('\'') if args.get(a + 1).is_some_and(|n| n.kind == TK::Ident) => a + 2,
+                TK::Punct(b'\'') if args.get(a + 1).is_some_and(|n| n.kind == TK::Ident) => a + 2,
                 _ => a + 1,
             })
         };
@@ -770,15 +770,15 @@ impl Matcher<'_, '_> {
                     a = self.am[a] as usize + 1;
                     continue;
                 }
-                TK::Punct('<') if generics => angle += 1,
-                TK::Punct('>') if generics && angle > 0 => {
+                TK::Punct(b'<') if generics => angle += 1,
+                TK::Punct(b'>') if generics && angle > 0 => {
                     let arrow = a > 0 && self.args[a - 1].is_punct('-');
                     if !arrow {
                         angle -= 1;
                     }
                 }
-                TK::Punct(',' | ';') if angle == 0 => return a,
-                TK::Punct('=')
+                TK::Punct(b',' | b';') if angle == 0 => return a,
+                TK::Punct(b'=')
                     if angle == 0 && self.args.get(a + 1).is_some_and(|n| n.is_punct('>')) =>
                 {
                     return a;
@@ -809,7 +809,7 @@ impl Matcher<'_, '_> {
 /// After a repetition's group: its separator, its operator and where the pattern goes on.
 fn repetition_tail(pat: &[Tok], at: usize, pend: usize) -> Option<(Option<Tok>, char, usize)> {
     let op = |t: &Tok| match t.kind {
-        TK::Punct(c @ ('*' | '+' | '?')) => Some(c),
+        TK::Punct(c @ (b'*' | b'+' | b'?')) => Some(char::from(c)),
         _ => None,
     };
     let first = pat.get(at).filter(|_| at < pend)?;
@@ -864,7 +864,7 @@ fn transcribe(
             if n.kind == TK::Open(Delim::Paren) && index.is_none() {
                 let inner_end = bm[s + 1] as usize;
                 let (sep, after) = match body.get(inner_end + 1).map(|t| t.kind) {
-                    Some(TK::Punct('*' | '+' | '?')) => (None, inner_end + 2),
+                    Some(TK::Punct(b'*' | b'+' | b'?')) => (None, inner_end + 2),
                     Some(_) if inner_end + 2 < e => (Some(body[inner_end + 1]), inner_end + 3),
                     _ => (None, inner_end + 1),
                 };

@@ -84,7 +84,7 @@ pub(crate) fn scan(toks: &[Tok], ctx: &Ctx<'_, '_>, out: &mut Out) {
             && toks
                 .get(i + 2)
                 .is_some_and(|n| matches!(n.kind, TK::Open(_)))
-            && (i == 0 || !matches!(toks[i - 1].kind, TK::PathSep | TK::Punct('.' | '$')))
+            && (i == 0 || !matches!(toks[i - 1].kind, TK::PathSep | TK::Punct(b'.' | b'$')))
             && macros.defines(t.text(src))
         {
             let close = (m[i + 2] as usize).min(toks.len());
@@ -251,7 +251,7 @@ fn unsafe_rule(toks: &[Tok], i: usize, src: &Src<'_>, in_foreign: bool) -> Optio
         match t.kind {
             TK::Open(Delim::Brace) if j == i + 1 => return Some(Kind::UnsafeBlock),
             // `unsafe #body` in a `quote!` template: an interpolated block
-            TK::Punct('#')
+            TK::Punct(b'#')
                 if j == i + 1 && toks.get(j + 1).is_some_and(|n| n.kind == TK::Ident) =>
             {
                 return Some(Kind::UnsafeBlock);

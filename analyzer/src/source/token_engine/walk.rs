@@ -62,16 +62,16 @@ pub(crate) fn step(toks: &[Tok], i: usize, src: &Src<'_>) -> Step {
     match t.kind {
         TK::Open(_) => Step::Open,
         TK::Close(_) => Step::Close,
-        TK::Punct('#') => match attribute_at(toks, i) {
+        TK::Punct(b'#') => match attribute_at(toks, i) {
             Some((inner, open)) => Step::Attr { inner, open },
             None => Step::Other,
         },
         TK::Ident => {
-            if prev_kind == Some(TK::Punct('\'')) || prev_kind == Some(TK::Punct('$')) {
+            if prev_kind == Some(TK::Punct(b'\'')) || prev_kind == Some(TK::Punct(b'$')) {
                 // a lifetime (`'static mut` is not a `static mut`) or a macro variable
                 return Step::Other;
             }
-            let after_sep = matches!(prev_kind, Some(TK::Punct('.') | TK::PathSep));
+            let after_sep = matches!(prev_kind, Some(TK::Punct(b'.') | TK::PathSep));
             match t.text(src) {
                 "unsafe" => return Step::Unsafe,
                 "extern" => return Step::Extern,
@@ -88,10 +88,12 @@ pub(crate) fn step(toks: &[Tok], i: usize, src: &Src<'_>) -> Step {
                 Step::Path
             }
         }
-        TK::Punct('<') if qself_end(toks, i, src).is_some() => Step::Path,
+        TK::Punct(b'<') if qself_end(toks, i, src).is_some() => Step::Path,
         TK::PathSep
-            if !matches!(prev_kind, Some(TK::Ident | TK::Punct('>') | TK::Punct('$')))
-                && toks.get(i + 1).is_some_and(|n| n.kind == TK::Ident) =>
+            if !matches!(
+                prev_kind,
+                Some(TK::Ident | TK::Punct(b'>') | TK::Punct(b'$'))
+            ) && toks.get(i + 1).is_some_and(|n| n.kind == TK::Ident) =>
         {
             Step::Path
         }
@@ -139,7 +141,7 @@ pub(crate) fn item_extent(toks: &[Tok], m: &[u32], mut j: usize) -> usize {
     while j < toks.len() {
         let t = toks[j];
         match t.kind {
-            TK::Punct('#')
+            TK::Punct(b'#')
                 if toks
                     .get(j + 1)
                     .is_some_and(|n| n.kind == TK::Open(Delim::Bracket)) =>
@@ -149,7 +151,7 @@ pub(crate) fn item_extent(toks: &[Tok], m: &[u32], mut j: usize) -> usize {
             TK::Open(Delim::Brace) => return m[j] as usize,
             TK::Open(_) => j = m[j] as usize + 1,
             TK::Close(_) => return j,
-            TK::Punct(';') => return j,
+            TK::Punct(b';') => return j,
             _ => j += 1,
         }
     }
@@ -159,7 +161,7 @@ pub(crate) fn item_extent(toks: &[Tok], m: &[u32], mut j: usize) -> usize {
 pub(crate) fn skip_to_semi(toks: &[Tok], m: &[u32], mut j: usize) -> usize {
     while j < toks.len() {
         match toks[j].kind {
-            TK::Punct(';') => return j + 1,
+            TK::Punct(b';') => return j + 1,
             TK::Open(_) => j = m[j] as usize + 1,
             TK::Close(_) => return j,
             _ => j += 1,
@@ -213,7 +215,7 @@ pub(crate) fn path_at<'s>(
         }
         match toks.get(j + 1).map(|n| n.kind) {
             Some(TK::Ident) => j += 1,
-            Some(TK::Punct('<')) => {
+            Some(TK::Punct(b'<')) => {
                 turbofish = true;
                 j = skip_generics(toks, m, j + 1);
                 if toks.get(j).is_some_and(|n| n.kind == TK::PathSep) {
@@ -259,7 +261,7 @@ pub(crate) fn qself_end(toks: &[Tok], i: usize, src: &Src<'_>) -> Option<(bool, 
         Some(p) => match p.kind {
             TK::Ident => KEYWORDS.contains(&p.text(src)),
             TK::Lit | TK::Close(_) => false,
-            TK::Punct('>') => false,
+            TK::Punct(b'>') => false,
             _ => true,
         },
     };
@@ -277,8 +279,8 @@ pub(crate) fn qself_end(toks: &[Tok], i: usize, src: &Src<'_>) -> Option<(bool, 
             TK::Ident if t.text(src) == "as" && !seen_as => seen_as = true,
             TK::Ident => {}
             TK::PathSep => {}
-            TK::Punct('&') if !seen_as => {}
-            TK::Punct('>') => break,
+            TK::Punct(b'&') if !seen_as => {}
+            TK::Punct(b'>') => break,
             _ => return None,
         }
         j += 1;
@@ -309,8 +311,8 @@ fn skip_generics(toks: &[Tok], m: &[u32], mut j: usize) -> usize {
     while j < toks.len() {
         let t = toks[j];
         match t.kind {
-            TK::Punct('<') => depth += 1,
-            TK::Punct('>') if !(j > 0 && toks[j - 1].is_punct('-') && toks[j - 1].joint) => {
+            TK::Punct(b'<') => depth += 1,
+            TK::Punct(b'>') if !(j > 0 && toks[j - 1].is_punct('-') && toks[j - 1].joint) => {
                 depth -= 1;
                 if depth == 0 {
                     return j + 1;
@@ -319,7 +321,7 @@ fn skip_generics(toks: &[Tok], m: &[u32], mut j: usize) -> usize {
             TK::Open(_) => {
                 j = m[j] as usize;
             }
-            TK::Close(_) | TK::Punct(';') => return j,
+            TK::Close(_) | TK::Punct(b';') => return j,
             _ => {}
         }
         j += 1;
