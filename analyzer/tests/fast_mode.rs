@@ -87,6 +87,10 @@ const TRICKY: &[&str] = &[
     "use windows_sys::core::PCWSTR as P;\nfn f() { P::new(); }\nfn g() { std::os::unix::net::UnixStream::pair(); }\nfn h() { std::os::unix::net::UnixStream::connect(\"x\"); }\n",
     "extern crate self as windows_sys;\nfn f() { windows_sys::core::x(); }\nfn g() { windows_sys::Win32::f(); }\n",
     "type W = windows_sys::core::PCWSTR;\nfn f() { W::new(); }\nfn g() { windows_sys::core(); windows_sys::core::<u8>::x(); }\n",
+    // `use .. as _;` brings a trait into scope and binds no name
+    "use std::os::unix::process::CommandExt as _;\nfn f(c: &mut Cmd) { c.pre_exec(h); }\nfn g(p: &str) { p.parse::<u8>(); }\n",
+    "use crate::parse::discouraged::Speculative as _;\nfn f(x: T) { x.parse(); parse::y(); }\nfn g() { std::fs::read(\"x\"); }\n",
+    "use std::fs as _;\nfn f() { fs::read(\"x\"); }\nuse std::io::{Read as _, Write as _};\nfn g(s: S) { s.read_dir(); }\n",
     // item boundaries the splitter must not misread
     "struct A<const N: usize>;\nimpl A<{ 1 }> { fn f() { unsafe {} } }\nconst X: u8 = if true { 1 } else { 2 };\nfn g() {}\n",
     "const F: fn() = || {};\nstatic mut G: u8 = 0;\n",

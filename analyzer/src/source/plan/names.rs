@@ -312,7 +312,11 @@ impl<'s> UseTree<'_, 's> {
                     };
                     let alias = match toks.get(i) {
                         Some(a) if a.kind == TK::Ident && a.text(self.src) == "as" => {
-                            let n = toks.get(i + 1).filter(|t| t.kind == TK::Ident)?;
+                            // `as _` binds no name (a trait brought into scope for its
+                            // methods): kept as the binding `_`, which no identifier is
+                            let n = toks
+                                .get(i + 1)
+                                .filter(|t| t.kind == TK::Ident || t.is_punct('_'))?;
                             i += 2;
                             n.text(self.src)
                         }
