@@ -87,6 +87,11 @@ const TRICKY: &[&str] = &[
     "use windows_sys::core::PCWSTR as P;\nfn f() { P::new(); }\nfn g() { std::os::unix::net::UnixStream::pair(); }\nfn h() { std::os::unix::net::UnixStream::connect(\"x\"); }\n",
     "extern crate self as windows_sys;\nfn f() { windows_sys::core::x(); }\nfn g() { windows_sys::Win32::f(); }\n",
     "type W = windows_sys::core::PCWSTR;\nfn f() { W::new(); }\nfn g() { windows_sys::core(); windows_sys::core::<u8>::x(); }\n",
+    // a root path is read to its last segment (`core::mem::size_of` reaches no rule)
+    "fn a() { core::mem::size_of::<u8>(); }\nfn b() { core::mem::transmute::<u8, i8>(1); }\nfn c() { std::os::raw::c_int::from(1); }\nfn d() { std::os::unix::process::CommandExt::pre_exec(&mut c, h); }\n",
+    "fn a() { std::os::unix::net::UnixStream::connect(\"x\"); }\nfn b() { std::os::unix::net::UnixStream::pair(); }\nfn c() { core::arch::x86_64::_mm_pause(); }\nfn d() { core::arch::asm!(\"nop\"); }\n",
+    "fn a() { std::fs::File::open::<&str>(\"x\"); }\nfn b() { std::process::Command::new(\"x\"); }\nfn c() { std::env::var_os(\"X\"); }\nfn d() { std::mem::swap(&mut x, &mut y); }\nfn e() { let f = std::fs::read; }\n",
+    "fn a() { <std::fs::File as std::io::Read>::read(f, b); }\nfn b() { std::os::fd::AsRawFd::as_raw_fd(&f); }\nfn c() { ::std::os::unix::fs::symlink(\"a\", \"b\"); }\n",
     // `use .. as _;` brings a trait into scope and binds no name
     "use std::os::unix::process::CommandExt as _;\nfn f(c: &mut Cmd) { c.pre_exec(h); }\nfn g(p: &str) { p.parse::<u8>(); }\n",
     "use crate::parse::discouraged::Speculative as _;\nfn f(x: T) { x.parse(); parse::y(); }\nfn g() { std::fs::read(\"x\"); }\n",
@@ -282,6 +287,20 @@ fn data_paths_are_blanked_unless_the_root_is_rebound() {
     assert_eq!(risk_analyzer::source::fast_path_text(rebound), None);
     let full = scan_source_with("src/lib.rs", rebound, Mode::Exhaustive);
     assert_eq!(full.findings.len(), 1, "{full:?}");
+}
+
+/// A path from a crate root counts by all its segments, not its first two: `core::mem::
+/// size_of` is cut although `core::mem::transmute` is a rule path.
+#[test]
+fn root_paths_are_read_to_their_last_segment() {
+    let src = "fn a() -> usize { core::mem::size_of::<u8>() }\nfn b() { std::os::unix::process::CommandExt::pre_exec(c, h); }\n";
+    let fast = risk_analyzer::source::fast_path_text(src).expect("something to cut");
+    let lines: Vec<&str> = fast.lines().collect();
+    assert!(lines[0].trim().is_empty(), "{fast:?}");
+    assert_eq!(
+        lines[1],
+        "fn b() { std::os::unix::process::CommandExt::pre_exec(c, h); }"
+    );
 }
 
 mod generated {

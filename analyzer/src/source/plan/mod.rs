@@ -1,9 +1,10 @@
 //! The fast path: syn parses only the items a rule can see into.
 //!
 //! Every rule of the syn pass fires on a name: a path whose first segment is a crate root of
-//! the taxonomy (`std`, `libc`, `tokio`, ...), unless it goes on under one of the taxonomy's
-//! data prefixes (`windows_sys::core::w!(..)`, which the rules classify as no capability), or
-//! a name a `use` binds to one, an item a glob of
+//! the taxonomy (`std`, `libc`, `tokio`, ...) whose written segments all agree with some rule
+//! path or capability-method carrier (`std::fs::read`, not `core::mem::size_of`) and do not go
+//! on under one of the taxonomy's data prefixes (`windows_sys::core::w!(..)`, which the rules
+//! classify as no capability), or a name a `use` binds to one, an item a glob of
 //! such a module supplies, a function declared in an `extern` block, an embedding or assembly
 //! macro, `transmute`, one of a few attributes (`no_mangle`, `link`, ...), or the keywords
 //! `unsafe`, `extern` and `static mut`. So the file is lexed once (our lexer, no allocation per

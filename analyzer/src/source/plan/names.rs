@@ -44,7 +44,9 @@ impl<'s> Names<'s> {
             return true;
         }
         match toks.get(k + 2) {
-            Some(t) if t.kind == TK::Ident => rules.pairs.contains(&(name, t.text(src))),
+            Some(t) if t.kind == TK::Ident => {
+                rules.pairs.contains(&(name, t.text(src))) && written_path_reaches(toks, k, src)
+            }
             _ => true,
         }
     }
@@ -359,6 +361,23 @@ impl<'s> UseTree<'_, 's> {
         prefix.truncate(depth);
         Some(i)
     }
+}
+
+/// Whether the path written from the root at `toks[k]` (`root :: a :: b ..`, as far as
+/// identifiers go) can reach a rule ([`Rules::reaches_written`]). A `::` followed by anything
+/// else (`::<T>`, `::$name`, `::{..}`) ends the path where it is, which only keeps more.
+fn written_path_reaches(toks: &[Tok], k: usize, src: &Src<'_>) -> bool {
+    let mut segs: Vec<&str> = Vec::with_capacity(8);
+    let mut j = k;
+    loop {
+        segs.push(toks[j].text(src));
+        let next = toks.get(j + 1).is_some_and(|t| t.kind == TK::PathSep);
+        match toks.get(j + 2) {
+            Some(t) if next && t.kind == TK::Ident && segs.len() < MAX_MOD_DEPTH => j += 2,
+            _ => break,
+        }
+    }
+    rules().reaches_written(&segs)
 }
 
 /// Whether the path written from the root at `toks[k]` starts with one of [`Rules::data`]

@@ -21,6 +21,10 @@ pub(super) struct Rules {
     pub always: HashSet<&'static str>,
     /// [`Sieve`] of `always`, the roots and `static`.
     pub sieve: Sieve,
+    /// Every rule path, and every capability method's carrier with and without the method
+    /// (`std::os::unix::process::CommandExt::pre_exec`): what a path written from a root
+    /// must agree with, segment by segment, to reach a rule ([`Rules::reaches_written`]).
+    pub written: Vec<Vec<&'static str>>,
     /// Every capability method's name with the paths of the traits or types that carry it,
     /// split into segments ([`taxonomy::METHODS`]).
     pub carriers: Vec<(&'static str, Vec<Vec<&'static str>>)>,
@@ -70,7 +74,16 @@ pub(super) fn rules() -> &'static Rules {
                 (m.name, paths)
             })
             .collect();
+        let mut written = paths.clone();
+        for m in taxonomy::METHODS {
+            for c in m.carriers {
+                let carrier: Vec<&'static str> = c.split("::").collect();
+                written.push(carrier.iter().copied().chain([m.name]).collect());
+                written.push(carrier);
+            }
+        }
         Rules {
+            written,
             carriers,
             data,
             roots,
@@ -94,6 +107,17 @@ impl Rules {
     pub fn reaches(&self, segs: &[&str]) -> bool {
         !self.under_data(segs)
             && self.paths.iter().any(|p| {
+                let n = p.len().min(segs.len());
+                p[..n] == segs[..n]
+            })
+    }
+
+    /// Whether a path written from a crate root, `segs` (every segment it has), can name
+    /// something a rule looks for: it agrees with one of [`Rules::written`] on every segment
+    /// both have, and is under no data prefix.
+    pub fn reaches_written(&self, segs: &[&str]) -> bool {
+        !self.under_data(segs)
+            && self.written.iter().any(|p| {
                 let n = p.len().min(segs.len());
                 p[..n] == segs[..n]
             })
