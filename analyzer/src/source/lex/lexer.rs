@@ -20,7 +20,8 @@ pub(crate) fn lex_unplaced(src: &Src<'_>, start: usize, end: usize, out: &mut Ve
 }
 
 /// [`lex_unplaced`] of the whole text, also listing in `words` the index of every identifier
-/// [`binder_words`] lists: the walks that look only at those keywords skip the other tokens.
+/// [`binder_words`] lists (item keywords, not raw identifiers such as `r#use`): the walks that
+/// look only at those keywords skip the other tokens.
 pub(crate) fn lex_indexed(src: &Src<'_>, out: &mut Vec<Tok>, words: &mut Vec<u32>) {
     lex_with::<false>(src, 0, src.text.len(), out, Some(words));
 }
@@ -32,12 +33,17 @@ fn binder_word(word: &[u8]) -> bool {
 }
 
 /// The index of every identifier token whose text is `use`, `mod`, `type`, `extern` or `impl`
-/// (wherever it stands: callers check what is around it), read off tokens already lexed; the
-/// same list [`lex_indexed`] makes while lexing (for tests, which lex on their own).
+/// written without `r#` (a raw identifier is never a keyword; wherever it stands: callers
+/// check what is around it), read off tokens already lexed; the same list [`lex_indexed`]
+/// makes while lexing (for tests, which lex on their own).
 #[cfg(test)]
 pub(crate) fn binder_words(toks: &[Tok], src: &Src<'_>) -> Vec<u32> {
     (toks.iter().enumerate())
-        .filter(|(_, t)| t.kind == TK::Ident && binder_word(t.text(src).as_bytes()))
+        .filter(|(_, t)| {
+            t.kind == TK::Ident
+                && binder_word(t.text(src).as_bytes())
+                && !src.text[..t.start as usize].ends_with("r#")
+        })
         .map(|(k, _)| k as u32)
         .collect()
 }
@@ -128,12 +134,6 @@ fn lex_with<const PLACED: bool>(
                         // raw identifier: the token is the name after `r#`
                         if PLACED {
                             pos.advance(b, ident_start);
-                        }
-                        if let Some(words) = words.as_deref_mut()
-                            && kind == TK::Ident
-                            && binder_word(&b[ident_start..i])
-                        {
-                            words.push(out.len() as u32);
                         }
                         out.push(pos.tok(kind, ident_start, i));
                         if PLACED {
@@ -366,10 +366,11 @@ fn raw_end(b: &[u8], mut i: usize, hashes: usize) -> usize {
 mod tests {
     use super::*;
 
-    /// The keyword list made while lexing is the one read off the tokens: raw identifiers,
-    /// look-alikes, keywords in strings, comments, literals and after `.` or `::` (listed:
-    /// callers judge the neighbours), and `use` before a combining mark (the scan lexes NFC
-    /// text, where `use\u{301}` is `usé`).
+    /// The keyword list made while lexing is the one read off the tokens: raw identifiers
+    /// (never keywords: `r#use` in windows-sys's `link!` lines is a parameter), look-alikes,
+    /// keywords in strings, comments, literals and after `.` or `::` (listed: callers judge
+    /// the neighbours), and `use` before a combining mark (the scan lexes NFC text, where
+    /// `use\u{301}` is `usé`).
     #[test]
     fn the_keywords_listed_while_lexing_are_those_of_the_tokens() {
         let text = "use a::b; mod m; pub type T = u8; extern crate x; impl S {}\n\
@@ -387,8 +388,7 @@ mod tests {
         assert_eq!(
             listed,
             [
-                "use", "mod", "type", "extern", "impl", "use", "mod", "type", "impl", "extern",
-                "use", "mod", "type", "use", "impl"
+                "use", "mod", "type", "extern", "impl", "use", "mod", "type", "use", "impl"
             ]
         );
     }
