@@ -92,6 +92,11 @@ const TRICKY: &[&str] = &[
     "fn a() { std::os::unix::net::UnixStream::connect(\"x\"); }\nfn b() { std::os::unix::net::UnixStream::pair(); }\nfn c() { core::arch::x86_64::_mm_pause(); }\nfn d() { core::arch::asm!(\"nop\"); }\n",
     "fn a() { std::fs::File::open::<&str>(\"x\"); }\nfn b() { std::process::Command::new(\"x\"); }\nfn c() { std::env::var_os(\"X\"); }\nfn d() { std::mem::swap(&mut x, &mut y); }\nfn e() { let f = std::fs::read; }\n",
     "fn a() { <std::fs::File as std::io::Read>::read(f, b); }\nfn b() { std::os::fd::AsRawFd::as_raw_fd(&f); }\nfn c() { ::std::os::unix::fs::symlink(\"a\", \"b\"); }\n",
+    // `use` that starts no use tree (`Token![use]`), and a macro fragment's `use` ends with
+    // its group
+    "struct S { a: Token![use], b: u8 }\nfn f(input: T) { let x = input.parse(); }\nfn g() { std::fs::read(\"x\"); }\n",
+    "m!(use);\nfn f() { input(); }\nmacro_rules! n { () => { use $crate::x::y; } }\nfn h() { y(); }\n",
+    "m! { [use $crate::a] }\nfn f() { a(); b(); }\nm!(r#use);\nmod use_x { fn g() { unsafe {} } }\n",
     // `use .. as _;` brings a trait into scope and binds no name
     "use std::os::unix::process::CommandExt as _;\nfn f(c: &mut Cmd) { c.pre_exec(h); }\nfn g(p: &str) { p.parse::<u8>(); }\n",
     "use crate::parse::discouraged::Speculative as _;\nfn f(x: T) { x.parse(); parse::y(); }\nfn g() { std::fs::read(\"x\"); }\n",

@@ -107,6 +107,22 @@ fn tree<'s>(
     prefix.truncate(base);
 }
 
+/// Whether the tokens after a `use` keyword at `i` can start a use tree (`a`, `::a`, `{..}`,
+/// `*`, or `$crate` in a macro body): anything else (`Token![use]`, `r#use` read as a
+/// keyword) is no `use` item.
+pub(crate) fn starts_tree(toks: &[Tok], i: usize) -> bool {
+    let mut j = i + 1;
+    if toks.get(j).is_some_and(|t| t.kind == TK::PathSep) {
+        j += 1;
+    }
+    toks.get(j).is_some_and(|t| {
+        matches!(
+            t.kind,
+            TK::Ident | TK::Open(Delim::Brace) | TK::Punct(b'*' | b'$')
+        )
+    })
+}
+
 /// A keyword that binds names at item level, met by [`binders`].
 pub(crate) enum Binder<'a, 's> {
     /// One binding of a `use` tree, with whether the tree starts with `::`.
@@ -138,6 +154,7 @@ pub(crate) fn binders<'s>(
             continue;
         }
         match t.text(src) {
+            "use" if !starts_tree(toks, i) => {}
             "use" => {
                 let mut j = i + 1;
                 let anchored = toks.get(j).is_some_and(|n| n.kind == TK::PathSep);
@@ -150,5 +167,29 @@ pub(crate) fn binders<'s>(
             word @ ("mod" | "extern" | "type") => f(Binder::Item(word, i)),
             _ => {}
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::lex::{lexer, tokens};
+
+    /// A `use` that starts no use tree (`Token![use]`, `m!(use)`) is no item: the binders
+    /// after it up to the next `;` are still met (they were skipped as its tree).
+    #[test]
+    fn a_use_that_starts_no_tree_hides_nothing() {
+        let text = "struct S { a: Token![use], b: u8 }\nmod m;\nm!(use);\nuse a::b;\n";
+        let src = Src::new(text);
+        let (mut toks, mut words) = (Vec::new(), Vec::new());
+        lexer::lex_indexed(&src, &mut toks, &mut words);
+        let m = tokens::matching(&toks);
+        let mut met = Vec::new();
+        binders(&toks, &m, &words, &src, &mut |b| match b {
+            Binder::Use(Leaf::Name { alias, segs }, _) => met.push(format!("use {alias}={segs:?}")),
+            Binder::Use(Leaf::Glob { segs }, _) => met.push(format!("glob {segs:?}")),
+            Binder::Item(word, i) => met.push(format!("{word} {}", toks[i + 1].text(&src))),
+        });
+        assert_eq!(met, ["mod m", "use b=[\"a\", \"b\"]"]);
     }
 }

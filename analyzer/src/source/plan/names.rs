@@ -7,6 +7,7 @@ use foldhash::HashSet;
 use super::rule_names::{Sieve, rules};
 use crate::source::lex::src::Src;
 use crate::source::lex::tokens::{Delim, TK, Tok};
+use crate::source::lex::use_tokens;
 use crate::source::token_engine::expand;
 
 /// The names that can trigger a rule in one file, beyond [`Rules::always`] and the roots.
@@ -120,7 +121,7 @@ impl<'s> Names<'s> {
                         }
                     }
                 }
-                "use" if i < extra_until => {}
+                "use" if i < extra_until || !use_tokens::starts_tree(toks, i) => {}
                 "use" => {
                     let mut tree = UseTree {
                         toks,
@@ -137,8 +138,16 @@ impl<'s> Names<'s> {
                     // a `use` the tree reader does not follow (macro fragments such as
                     // `use $crate::x;`): every name in it counts, and a glob in it gives up
                     if tree.read(j, &mut Vec::new()).is_none() {
+                        // up to its `;`, or the end of the group it is in
                         let mut k = i + 1;
+                        let mut depth = 0usize;
                         while k < toks.len() && !toks[k].is_punct(';') {
+                            match toks[k].kind {
+                                TK::Open(_) => depth += 1,
+                                TK::Close(_) if depth == 0 => break,
+                                TK::Close(_) => depth -= 1,
+                                _ => {}
+                            }
                             if toks[k].kind == TK::Ident {
                                 names.extra.insert(text(k));
                             }
