@@ -57,7 +57,7 @@ use token_engine::{expand, rules};
 /// Largest file handed to syn. Its tree costs up to ~400 bytes of memory per byte of source
 /// (measured: 4 MB of `1+1+..` took 1.7 GB), so a file under the tarball's entry cap could
 /// still take tens of GB. Real files stay far below (the biggest in a 380-crate registry
-/// cache: 2.5 MB). Bigger files get the token scan with the plain lexer (24 bytes per token).
+/// cache: 2.5 MB). Bigger files get the token scan with the plain lexer (20 bytes per token).
 pub const MAX_SYN_BYTES: usize = 4 * 1024 * 1024;
 
 /// Largest file scanned at all; bigger ones are recorded as not analyzed.
