@@ -428,6 +428,11 @@ pub fn classify(path: &[&str]) -> Option<&'static Entry> {
     (!data).then_some(*entry)
 }
 
+/// [`DATA`]'s prefixes, split into segments once.
+pub fn data_prefixes() -> &'static [Vec<&'static str>] {
+    &index().data
+}
+
 /// Whether some entry lies under `path` (`std::fs` holds `std::fs::read`): a path that
 /// names a module or type of capabilities.
 pub fn leads_to_entry(path: &[&str]) -> bool {

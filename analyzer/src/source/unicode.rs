@@ -46,15 +46,13 @@ pub(crate) fn scan(text: &str, lexed: Option<&[Tok]>, out: &mut Out) {
     }
 }
 
-/// Whether `text` holds a byte sequence that starts one of the bidi controls in UTF-8
-/// (`E2 80 AA..AE`, `E2 81 A6..A9`); false means [`bidi`] has nothing to find.
+/// Whether `text` holds a bidi control; false means [`bidi`] has nothing to find. Every one
+/// is encoded in UTF-8 with the lead byte `E2`, so only the characters there are decoded.
 fn may_hold_bidi(text: &str) -> bool {
-    let b = text.as_bytes();
-    memchr::memchr_iter(0xE2, b).any(|i| {
-        matches!(
-            (b.get(i + 1), b.get(i + 2)),
-            (Some(0x80), Some(0xAA..=0xAE)) | (Some(0x81), Some(0xA6..=0xA9))
-        )
+    memchr::memchr_iter(0xE2, text.as_bytes()).any(|i| {
+        text.get(i..)
+            .and_then(|rest| rest.chars().next())
+            .is_some_and(is_bidi_control)
     })
 }
 

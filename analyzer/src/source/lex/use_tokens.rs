@@ -108,8 +108,8 @@ fn tree<'s>(
 }
 
 /// Whether the tokens after a `use` keyword at `i` can start a use tree (`a`, `::a`, `{..}`,
-/// `*`, or `$crate` in a macro body): anything else (`Token![use]`, `r#use` read as a
-/// keyword) is no `use` item.
+/// `*`, or `$crate` in a macro body): anything else (`Token![use]`, `m!(use)`) is no `use`
+/// item.
 pub(crate) fn starts_tree(toks: &[Tok], i: usize) -> bool {
     let mut j = i + 1;
     if toks.get(j).is_some_and(|t| t.kind == TK::PathSep) {
@@ -147,10 +147,7 @@ pub(crate) fn binders<'s>(
     for &w in words {
         let i = w as usize;
         let Some(t) = toks.get(i) else { break };
-        if i < next
-            || t.kind != TK::Ident
-            || (i > 0 && matches!(toks[i - 1].kind, TK::PathSep | TK::Punct(b'.' | b'$')))
-        {
+        if i < next || (i > 0 && matches!(toks[i - 1].kind, TK::PathSep | TK::Punct(b'.' | b'$'))) {
             continue;
         }
         match t.text(src) {

@@ -36,19 +36,18 @@ impl<'s> Names<'s> {
         if !rules.roots.contains(name) {
             return name == "static" && toks.get(k + 1).is_some_and(|n| n.text(src) == "mut");
         }
-        // a path written under a data prefix (`windows_sys::core::w!(..)`) names no capability
-        // (a root this file rebinds was decided above, as one of `extra`)
-        if !rules.data.is_empty() && data_path(toks, k, src) {
-            return false;
-        }
-        if rules.whole.contains(name) || toks.get(k + 1).is_none_or(|t| t.kind != TK::PathSep) {
+        if toks.get(k + 1).is_none_or(|t| t.kind != TK::PathSep) {
             return true;
         }
-        match toks.get(k + 2) {
-            Some(t) if t.kind == TK::Ident => {
-                rules.pairs.contains(&(name, t.text(src))) && written_path_reaches(toks, k, src)
-            }
-            _ => true,
+        // the path as written (a root this file rebinds was decided above, as one of `extra`)
+        let mut buf = [""; PATH_SEGMENTS];
+        let segs = written_path(toks, k, src, &mut buf);
+        match segs {
+            // `root::<..>`, `root::{..}`, `root::$name`
+            [_] => true,
+            // under a data prefix (`windows_sys::core::w!(..)`) a path names no capability
+            _ if rules.whole.contains(name) => !rules.under_data(segs),
+            _ => rules.pairs.contains(&(segs[0], segs[1])) && rules.reaches_written(segs),
         }
     }
 
@@ -72,7 +71,7 @@ impl<'s> Names<'s> {
         // names in the headers of impl blocks: `Self` is a trigger when one of them is
         let mut impl_headers: Vec<&'s str> = Vec::new();
         for i in words.iter().map(|&w| w as usize) {
-            if toks.get(i).is_none_or(|t| t.kind != TK::Ident) || after_dot_or_quote(toks, i) {
+            if i >= toks.len() || after_dot_or_quote(toks, i) {
                 continue;
             }
             match text(i) {
@@ -372,37 +371,29 @@ impl<'s> UseTree<'_, 's> {
     }
 }
 
-/// Whether the path written from the root at `toks[k]` (`root :: a :: b ..`, as far as
-/// identifiers go) can reach a rule ([`Rules::reaches_written`]). A `::` followed by anything
-/// else (`::<T>`, `::$name`, `::{..}`) ends the path where it is, which only keeps more.
-fn written_path_reaches(toks: &[Tok], k: usize, src: &Src<'_>) -> bool {
-    let mut segs: Vec<&str> = Vec::with_capacity(8);
+/// Segments of a written path [`written_path`] reads, at most: a longer path is read as its
+/// first ones, which only keeps more.
+const PATH_SEGMENTS: usize = 16;
+
+/// The path written from `toks[k]` (`root :: a :: b ..`, as far as identifiers go) in `buf`:
+/// a `::` followed by anything else (`::<T>`, `::$name`, `::{..}`) ends it where it is.
+fn written_path<'b, 's>(
+    toks: &[Tok],
+    k: usize,
+    src: &Src<'s>,
+    buf: &'b mut [&'s str; PATH_SEGMENTS],
+) -> &'b [&'s str] {
+    let mut n = 0;
     let mut j = k;
-    loop {
-        segs.push(toks[j].text(src));
-        let next = toks.get(j + 1).is_some_and(|t| t.kind == TK::PathSep);
-        match toks.get(j + 2) {
-            Some(t) if next && t.kind == TK::Ident && segs.len() < MAX_MOD_DEPTH => j += 2,
+    while n < PATH_SEGMENTS {
+        buf[n] = toks[j].text(src);
+        n += 1;
+        match (toks.get(j + 1), toks.get(j + 2)) {
+            (Some(sep), Some(seg)) if sep.kind == TK::PathSep && seg.kind == TK::Ident => j += 2,
             _ => break,
         }
     }
-    rules().reaches_written(&segs)
-}
-
-/// Whether the path written from the root at `toks[k]` starts with one of [`Rules::data`]
-/// (segment by segment: `root :: a :: b`).
-fn data_path(toks: &[Tok], k: usize, src: &Src<'_>) -> bool {
-    let name = toks[k].text(src);
-    rules().data.iter().any(|d| {
-        d[0] == name
-            && d[1..].iter().enumerate().all(|(n, seg)| {
-                let at = k + 2 * n;
-                toks.get(at + 1).is_some_and(|t| t.kind == TK::PathSep)
-                    && toks
-                        .get(at + 2)
-                        .is_some_and(|t| t.kind == TK::Ident && t.text(src) == *seg)
-            })
-    })
+    &buf[..n]
 }
 
 /// An identifier after `.` (a field or method, never a path) or `'` (a lifetime).

@@ -58,14 +58,14 @@ pub(super) fn rules() -> &'static Rules {
         for name in always.iter().chain(&roots).chain(&["static"]) {
             sieve.add(name);
         }
-        let data = taxonomy::DATA
+        let data = taxonomy::data_prefixes()
             .iter()
-            .map(|(prefix, _)| prefix.split("::").collect::<Vec<_>>())
             .filter(|d| {
                 !paths
                     .iter()
                     .any(|p| p.len() >= d.len() && p[..d.len()] == d[..])
             })
+            .cloned()
             .collect();
         let carriers = taxonomy::METHODS
             .iter()
@@ -105,22 +105,14 @@ impl Rules {
     /// path is a prefix of it, or it is a prefix of some rule path.
     /// A path under a data prefix reaches none.
     pub fn reaches(&self, segs: &[&str]) -> bool {
-        !self.under_data(segs)
-            && self.paths.iter().any(|p| {
-                let n = p.len().min(segs.len());
-                p[..n] == segs[..n]
-            })
+        !self.under_data(segs) && agrees(&self.paths, segs)
     }
 
     /// Whether a path written from a crate root, `segs` (every segment it has), can name
     /// something a rule looks for: it agrees with one of [`Rules::written`] on every segment
     /// both have, and is under no data prefix.
     pub fn reaches_written(&self, segs: &[&str]) -> bool {
-        !self.under_data(segs)
-            && self.written.iter().any(|p| {
-                let n = p.len().min(segs.len());
-                p[..n] == segs[..n]
-            })
+        !self.under_data(segs) && agrees(&self.written, segs)
     }
 
     /// Whether `segs` starts with one of [`Rules::data`]: what it names is data.
@@ -129,6 +121,14 @@ impl Rules {
             .iter()
             .any(|d| segs.len() >= d.len() && segs[..d.len()] == d[..])
     }
+}
+
+/// Whether one of `paths` agrees with `segs` on every segment both have.
+fn agrees(paths: &[Vec<&'static str>], segs: &[&str]) -> bool {
+    paths.iter().any(|p| {
+        let n = p.len().min(segs.len());
+        p[..n] == segs[..n]
+    })
 }
 
 /// A 2048-bit set of (first byte, last byte, length) triples: a name whose triple is absent is
