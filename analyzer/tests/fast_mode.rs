@@ -308,6 +308,60 @@ fn root_paths_are_read_to_their_last_segment() {
     );
 }
 
+/// A run of cut items is one newline in syn's text, and every finding still reports its line
+/// in the file: from a span (the `unsafe` block), from a macro body the lexer reads
+/// (`m!`), and from an expansion of the file's splicing macro, whose tokens come from its
+/// definition and from the arguments of the invocation after the run.
+#[test]
+fn cut_runs_become_one_line_and_lines_are_reported_where_they_were() {
+    let mut src = String::from("macro_rules! get { ($m:ident) => { std::env::$m(\"k\") }; }\n");
+    for i in 0..100 {
+        src.push_str(&format!("pub struct S{i} {{ a: u{} }}\n", 8 << (i % 4)));
+    }
+    src.push_str(
+        "fn f() {\n    unsafe { g() }\n}\nfn h() {\n    m!(fn a() { std::env::var(\"k\"); });\n    std::fs::read(get!(var));\n}\n",
+    );
+    let fast = risk_analyzer::source::fast_path_text(&src).expect("something to cut");
+    assert!(fast.lines().count() < 20, "{fast}");
+    let full = scan_source_with("src/lib.rs", &src, Mode::Exhaustive);
+    let facts = scan_source_with("src/lib.rs", &src, Mode::Fast);
+    assert_eq!(full, facts);
+    let lines: Vec<(u32, &str)> = facts
+        .findings
+        .iter()
+        .map(|f| (f.line, f.kind.code()))
+        .collect();
+    for (line, kind) in [
+        (1, "env-read"),
+        (103, "unsafe-block"),
+        (106, "env-read"),
+        (107, "fs"),
+    ] {
+        assert!(lines.contains(&(line, kind)), "{kind} at {line}: {lines:?}");
+    }
+}
+
+/// The body of an invocation inside a kept statement is blanked when neither it nor the
+/// macro's path holds a name a rule looks at; one that does stays whole.
+#[test]
+fn inert_macro_bodies_in_kept_code_are_blanked() {
+    let src = "fn f(d: &str) {\n    std::fs::read(format!(\"{d}/x\"));\n    std::fs::read(format!(\"{}\", std::env::var(\"k\").unwrap()));\n}\n";
+    let fast = risk_analyzer::source::fast_path_text(src).expect("something to cut");
+    let lines: Vec<&str> = fast.lines().collect();
+    assert_eq!(
+        lines[1].trim_end(),
+        "    std::fs::read(format!(       ));",
+        "{fast:?}"
+    );
+    assert_eq!(
+        lines[2],
+        "    std::fs::read(format!(\"{}\", std::env::var(\"k\").unwrap()));"
+    );
+    let full = scan_source_with("src/lib.rs", src, Mode::Exhaustive);
+    assert_eq!(full, scan_source_with("src/lib.rs", src, Mode::Fast));
+    assert_eq!(full.findings.len(), 3, "{full:?}");
+}
+
 mod generated {
     //! Files assembled from item templates: imports, relevant and irrelevant items, broken
     //! ones, modules, impl, trait and extern blocks, functions whose bodies are assembled from

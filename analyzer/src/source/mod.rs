@@ -226,7 +226,7 @@ fn analyze(
     // The relevant items alone; `Err` when they nest too deep or syn rejects them.
     let relevant = |plan: &plan::Plan, out: &mut Out| match depth::nesting_problem(&plan.text) {
         Some(problem) => Err(problem),
-        None => syn_scan(&Src::new(&plan.text), macros, out),
+        None => syn_scan(&Src::mapped(&plan.text, &plan.map), macros, out),
     };
     let whole = |out: &mut Out| match depth::nesting_problem(src.text) {
         Some(problem) => Err(problem),

@@ -58,7 +58,12 @@ fn lex_with<const PLACED: bool>(
     let end = end.min(src.text.len());
     let text = &src.text[..end];
     let b = text.as_bytes();
-    let (line0, col0) = if PLACED { src.line_col(start) } else { (0, 0) };
+    let (line0, col0) = if PLACED {
+        src.line_col_here(start)
+    } else {
+        (0, 0)
+    };
+    let first = out.len();
     let mut pos = Pos {
         line: line0,
         col: col0,
@@ -158,6 +163,12 @@ fn lex_with<const PLACED: bool>(
                 tok.joint = b.get(i).is_some_and(|n| n.is_ascii_punctuation());
             }
             out.push(tok);
+        }
+    }
+    if PLACED {
+        // lines counted in this text, reported where they are in the file
+        for t in &mut out[first..] {
+            t.line = src.report_line(t.line);
         }
     }
 }

@@ -13,6 +13,34 @@ pub(crate) struct Src<'s> {
     /// Last (line, column, byte) converted on a non-ASCII line: scans usually move forward,
     /// so restarting from here keeps long non-ASCII lines linear.
     cursor: Cell<(usize, usize, usize)>,
+    /// For the fast path's text, whose cuts keep one newline of many: the line each of its
+    /// lines is in the file.
+    map: Option<&'s LineMap>,
+}
+
+/// Where the lines of a text with runs of lines taken out are in the text they came from:
+/// from each `(line, shift)` on (1-based, in the shorter text), a line is `shift` lines further
+/// down in the original, until the next entry.
+#[derive(Debug, Default)]
+pub(crate) struct LineMap {
+    shifts: Vec<(u32, u32)>,
+}
+
+impl LineMap {
+    /// From `line` on, lines sit `removed` more lines further down than before it.
+    pub fn push(&mut self, line: u32, removed: u32) {
+        let shift = self.shifts.last().map_or(0, |s| s.1) + removed;
+        match self.shifts.last_mut() {
+            Some(last) if last.0 == line => last.1 = shift,
+            _ => self.shifts.push((line, shift)),
+        }
+    }
+
+    /// The original line of `line`.
+    pub fn line(&self, line: u32) -> u32 {
+        let k = self.shifts.partition_point(|s| s.0 <= line);
+        line + k.checked_sub(1).map_or(0, |k| self.shifts[k].1)
+    }
 }
 
 #[derive(Debug)]
@@ -45,7 +73,22 @@ impl<'s> Src<'s> {
             text,
             lines: std::cell::OnceCell::new(),
             cursor: Cell::new((0, 0, 0)),
+            map: None,
         }
+    }
+
+    /// A text whose lines are reported where `map` says they were.
+    pub fn mapped(text: &'s str, map: &'s LineMap) -> Self {
+        Src {
+            map: Some(map),
+            ..Src::new(text)
+        }
+    }
+
+    /// The line a finding reports for `line` of this text (1-based; a proc-macro2 span's or
+    /// a token's): where it is in the file.
+    pub fn report_line(&self, line: u32) -> u32 {
+        self.map.map_or(line, |m| m.line(line))
     }
 
     fn lines(&self) -> &Lines {
@@ -84,8 +127,15 @@ impl<'s> Src<'s> {
         self.offset(lc.line, lc.column)
     }
 
-    /// (1-based line, 0-based char column) of a byte offset.
+    /// (1-based line, 0-based char column) of a byte offset, the line as a finding reports
+    /// it ([`Src::report_line`]).
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        let (line, col) = self.line_col_here(offset);
+        (self.report_line(line as u32) as usize, col)
+    }
+
+    /// [`Src::line_col`] with the line in this text.
+    pub fn line_col_here(&self, offset: usize) -> (usize, usize) {
         let lines = self.lines();
         let line = lines.starts.partition_point(|&s| s <= offset);
         let start = lines.starts[line.saturating_sub(1)];

@@ -136,7 +136,7 @@ fn at(src: &Src<'_>, span: proc_macro2::Span, kind: TK, len: u32) -> Tok {
         joint: false,
         start,
         end: start + len,
-        line: lc.line as u32,
+        line: src.report_line(lc.line as u32),
         col: lc.column as u32 + 1,
     }
 }

@@ -11,9 +11,11 @@
 //! token beyond a flat list), the set of names that can matter in *this* file is worked out
 //! from its `use` and `extern` items ([`Names`]), and every top-level item (and every item of
 //! an inline module, impl or trait block, and every statement of a block in a kept item, whose
-//! headers stay) that holds none of those names is blanked out of the text, character for
-//! character, newlines kept. syn parses what is left, and every line and column stays where
-//! it was. Three refinements:
+//! headers stay) that holds none of those names is blanked out of the text: a run of cuts
+//! becomes one newline (when it held any) and a space for each character after its last
+//! newline. syn parses what is left; every column stays where it was, and every line is
+//! reported where it was ([`LineMap`]: syn and the lexer count lines in the shorter text, and
+//! `Src::report_line` turns them back). Three refinements:
 //!
 //! - In a macro body syn certainly leaves to the token scan ([`opaque_to_syn`]), a root or
 //!   imported name only counts inside a path the scan resolves ([`settle_macro_bodies`]), and
@@ -22,6 +24,8 @@
 //!   spell, and a cut in a macro body could let syn parse it as expressions.
 //! - Comments of the kept text are blanked too ([`with_comments`]), except inside macro bodies
 //!   and attributes (the text between tokens can be a detail) and unclosed ones.
+//! - The body of an invocation in a kept statement that holds none of those names, nor does
+//!   its path (`assert!(n > 0)`), is blanked inside its delimiters ([`Split::inert_body`]).
 //!
 //! The facts equal those of a full parse because:
 //!
@@ -46,17 +50,19 @@ mod names;
 mod rule_names;
 mod split;
 
-use crate::source::lex::src::Src;
+use crate::source::lex::src::{LineMap, Src};
 use crate::source::lex::tokens::{TK, Tok};
 use comments::with_comments;
 use macro_bodies::settle_macro_bodies;
 use names::Names;
 use split::Split;
 
-/// The text syn needs: the file with every irrelevant item blanked.
+/// The text syn needs: the file with every irrelevant item blanked, and where its lines are in
+/// the file.
 #[derive(Debug)]
 pub(crate) struct Plan {
     pub text: String,
+    pub map: LineMap,
 }
 
 /// Plans the fast parse of `src`; `None` when nothing can be cut (or the file is too odd to
@@ -96,21 +102,32 @@ pub(crate) fn plan(
     if cuts.is_empty() {
         return None;
     }
-    // A cut keeps its newlines, and the characters after its last one as spaces: every line
-    // and column of the text that stays is where it was, and syn lexes no long blank runs.
+    // A cut becomes one newline when it holds any (the lines it held are noted in the map)
+    // and the characters after its last one as spaces: every column of the text that stays is
+    // where it was, every line is reported where it was, and syn lexes no long blank runs.
     let text = src.text;
     let mut out = String::with_capacity(text.len() / 2);
+    let mut map = LineMap::default();
+    // lines of `out` so far, less one
+    let mut newlines = 0usize;
     let mut at = 0;
-    for &(s, e) in &cuts {
-        out.push_str(&text[at..s]);
+    // cuts that touch are one cut: the spaces standing for the rest of a line are written
+    // once, for the last
+    let mut merged = cuts.iter().copied().peekable();
+    while let Some((s, mut e)) = merged.next() {
+        while let Some((_, next_end)) = merged.next_if(|&(next, _)| next <= e) {
+            e = e.max(next_end);
+        }
+        let kept = &text[at..s];
+        newlines += memchr::memchr_iter(b'\n', kept.as_bytes()).count();
+        out.push_str(kept);
         let cut = &text[s..e];
         let tail = match memchr::memrchr(b'\n', cut.as_bytes()) {
             Some(nl) => {
-                push_run(
-                    &mut out,
-                    NEWLINES,
-                    memchr::memchr_iter(b'\n', cut.as_bytes()).count(),
-                );
+                let n = memchr::memchr_iter(b'\n', cut.as_bytes()).count();
+                out.push('\n');
+                newlines += 1;
+                map.push(line_number(newlines + 1), line_number(n - 1));
                 &cut[nl + 1..]
             }
             None => cut,
@@ -124,11 +141,15 @@ pub(crate) fn plan(
         at = e;
     }
     out.push_str(&text[at..]);
-    Some(Plan { text: out })
+    Some(Plan { text: out, map })
 }
 
-/// Runs of blanks, appended a slice at a time.
-const NEWLINES: &str = "\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n";
+/// A line number or count as findings hold it (a text over 4 GiB is not scanned whole).
+fn line_number(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+/// A run of blanks, appended a slice at a time.
 const SPACES: &str = "                                                                ";
 
 /// Appends `n` times the one-byte character `run` is made of.

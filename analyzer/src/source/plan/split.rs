@@ -121,7 +121,10 @@ impl Split<'_, '_> {
                 }
                 TK::Open(_) if not_a_block(k) => {
                     if invocation(t, k) {
-                        self.macro_items(k);
+                        match self.inert_body(k) {
+                            Some(cut) => self.cuts.push(cut),
+                            None => self.macro_items(k),
+                        }
                     }
                     k = self.close[k] as usize + 1;
                 }
@@ -132,6 +135,27 @@ impl Split<'_, '_> {
                 _ => k += 1,
             }
         }
+    }
+
+    /// The text inside the delimiters of the invocation whose body opens at `open`, when
+    /// neither its path nor its body holds a candidate (`assert!(n > 0)`, `format!("{x}")`
+    /// in a kept statement): blanked, the invocation stays a macro syn keeps opaque, whose
+    /// empty body the syn pass reads as no expression, and what it held could produce no
+    /// finding wherever the invocation stands, as a cut statement could not.
+    fn inert_body(&self, open: usize) -> Option<(usize, usize)> {
+        let t = self.toks;
+        let close = self.close[open] as usize;
+        // the path's first token: `a::b::m!`, `::m!`
+        let mut first = open - 2;
+        while first >= 2 && t[first - 1].kind == TK::PathSep && t[first - 2].kind == TK::Ident {
+            first -= 2;
+        }
+        if first >= 1 && t[first - 1].kind == TK::PathSep {
+            first -= 1;
+        }
+        let count = |k: usize| self.candidates[k.min(t.len())];
+        (close > open + 1 && count(close + 1) == count(first))
+            .then(|| (t[open].end as usize, t[close].start as usize))
     }
 
     /// The items of the body opening at `open` of a macro syn certainly leaves to the token

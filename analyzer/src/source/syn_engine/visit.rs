@@ -81,7 +81,7 @@ impl<'s> Scanner<'_, 's> {
     fn emit(&mut self, span: Span, kind: Kind, detail: Option<String>) {
         let lc = span.start();
         self.out.push(
-            lc.line as u32,
+            self.src.report_line(lc.line as u32),
             lc.column as u32 + 1,
             kind,
             detail,
