@@ -29,7 +29,7 @@ fn main() {
         let (mut bytes, mut nb, mut k) = (0, 0, 0);
         for (name, b) in unpacked.files.iter().filter(|(n, _)| n.ends_with(".rs")) {
             let text = String::from_utf8_lossy(b);
-            let fast = risk_analyzer::source::fast_path_text(&text);
+            let fast = risk_analyzer::source::fast_syn_text(&text);
             if let (Some(d), Some(f)) = (&dump, &fast)
                 && name.ends_with(d.as_str())
             {

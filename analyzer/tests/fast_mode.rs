@@ -169,6 +169,14 @@ const TRICKY: &[&str] = &[
     "#![doc = \"crate\"]\n#[doc = \"x\"]\n#[cfg(test)]\nfn f() { #[doc = \"y\"] let a = std::fs::read(); }\n",
     "#[doc = include_str!(\"README.md\")]\nfn f() {}\n#[cfg_attr(test, doc = \"x\")]\nfn g() { unsafe {} }\n",
     "m!(#[doc = \"x\"] fn a(); unsafe fn b(););\nfn f() { unsafe {} #[doc = \"dangling\"] }\n",
+    // bodies no expression list holds (a `;`, an item keyword outside brackets), lifted out of
+    // syn's text, next to look-alikes syn parses as expressions
+    "fn f() { let v = vec![std::fs::read(\"x\"); 2]; let w = vec![unsafe { g() }, 1]; }\n",
+    "m!(pub struct S { f: std::fs::File });\nm!(pub(crate) fn a() { unsafe {} });\n",
+    "extern_conformance!(unsafe impl Send for S {});\nm!(unsafe { std::fs::read(\"x\") });\n",
+    "m!(f::<impl Fn()>(std::fs::read), x as unsafe fn());\nm!(r#pub, r#struct, r#type, unsafe {});\n",
+    "m!(trait T { fn f(); } std::env::var);\nm!(mod a {} enum E { A } type X = std::fs::File;);\n",
+    "m!(r#fn a; unsafe {});\nm!(unsafe r#impl X; std::fs::read);\nm!(x; extern \"C\" { fn f(); });\nfn g() { unsafe { f() } }\n",
 ];
 
 #[test]
@@ -262,6 +270,35 @@ fn comments_of_kept_code_are_blanked() {
     assert!(lines[0].trim().is_empty(), "{fast:?}");
     assert_eq!(lines[1], "fn f() {");
     assert_eq!(lines[2].trim_end(), "    std::fs::read(\"x\");         }");
+}
+
+/// A macro body no expression list can hold goes to the token scanner whatever syn makes of
+/// it, so syn is not shown it: `m! {}` stays in syn's text, the body in the text the scanner
+/// reads, and its findings keep their lines.
+#[test]
+fn opaque_macro_bodies_are_lifted_out_of_syns_text() {
+    let src = "fn f() {\n    unsafe { g() }\n}\nitems! {\n    pub struct S;\n    unsafe impl Send for S {}\n}\nfn h() { std::fs::read(\"x\"); }\n";
+    let scanned = risk_analyzer::source::fast_path_text(src).expect("g() is cut");
+    assert!(scanned.contains("unsafe impl Send for S {}"), "{scanned}");
+    let syn = risk_analyzer::source::fast_syn_text(src).expect("a body is lifted");
+    assert!(syn.contains("items! {\n}"), "{syn}");
+    assert!(!syn.contains("Send"), "{syn}");
+    let full = scan_source_with("src/lib.rs", src, Mode::Exhaustive);
+    let fast = scan_source_with("src/lib.rs", src, Mode::Fast);
+    assert_eq!(full, fast);
+    let found: Vec<(u32, &str)> = fast
+        .findings
+        .iter()
+        .map(|f| (f.line, f.kind.code()))
+        .collect();
+    assert_eq!(
+        found,
+        [(2, "unsafe-block"), (6, "unsafe-impl"), (8, "fs")],
+        "{fast:?}"
+    );
+    // an expression list stays syn's
+    let exprs = "fn f() { assert!(unsafe { g() }, \"{}\", std::fs::read(\"x\").is_ok()); }\n";
+    assert_eq!(risk_analyzer::source::fast_syn_text(exprs), None);
 }
 
 /// A `link!` line whose only rule name is a type the token scanner does not resolve is cut.

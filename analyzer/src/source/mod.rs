@@ -224,13 +224,25 @@ fn analyze(
         .flatten()
     };
     // The relevant items alone; `Err` when they nest too deep or syn rejects them.
-    let relevant = |plan: &plan::Plan, out: &mut Out| match depth::nesting_problem(&plan.text) {
-        Some(problem) => Err(problem),
-        None => syn_scan(&Src::mapped(&plan.text, &plan.map), macros, out),
+    // syn's depth limit is on what syn reads: a lifted body is the token scanner's, which
+    // walks any nesting in a loop
+    let relevant = |plan: &plan::Plan, out: &mut Out| {
+        let (text, map) = plan.syn_text();
+        match depth::nesting_problem(text) {
+            Some(problem) => Err(problem),
+            None => {
+                let scanned = Src::mapped(&plan.text, &plan.map);
+                let lifted = syn_engine::Lifted {
+                    src: &scanned,
+                    bodies: &plan.lifted,
+                };
+                syn_scan(&Src::mapped(text, map), macros, Some(lifted), out)
+            }
+        }
     };
     let whole = |out: &mut Out| match depth::nesting_problem(src.text) {
         Some(problem) => Err(problem),
-        None => syn_scan(src, macros, out),
+        None => syn_scan(src, macros, None, out),
     };
     if mode == Mode::Fast
         && let Some(plan) = plan()
@@ -257,13 +269,14 @@ fn analyze(
 
 /// syn parses `src.text` and the visitor scans the tree. On `Err` (syn's message, or a tree
 /// too deep to walk) `out` is left empty.
-fn syn_scan(
-    src: &Src<'_>,
-    macros: Option<&expand::Macros<'_>>,
+fn syn_scan<'a, 's>(
+    src: &'a Src<'s>,
+    macros: Option<&'a expand::Macros<'s>>,
+    lifted: Option<syn_engine::Lifted<'a, 's>>,
     out: &mut Out,
 ) -> Result<(), String> {
     match syn::parse_str::<syn::File>(src.text) {
-        Ok(file) => match visit::scan_file(&file, src, macros, out) {
+        Ok(file) => match visit::scan_file(&file, src, macros, lifted, out) {
             Ok(()) => {
                 drop(file);
                 Ok(())
@@ -349,14 +362,27 @@ pub fn lex_count(text: &str) -> usize {
     toks.len()
 }
 
-/// The text the fast path hands to syn (every irrelevant item blanked), or `None` when it
-/// hands over the whole file; for the benchmark examples.
+/// The text the fast path scans (every irrelevant item blanked), or `None` when it scans the
+/// whole file; for the tests and the benchmark examples.
 #[doc(hidden)]
 pub fn fast_path_text(text: &str) -> Option<String> {
+    fast_plan(text)
+        .map(|p| p.text)
+        .filter(|scanned| scanned != text)
+}
+
+/// The text the fast path hands to syn: [`fast_path_text`] less the macro bodies syn would
+/// only hand to the token scanner, which it reads itself.
+#[doc(hidden)]
+pub fn fast_syn_text(text: &str) -> Option<String> {
+    fast_plan(text).map(|p| p.syn_text().0.to_owned())
+}
+
+fn fast_plan(text: &str) -> Option<plan::Plan> {
     let src = Src::new(text);
     let mut toks = Vec::new();
     let mut words = Vec::new();
     lexer::lex_indexed(&src, &mut toks, &mut words);
     let close = tokens::match_brackets(&toks);
-    plan::plan(&src, &toks, close.as_deref(), &words).map(|p| p.text)
+    plan::plan(&src, &toks, close.as_deref(), &words)
 }

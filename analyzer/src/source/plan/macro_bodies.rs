@@ -78,8 +78,10 @@ pub(super) fn invocation(toks: &[Tok], k: usize) -> bool {
 }
 
 /// Whether syn cannot parse `toks[start..end]` as comma-separated expressions (so a macro
-/// body goes to the token scanner): it holds, outside any bracket, `fn` and a name, which only
-/// an item can. (`fn(u8)` is a pointer type, `r#fn` an identifier.)
+/// body goes to the token scanner): it holds, outside any bracket, a token no expression or
+/// type holds there: a `;` (`vec![0; n]`, items), `fn` and a name, `unsafe impl`, or one of
+/// `pub`, `struct`, `enum`, `trait`, `type`, `mod`. (`fn(u8)` is a pointer type, `impl Trait`
+/// a type in generic arguments, `r#fn` an identifier.)
 pub(super) fn opaque_to_syn(
     toks: &[Tok],
     close: &[u32],
@@ -87,17 +89,27 @@ pub(super) fn opaque_to_syn(
     end: usize,
     src: &Src<'_>,
 ) -> bool {
+    let keyword = |j: usize, word: &str| {
+        toks[j].kind == TK::Ident
+            && toks[j].text(src) == word
+            && !src.text[..toks[j].start as usize].ends_with("r#")
+    };
     let mut j = start;
     while j < end {
         match toks[j].kind {
             TK::Open(_) => j = close[j] as usize + 1,
-            TK::Ident
-                if toks[j].text(src) == "fn"
-                    && !src.text[..toks[j].start as usize].ends_with("r#")
-                    && j + 1 < end
-                    && toks[j + 1].kind == TK::Ident =>
-            {
-                return true;
+            TK::Punct(b';') => return true,
+            TK::Ident => {
+                let item = match toks[j].text(src) {
+                    "fn" => j + 1 < end && toks[j + 1].kind == TK::Ident,
+                    "impl" => j > start && keyword(j - 1, "unsafe"),
+                    "pub" | "struct" | "enum" | "trait" | "type" | "mod" => true,
+                    _ => false,
+                };
+                if item && !src.text[..toks[j].start as usize].ends_with("r#") {
+                    return true;
+                }
+                j += 1;
             }
             _ => j += 1,
         }

@@ -15,7 +15,7 @@
 //! becomes one newline (when it held any) and a space for each character after its last
 //! newline. syn parses what is left; every column stays where it was, and every line is
 //! reported where it was ([`LineMap`]: syn and the lexer count lines in the shorter text, and
-//! `Src::report_line` turns them back). Three refinements:
+//! `Src::report_line` turns them back). Refinements:
 //!
 //! - In a macro body syn certainly leaves to the token scan ([`opaque_to_syn`]), a root or
 //!   imported name only counts inside a path the scan resolves ([`settle_macro_bodies`]), and
@@ -26,6 +26,9 @@
 //!   and attributes (the text between tokens can be a detail) and unclosed ones.
 //! - The body of an invocation in a kept statement that holds none of those names, nor does
 //!   its path (`assert!(n > 0)`), is blanked inside its delimiters ([`Split::inert_body`]).
+//! - A body syn certainly leaves to the token scan is not shown to syn at all: syn's text has
+//!   `m! {}` there ([`Plan::syn`]), and the syn pass reads the body from [`Plan::text`]
+//!   ([`Lifted`]), the very tokens it would have read once syn had failed on them.
 //!
 //! The facts equal those of a full parse because:
 //!
@@ -58,11 +61,38 @@ use names::Names;
 use split::Split;
 
 /// The text syn needs: the file with every irrelevant item blanked, and where its lines are in
-/// the file.
+/// the file; and, when some macro bodies are left out of syn's text ([`Lifted`]), the text the
+/// token scanner reads them from.
 #[derive(Debug)]
 pub(crate) struct Plan {
+    /// What the fast path scans: the file less its cuts.
     pub text: String,
     pub map: LineMap,
+    /// syn's text when it differs from `text`: `text` less the lifted bodies.
+    pub syn: Option<(String, LineMap)>,
+    pub lifted: Vec<Lifted>,
+}
+
+/// A macro body syn would only hand to the token scanner ([`opaque_to_syn`]), cut from syn's
+/// text (it sees `m! {}`) and scanned from [`Plan::text`] instead: syn neither lexes nor
+/// builds a tree of it, and the scanner reads the very tokens it read before.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Lifted {
+    /// Where the body's opening delimiter is in syn's text.
+    pub open: usize,
+    /// The body between its delimiters, in [`Plan::text`].
+    pub start: usize,
+    pub end: usize,
+}
+
+impl Plan {
+    /// The text syn parses and where its lines are in the file.
+    pub fn syn_text(&self) -> (&str, &LineMap) {
+        match &self.syn {
+            Some((text, map)) => (text, map),
+            None => (&self.text, &self.map),
+        }
+    }
 }
 
 /// Plans the fast parse of `src`; `None` when nothing can be cut (or the file is too odd to
@@ -96,21 +126,65 @@ pub(crate) fn plan(
         triggers: &triggers,
         candidates: &candidates,
         cuts: Vec::new(),
+        lifts: Vec::new(),
     };
     split.items(0, toks.len(), 0, 0);
+    let lifts = split.lifts;
     let cuts = with_comments(toks, close, src.text, split.cuts);
-    if cuts.is_empty() {
+    if cuts.is_empty() && lifts.is_empty() {
         return None;
     }
-    // A cut becomes one newline when it holds any (the lines it held are noted in the map)
-    // and the characters after its last one as spaces: every column of the text that stays is
-    // where it was, every line is reported where it was, and syn lexes no long blank runs.
-    let text = src.text;
+    // the delimiters of each lifted body, in both texts
+    let probes: Vec<usize> = (lifts.iter())
+        .flat_map(|&(open, end)| [toks[open].start as usize, toks[end].start as usize])
+        .collect();
+    let (text, map, at) = render(src.text, &cuts, &probes);
+    let mut plan = Plan {
+        text,
+        map,
+        syn: None,
+        lifted: Vec::new(),
+    };
+    if !lifts.is_empty() {
+        let mut syn_cuts = cuts;
+        syn_cuts.extend(
+            (lifts.iter()).map(|&(open, end)| (toks[open].end as usize, toks[end].start as usize)),
+        );
+        syn_cuts.sort_unstable();
+        let opens: Vec<usize> = probes.iter().step_by(2).copied().collect();
+        let (syn_text, syn_map, syn_at) = render(src.text, &syn_cuts, &opens);
+        plan.syn = Some((syn_text, syn_map));
+        plan.lifted = (syn_at.iter().zip(at.chunks(2)))
+            .map(|(&open, body)| Lifted {
+                open,
+                start: body[0] + 1,
+                end: body[1],
+            })
+            .collect();
+    }
+    Some(plan)
+}
+
+/// `text` less `cuts` (sorted by start; they may touch or nest), where its lines are in
+/// `text`, and where each of `probes` (sorted offsets of bytes no cut holds) went.
+///
+/// A cut becomes one newline when it holds any (the lines it held are noted in the map) and
+/// the characters after its last one as spaces: every column of the text that stays is where
+/// it was, every line is reported where it was, and syn lexes no long blank runs.
+fn render(text: &str, cuts: &[(usize, usize)], probes: &[usize]) -> (String, LineMap, Vec<usize>) {
     let mut out = String::with_capacity(text.len() / 2);
     let mut map = LineMap::default();
+    let mut moved = Vec::with_capacity(probes.len());
+    let mut probes = probes.iter().copied().peekable();
     // lines of `out` so far, less one
     let mut newlines = 0usize;
     let mut at = 0;
+    let mut keep = |out: &mut String, at: usize, upto: usize| {
+        while let Some(p) = probes.next_if(|&p| p < upto) {
+            moved.push(out.len() + p.saturating_sub(at));
+        }
+        out.push_str(&text[at..upto]);
+    };
     // cuts that touch are one cut: the spaces standing for the rest of a line are written
     // once, for the last
     let mut merged = cuts.iter().copied().peekable();
@@ -118,9 +192,9 @@ pub(crate) fn plan(
         while let Some((_, next_end)) = merged.next_if(|&(next, _)| next <= e) {
             e = e.max(next_end);
         }
-        let kept = &text[at..s];
-        newlines += memchr::memchr_iter(b'\n', kept.as_bytes()).count();
-        out.push_str(kept);
+        let s = s.max(at);
+        newlines += memchr::memchr_iter(b'\n', &text.as_bytes()[at..s]).count();
+        keep(&mut out, at, s);
         let cut = &text[s..e];
         let tail = match memchr::memrchr(b'\n', cut.as_bytes()) {
             Some(nl) => {
@@ -140,8 +214,8 @@ pub(crate) fn plan(
         push_run(&mut out, SPACES, width);
         at = e;
     }
-    out.push_str(&text[at..]);
-    Some(Plan { text: out, map })
+    keep(&mut out, at, text.len());
+    (out, map, moved)
 }
 
 /// A line number or count as findings hold it (a text over 4 GiB is not scanned whole).

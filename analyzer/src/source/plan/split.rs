@@ -21,6 +21,9 @@ pub(super) struct Split<'a, 's> {
     /// triggers, so a range with none holds no trigger, whatever its shape.
     pub candidates: &'a [u32],
     pub cuts: Vec<(usize, usize)>,
+    /// The bodies to leave out of syn's text (see [`super::Lifted`]): the indexes of their
+    /// opening and closing delimiters.
+    pub lifts: Vec<(usize, usize)>,
 }
 
 /// The lengths of the attribute rules' names, as bits: most identifiers fail this test.
@@ -161,7 +164,8 @@ impl Split<'_, '_> {
     /// The items of the body opening at `open` of a macro syn certainly leaves to the token
     /// scanner (see [`opaque_to_syn`]), kept or cut one by one, unless the macro's name
     /// counts (`include_str!`, ...). The first item that makes the body opaque always stays,
-    /// so syn leaves what remains to the scanner too. An item ends at its `;` or its closing
+    /// so what remains is opaque too, and the body is lifted out of syn's text (the scanner
+    /// reads it from the planned text, as it would have). An item ends at its `;` or its closing
     /// brace, where the scanner's state does not carry over: a path or keyword after a cut
     /// sees a `;`, `}` or `]` before it, as it did, and every look-ahead, attribute extent,
     /// `use` and `extern` block stays inside its item.
@@ -171,6 +175,7 @@ impl Split<'_, '_> {
         if self.triggers[open - 2] || !opaque_to_syn(t, self.close, open + 1, end, self.src) {
             return;
         }
+        self.lifts.push((open, end));
         let mut gap = t[open].end as usize;
         let mut opaque = false;
         let mut i = open + 1;

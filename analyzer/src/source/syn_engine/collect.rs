@@ -7,15 +7,21 @@ use syn::{
     UseTree,
 };
 
+use super::Lifted;
 use super::depth::MAX_VISIT_DEPTH;
 use crate::source::lex::lexer;
 use crate::source::lex::src::Src;
 use crate::source::lex::tokens::{Delim, TK, Tok, matching};
 use crate::source::resolve::imports::{Imports, ROOT, ScopeId};
 
-pub(crate) fn imports<'s>(file: &syn::File, src: &Src<'s>) -> Result<Imports<'s>, String> {
+pub(crate) fn imports<'a, 's>(
+    file: &syn::File,
+    src: &'a Src<'s>,
+    lifted: Lifted<'a, 's>,
+) -> Result<Imports<'s>, String> {
     let mut c = Collector {
         src,
+        lifted,
         imports: Imports::default(),
         scope: ROOT,
         depth: 0,
@@ -32,6 +38,8 @@ pub(crate) fn imports<'s>(file: &syn::File, src: &Src<'s>) -> Result<Imports<'s>
 
 struct Collector<'a, 's> {
     src: &'a Src<'s>,
+    /// Macro bodies syn did not see, and where they are.
+    lifted: Lifted<'a, 's>,
     imports: Imports<'s>,
     /// The module being walked.
     scope: ScopeId,
@@ -172,20 +180,17 @@ impl<'ast> Visit<'ast> for Collector<'_, '_> {
     /// declare functions of the module the macro is invoked in: calls to them are FFI, in the
     /// macro body and in the rest of the module alike.
     fn visit_macro(&mut self, mac: &'ast Macro) {
-        let ds = mac.delimiter.span();
-        let start = self.src.span_offset(ds.open()) + 1;
-        let end = self.src.span_offset(ds.close());
-        if self
-            .src
+        let (src, start, end) = self.lifted.body(self.src, mac);
+        if src
             .text
             .get(start..end)
             .is_some_and(|body| body.contains("extern"))
         {
             let mut toks = std::mem::take(&mut self.toks);
             toks.clear();
-            lexer::lex(self.src, start, end, &mut toks);
+            lexer::lex(src, start, end, &mut toks);
             let (imports, scope) = (&mut self.imports, self.scope);
-            foreign_fns(&toks, self.src, |name| imports.add_extern_fn(scope, name));
+            foreign_fns(&toks, src, |name| imports.add_extern_fn(scope, name));
             self.toks = toks;
         }
         visit::visit_macro(self, mac);

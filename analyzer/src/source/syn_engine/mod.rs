@@ -9,3 +9,35 @@
 pub(crate) mod collect;
 pub(crate) mod depth;
 pub(crate) mod visit;
+
+use crate::source::lex::src::Src;
+
+/// The macro bodies the fast path left out of syn's text (`plan::Lifted`), and the text both
+/// passes read them from instead.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Lifted<'a, 's> {
+    pub src: &'a Src<'s>,
+    /// Sorted by `open`, the offset of the body's opening delimiter in syn's text.
+    pub bodies: &'a [crate::source::plan::Lifted],
+}
+
+impl<'a, 's> Lifted<'a, 's> {
+    /// Where the text between `mac`'s delimiters is: in syn's text `src` (start and end
+    /// offsets), or for a lifted body, in the planned text.
+    pub fn body(&self, src: &'a Src<'s>, mac: &syn::Macro) -> (&'a Src<'s>, usize, usize) {
+        let ds = mac.delimiter.span();
+        let open = src.span_offset(ds.open());
+        match self.bodies.binary_search_by_key(&open, |b| b.open) {
+            Ok(k) => (self.src, self.bodies[k].start, self.bodies[k].end),
+            Err(_) => (src, open + 1, src.span_offset(ds.close())),
+        }
+    }
+
+    /// Whether syn saw `mac`'s body.
+    pub fn lifted(&self, src: &Src<'s>, mac: &syn::Macro) -> bool {
+        !self.bodies.is_empty()
+            && (self.bodies)
+                .binary_search_by_key(&src.span_offset(mac.delimiter.span().open()), |b| b.open)
+                .is_ok()
+    }
+}

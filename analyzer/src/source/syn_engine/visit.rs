@@ -15,8 +15,8 @@ use syn::{
     Local, Macro, Pat, Safety, StaticMutability, Token, TraitItem, TraitItemFn, Type,
 };
 
-use super::collect;
 use super::depth::MAX_VISIT_DEPTH;
+use super::{Lifted, collect};
 use crate::gates::{Gate, GateStack};
 use crate::source::attrs;
 use crate::source::lex::lexer;
@@ -33,11 +33,14 @@ pub(crate) fn scan_file<'a, 's>(
     file: &syn::File,
     src: &'a Src<'s>,
     macros: Option<&'a Macros<'s>>,
+    lifted: Option<Lifted<'a, 's>>,
     out: &'a mut Out,
 ) -> Result<(), String> {
-    let imports = collect::imports(file, src)?;
+    let lifted = lifted.unwrap_or(Lifted { src, bodies: &[] });
+    let imports = collect::imports(file, src, lifted)?;
     let mut v = Scanner {
         src,
+        lifted,
         macros,
         imports: &imports,
         scope: ROOT,
@@ -59,6 +62,7 @@ pub(crate) fn scan_file<'a, 's>(
 
 struct Scanner<'a, 's> {
     src: &'a Src<'s>,
+    lifted: Lifted<'a, 's>,
     /// The file's macros that splice their arguments (see `expand.rs`).
     macros: Option<&'a Macros<'s>>,
     imports: &'a Imports<'s>,
@@ -77,7 +81,7 @@ struct Scanner<'a, 's> {
     toks: Vec<Tok>,
 }
 
-impl<'s> Scanner<'_, 's> {
+impl<'a, 's> Scanner<'a, 's> {
     fn emit(&mut self, span: Span, kind: Kind, detail: Option<String>) {
         let lc = span.start();
         self.out.push(
@@ -210,15 +214,10 @@ impl<'s> Scanner<'_, 's> {
 
     /// Body of a macro syn keeps opaque, through the token scanner.
     fn macro_tokens(&mut self, mac: &Macro) {
-        let Some(mut toks) = self.body_tokens(mac) else {
+        let Some((mut toks, src)) = self.body_tokens(mac) else {
             return;
         };
-        let ctx = body_ctx(
-            self.src,
-            self.imports.at(self.scope),
-            &self.gates,
-            &self.self_ty,
-        );
+        let ctx = body_ctx(src, self.imports.at(self.scope), &self.gates, &self.self_ty);
         rules::scan(
             &toks,
             &Ctx {
@@ -233,16 +232,11 @@ impl<'s> Scanner<'_, 's> {
 
     /// An invocation of one of the file's splicing macros, expanded and scanned here.
     fn expansion(&mut self, macros: &Macros<'s>, mac: &Macro) {
-        let Some(mut args) = self.body_tokens(mac) else {
+        let Some((mut args, src)) = self.body_tokens(mac) else {
             return;
         };
         let name = self.src.ident(&mac.path.segments[0].ident);
-        let ctx = body_ctx(
-            self.src,
-            self.imports.at(self.scope),
-            &self.gates,
-            &self.self_ty,
-        );
+        let ctx = body_ctx(src, self.imports.at(self.scope), &self.gates, &self.self_ty);
         let ctx = Ctx {
             macros: Some(macros),
             ..ctx
@@ -252,29 +246,37 @@ impl<'s> Scanner<'_, 's> {
         self.toks = args;
     }
 
-    /// The tokens between a macro's delimiters (in the scanner's reused buffer); `None` when
-    /// there are none.
-    fn body_tokens(&mut self, mac: &Macro) -> Option<Vec<Tok>> {
-        let ds = mac.delimiter.span();
-        let start = self.src.span_offset(ds.open()) + 1;
-        let end = self.src.span_offset(ds.close());
+    /// Where the text between a macro's delimiters is (see [`Lifted::body`]).
+    fn body(&self, mac: &Macro) -> (&'a Src<'s>, usize, usize) {
+        self.lifted.body(self.src, mac)
+    }
+
+    /// Whether syn saw the macro's body (the fast path lifts some out of its text).
+    fn lifted(&self, mac: &Macro) -> bool {
+        self.lifted.lifted(self.src, mac)
+    }
+
+    /// The tokens between a macro's delimiters (in the scanner's reused buffer) and the text
+    /// they are in; `None` when there are none.
+    fn body_tokens(&mut self, mac: &Macro) -> Option<(Vec<Tok>, &'a Src<'s>)> {
+        let (src, start, end) = self.body(mac);
         if start >= end {
             return None;
         }
         let mut toks = std::mem::take(&mut self.toks);
         toks.clear();
-        lexer::lex(self.src, start, end, &mut toks);
-        Some(toks)
+        lexer::lex(src, start, end, &mut toks);
+        Some((toks, src))
     }
 
     fn include_detail(&self, mac: &Macro) -> Option<String> {
-        if let Ok(lit) = mac.parse_body::<syn::LitStr>() {
+        if !self.lifted(mac)
+            && let Ok(lit) = mac.parse_body::<syn::LitStr>()
+        {
             return Some(lit.value());
         }
-        let ds = mac.delimiter.span();
-        let start = self.src.span_offset(ds.open()) + 1;
-        let end = self.src.span_offset(ds.close());
-        self.src.text.get(start..end).map(shorten)
+        let (src, start, end) = self.body(mac);
+        src.text.get(start..end).map(shorten)
     }
 }
 
@@ -601,6 +603,11 @@ impl<'ast> Visit<'ast> for Scanner<'_, '_> {
         }
         // not a call: a glob of a whole crate never supplies a macro name
         self.path(&mac.path, false);
+        if self.lifted(mac) {
+            // a body syn would not parse as expressions
+            self.macro_tokens(mac);
+            return;
+        }
         match mac.parse_body_with(Punctuated::<Expr, Token![,]>::parse_terminated) {
             Ok(args) => {
                 for arg in &args {
