@@ -160,12 +160,13 @@ struct Bindings {
     renamed: BTreeMap<String, &'static str>,
 }
 
-/// How the invocation `word!` at `i` is recorded in [`FileTemplates::uses`]: `root::word!`
+/// How the invocation `word!` at `i` is recorded in [`FileTemplates::uses`] (written into
+/// `out`): `root::word!`
 /// when the root of its path is known, else `word!` (any crate's). The root is known when
 /// written, or when every `use` of the file that binds `word` has that root and the file has
 /// no glob import and no `#[macro_use]` (either could put another `word` in scope in some
 /// module: the uses are read per file, not per module).
-fn bang_use(toks: &[Tok], i: usize, src: &Src<'_>, b: &Bindings, word: &str) -> String {
+fn bang_use(toks: &[Tok], i: usize, src: &Src<'_>, b: &Bindings, word: &str, out: &mut String) {
     let mut k = i;
     while k >= 2 && toks[k - 1].kind == TK::PathSep && toks[k - 2].kind == TK::Ident {
         k -= 2;
@@ -177,10 +178,13 @@ fn bang_use(toks: &[Tok], i: usize, src: &Src<'_>, b: &Bindings, word: &str) -> 
     } else {
         b.roots_of.get(word).and_then(Option::as_deref)
     };
-    match root {
-        Some(root) => format!("{root}::{word}!"),
-        None => format!("{word}!"),
+    out.clear();
+    if let Some(root) = root {
+        out.push_str(root);
+        out.push_str("::");
     }
+    out.push_str(word);
+    out.push('!');
 }
 
 impl Bindings {
@@ -274,6 +278,7 @@ pub(crate) fn read(toks: &[Tok], m: &[u32], words: &[u32], src: &Src<'_>) -> Fil
     };
     // tokens below this index are inside a candidate template: their macros are the users'
     let mut template_until = 0usize;
+    let mut used = String::new();
     let mut i = 0;
     while i < toks.len() {
         let t = toks[i];
@@ -342,7 +347,11 @@ pub(crate) fn read(toks: &[Tok], m: &[u32], words: &[u32], src: &Src<'_>) -> Fil
                 });
                 template_until = template_until.max(close);
             } else if i >= template_until {
-                f.uses.insert(bang_use(toks, i, src, &b, word));
+                // most invocations repeat a name already listed: no allocation for those
+                bang_use(toks, i, src, &b, word, &mut used);
+                if !f.uses.contains(&used) {
+                    f.uses.insert(used.clone());
+                }
             }
             if derivers.contains(word) {
                 // the derive's name: the first identifier past the invocation's attributes
