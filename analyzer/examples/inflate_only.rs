@@ -20,7 +20,10 @@ fn main() {
         .map(|path| {
             let gz = std::fs::read(path).unwrap_or_default();
             match read_crate_tarball(&gz, None, &Limits::default()) {
-                Ok(u) => (u.files.len(), u.files.values().map(Vec::len).sum::<usize>()),
+                Ok(u) => (
+                    u.files.len(),
+                    u.files.values().map(|b| b.len()).sum::<usize>(),
+                ),
                 Err(_) => (0, 0),
             }
         })

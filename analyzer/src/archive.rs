@@ -12,6 +12,7 @@ use std::cell::Cell;
 use std::collections::BTreeMap;
 use std::io::{self, Read};
 
+use bytes::Bytes;
 use flate2::read::GzDecoder;
 use risk_report::facts::SkippedEntry;
 
@@ -39,13 +40,17 @@ impl Default for Limits {
     }
 }
 
+/// A crate's files: path relative to the root (`/`-separated) to contents.
+pub type Files = BTreeMap<String, Bytes>;
+
 /// The files of one crate, in memory.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Unpacked {
     /// The `name-version` root folder of the tarball (or the directory's name).
     pub root: String,
-    /// Path relative to the root (`/`-separated, e.g. `src/lib.rs`) to contents.
-    pub files: BTreeMap<String, Vec<u8>>,
+    /// Path relative to the root (`/`-separated, e.g. `src/lib.rs`) to contents (views of
+    /// one buffer when the tarball was inflated whole).
+    pub files: Files,
     /// Entries not read, and why, sorted by path then reason. Paths are the entry's full name
     /// (`root/rel/path`, escaped); whole-archive problems use the path [`reasons::ARCHIVE`] or
     /// [`reasons::DIRECTORY`].
@@ -205,9 +210,11 @@ pub fn read_crate_tarball(
     limits: &Limits,
 ) -> Result<Unpacked, ArchiveError> {
     if let Some(tar) = inflate_whole(gz, limits) {
+        let tar = Bytes::from(tar);
         let mut state = State::new(expected_root.map(str::to_owned), *limits);
-        // the data is all here: no entry can hold more than this
+        // the data is all here: no entry can hold more than this, and a file is a view of it
         state.in_memory = tar.len() as u64;
+        state.whole = Some(tar.clone());
         let mut archive = tar::Archive::new(&tar[..]);
         if let Err(e) = state.read_entries(&mut archive) {
             if state.files.is_empty() {
@@ -318,7 +325,10 @@ impl<R: Read> Read for StreamGuard<'_, R> {
 struct State {
     root: Option<String>,
     limits: Limits,
-    files: BTreeMap<String, Vec<u8>>,
+    files: BTreeMap<String, Bytes>,
+    /// The inflated archive, when it is all in memory: the data of a (non-sparse) file is a
+    /// slice of it.
+    whole: Option<Bytes>,
     /// The escaped full name each kept file came from, for the duplicate record.
     names: BTreeMap<String, String>,
     skipped: Vec<SkippedEntry>,
@@ -336,6 +346,7 @@ impl State {
             root,
             limits,
             files: BTreeMap::new(),
+            whole: None,
             names: BTreeMap::new(),
             skipped: Vec::new(),
             total: 0,
@@ -433,15 +444,29 @@ impl State {
             self.drop_replaced(&rel);
             return Ok(());
         }
-        // Never trust the header for the allocation beyond what is known to be there (the
-        // inflated archive, when it is all in memory): start small, and stop one byte past
-        // the cap.
-        let mut data = Vec::with_capacity(
-            usize::try_from(size.min((64 * 1024).max(self.in_memory))).unwrap_or(0),
-        );
-        (&mut entry)
-            .take(self.limits.max_entry_bytes.saturating_add(1))
-            .read_to_end(&mut data)?;
+        let data = match &self.whole {
+            // a regular file's data is where the archive says, in the buffer (a sparse one's
+            // holes are filled by the reader)
+            Some(whole) if !etype.is_gnu_sparse() => {
+                let start = usize::try_from(entry.raw_file_position()).unwrap_or(usize::MAX);
+                let end = usize::try_from(size).map_or(usize::MAX, |n| start.saturating_add(n));
+                whole
+                    .get(start..end)
+                    .map_or_else(Bytes::new, |_| whole.slice(start..end))
+            }
+            _ => {
+                // Never trust the header for the allocation beyond what is known to be there
+                // (the inflated archive, when it is all in memory): start small, and stop one
+                // byte past the cap.
+                let mut data = Vec::with_capacity(
+                    usize::try_from(size.min((64 * 1024).max(self.in_memory))).unwrap_or(0),
+                );
+                (&mut entry)
+                    .take(self.limits.max_entry_bytes.saturating_add(1))
+                    .read_to_end(&mut data)?;
+                Bytes::from(data)
+            }
+        };
         if data.len() as u64 != size {
             return Err(io::Error::new(
                 io::ErrorKind::UnexpectedEof,

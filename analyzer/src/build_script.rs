@@ -10,7 +10,8 @@
 //! - `cargo:rustc-cfg=` output means `probe` (a script can be a probe and native at once);
 //! - a build script none of these describe is `other`.
 
-use std::collections::{BTreeMap, BTreeSet};
+use crate::archive::Files;
+use std::collections::BTreeSet;
 
 use risk_report::facts::{
     BuildKind, BuildScript, COMPUTED_CFG, FileFacts, Kind, ManifestFacts, Role,
@@ -51,11 +52,7 @@ pub const BUILD_DEPENDENCY_KINDS: &[(&str, BuildKind)] = &[
 ];
 
 /// Classifies the crate's build script; an empty [`BuildScript`] when it has none.
-pub fn classify(
-    manifest: &ManifestFacts,
-    files: &[FileFacts],
-    contents: &BTreeMap<String, Vec<u8>>,
-) -> BuildScript {
+pub fn classify(manifest: &ManifestFacts, files: &[FileFacts], contents: &Files) -> BuildScript {
     let Some(path) = manifest.build.clone() else {
         return BuildScript::default();
     };
@@ -159,7 +156,7 @@ fn ends_with_segments(detail: &str, tail: &str) -> bool {
 
 /// `codegen` evidence: the script reads `OUT_DIR` in code and makes a write-like fs call;
 /// the reason cites the first write (file order, then line) and the first read.
-fn codegen(build_files: &[&FileFacts], contents: &BTreeMap<String, Vec<u8>>) -> Option<String> {
+fn codegen(build_files: &[&FileFacts], contents: &Files) -> Option<String> {
     let env_calls = |f: &FileFacts| -> Vec<(u32, u32)> {
         (f.findings.iter())
             .filter(|x| x.kind == Kind::EnvRead)
@@ -301,7 +298,7 @@ mod tests {
             .collect();
         let contents = files
             .iter()
-            .map(|(p, t)| (p.to_string(), t.as_bytes().to_vec()))
+            .map(|(p, t)| (p.to_string(), t.as_bytes().to_vec().into()))
             .collect();
         classify(&manifest, &facts, &contents)
     }

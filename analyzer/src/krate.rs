@@ -4,6 +4,7 @@
 //! single file is pure, and results are sorted before they are returned, so the facts are the
 //! same whatever the thread count.
 
+use crate::archive::Files;
 use std::collections::{BTreeMap, BTreeSet};
 
 use foldhash::{HashMap, HashMapExt};
@@ -125,7 +126,7 @@ pub fn scan_unpacked_with(unpacked: &Unpacked, mode: Mode) -> CrateFacts {
         .collect();
     let mut scanned: BTreeMap<String, Scanned> = scan_all(files, &first, mode);
     // files read on demand: those a module names in a source directory's set-aside folders
-    let mut extra: BTreeMap<String, Vec<u8>> = BTreeMap::new();
+    let mut extra: Files = BTreeMap::new();
 
     let skipped = skipped_paths(&unpacked.root, &unpacked.skipped);
     let normal: Vec<String> = (manifest.dependencies.iter())
@@ -210,7 +211,7 @@ pub fn scan_unpacked_with(unpacked: &Unpacked, mode: Mode) -> CrateFacts {
             {
                 match read {
                     Ok(bytes) => {
-                        extra.insert(p.clone(), bytes);
+                        extra.insert(p.clone(), bytes.into());
                     }
                     Err(why) => {
                         scanned.insert(p.clone(), not_read(p, why));
@@ -294,7 +295,7 @@ pub fn scan_unpacked_with(unpacked: &Unpacked, mode: Mode) -> CrateFacts {
         files: out,
         binaries,
         skipped,
-        vcs: vcs::read_vcs_info(files.get(".cargo_vcs_info.json").map(Vec::as_slice)),
+        vcs: vcs::read_vcs_info(files.get(".cargo_vcs_info.json").map(|b| &b[..])),
         not_analyzed: None,
         forbids_unsafe,
         unread_modules: tree.unread.into_iter().collect(),
@@ -344,7 +345,7 @@ fn dependency_names(
 /// users is returned ([`lib_exports`]).
 fn resolve_local_paths(
     tree: &modtree::Tree,
-    files: &BTreeMap<String, Vec<u8>>,
+    files: &Files,
     scanned: &mut BTreeMap<String, Scanned>,
     deps: &HashMap<String, String>,
     lib: Option<usize>,
@@ -465,7 +466,7 @@ fn resolve_local_paths(
                 let (line, col) = match r.at {
                     RefAt::LineCol(line, col) => (line, col),
                     RefAt::Offset(at) => line_col(
-                        files.get(*file).map_or(&[][..], Vec::as_slice),
+                        files.get(*file).map_or(&[][..], |b| &b[..]),
                         (s.decls.base + at) as usize,
                     ),
                 };
@@ -656,11 +657,7 @@ fn not_read(path: &str, why: String) -> Scanned {
 }
 
 /// Scans `paths` of `files` in parallel.
-fn scan_all(
-    files: &BTreeMap<String, Vec<u8>>,
-    paths: &[&String],
-    mode: Mode,
-) -> BTreeMap<String, Scanned> {
+fn scan_all(files: &Files, paths: &[&String], mode: Mode) -> BTreeMap<String, Scanned> {
     paths
         .par_iter()
         .filter_map(|p| files.get(*p).map(|b| ((*p).clone(), scan_file(p, b, mode))))
@@ -683,10 +680,7 @@ fn skipped_paths(root: &str, skipped: &[SkippedEntry]) -> BTreeMap<String, Strin
 /// A target whose file is not in the crate is a manifest problem worth seeing (cargo would
 /// refuse to build it; a hostile crate may point one at a file it hides): appended to
 /// `manifest.error`.
-fn note_missing_targets(
-    manifest: &mut ManifestFacts,
-    files: &std::collections::BTreeMap<String, Vec<u8>>,
-) {
+fn note_missing_targets(manifest: &mut ManifestFacts, files: &crate::archive::Files) {
     let missing: Vec<String> = manifest
         .targets
         .iter()

@@ -6,6 +6,7 @@
 //! cargo's target auto-discovery rules are applied to the files the tarball actually holds.
 //! Explicit target paths are kept even when the file is missing; the crate pass sees that.
 
+use crate::archive::Files;
 use std::collections::{BTreeMap, BTreeSet};
 
 use risk_report::facts::{ManifestFacts, Target};
@@ -19,7 +20,7 @@ pub const BUILD_SCRIPT_TARGET: &str = "build-script-build";
 ///
 /// When the manifest is missing or is not valid TOML, `error` says so and the rest holds what
 /// auto-discovery finds; target names that come from the package name are then empty.
-pub fn read_manifest(text: Option<&str>, files: &BTreeMap<String, Vec<u8>>) -> ManifestFacts {
+pub fn read_manifest(text: Option<&str>, files: &Files) -> ManifestFacts {
     let mut notes = Vec::new();
     let doc = match text {
         None => {
@@ -65,7 +66,7 @@ const FOLDER_KINDS: &[(&str, &str, &str, &str)] = &[
 
 struct Reader<'a> {
     doc: &'a Table,
-    files: &'a BTreeMap<String, Vec<u8>>,
+    files: &'a Files,
     notes: Vec<String>,
 }
 
@@ -413,10 +414,10 @@ fn normalize(path: &str) -> Option<String> {
 mod tests {
     use super::*;
 
-    fn files(paths: &[&str]) -> BTreeMap<String, Vec<u8>> {
+    fn files(paths: &[&str]) -> Files {
         paths
             .iter()
-            .map(|p| ((*p).to_owned(), Vec::new()))
+            .map(|p| ((*p).to_owned(), bytes::Bytes::new()))
             .collect()
     }
 

@@ -238,7 +238,9 @@ mod tests {
         let mut unpacked = Unpacked::default();
         unpacked.files.insert(
             "src/lib.rs".into(),
-            b"fn a() {}\n    let p = unsafe { *x }; // \x1b[2J\n".to_vec(),
+            b"fn a() {}\n    let p = unsafe { *x }; // \x1b[2J\n"
+                .to_vec()
+                .into(),
         );
         let facts = CrateFacts {
             files: vec![FileFacts {

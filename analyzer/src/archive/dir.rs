@@ -152,7 +152,7 @@ impl DirWalk {
                 .skip(shown, reasons::over_total_cap(n, limits.max_total_bytes));
         } else {
             self.state.total += n;
-            self.state.files.insert(rel, data);
+            self.state.files.insert(rel, data.into());
         }
     }
 }
