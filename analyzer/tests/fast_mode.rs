@@ -177,6 +177,12 @@ const TRICKY: &[&str] = &[
     "m!(f::<impl Fn()>(std::fs::read), x as unsafe fn());\nm!(r#pub, r#struct, r#type, unsafe {});\n",
     "m!(trait T { fn f(); } std::env::var);\nm!(mod a {} enum E { A } type X = std::fs::File;);\n",
     "m!(r#fn a; unsafe {});\nm!(unsafe r#impl X; std::fs::read);\nm!(x; extern \"C\" { fn f(); });\nfn g() { unsafe { f() } }\n",
+    // lifted bodies whose extent the lexer must get right: brackets in raw strings, char
+    // literals, lifetimes and nested comments
+    "m! { fn a(); const S: &str = r#\"}\"#; std::fs::read(\"x\") }\nfn b() { std::env::var(\"k\"); }\n",
+    "m! { fn a<'a>(x: &'a u8) -> char { '}' } unsafe fn b(); }\nfn c() { unsafe {} }\n",
+    "m! { fn a(); /* } /* } */ { */ std::env::var(\"k\") }\nfn b() { std::fs::read(\"x\"); }\n",
+    "m! { fn a(); b\"}\"; '\\''; \"\\\"}\"; std::process::Command::new(\"x\") }\nm!(fn c(); unsafe {});\n",
 ];
 
 #[test]
@@ -299,6 +305,25 @@ fn opaque_macro_bodies_are_lifted_out_of_syns_text() {
     // an expression list stays syn's
     let exprs = "fn f() { assert!(unsafe { g() }, \"{}\", std::fs::read(\"x\").is_ok()); }\n";
     assert_eq!(risk_analyzer::source::fast_syn_text(exprs), None);
+}
+
+/// A lifted body nests deeper than syn may go: syn never sees it, the token scan reads it, and
+/// both modes call the file parsed with the finding inside.
+#[test]
+fn deep_nesting_in_a_lifted_body_is_read_by_the_token_scan() {
+    let deep = format!(
+        "items! {{ fn a(); {}std::fs::read(\"x\"){} }}\nfn f() {{ unsafe {{}} }}\n",
+        "(".repeat(300),
+        ")".repeat(300)
+    );
+    let syn = risk_analyzer::source::fast_syn_text(&deep).expect("the body is lifted");
+    assert!(!syn.contains("std::fs"), "{syn}");
+    let full = scan_source_with("src/lib.rs", &deep, Mode::Exhaustive);
+    let fast = scan_source_with("src/lib.rs", &deep, Mode::Fast);
+    assert_eq!(full, fast);
+    assert_eq!(fast.parse, risk_report::facts::Parse::Parsed, "{fast:?}");
+    let kinds: Vec<&str> = fast.findings.iter().map(|f| f.kind.code()).collect();
+    assert_eq!(kinds, ["fs", "unsafe-block"], "{fast:?}");
 }
 
 /// A `link!` line whose only rule name is a type the token scanner does not resolve is cut.
