@@ -155,11 +155,11 @@ pub fn run(config: &Config) -> anyhow::Result<Exit> {
     }
 }
 
-/// The report this run is about to replace, when there is one to compare with. A report that
-/// cannot be read (another schema version, hand-edited) is noted and otherwise ignored: it is
-/// about to be replaced anyway.
+/// The report this run is about to replace, when there is one to compare with and a delta to
+/// print (not under `--quiet`). A report that cannot be read (another schema version,
+/// hand-edited) is noted and otherwise ignored: it is about to be replaced anyway.
 fn previous_report(config: &Config, scanned: &pipeline::Scanned) -> Option<Report> {
-    if config.format != Format::Toml {
+    if config.format != Format::Toml || config.options.quiet {
         return None;
     }
     let path = config
