@@ -136,9 +136,10 @@ pub(crate) fn scan(path: &str, text: &str, mode: Mode) -> Scanned {
     let src = Src::new(body);
     // one lex of the whole file, for the declarations and the fast path's plan
     let mut toks = Vec::with_capacity(body.len() / 4);
-    // the item keywords, listed while lexing: the walks that only look at those skip the rest
-    let mut words = Vec::new();
-    lexer::lex_indexed(&src, &mut toks, &mut words);
+    // the item keywords, and where attributes, invocations and parsed strings can be, listed
+    // while lexing: the walks that only look at those skip the rest
+    let (mut words, mut marks) = (Vec::new(), Vec::new());
+    lexer::lex_marked(&src, &mut toks, &mut words, &mut marks);
     // the bracket table, shared: the plan needs balanced brackets, the declarations any
     let balanced = tokens::match_brackets(&toks);
     let mut decls = match &balanced {
@@ -152,8 +153,8 @@ pub(crate) fn scan(path: &str, text: &str, mode: Mode) -> Scanned {
         None => expand::Macros::of(body, &toks, &tokens::matching(&toks)),
     };
     let templates = match &balanced {
-        Some(close) => templates::read(&toks, close, &words, &src),
-        None => templates::read(&toks, &tokens::matching(&toks), &words, &src),
+        Some(close) => templates::read(&toks, close, &words, &marks, &src),
+        None => templates::read(&toks, &tokens::matching(&toks), &words, &marks, &src),
     };
     let mut out = Out::default();
     let parse = analyze(

@@ -265,26 +265,31 @@ fn bindings(toks: &[Tok], m: &[u32], words: &[u32], src: &Src<'_>) -> Bindings {
 
 /// Reads the file's templates, template-name bindings and macro names from its tokens (lexed
 /// from `src`, unplaced); `m` gives each opening delimiter's closing one, `words` the tokens
-/// that can be an item keyword (`lexer::binder_words`).
-pub(crate) fn read(toks: &[Tok], m: &[u32], words: &[u32], src: &Src<'_>) -> FileTemplates {
+/// that can be an item keyword (`lexer::binder_words`), `marks` the tokens where an
+/// attribute, an invocation or a parsed string can be (`lexer::template_marks`): only those
+/// are looked at.
+pub(crate) fn read(
+    toks: &[Tok],
+    m: &[u32],
+    words: &[u32],
+    marks: &[u32],
+    src: &Src<'_>,
+) -> FileTemplates {
     let mut f = FileTemplates::default();
     let b = bindings(toks, m, words, src);
     let derivers = derivers(toks, m, src);
     let close_of = |open: usize| (m.get(open).copied().unwrap_or(0) as usize).min(toks.len());
-    let pos = |k: usize| {
-        let at = toks.get(k).map_or(src.text.len(), |t| t.start as usize);
-        let (line, col) = src.line_col(at);
-        (line as u32, col as u32 + 1)
-    };
     // tokens below this index are inside a candidate template: their macros are the users'
     let mut template_until = 0usize;
     let mut used = String::new();
-    let mut i = 0;
-    while i < toks.len() {
-        let t = toks[i];
+    for &mark in marks {
+        let mark = mark as usize;
+        let Some(t) = toks.get(mark) else {
+            continue;
+        };
         match t.kind {
-            TK::Punct(b'#') if i >= template_until => {
-                if let Some((_, open)) = attribute_at(toks, i) {
+            TK::Punct(b'#') if mark >= template_until => {
+                if let Some((_, open)) = attribute_at(toks, mark) {
                     let close = close_of(open);
                     attribute(toks, open + 1, close, m, src, &mut f);
                     if toks
@@ -296,74 +301,103 @@ pub(crate) fn read(toks: &[Tok], m: &[u32], words: &[u32], src: &Src<'_>) -> Fil
                         f.macro_use = true;
                     }
                 }
-                i += 1;
-                continue;
             }
-            TK::Ident => {}
-            _ => {
-                i += 1;
-                continue;
+            // no macro: only a call of `parse`, `from_str` or `parse_str` can hand a string to
+            // a parser of code
+            TK::Ident if !toks.get(mark + 1).is_some_and(|n| n.is_punct('!')) => {
+                if let Some(lit) = parsed_string(toks, mark, src, &b) {
+                    f.strings.push((toks[lit].start, toks[lit].end));
+                }
             }
+            // an identifier followed by this `!`
+            TK::Punct(b'!') if mark >= 1 && toks[mark - 1].kind == TK::Ident => {
+                let at = Reading {
+                    toks,
+                    m,
+                    src,
+                    b: &b,
+                    derivers: &derivers,
+                };
+                at.invocation(mark - 1, &mut template_until, &mut used, &mut f);
+            }
+            _ => {}
         }
-        if !toks.get(i + 1).is_some_and(|n| n.is_punct('!')) {
-            // no macro: only a call of `parse`, `from_str` or `parse_str` (5, 8 or 9 bytes)
-            // can hand a string to a parser of code
-            if matches!(t.end - t.start, 5 | 8 | 9)
-                && let Some(lit) = parsed_string(toks, i, src, &b)
-            {
-                f.strings.push((toks[lit].start, toks[lit].end));
-            }
-            i += 1;
-            continue;
-        }
-        let word = t.text(src);
-        let bang_group = toks.get(i + 1).is_some_and(|n| n.is_punct('!'))
-            && toks
-                .get(i + 2)
-                .is_some_and(|n| matches!(n.kind, TK::Open(_)));
-        if word == "macro_rules" && toks.get(i + 1).is_some_and(|n| n.is_punct('!')) {
+    }
+    f
+}
+
+/// What [`read`] reads an invocation with.
+struct Reading<'a, 's> {
+    toks: &'a [Tok],
+    m: &'a [u32],
+    src: &'a Src<'s>,
+    b: &'a Bindings,
+    derivers: &'a BTreeSet<&'s str>,
+}
+
+impl Reading<'_, '_> {
+    /// The invocation `word!` at `toks[i]`: a template, a macro name the file uses, or a
+    /// derive's name.
+    fn invocation(
+        &self,
+        i: usize,
+        template_until: &mut usize,
+        used: &mut String,
+        f: &mut FileTemplates,
+    ) {
+        let (toks, src, b) = (self.toks, self.src, self.b);
+        let word = toks[i].text(src);
+        if word == "macro_rules" {
             if let Some(name) = toks.get(i + 2).and_then(|n| template_name(n.text(src))) {
                 f.shadows.insert(name);
             }
-            i += 1;
-            continue;
+            return;
         }
-        if bang_group
-            && !toks
+        let bang_group = toks
+            .get(i + 2)
+            .is_some_and(|n| matches!(n.kind, TK::Open(_)));
+        if !bang_group
+            || toks
                 .get(i.wrapping_sub(1))
                 .is_some_and(|p| p.is_punct('.') || p.is_punct('$'))
         {
-            let found = (template_name(word))
-                .and_then(|name| Some((name, resolve(toks, i, src, &b, name)?)))
-                .or_else(|| Some((b.renamed_at(toks, i, word)?, How::Imported)));
-            if let Some((name, how)) = found {
-                let open = i + 2;
-                let close = close_of(open);
-                f.templates.push(Template {
-                    open: pos(open),
-                    close: pos(close),
-                    name,
-                    how,
-                });
-                template_until = template_until.max(close);
-            } else if i >= template_until {
-                // most invocations repeat a name already listed: no allocation for those
-                bang_use(toks, i, src, &b, word, &mut used);
-                if !f.uses.contains(&used) {
-                    f.uses.insert(used.clone());
-                }
-            }
-            if derivers.contains(word) {
-                // the derive's name: the first identifier past the invocation's attributes
-                let first = past_attributes(toks, i + 3, m);
-                if let Some(name) = toks.get(first).filter(|n| n.kind == TK::Ident) {
-                    f.proc_macros.insert(name.text(src).to_owned());
-                }
+            return;
+        }
+        let found = (template_name(word))
+            .and_then(|name| Some((name, resolve(toks, i, src, b, name)?)))
+            .or_else(|| Some((b.renamed_at(toks, i, word)?, How::Imported)));
+        if let Some((name, how)) = found {
+            let open = i + 2;
+            let close = (self.m.get(open).copied().unwrap_or(0) as usize).min(toks.len());
+            f.templates.push(Template {
+                open: self.pos(open),
+                close: self.pos(close),
+                name,
+                how,
+            });
+            *template_until = (*template_until).max(close);
+        } else if i >= *template_until {
+            // most invocations repeat a name already listed: no allocation for those
+            bang_use(toks, i, src, b, word, used);
+            if !f.uses.contains(used.as_str()) {
+                f.uses.insert(used.clone());
             }
         }
-        i += 1;
+        if self.derivers.contains(word) {
+            // the derive's name: the first identifier past the invocation's attributes
+            let first = past_attributes(toks, i + 3, self.m);
+            if let Some(name) = toks.get(first).filter(|n| n.kind == TK::Ident) {
+                f.proc_macros.insert(name.text(src).to_owned());
+            }
+        }
     }
-    f
+
+    /// (line, 1-based column) of `toks[k]`, the end of the text past the last token.
+    fn pos(&self, k: usize) -> (u32, u32) {
+        let at = (self.toks.get(k)).map_or(self.src.text.len(), |t| t.start as usize);
+        let (line, col) = self.src.line_col(at);
+        (line as u32, col as u32 + 1)
+    }
 }
 
 /// The `macro_rules!` of the file whose body declares a derive named by a metavariable
@@ -752,7 +786,8 @@ mod tests {
             crate::source::lex::lexer::lex_unplaced(&src, 0, text.len(), &mut toks);
             let m = crate::source::lex::tokens::matching(&toks);
             let words = crate::source::lex::lexer::binder_words(&toks, &src);
-            let f = super::read(&toks, &m, &words, &src);
+            let marks = crate::source::lex::lexer::template_marks(&toks, &src);
+            let f = super::read(&toks, &m, &words, &marks, &src);
             assert!(f.uses.contains(want), "{text}: {:?}", f.uses);
         }
     }
@@ -773,7 +808,8 @@ mod tests {
         crate::source::lex::lexer::lex_unplaced(&src, 0, text.len(), &mut toks);
         let m = crate::source::lex::tokens::matching(&toks);
         let words = crate::source::lex::lexer::binder_words(&toks, &src);
-        let f = super::read(&toks, &m, &words, &src);
+        let marks = crate::source::lex::lexer::template_marks(&toks, &src);
+        let f = super::read(&toks, &m, &words, &marks, &src);
         let names = |s: &std::collections::BTreeSet<String>| s.iter().cloned().collect::<Vec<_>>();
         assert_eq!(
             names(&f.proc_macros),

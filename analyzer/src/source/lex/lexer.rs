@@ -10,20 +10,51 @@ use super::tokens::{Delim, TK, Tok};
 
 /// Lexes `src.text[start..end]` into `out`.
 pub(crate) fn lex(src: &Src<'_>, start: usize, end: usize, out: &mut Vec<Tok>) {
-    lex_with::<true>(src, start, end, out, None);
+    lex_with::<true>(src, start, end, out, None, None);
 }
 
 /// [`lex`] without lines and columns (every token says line 0, column 1): for passes that
 /// only need the tokens and their byte ranges.
 pub(crate) fn lex_unplaced(src: &Src<'_>, start: usize, end: usize, out: &mut Vec<Tok>) {
-    lex_with::<false>(src, start, end, out, None);
+    lex_with::<false>(src, start, end, out, None, None);
 }
 
 /// [`lex_unplaced`] of the whole text, also listing in `words` the index of every identifier
 /// [`binder_words`] lists (item keywords, not raw identifiers such as `r#use`): the walks that
 /// look only at those keywords skip the other tokens.
 pub(crate) fn lex_indexed(src: &Src<'_>, out: &mut Vec<Tok>, words: &mut Vec<u32>) {
-    lex_with::<false>(src, 0, src.text.len(), out, Some(words));
+    lex_with::<false>(src, 0, src.text.len(), out, Some(words), None);
+}
+
+/// [`lex_indexed`], also listing in `marks` the index of every token [`template_marks`]
+/// lists, so that the templates' reader skips the rest.
+pub(crate) fn lex_marked(
+    src: &Src<'_>,
+    out: &mut Vec<Tok>,
+    words: &mut Vec<u32>,
+    marks: &mut Vec<u32>,
+) {
+    lex_with::<false>(src, 0, src.text.len(), out, Some(words), Some(marks));
+}
+
+/// Whether an identifier is one of the calls that can hand a string to a parser of code.
+fn parse_word(word: &[u8]) -> bool {
+    matches!(word, b"parse" | b"from_str" | b"parse_str")
+}
+
+/// The index of every `#` and `!` token and of every identifier `parse`, `from_str` or
+/// `parse_str` (raw ones too): where an attribute, a macro invocation or a parsed string can
+/// be; the same list [`lex_marked`] makes while lexing (for tests, which lex on their own).
+#[cfg(test)]
+pub(crate) fn template_marks(toks: &[Tok], src: &Src<'_>) -> Vec<u32> {
+    (toks.iter().enumerate())
+        .filter(|(_, t)| match t.kind {
+            TK::Punct(c) => c == b'#' || c == b'!',
+            TK::Ident => parse_word(t.text(src).as_bytes()),
+            _ => false,
+        })
+        .map(|(k, _)| k as u32)
+        .collect()
 }
 
 /// Whether an identifier is one of the item keywords that bind names (`use`, `mod`, `type`,
@@ -54,6 +85,7 @@ fn lex_with<const PLACED: bool>(
     end: usize,
     out: &mut Vec<Tok>,
     mut words: Option<&mut Vec<u32>>,
+    mut marks: Option<&mut Vec<u32>>,
 ) {
     let end = end.min(src.text.len());
     let text = &src.text[..end];
@@ -123,11 +155,21 @@ fn lex_with<const PLACED: bool>(
                 {
                     words.push(out.len() as u32);
                 }
+                if let Some(marks) = marks.as_deref_mut()
+                    && parse_word(&b[tok_start..i])
+                {
+                    marks.push(out.len() as u32);
+                }
                 Some(TK::Ident)
             }
             // `_` is ASCII punctuation, but it starts identifiers (`_x`, `__imp`) too
             _ if c.is_ascii_punctuation() && !(c == b'_' && next_is_ident(next)) => {
                 i += 1;
+                if let Some(marks) = marks.as_deref_mut()
+                    && (c == b'#' || c == b'!')
+                {
+                    marks.push(out.len() as u32);
+                }
                 Some(TK::Punct(c))
             }
             _ => {
@@ -135,6 +177,12 @@ fn lex_with<const PLACED: bool>(
                 if ch == '_' || ch.is_alphabetic() {
                     let (j, kind, ident_start) = word(text, i);
                     i = j;
+                    if let Some(marks) = marks.as_deref_mut()
+                        && kind == TK::Ident
+                        && parse_word(&b[ident_start..i])
+                    {
+                        marks.push(out.len() as u32);
+                    }
                     if ident_start != tok_start {
                         // raw identifier: the token is the name after `r#`
                         if PLACED {
@@ -400,6 +448,42 @@ mod tests {
             listed,
             [
                 "use", "mod", "type", "extern", "impl", "use", "mod", "type", "use", "impl"
+            ]
+        );
+    }
+
+    /// The marks made while lexing are those read off the tokens: every `#` and `!` (`!=`,
+    /// `#!` and `r#` prefixes too: callers judge the neighbours), and `parse`, `from_str`,
+    /// `parse_str` raw or not, never in strings, comments or longer words.
+    #[test]
+    fn the_marks_listed_while_lexing_are_those_of_the_tokens() {
+        let text = "#![a] #[b] m!(x) a != b; !c; x.parse::<T>() from_str(\"s\") parse_str\n\
+            r#parse r#from_str parses _parse parse_strs \"parse #!\" // parse !\n\
+            /* from_str # */ r\"parse\" b'!' '#' #r#x é!()";
+        let src = Src::new(text);
+        let (mut toks, mut words, mut marks) = (Vec::new(), Vec::new(), Vec::new());
+        lex_marked(&src, &mut toks, &mut words, &mut marks);
+        let mut plain = Vec::new();
+        lex_unplaced(&src, 0, text.len(), &mut plain);
+        assert_eq!(toks, plain);
+        assert_eq!(marks, template_marks(&toks, &src));
+        let listed: Vec<&str> = marks.iter().map(|&w| toks[w as usize].text(&src)).collect();
+        assert_eq!(
+            listed,
+            [
+                "#",
+                "!",
+                "#",
+                "!",
+                "!",
+                "!",
+                "parse",
+                "from_str",
+                "parse_str",
+                "parse",
+                "from_str",
+                "#",
+                "!"
             ]
         );
     }
