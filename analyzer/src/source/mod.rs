@@ -136,15 +136,15 @@ pub(crate) fn scan(path: &str, text: &str, mode: Mode) -> Scanned {
     let src = Src::new(body);
     // one lex of the whole file, for the declarations and the fast path's plan
     let mut toks = Vec::with_capacity(body.len() / 4);
-    // the item keywords, and where attributes, invocations and parsed strings can be, listed
-    // while lexing: the walks that only look at those skip the rest
-    let (mut words, mut marks) = (Vec::new(), Vec::new());
-    lexer::lex_marked(&src, &mut toks, &mut words, &mut marks);
+    // the item keywords, where attributes, invocations and parsed strings can be, and the
+    // tokens the declarations' walk acts on, listed while lexing: walks skip the rest
+    let (mut words, mut marks, mut steps) = (Vec::new(), Vec::new(), Vec::new());
+    lexer::lex_marked(&src, &mut toks, &mut words, &mut marks, &mut steps);
     // the bracket table, shared: the plan needs balanced brackets, the declarations any
     let balanced = tokens::match_brackets(&toks);
     let mut decls = match &balanced {
-        Some(close) => decls::read(&toks, close, &words, &src),
-        None => decls::read(&toks, &tokens::matching(&toks), &words, &src),
+        Some(close) => decls::read(&toks, close, &words, &steps, &src),
+        None => decls::read(&toks, &tokens::matching(&toks), &words, &steps, &src),
     };
     decls.base = (text.len() - written.len()) as u32;
     // the file's own macros that splice their arguments, expanded where invoked

@@ -47,8 +47,9 @@ struct Context {
 
 /// Reads the declarations of a file from its tokens (lexed from `src`); `m` gives, for each
 /// opening delimiter, the index of its closing one (`tokens::matching`), `words` the tokens
-/// that can be an item keyword (`lexer::binder_words`).
-pub(crate) fn read(toks: &[Tok], m: &[u32], words: &[u32], src: &Src<'_>) -> Decls {
+/// that can be an item keyword (`lexer::binder_words`), `steps` every token the walk can act
+/// on (`lexer::decl_steps`): the others are passed over.
+pub(crate) fn read(toks: &[Tok], m: &[u32], words: &[u32], steps: &[u32], src: &Src<'_>) -> Decls {
     let mut r = Reader {
         toks,
         m,
@@ -76,7 +77,7 @@ pub(crate) fn read(toks: &[Tok], m: &[u32], words: &[u32], src: &Src<'_>) -> Dec
     r.known_names = names.known;
     r.local_glob = names.local_glob;
     r.any_glob = names.any_glob;
-    r.walk();
+    r.walk(steps);
     r.finish_refs();
     if r.any_glob {
         // only a glob can be shadowed, and a module's globs are all in its file
@@ -212,10 +213,17 @@ struct Reader<'a, 's> {
 }
 
 impl Reader<'_, '_> {
-    fn walk(&mut self) {
+    /// Walks the tokens, acting on each of `steps` the walk has not gone past (every other
+    /// token is one it would pass over: the groups and attributed items it closes are popped
+    /// at the next step, before anything reads them).
+    fn walk(&mut self, steps: &[u32]) {
         let toks = self.toks;
-        let mut i = 0;
-        while i < toks.len() {
+        let mut next = 0;
+        for &step in steps {
+            let i = step as usize;
+            if i < next || i >= toks.len() {
+                continue;
+            }
             while let Some(g) = self.groups.pop_if(|g| g.close < i) {
                 self.restore(g.inline_len, g.gates_len);
                 if g.macro_name.is_some() {
@@ -227,7 +235,7 @@ impl Reader<'_, '_> {
                 self.restore(self.inline.len(), len);
             }
             let t = toks[i];
-            i = match t.kind {
+            next = match t.kind {
                 // only a brace can hold items and inner attributes (macro bodies and inline
                 // modules open their own group)
                 TK::Open(Delim::Brace) => {

@@ -10,31 +10,71 @@ use super::tokens::{Delim, TK, Tok};
 
 /// Lexes `src.text[start..end]` into `out`.
 pub(crate) fn lex(src: &Src<'_>, start: usize, end: usize, out: &mut Vec<Tok>) {
-    lex_with::<true>(src, start, end, out, None, None);
+    lex_with::<true>(src, start, end, out, None, None, None);
 }
 
 /// [`lex`] without lines and columns (every token says line 0, column 1): for passes that
 /// only need the tokens and their byte ranges.
 pub(crate) fn lex_unplaced(src: &Src<'_>, start: usize, end: usize, out: &mut Vec<Tok>) {
-    lex_with::<false>(src, start, end, out, None, None);
+    lex_with::<false>(src, start, end, out, None, None, None);
 }
 
 /// [`lex_unplaced`] of the whole text, also listing in `words` the index of every identifier
 /// [`binder_words`] lists (item keywords, not raw identifiers such as `r#use`): the walks that
 /// look only at those keywords skip the other tokens.
 pub(crate) fn lex_indexed(src: &Src<'_>, out: &mut Vec<Tok>, words: &mut Vec<u32>) {
-    lex_with::<false>(src, 0, src.text.len(), out, Some(words), None);
+    lex_with::<false>(src, 0, src.text.len(), out, Some(words), None, None);
 }
 
 /// [`lex_indexed`], also listing in `marks` the index of every token [`template_marks`]
-/// lists, so that the templates' reader skips the rest.
+/// lists, so that the templates' reader skips the rest, and in `steps` those
+/// [`decl_steps`] lists, so that the declarations' reader does.
 pub(crate) fn lex_marked(
     src: &Src<'_>,
     out: &mut Vec<Tok>,
     words: &mut Vec<u32>,
     marks: &mut Vec<u32>,
+    steps: &mut Vec<u32>,
 ) {
-    lex_with::<false>(src, 0, src.text.len(), out, Some(words), Some(marks));
+    let end = src.text.len();
+    lex_with::<false>(src, 0, end, out, Some(words), Some(marks), Some(steps));
+}
+
+/// The index of every token the declarations' walk acts on (`decls::read`): `{`, `#`, an
+/// identifier followed by `!`, `::` or `(`, and the item keywords [`binder_words`] lists; the
+/// same list [`lex_marked`] makes while lexing (for tests, which lex on their own).
+#[cfg(test)]
+pub(crate) fn decl_steps(toks: &[Tok], src: &Src<'_>) -> Vec<u32> {
+    let words = binder_words(toks, src);
+    (toks.iter().enumerate())
+        .filter(|&(k, t)| match t.kind {
+            TK::Open(Delim::Brace) | TK::Punct(b'#') => true,
+            TK::Ident => {
+                words.contains(&(k as u32))
+                    || toks.get(k + 1).is_some_and(|n| {
+                        matches!(
+                            n.kind,
+                            TK::Punct(b'!') | TK::PathSep | TK::Open(Delim::Paren)
+                        )
+                    })
+            }
+            _ => false,
+        })
+        .map(|(k, _)| k as u32)
+        .collect()
+}
+
+/// Lists in `steps` the identifier just lexed (the last token) when `next` follows it and
+/// makes it a step of [`decl_steps`].
+fn step_after_ident(steps: &mut Option<&mut Vec<u32>>, out: &[Tok], next: TK) {
+    if let Some(steps) = steps.as_deref_mut()
+        && matches!(next, TK::Punct(b'!') | TK::PathSep | TK::Open(Delim::Paren))
+        && let Some(k) = out.len().checked_sub(1)
+        && out[k].kind == TK::Ident
+        && steps.last() != Some(&(k as u32))
+    {
+        steps.push(k as u32);
+    }
 }
 
 /// Whether an identifier is one of the calls that can hand a string to a parser of code.
@@ -86,6 +126,7 @@ fn lex_with<const PLACED: bool>(
     out: &mut Vec<Tok>,
     mut words: Option<&mut Vec<u32>>,
     mut marks: Option<&mut Vec<u32>>,
+    mut steps: Option<&mut Vec<u32>>,
 ) {
     let end = end.min(src.text.len());
     let text = &src.text[..end];
@@ -154,6 +195,9 @@ fn lex_with<const PLACED: bool>(
                     && binder_word(&b[tok_start..i])
                 {
                     words.push(out.len() as u32);
+                    if let Some(steps) = steps.as_deref_mut() {
+                        steps.push(out.len() as u32);
+                    }
                 }
                 if let Some(marks) = marks.as_deref_mut()
                     && parse_word(&b[tok_start..i])
@@ -203,6 +247,14 @@ fn lex_with<const PLACED: bool>(
         };
         i = i.min(b.len());
         if let Some(kind) = kind {
+            if steps.is_some() {
+                step_after_ident(&mut steps, out, kind);
+                if let (Some(steps), TK::Open(Delim::Brace) | TK::Punct(b'#')) =
+                    (steps.as_deref_mut(), kind)
+                {
+                    steps.push(out.len() as u32);
+                }
+            }
             if PLACED {
                 pos.advance(b, tok_start);
             }
@@ -452,6 +504,28 @@ mod tests {
         );
     }
 
+    /// The steps listed while lexing are those read off the tokens: braces, `#`, identifiers
+    /// followed (across comments too) by `!`, `::` or `(`, raw ones too, and item keywords,
+    /// each once.
+    #[test]
+    fn the_steps_listed_while_lexing_are_those_of_the_tokens() {
+        let text = "mod m { use a::b; } #[x] f /* c */ (1) r#g::h m!{} x.y() 'a: { z } n\n\
+            impl S { fn k(&self) -> u8 { 0 } } use::x; \"f(\" // g(\n r#use(1) type T = u8;";
+        let src = Src::new(text);
+        let (mut toks, mut words, mut marks, mut steps) =
+            (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        lex_marked(&src, &mut toks, &mut words, &mut marks, &mut steps);
+        assert_eq!(steps, decl_steps(&toks, &src));
+        let listed: Vec<&str> = steps.iter().map(|&w| toks[w as usize].text(&src)).collect();
+        assert_eq!(
+            listed,
+            [
+                "mod", "{", "use", "a", "#", "f", "g", "m", "{", "y", "{", "impl", "{", "k", "{",
+                "use", "use", "type"
+            ]
+        );
+    }
+
     /// The marks made while lexing are those read off the tokens: every `#` and `!` (`!=`,
     /// `#!` and `r#` prefixes too: callers judge the neighbours), and `parse`, `from_str`,
     /// `parse_str` raw or not, never in strings, comments or longer words.
@@ -461,12 +535,14 @@ mod tests {
             r#parse r#from_str parses _parse parse_strs \"parse #!\" // parse !\n\
             /* from_str # */ r\"parse\" b'!' '#' #r#x é!()";
         let src = Src::new(text);
-        let (mut toks, mut words, mut marks) = (Vec::new(), Vec::new(), Vec::new());
-        lex_marked(&src, &mut toks, &mut words, &mut marks);
+        let (mut toks, mut words, mut marks, mut steps) =
+            (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        lex_marked(&src, &mut toks, &mut words, &mut marks, &mut steps);
         let mut plain = Vec::new();
         lex_unplaced(&src, 0, text.len(), &mut plain);
         assert_eq!(toks, plain);
         assert_eq!(marks, template_marks(&toks, &src));
+        assert_eq!(steps, decl_steps(&toks, &src));
         let listed: Vec<&str> = marks.iter().map(|&w| toks[w as usize].text(&src)).collect();
         assert_eq!(
             listed,
