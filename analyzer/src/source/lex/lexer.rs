@@ -64,11 +64,10 @@ pub(crate) fn decl_steps(toks: &[Tok], src: &Src<'_>) -> Vec<u32> {
         .collect()
 }
 
-/// Lists in `steps` the identifier just lexed (the last token) when `next` follows it and
-/// makes it a step of [`decl_steps`].
-fn step_after_ident(steps: &mut Option<&mut Vec<u32>>, out: &[Tok], next: TK) {
+/// Lists in `steps` the identifier just lexed (the last token): a `!`, `::` or `(` follows
+/// it, which makes it a step of [`decl_steps`].
+fn step_after_ident(steps: &mut Option<&mut Vec<u32>>, out: &[Tok]) {
     if let Some(steps) = steps.as_deref_mut()
-        && matches!(next, TK::Punct(b'!') | TK::PathSep | TK::Open(Delim::Paren))
         && let Some(k) = out.len().checked_sub(1)
         && out[k].kind == TK::Ident
         && steps.last() != Some(&(k as u32))
@@ -171,10 +170,18 @@ fn lex_with<const PLACED: bool>(
             }
             b':' if next == b':' => {
                 i += 2;
+                step_after_ident(&mut steps, out);
                 Some(TK::PathSep)
             }
             b'(' | b'[' | b'{' => {
                 i += 1;
+                if c == b'(' {
+                    step_after_ident(&mut steps, out);
+                } else if let Some(steps) = steps.as_deref_mut()
+                    && c == b'{'
+                {
+                    steps.push(out.len() as u32);
+                }
                 Some(TK::Open(Delim::from_byte(c)))
             }
             b')' | b']' | b'}' => {
@@ -209,10 +216,15 @@ fn lex_with<const PLACED: bool>(
             // `_` is ASCII punctuation, but it starts identifiers (`_x`, `__imp`) too
             _ if c.is_ascii_punctuation() && !(c == b'_' && next_is_ident(next)) => {
                 i += 1;
-                if let Some(marks) = marks.as_deref_mut()
-                    && (c == b'#' || c == b'!')
-                {
-                    marks.push(out.len() as u32);
+                if c == b'#' || c == b'!' {
+                    if let Some(marks) = marks.as_deref_mut() {
+                        marks.push(out.len() as u32);
+                    }
+                    if c == b'!' {
+                        step_after_ident(&mut steps, out);
+                    } else if let Some(steps) = steps.as_deref_mut() {
+                        steps.push(out.len() as u32);
+                    }
                 }
                 Some(TK::Punct(c))
             }
@@ -247,14 +259,6 @@ fn lex_with<const PLACED: bool>(
         };
         i = i.min(b.len());
         if let Some(kind) = kind {
-            if steps.is_some() {
-                step_after_ident(&mut steps, out, kind);
-                if let (Some(steps), TK::Open(Delim::Brace) | TK::Punct(b'#')) =
-                    (steps.as_deref_mut(), kind)
-                {
-                    steps.push(out.len() as u32);
-                }
-            }
             if PLACED {
                 pos.advance(b, tok_start);
             }
