@@ -198,18 +198,26 @@ fn lex_with<const PLACED: bool>(
             // the common case of `word`: no literal prefix (`r`, `b`, `c`), no raw identifier
             b'a' | b'd'..=b'q' | b's'..=b'z' | b'A'..=b'Z' => {
                 i = ident_end(text, i);
-                if let Some(words) = words.as_deref_mut()
-                    && binder_word(&b[tok_start..i])
-                {
-                    words.push(out.len() as u32);
-                    if let Some(steps) = steps.as_deref_mut() {
-                        steps.push(out.len() as u32);
+                // the lengths say first whether the word can be listed at all
+                match i - tok_start {
+                    3 | 4 | 6 => {
+                        if let Some(words) = words.as_deref_mut()
+                            && binder_word(&b[tok_start..i])
+                        {
+                            words.push(out.len() as u32);
+                            if let Some(steps) = steps.as_deref_mut() {
+                                steps.push(out.len() as u32);
+                            }
+                        }
                     }
-                }
-                if let Some(marks) = marks.as_deref_mut()
-                    && parse_word(&b[tok_start..i])
-                {
-                    marks.push(out.len() as u32);
+                    5 | 8 | 9 => {
+                        if let Some(marks) = marks.as_deref_mut()
+                            && parse_word(&b[tok_start..i])
+                        {
+                            marks.push(out.len() as u32);
+                        }
+                    }
+                    _ => {}
                 }
                 Some(TK::Ident)
             }
