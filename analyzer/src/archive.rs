@@ -325,7 +325,7 @@ impl<R: Read> Read for StreamGuard<'_, R> {
 struct State {
     root: Option<String>,
     limits: Limits,
-    files: BTreeMap<String, Bytes>,
+    files: Files,
     /// The inflated archive, when it is all in memory: the data of a (non-sparse) file is a
     /// slice of it.
     whole: Option<Bytes>,
@@ -450,9 +450,12 @@ impl State {
             Some(whole) if !etype.is_gnu_sparse() => {
                 let start = usize::try_from(entry.raw_file_position()).unwrap_or(usize::MAX);
                 let end = usize::try_from(size).map_or(usize::MAX, |n| start.saturating_add(n));
-                whole
-                    .get(start..end)
-                    .map_or_else(Bytes::new, |_| whole.slice(start..end))
+                // past the end: shorter than its header says, which the length test reports
+                if end <= whole.len() {
+                    whole.slice(start..end)
+                } else {
+                    Bytes::new()
+                }
             }
             _ => {
                 // Never trust the header for the allocation beyond what is known to be there

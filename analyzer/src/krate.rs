@@ -680,7 +680,7 @@ fn skipped_paths(root: &str, skipped: &[SkippedEntry]) -> BTreeMap<String, Strin
 /// A target whose file is not in the crate is a manifest problem worth seeing (cargo would
 /// refuse to build it; a hostile crate may point one at a file it hides): appended to
 /// `manifest.error`.
-fn note_missing_targets(manifest: &mut ManifestFacts, files: &crate::archive::Files) {
+fn note_missing_targets(manifest: &mut ManifestFacts, files: &Files) {
     let missing: Vec<String> = manifest
         .targets
         .iter()

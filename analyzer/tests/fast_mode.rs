@@ -6,6 +6,7 @@
 
 use risk_analyzer::source::scan_source_with;
 use risk_analyzer::{Limits, Mode, scan_crate_tarball_with};
+use risk_report::facts::{FileFacts, Parse};
 
 #[test]
 fn fast_equals_exhaustive_over_the_corpus() {
@@ -185,12 +186,26 @@ const TRICKY: &[&str] = &[
     "m! { fn a(); b\"}\"; '\\''; \"\\\"}\"; std::process::Command::new(\"x\") }\nm!(fn c(); unsafe {});\n",
 ];
 
+/// The facts of `src` as `src/lib.rs`, which both modes must give alike (`what` names the case
+/// when they do not).
+fn both_modes(src: &str, what: &str) -> FileFacts {
+    let full = scan_source_with("src/lib.rs", src, Mode::Exhaustive);
+    let fast = scan_source_with("src/lib.rs", src, Mode::Fast);
+    assert_eq!(full, fast, "{what}");
+    fast
+}
+
+/// (line, kind code) of each finding.
+fn lines_and_kinds(facts: &FileFacts) -> Vec<(u32, &'static str)> {
+    (facts.findings.iter())
+        .map(|f| (f.line, f.kind.code()))
+        .collect()
+}
+
 #[test]
 fn fast_equals_exhaustive_on_tricky_sources() {
     for (i, src) in TRICKY.iter().enumerate() {
-        let full = scan_source_with("src/lib.rs", src, Mode::Exhaustive);
-        let fast = scan_source_with("src/lib.rs", src, Mode::Fast);
-        assert_eq!(full, fast, "case {i}: {src}");
+        both_modes(src, &format!("case {i}: {src}"));
     }
 }
 
@@ -205,9 +220,7 @@ fn fast_equals_exhaustive_on_nested_use_groups() {
                 open.repeat(depth),
                 close.repeat(depth)
             );
-            let full = scan_source_with("src/lib.rs", &src, Mode::Exhaustive);
-            let fast = scan_source_with("src/lib.rs", &src, Mode::Fast);
-            assert_eq!(full, fast, "{depth} x {open}");
+            let full = both_modes(&src, &format!("{depth} x {open}"));
             assert!(
                 full.findings.iter().any(|f| f.kind.code() == "fs"),
                 "{depth} x {open}: {full:?}"
@@ -221,12 +234,11 @@ fn fast_equals_exhaustive_on_nested_use_groups() {
 #[test]
 fn shadowing_by_a_cut_item_is_kept() {
     let facts = scan_source_with("src/lib.rs", TRICKY[0], Mode::Fast);
-    let kinds: Vec<_> = facts
-        .findings
-        .iter()
-        .map(|f| (f.line, f.kind.code()))
-        .collect();
-    assert_eq!(kinds, [(3, "fs")], "only `read` resolves: {facts:?}");
+    assert_eq!(
+        lines_and_kinds(&facts),
+        [(3, "fs")],
+        "only `read` resolves: {facts:?}"
+    );
 }
 
 /// Big generated inputs: thousands of irrelevant items around a few findings.
@@ -289,16 +301,9 @@ fn opaque_macro_bodies_are_lifted_out_of_syns_text() {
     let syn = risk_analyzer::source::fast_syn_text(src).expect("a body is lifted");
     assert!(syn.contains("items! {\n}"), "{syn}");
     assert!(!syn.contains("Send"), "{syn}");
-    let full = scan_source_with("src/lib.rs", src, Mode::Exhaustive);
-    let fast = scan_source_with("src/lib.rs", src, Mode::Fast);
-    assert_eq!(full, fast);
-    let found: Vec<(u32, &str)> = fast
-        .findings
-        .iter()
-        .map(|f| (f.line, f.kind.code()))
-        .collect();
+    let fast = both_modes(src, "lifted");
     assert_eq!(
-        found,
+        lines_and_kinds(&fast),
         [(2, "unsafe-block"), (6, "unsafe-impl"), (8, "fs")],
         "{fast:?}"
     );
@@ -318,12 +323,13 @@ fn deep_nesting_in_a_lifted_body_is_read_by_the_token_scan() {
     );
     let syn = risk_analyzer::source::fast_syn_text(&deep).expect("the body is lifted");
     assert!(!syn.contains("std::fs"), "{syn}");
-    let full = scan_source_with("src/lib.rs", &deep, Mode::Exhaustive);
-    let fast = scan_source_with("src/lib.rs", &deep, Mode::Fast);
-    assert_eq!(full, fast);
-    assert_eq!(fast.parse, risk_report::facts::Parse::Parsed, "{fast:?}");
-    let kinds: Vec<&str> = fast.findings.iter().map(|f| f.kind.code()).collect();
-    assert_eq!(kinds, ["fs", "unsafe-block"], "{fast:?}");
+    let fast = both_modes(&deep, "deep");
+    assert_eq!(fast.parse, Parse::Parsed, "{fast:?}");
+    assert_eq!(
+        lines_and_kinds(&fast),
+        [(1, "fs"), (2, "unsafe-block")],
+        "{fast:?}"
+    );
 }
 
 /// A `link!` line whose only rule name is a type the token scanner does not resolve is cut.
@@ -385,14 +391,7 @@ fn cut_runs_become_one_line_and_lines_are_reported_where_they_were() {
     );
     let fast = risk_analyzer::source::fast_path_text(&src).expect("something to cut");
     assert!(fast.lines().count() < 20, "{fast}");
-    let full = scan_source_with("src/lib.rs", &src, Mode::Exhaustive);
-    let facts = scan_source_with("src/lib.rs", &src, Mode::Fast);
-    assert_eq!(full, facts);
-    let lines: Vec<(u32, &str)> = facts
-        .findings
-        .iter()
-        .map(|f| (f.line, f.kind.code()))
-        .collect();
+    let lines = lines_and_kinds(&both_modes(&src, "runs"));
     for (line, kind) in [
         (1, "env-read"),
         (103, "unsafe-block"),
@@ -419,9 +418,8 @@ fn inert_macro_bodies_in_kept_code_are_blanked() {
         lines[2],
         "    std::fs::read(format!(\"{}\", std::env::var(\"k\").unwrap()));"
     );
-    let full = scan_source_with("src/lib.rs", src, Mode::Exhaustive);
-    assert_eq!(full, scan_source_with("src/lib.rs", src, Mode::Fast));
-    assert_eq!(full.findings.len(), 3, "{full:?}");
+    let fast = both_modes(src, "inert");
+    assert_eq!(fast.findings.len(), 3, "{fast:?}");
 }
 
 mod generated {

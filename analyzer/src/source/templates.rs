@@ -278,7 +278,13 @@ pub(crate) fn read(
     let mut f = FileTemplates::default();
     let b = bindings(toks, m, words, src);
     let derivers = derivers(toks, m, src);
-    let close_of = |open: usize| (m.get(open).copied().unwrap_or(0) as usize).min(toks.len());
+    let at = Reading {
+        toks,
+        m,
+        src,
+        b: &b,
+        derivers: &derivers,
+    };
     // tokens below this index are inside a candidate template: their macros are the users'
     let mut template_until = 0usize;
     let mut used = String::new();
@@ -290,7 +296,7 @@ pub(crate) fn read(
         match t.kind {
             TK::Punct(b'#') if mark >= template_until => {
                 if let Some((_, open)) = attribute_at(toks, mark) {
-                    let close = close_of(open);
+                    let close = at.close_of(open);
                     attribute(toks, open + 1, close, m, src, &mut f);
                     if toks
                         .get(open + 1)
@@ -311,13 +317,6 @@ pub(crate) fn read(
             }
             // an identifier followed by this `!`
             TK::Punct(b'!') if mark >= 1 && toks[mark - 1].kind == TK::Ident => {
-                let at = Reading {
-                    toks,
-                    m,
-                    src,
-                    b: &b,
-                    derivers: &derivers,
-                };
                 at.invocation(mark - 1, &mut template_until, &mut used, &mut f);
             }
             _ => {}
@@ -368,7 +367,7 @@ impl Reading<'_, '_> {
             .or_else(|| Some((b.renamed_at(toks, i, word)?, How::Imported)));
         if let Some((name, how)) = found {
             let open = i + 2;
-            let close = (self.m.get(open).copied().unwrap_or(0) as usize).min(toks.len());
+            let close = self.close_of(open);
             f.templates.push(Template {
                 open: self.pos(open),
                 close: self.pos(close),
@@ -390,6 +389,12 @@ impl Reading<'_, '_> {
                 f.proc_macros.insert(name.text(src).to_owned());
             }
         }
+    }
+
+    /// The closing delimiter of the group opening at `open` (the end of the tokens for one
+    /// the bracket table does not close).
+    fn close_of(&self, open: usize) -> usize {
+        (self.m.get(open).copied().unwrap_or(0) as usize).min(self.toks.len())
     }
 
     /// (line, 1-based column) of `toks[k]`, the end of the text past the last token.

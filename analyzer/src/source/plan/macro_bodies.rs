@@ -89,11 +89,7 @@ pub(super) fn opaque_to_syn(
     end: usize,
     src: &Src<'_>,
 ) -> bool {
-    let keyword = |j: usize, word: &str| {
-        toks[j].kind == TK::Ident
-            && toks[j].text(src) == word
-            && !src.text[..toks[j].start as usize].ends_with("r#")
-    };
+    let raw = |j: usize| src.text[..toks[j].start as usize].ends_with("r#");
     let mut j = start;
     while j < end {
         match toks[j].kind {
@@ -102,11 +98,11 @@ pub(super) fn opaque_to_syn(
             TK::Ident => {
                 let item = match toks[j].text(src) {
                     "fn" => j + 1 < end && toks[j + 1].kind == TK::Ident,
-                    "impl" => j > start && keyword(j - 1, "unsafe"),
+                    "impl" => j > start && toks[j - 1].is_ident(src, "unsafe") && !raw(j - 1),
                     "pub" | "struct" | "enum" | "trait" | "type" | "mod" => true,
                     _ => false,
                 };
-                if item && !src.text[..toks[j].start as usize].ends_with("r#") {
+                if item && !raw(j) {
                     return true;
                 }
                 j += 1;

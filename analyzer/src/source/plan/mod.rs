@@ -192,7 +192,6 @@ fn render(text: &str, cuts: &[(usize, usize)], probes: &[usize]) -> (String, Lin
         while let Some((_, next_end)) = merged.next_if(|&(next, _)| next <= e) {
             e = e.max(next_end);
         }
-        let s = s.max(at);
         newlines += memchr::memchr_iter(b'\n', &text.as_bytes()[at..s]).count();
         keep(&mut out, at, s);
         let cut = &text[s..e];

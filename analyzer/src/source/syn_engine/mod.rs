@@ -25,19 +25,30 @@ impl<'a, 's> Lifted<'a, 's> {
     /// Where the text between `mac`'s delimiters is: in syn's text `src` (start and end
     /// offsets), or for a lifted body, in the planned text.
     pub fn body(&self, src: &'a Src<'s>, mac: &syn::Macro) -> (&'a Src<'s>, usize, usize) {
-        let ds = mac.delimiter.span();
-        let open = src.span_offset(ds.open());
-        match self.bodies.binary_search_by_key(&open, |b| b.open) {
-            Ok(k) => (self.src, self.bodies[k].start, self.bodies[k].end),
-            Err(_) => (src, open + 1, src.span_offset(ds.close())),
+        match self.find(src, mac) {
+            Some(b) => (self.src, b.start, b.end),
+            None => {
+                let ds = mac.delimiter.span();
+                (
+                    src,
+                    src.span_offset(ds.open()) + 1,
+                    src.span_offset(ds.close()),
+                )
+            }
         }
     }
 
-    /// Whether syn saw `mac`'s body.
+    /// Whether `mac`'s body was lifted out of syn's text `src` (syn did not see it).
     pub fn lifted(&self, src: &Src<'s>, mac: &syn::Macro) -> bool {
-        !self.bodies.is_empty()
-            && (self.bodies)
-                .binary_search_by_key(&src.span_offset(mac.delimiter.span().open()), |b| b.open)
-                .is_ok()
+        self.find(src, mac).is_some()
+    }
+
+    fn find(&self, src: &Src<'s>, mac: &syn::Macro) -> Option<&'a crate::source::plan::Lifted> {
+        if self.bodies.is_empty() {
+            return None;
+        }
+        let open = src.span_offset(mac.delimiter.span().open());
+        let k = self.bodies.binary_search_by_key(&open, |b| b.open).ok()?;
+        Some(&self.bodies[k])
     }
 }
